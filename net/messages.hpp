@@ -52,7 +52,7 @@ struct Version {
   uint64_t nonce = 0;     // random per connection, detects connections to self
   std::string user_agent;
   int32_t start_height = 0;  // the sender's best height
-  // Written only when version >= kRelayFlagVersion; an absent flag decodes as true.
+  // On the wire only when version >= kRelayFlagVersion (and optional there); absent means true.
   bool relay = true;
 
   void encode(Writer& writer) const;

@@ -27,9 +27,10 @@ bool Version::decode(Reader& reader) {
   if (!reader.bytes(text, static_cast<size_t>(user_agent_bytes))) return false;
   user_agent.assign(text.begin(), text.end());
   if (!reader.i32(start_height)) return false;
-  // Peers before BIP37 end the message here; Bitcoin Core reads any non-zero byte as true.
+  // Before BIP37 the message ends here. From it on, the flag may still be left out (meaning
+  // true); Bitcoin Core reads any non-zero byte as true.
   relay = true;
-  if (!reader.at_end()) {
+  if (version >= kRelayFlagVersion && !reader.at_end()) {
     uint8_t flag = 0;
     if (!reader.u8(flag)) return false;
     relay = flag != 0;
