@@ -1,0 +1,98 @@
+// The typed vocabulary the node's actors speak. One place, so the data path reads in one
+// direction: peer_session -> sync_coordinator -> chain -> (utxo) -> mempool / miner ->
+// peer_session. Blocks and transactions travel as shared pointers to immutable values: actors
+// in one process share them without copying, and nothing here is ever serialized by CAF.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chain/block.hpp"
+#include "chain/transaction.hpp"
+#include "chain/uint256.hpp"
+
+namespace ac::actors {
+
+using BlockPtr = std::shared_ptr<const Block>;
+using TxPtr = std::shared_ptr<const Transaction>;
+
+// ---- sync coordinator (actors/sync_coordinator.hpp) -------------------------------------
+// peer_session -> sync: handshake done; the peer claims `best_height`.
+using peer_ready_atom = caf::atom_constant<caf::atom("peerready")>;
+// peer_session -> sync: the connection is gone; its requests go to other peers.
+using peer_gone_atom = caf::atom_constant<caf::atom("peergone")>;
+// peer_session -> sync: an inv listing these block hashes (in the peer's order).
+using block_inv_atom = caf::atom_constant<caf::atom("blockinv")>;
+// peer_session -> sync: a block arrived from the peer.
+using block_arrived_atom = caf::atom_constant<caf::atom("blockin")>;
+// peer_session -> sync: the peer answered notfound for these block hashes.
+using not_found_atom = caf::atom_constant<caf::atom("notfound")>;
+// sync -> peer_session: send `getdata` for these block hashes.
+using request_blocks_atom = caf::atom_constant<caf::atom("reqblocks")>;
+// sync -> peer_session: send `getblocks` with this locator (stop = zero).
+using request_inventory_atom = caf::atom_constant<caf::atom("reqinv")>;
+// sync -> peer_session: drop this peer (stalling); the reason is logged by the session.
+using disconnect_atom = caf::atom_constant<caf::atom("disconnec")>;
+// sync's own periodic deadline check.
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
+// ---- chain (actors/chain_actor.hpp) -------------------------------------------------------
+using submit_block_atom = caf::atom_constant<caf::atom("submitblk")>;
+using tip_atom = caf::atom_constant<caf::atom("tip")>;
+using locator_atom = caf::atom_constant<caf::atom("locator")>;
+using hashes_after_atom = caf::atom_constant<caf::atom("hashafter")>;
+using get_block_atom = caf::atom_constant<caf::atom("getblock")>;
+using has_block_atom = caf::atom_constant<caf::atom("hasblock")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+
+// ---- mempool, miner, node -----------------------------------------------------------------
+using submit_tx_atom = caf::atom_constant<caf::atom("submittx")>;
+using get_tx_atom = caf::atom_constant<caf::atom("gettx")>;
+using missing_txs_atom = caf::atom_constant<caf::atom("missingtx")>;
+using select_txs_atom = caf::atom_constant<caf::atom("selecttx")>;
+using size_atom = caf::atom_constant<caf::atom("size")>;
+using mine_atom = caf::atom_constant<caf::atom("mine")>;
+using found_atom = caf::atom_constant<caf::atom("found")>;
+using announce_atom = caf::atom_constant<caf::atom("announce")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+
+// The chain's best tip as others need it.
+struct TipInfo {
+  Hash256 hash;
+  int height = -1;  // -1: no chain yet (a node waiting to adopt a peer's genesis)
+};
+
+// What became of a submitted block.
+struct BlockVerdict {
+  Hash256 hash;
+  bool accepted = false;  // stored (new tip, side branch, already had, or orphan)
+  bool new_tip = false;
+  std::string outcome;    // "new-tip", "side-branch", "already-have", "orphan", or the reason
+  TipInfo tip;
+};
+
+// Published by the chain to its subscribers after every tip change.
+struct TipChanged {
+  TipInfo tip;
+  std::vector<Hash256> connected;          // in connection order
+  std::vector<Hash256> disconnected;       // in disconnection order
+  std::vector<TxPtr> confirmed;            // now in the active chain (mempool evicts)
+  std::vector<TxPtr> returned_to_mempool;  // from disconnected blocks, not in the new chain
+};
+
+}  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::actors::TxPtr>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::Hash256>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::Hash256)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TipInfo)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockVerdict)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TipChanged)

@@ -1,0 +1,46 @@
+// The commands of the `actorchain` binary, one function each. Every function returns the
+// process exit code after printing its answer (stdout) or one error line (stderr).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "apps/cli_args.hpp"
+#include "chain/params.hpp"
+
+namespace ac::app {
+
+struct Payment {
+  std::string from;
+  std::string to;
+  std::string amount;
+};
+
+struct SendOptions {
+  std::vector<Payment> payments;
+  bool mine = false;
+  std::vector<std::string> connect;  // host:port of the node to hand the tx to
+};
+
+struct StartNodeOptions {
+  std::string miner_address;
+  int min_txs = 1;
+  std::vector<std::string> connect;
+  std::string listen = "127.0.0.1";
+  std::string trace_file;
+  int max_peers = 32;
+};
+
+int create_wallet(const NodeEnvironment& env, const ChainParams& params);
+int list_addresses(const NodeEnvironment& env, const ChainParams& params);
+int create_blockchain(const NodeEnvironment& env, const ChainParams& params,
+                      const std::string& address);
+int get_balance(const NodeEnvironment& env, const ChainParams& params, const std::string& address);
+int send(const NodeEnvironment& env, const ChainParams& params, const SendOptions& options);
+int print_chain(const NodeEnvironment& env, const ChainParams& params, bool hex);
+int verify_chain(const NodeEnvironment& env, const ChainParams& params);
+int start_node(const NodeEnvironment& env, const ChainParams& params,
+               const StartNodeOptions& options);
+
+}  // namespace ac::app

@@ -1,0 +1,107 @@
+// actorchain: one binary, one command per invocation. See DESIGN.md section 9.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "apps/cli_args.hpp"
+#include "apps/commands.hpp"
+
+namespace {
+
+using namespace ac::app;
+
+int run(int argc, char** argv) {
+  CLI::App cli{"actorchain: a Bitcoin-style node built from CAF actors"};
+  cli.require_subcommand(1);
+  std::string datadir = "./data";
+  cli.add_option("--datadir", datadir, "folder holding one sub-folder per NODE_ID")
+      ->capture_default_str();
+
+  auto* createwallet = cli.add_subcommand("createwallet", "create a key; prints its address");
+  auto* listaddresses = cli.add_subcommand("listaddresses", "the wallet's addresses");
+
+  std::string genesis_address;
+  auto* createblockchain =
+      cli.add_subcommand("createblockchain", "mine a genesis block paying ADDRESS");
+  createblockchain->add_option("--address", genesis_address, "receives the genesis reward")
+      ->required();
+
+  std::string balance_address;
+  auto* getbalance = cli.add_subcommand("getbalance", "balance of ADDRESS in coins");
+  getbalance->add_option("--address", balance_address)->required();
+
+  SendOptions send_options;
+  std::vector<std::string> froms, tos, amounts;
+  auto* send_cmd = cli.add_subcommand("send", "pay AMOUNT coins from one address to another");
+  send_cmd->add_option("--from", froms, "paying address (repeatable)")->required();
+  send_cmd->add_option("--to", tos, "receiving address (repeatable)")->required();
+  send_cmd->add_option("--amount", amounts, "coins, up to 8 decimals (repeatable)")->required();
+  send_cmd->add_flag("--mine", send_options.mine, "mine the block here, reward to the first sender");
+  send_cmd->add_option("--connect", send_options.connect, "node to hand the tx to (host:port)");
+
+  bool print_hex = false;
+  auto* printchain = cli.add_subcommand("printchain", "blocks from the tip to the genesis");
+  printchain->add_flag("--hex", print_hex, "each block's raw serialization, one a line");
+
+  auto* verifychain =
+      cli.add_subcommand("verifychain", "rebuild the coins from the blocks and compare");
+
+  StartNodeOptions node_options;
+  auto* startnode = cli.add_subcommand("startnode", "run the node until SIGINT/SIGTERM");
+  startnode->add_option("--miner", node_options.miner_address, "mine, paying ADDRESS");
+  startnode->add_option("--min-txs", node_options.min_txs, "mempool txs that trigger mining")
+      ->check(CLI::NonNegativeNumber);
+  startnode->add_option("--connect", node_options.connect, "peer host:port (repeatable)");
+  startnode->add_option("--listen", node_options.listen, "address to listen on");
+  startnode->add_option("--trace-file", node_options.trace_file, "JSON lines of every message");
+  startnode->add_option("--max-peers", node_options.max_peers, "inbound peer limit")
+      ->check(CLI::PositiveNumber);
+
+  std::vector<std::string> args = normalize_flags(argc, argv);
+  std::vector<const char*> raw;
+  for (const std::string& arg : args) raw.push_back(arg.c_str());
+  try {
+    cli.parse(static_cast<int>(raw.size()), raw.data());
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  auto env = node_environment(datadir);
+  if (!env) {
+    print_error(env.error());
+    return 2;
+  }
+  const ac::ChainParams params = ac::demo_params();
+
+  if (*createwallet) return create_wallet(*env, params);
+  if (*listaddresses) return list_addresses(*env, params);
+  if (*createblockchain) return create_blockchain(*env, params, genesis_address);
+  if (*getbalance) return get_balance(*env, params, balance_address);
+  if (*send_cmd) {
+    if (froms.size() != tos.size() || tos.size() != amounts.size()) {
+      print_error(ac::make_error("bad-arguments", "--from, --to and --amount come in triples"));
+      return 2;
+    }
+    for (size_t i = 0; i < froms.size(); ++i)
+      send_options.payments.push_back({froms[i], tos[i], amounts[i]});
+    return send(*env, params, send_options);
+  }
+  if (*printchain) return print_chain(*env, params, print_hex);
+  if (*verifychain) return verify_chain(*env, params);
+  if (*startnode) return start_node(*env, params, node_options);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Commands report failures as values; this is the last line of defence so that nothing
+  // unforeseen ever ends in an abort or a stack trace.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: internal-error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,234 @@
+// Payload codecs for the messages of Bitcoin protocol version 70015 that actorchain speaks.
+//
+// Every message type states, like btcd's wire package, its command name (kCommand), the most
+// bytes its payload may take (kMaxPayloadBytes, checked before a byte is decoded), how it
+// encodes, and how it decodes. Decoders bound every count before allocating and must consume
+// the whole payload ("trailing-bytes" otherwise); a short payload fails with "truncated".
+// `Message` is the variant over all of them; decode_payload() is the single entry point for
+// bytes off the wire (and for a fuzzer).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "chain/block.hpp"
+#include "chain/result.hpp"
+#include "chain/serialize.hpp"
+#include "chain/transaction.hpp"
+#include "chain/uint256.hpp"
+#include "net/header.hpp"
+#include "net/net_address.hpp"
+
+namespace ac::net {
+
+inline constexpr int32_t kProtocolVersion = 70015;
+// BIP37: version messages carry the relay flag from this protocol version on.
+inline constexpr int32_t kRelayFlagVersion = 70001;
+
+inline constexpr size_t kMaxUserAgentBytes = 256;
+inline constexpr size_t kMaxAddresses = 1'000;
+inline constexpr size_t kMaxLocatorHashes = 101;
+inline constexpr size_t kMaxInventoryItems = 50'000;
+
+// Inventory types.
+inline constexpr uint32_t kMsgTx = 1;
+inline constexpr uint32_t kMsgBlock = 2;
+
+// version: sent first by both sides of a connection.
+struct Version {
+  static constexpr std::string_view kCommand = "version";
+  static constexpr size_t kMaxPayloadBytes =
+      4 + 8 + 8 + 2 * kNetAddressBytes + 8 + 3 + kMaxUserAgentBytes + 4 + 1;
+
+  int32_t version = kProtocolVersion;
+  uint64_t services = 0;
+  int64_t timestamp = 0;  // seconds since the Unix epoch
+  NetAddress addr_recv;   // the peer as the sender sees it
+  NetAddress addr_from;   // the sender's listening address
+  uint64_t nonce = 0;     // random per connection, detects connections to self
+  std::string user_agent;
+  int32_t start_height = 0;  // the sender's best height
+  // On the wire only when version >= kRelayFlagVersion (and optional there); absent means true.
+  bool relay = true;
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reason "user-agent-too-long" besides the common ones
+  friend bool operator==(const Version&, const Version&) = default;
+};
+
+// verack: acknowledges a version; no payload.
+struct Verack {
+  static constexpr std::string_view kCommand = "verack";
+  static constexpr size_t kMaxPayloadBytes = 0;
+
+  void encode(Writer&) const {}
+  bool decode(Reader&) { return true; }
+  friend bool operator==(const Verack&, const Verack&) = default;
+};
+
+struct TimestampedAddress {
+  uint32_t time = 0;  // last seen, seconds since the Unix epoch
+  NetAddress address;
+  friend bool operator==(const TimestampedAddress&, const TimestampedAddress&) = default;
+};
+
+// addr: known peer addresses.
+struct Addr {
+  static constexpr std::string_view kCommand = "addr";
+  static constexpr size_t kMaxPayloadBytes = 3 + kMaxAddresses * (4 + kNetAddressBytes);
+
+  std::vector<TimestampedAddress> addresses;  // at most kMaxAddresses
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reason "too-many-addresses"
+  friend bool operator==(const Addr&, const Addr&) = default;
+};
+
+// getblocks: "send me the block hashes after the first of these I share with you".
+struct GetBlocks {
+  static constexpr std::string_view kCommand = "getblocks";
+  static constexpr size_t kMaxPayloadBytes = 4 + 1 + kMaxLocatorHashes * 32 + 32;
+
+  uint32_t version = kProtocolVersion;
+  std::vector<Hash256> locator;  // newest first, at most kMaxLocatorHashes
+  Hash256 hash_stop;             // zero: as many as the peer will send
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reason "locator-too-long"
+  friend bool operator==(const GetBlocks&, const GetBlocks&) = default;
+};
+
+struct InvItem {
+  uint32_t type = 0;  // kMsgTx, kMsgBlock; other values decode and are left to the caller
+  Hash256 hash;
+  friend bool operator==(const InvItem&, const InvItem&) = default;
+};
+
+inline constexpr size_t kInvItemBytes = 4 + 32;
+inline constexpr size_t kMaxInventoryPayloadBytes = 3 + kMaxInventoryItems * kInvItemBytes;
+
+// inv: announces transactions or blocks.
+struct Inv {
+  static constexpr std::string_view kCommand = "inv";
+  static constexpr size_t kMaxPayloadBytes = kMaxInventoryPayloadBytes;
+
+  std::vector<InvItem> items;  // at most kMaxInventoryItems
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reason "too-many-inventory"
+  friend bool operator==(const Inv&, const Inv&) = default;
+};
+
+// getdata: requests the announced objects.
+struct GetData {
+  static constexpr std::string_view kCommand = "getdata";
+  static constexpr size_t kMaxPayloadBytes = kMaxInventoryPayloadBytes;
+
+  std::vector<InvItem> items;
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reason "too-many-inventory"
+  friend bool operator==(const GetData&, const GetData&) = default;
+};
+
+// notfound: the requested objects this peer does not have.
+struct NotFound {
+  static constexpr std::string_view kCommand = "notfound";
+  static constexpr size_t kMaxPayloadBytes = kMaxInventoryPayloadBytes;
+
+  std::vector<InvItem> items;
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reason "too-many-inventory"
+  friend bool operator==(const NotFound&, const NotFound&) = default;
+};
+
+struct BlockMessage {
+  static constexpr std::string_view kCommand = "block";
+  static constexpr size_t kMaxPayloadBytes = net::kMaxPayloadBytes;
+
+  Block block;
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);
+  friend bool operator==(const BlockMessage&, const BlockMessage&) = default;
+};
+
+struct TxMessage {
+  static constexpr std::string_view kCommand = "tx";
+  static constexpr size_t kMaxPayloadBytes = kMaxSerializedTransactionBytes;
+
+  Transaction tx;
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);
+  friend bool operator==(const TxMessage&, const TxMessage&) = default;
+};
+
+// ping / pong (BIP31): the pong echoes the ping's nonce.
+struct Ping {
+  static constexpr std::string_view kCommand = "ping";
+  static constexpr size_t kMaxPayloadBytes = 8;
+
+  uint64_t nonce = 0;
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);
+  friend bool operator==(const Ping&, const Ping&) = default;
+};
+
+struct Pong {
+  static constexpr std::string_view kCommand = "pong";
+  static constexpr size_t kMaxPayloadBytes = 8;
+
+  uint64_t nonce = 0;
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);
+  friend bool operator==(const Pong&, const Pong&) = default;
+};
+
+using Message = std::variant<Version, Verack, Addr, GetBlocks, Inv, GetData, NotFound, BlockMessage,
+                             TxMessage, Ping, Pong>;
+
+// Decodes one payload of a known type. Reasons: "payload-too-large" (over T::kMaxPayloadBytes,
+// refused before decoding), "truncated", "trailing-bytes", "non-canonical-compact-size", and
+// the type's own reasons.
+template <class T>
+Result<T> decode_message(ByteSpan payload) {
+  if (payload.size() > T::kMaxPayloadBytes) return make_error("payload-too-large");
+  Reader reader(payload);
+  T message;
+  message.decode(reader);
+  if (Status status = reader.finish(); !status) return status.error();
+  return message;
+}
+
+template <class T>
+Bytes encode_message_payload(const T& message) {
+  Bytes out;
+  Writer writer(out);
+  message.encode(writer);
+  return out;
+}
+
+// Decodes the payload of `command`. Reason "unknown-command" for a command not in Message
+// (the caller may ignore such messages), otherwise as decode_message.
+Result<Message> decode_payload(std::string_view command, ByteSpan payload);
+
+// The most bytes a payload of `command` may take; nullopt for an unknown command.
+std::optional<size_t> max_payload_bytes(std::string_view command);
+
+// Every command in Message, in variant order.
+std::vector<std::string_view> known_commands();
+
+std::string_view command_of(const Message& message);
+Bytes encode_payload(const Message& message);
+// Header and payload, ready for the socket.
+Bytes encode_frame(const Magic& magic, const Message& message);
+
+}  // namespace ac::net
