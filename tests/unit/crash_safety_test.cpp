@@ -31,7 +31,7 @@ extern char** environ;
 namespace ac {
 namespace {
 
-using test::TestKey;
+using chain_test::TestKey;
 
 constexpr const char* kChildDirVariable = "ACTORCHAIN_CRASH_CHILD_DIR";
 constexpr int kProgressFd = 100;  // the child's end of the progress pipe
@@ -53,7 +53,7 @@ Feed build_feed() {
   const ChainParams params = quick_params();
   const TestKey key(7);
   Feed feed;
-  std::vector<Block> main{test::make_genesis(key, params)};
+  std::vector<Block> main{chain_test::make_genesis(key, params)};
   auto add = [&](const Block& block, int height) {
     feed.blocks.push_back(block);
     feed.heights[block.hash()] = height;
@@ -62,19 +62,19 @@ Feed build_feed() {
   add(main[0], 0);
   auto spend_coinbase = [&](const Block& parent, Amount fee) {
     const Amount value = parent.transactions[0].outputs[0].value;
-    return test::make_spend(key, {test::coinbase_outpoint(parent)},
-                            {TxOut{value - fee, key.script()}});
+    return chain_test::make_spend(key, {chain_test::coinbase_outpoint(parent)},
+                                  {TxOut{value - fee, key.script()}});
   };
   for (int height = 1; height <= kMainChainLength; ++height) {
-    main.push_back(test::make_child(main.back(), height - 1, key, params,
-                                    {spend_coinbase(main.back(), kCoin)}, kCoin));
+    main.push_back(chain_test::make_child(main.back(), height - 1, key, params,
+                                          {spend_coinbase(main.back(), kCoin)}, kCoin));
   }
   for (int height = 1; height <= kMainChainLength; ++height) {
     if (height == 30 || height == 80) {
       const Block& parent = main[height - 1];
-      Block stale = test::make_child(parent, height - 1, key, params,
-                                     {spend_coinbase(parent, 2 * kCoin)}, 2 * kCoin, 1);
-      Block stale_child = test::make_child(stale, height, key, params, {}, 0, 1);
+      Block stale = chain_test::make_child(parent, height - 1, key, params,
+                                           {spend_coinbase(parent, 2 * kCoin)}, 2 * kCoin, 1);
+      Block stale_child = chain_test::make_child(stale, height, key, params, {}, 0, 1);
       add(stale, height);
       add(stale_child, height + 1);
     }
@@ -103,7 +103,8 @@ TEST(CrashSafetyChild, ConnectsTheFeedUntilKilled) {
   auto store = Store::open(dir);
   ASSERT_TRUE(store) << store.error().message();
   ScriptVerifier verifier(1);
-  auto chain = ChainState::open(**store, quick_params(), verifier, [] { return test::kTestNow; });
+  auto chain =
+      ChainState::open(**store, quick_params(), verifier, [] { return chain_test::kTestNow; });
   ASSERT_TRUE(chain) << chain.error().message();
   wait_for_allowance();
   Status created = (*chain)->create_genesis(feed.blocks[0]);
@@ -122,7 +123,7 @@ class ChildProcess {
   explicit ChildProcess(const std::string& dir) {
     int fds[2];
     int allow_fds[2];
-    test::require(pipe2(fds, O_CLOEXEC) == 0 && pipe2(allow_fds, O_CLOEXEC) == 0, "pipe2");
+    chain_test::require(pipe2(fds, O_CLOEXEC) == 0 && pipe2(allow_fds, O_CLOEXEC) == 0, "pipe2");
     read_fd_ = fds[0];
     allow_fd_ = allow_fds[1];
     // Everything the child needs is prepared before fork: between fork and exec only
@@ -136,10 +137,10 @@ class ChildProcess {
     std::string filter = "--gtest_filter=CrashSafetyChild.ConnectsTheFeedUntilKilled";
     char* argv[] = {program.data(), filter.data(), nullptr};
     const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    test::require(null_fd >= 0, "open /dev/null");
+    chain_test::require(null_fd >= 0, "open /dev/null");
 
     pid_ = fork();
-    test::require(pid_ >= 0, "fork");
+    chain_test::require(pid_ >= 0, "fork");
     if (pid_ == 0) {
       if (dup2(fds[1], kProgressFd) < 0 || dup2(allow_fds[0], kAllowFd) < 0 ||
           dup2(null_fd, STDOUT_FILENO) < 0) {
@@ -165,8 +166,8 @@ class ChildProcess {
   void allow(size_t count) {
     allowed_ += count;
     const std::string bytes(count, 'a');
-    test::require(write(allow_fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(count),
-                  "write to the pacing pipe");
+    chain_test::require(write(allow_fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(count),
+                        "write to the pacing pipe");
   }
   size_t allowed() const { return allowed_; }
 
@@ -222,7 +223,8 @@ void check_recovered_state(const std::string& dir, const Feed& feed, size_t ackn
   auto store = Store::open(dir);
   ASSERT_TRUE(store) << store.error().message();
   ScriptVerifier verifier(2);
-  auto chain = ChainState::open(**store, quick_params(), verifier, [] { return test::kTestNow; });
+  auto chain =
+      ChainState::open(**store, quick_params(), verifier, [] { return chain_test::kTestNow; });
   ASSERT_TRUE(chain) << chain.error().message();
   std::optional<ChainTip> tip = (*chain)->tip();
   if (acknowledged == 0 && !tip) return;
@@ -242,7 +244,7 @@ void check_recovered_state(const std::string& dir, const Feed& feed, size_t ackn
 
 TEST(CrashSafety, KilledWhileConnectingTheStoreReopensConsistent) {
   const Feed feed = build_feed();
-  test::TempDir dir;
+  chain_test::TempDir dir;
   std::mt19937 random(20261124);
   constexpr int kKills = 24;
   size_t acknowledged = 0;  // the longest feed prefix any child acknowledged
@@ -280,7 +282,8 @@ TEST(CrashSafety, KilledWhileConnectingTheStoreReopensConsistent) {
   auto store = Store::open(dir.str());
   ASSERT_TRUE(store) << store.error().message();
   ScriptVerifier verifier(1);
-  auto chain = ChainState::open(**store, quick_params(), verifier, [] { return test::kTestNow; });
+  auto chain =
+      ChainState::open(**store, quick_params(), verifier, [] { return chain_test::kTestNow; });
   ASSERT_TRUE(chain) << chain.error().message();
   EXPECT_EQ((*chain)->tip()->hash, feed.final_tip);
   EXPECT_EQ((*chain)->tip()->height, kMainChainLength);
