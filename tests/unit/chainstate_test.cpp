@@ -4,7 +4,9 @@
 
 #include "chain/block_index.hpp"
 #include "chain/chainstate.hpp"
+#include "chain/connect.hpp"
 #include "chain/orphan_pool.hpp"
+#include "chain/pow.hpp"
 #include "chain/store.hpp"
 #include "tests/unit/chain_fixture.hpp"
 
@@ -304,6 +306,55 @@ TEST_F(ChainStateTest, RestartKeepsTipAndCoins) {
   Status verified = chain().verify_chain();
   EXPECT_TRUE(verified) << verified.error().message();
   EXPECT_EQ(accept(extend(more.back(), 4, 1)[0]).status, AcceptStatus::kNewTip);
+}
+
+// Stores `block` (child of `parent`) as accept_block does, without connecting it: the state
+// a crash leaves between storing a block and moving the tip.
+void store_only(Store& store, const Block& block, const BlockIndexRecord& parent) {
+  BlockIndexRecord record;
+  record.hash = block.hash();
+  record.header = block.header;
+  record.height = parent.height + 1;
+  record.chain_work = parent.chain_work + block_work(block.header.bits);
+  record.status = block_status::kHaveData | block_status::kValidChecked;
+  chain_test::require(store.put_block(block, record).ok(), "put_block");
+}
+
+TEST_F(ChainStateTest, OpenConnectsABlockStoredButNotConnectedBeforeACrash) {
+  Block block = extend(genesis, 0, 1)[0];
+  store_only(node.store(), block, *chain().record(genesis.hash()));
+  node.close();
+  node.open();
+  EXPECT_EQ(chain().tip()->hash, block.hash());
+  Status verified = chain().verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
+}
+
+TEST_F(ChainStateTest, OpenFinishesAReorganisationACrashInterrupted) {
+  Transaction spend =
+      chain_test::make_spend(key, {chain_test::coinbase_outpoint(genesis)}, {pay(params.subsidy)});
+  std::vector<Block> a{chain_test::make_child(genesis, 0, key, params, {spend})};
+  a.push_back(chain_test::make_child(a[0], 1, key, params));
+  std::vector<Block> b = extend(genesis, 0, 3, 1);
+  for (const Block& block : a) accept(block);
+  BlockIndexRecord parent = *chain().record(genesis.hash());
+  for (const Block& block : b) {
+    store_only(node.store(), block, parent);
+    parent = {block.hash(), block.header, parent.height + 1,
+              parent.chain_work + block_work(block.header.bits), 0};
+  }
+  // The crash came after both blocks of the old branch were disconnected, one batch each.
+  for (auto block = a.rbegin(); block != a.rend(); ++block) {
+    Result<TipChange> change =
+        disconnect_block(*block, *node.store().undo(block->hash()), node.store());
+    ASSERT_TRUE(change) << change.error().message();
+    ASSERT_TRUE(node.store().apply(*change));
+  }
+  node.close();
+  node.open();
+  EXPECT_EQ(chain().tip()->hash, b.back().hash());
+  Status verified = chain().verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
 }
 
 TEST_F(ChainStateTest, BlockTooFarInTheFutureIsNotMarkedAndAcceptedLater) {
