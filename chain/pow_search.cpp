@@ -20,8 +20,10 @@ constexpr size_t kNonceOffsetInTail = 12;  // header bytes 76..79
 constexpr uint64_t kPollInterval = 4096;   // nonces between checks of cancel and found
 
 inline void store_big_endian(uint8_t* out, uint32_t word) {
-  const uint32_t swapped = __builtin_bswap32(word);
-  std::memcpy(out, &swapped, 4);
+  out[0] = static_cast<uint8_t>(word >> 24);
+  out[1] = static_cast<uint8_t>(word >> 16);
+  out[2] = static_cast<uint8_t>(word >> 8);
+  out[3] = static_cast<uint8_t>(word);
 }
 
 // Per-thread scratch for hashing one nonce: no allocation, two SHA256_Transform calls.
@@ -37,8 +39,8 @@ class NonceHasher {
 
   // Runs both compressions; the hash words are left in second_.h.
   void run(uint32_t nonce) {
-    const uint32_t little_endian_nonce = nonce;  // x86 is little-endian, as the header
-    std::memcpy(tail_block_.data() + kNonceOffsetInTail, &little_endian_nonce, 4);
+    uint8_t* nonce_bytes = tail_block_.data() + kNonceOffsetInTail;
+    for (int i = 0; i < 4; ++i) nonce_bytes[i] = static_cast<uint8_t>(nonce >> (8 * i));
     std::memcpy(first_.h, midstate_.data(), sizeof first_.h);
     SHA256_Transform(&first_, tail_block_.data());
     for (size_t i = 0; i < 8; ++i) store_big_endian(second_block_.data() + 4 * i, first_.h[i]);
