@@ -28,13 +28,19 @@ SyncPlanner::Actions SyncPlanner::on_inventory(PeerId peer, const std::vector<Ha
   auto found = peers_.find(peer);
   if (found == peers_.end()) return actions;
   size_t added = 0;
+  std::optional<Hash256> last_recorded;  // where the next batch from this peer must start
   for (const auto& hash : hashes) {
-    if (is_solved(hash)) continue;
+    if (is_solved(hash)) {
+      last_recorded = hash;
+      continue;
+    }
     if (Entry* entry = find_entry(hash)) {
       entry->announcers.insert(peer);
+      last_recorded = hash;
       continue;
     }
     if (queue_.size() >= limits_.max_unsolved_hashes) break;
+    last_recorded = hash;
     Entry entry;
     entry.hash = hash;
     entry.announcers.insert(peer);
@@ -49,14 +55,14 @@ SyncPlanner::Actions SyncPlanner::on_inventory(PeerId peer, const std::vector<Ha
       state.nothing_new_at_height = chain_height_;
       state.batch_tail.reset();
     } else {
-      state.batch_tail = hashes.back();
+      state.batch_tail = last_recorded;
     }
   }
   advance(now, actions);
   return actions;
 }
 
-SyncPlanner::Actions SyncPlanner::on_block(PeerId, const Hash256& hash, SyncTime now) {
+SyncPlanner::Actions SyncPlanner::on_block(PeerId peer, const Hash256& hash, SyncTime now) {
   Actions actions;
   if (is_solved(hash)) return actions;
   auto indexed = index_.find(hash);
@@ -69,9 +75,16 @@ SyncPlanner::Actions SyncPlanner::on_block(PeerId, const Hash256& hash, SyncTime
   if (entry.state == HashState::arrived) return actions;
   if (entry.state == HashState::announced) {
     // Unrequested: keep it only inside the download window, which bounds the buffer.
-    auto position =
-        static_cast<size_t>(std::distance(queue_.begin(), queue_.find(indexed->second)));
-    if (position >= limits_.max_buffered_blocks) return actions;
+    size_t position = 0;
+    for (auto it = queue_.begin(); it->first != indexed->second; ++it) {
+      if (++position >= limits_.max_buffered_blocks) return actions;
+    }
+  }
+  if (entry.state == HashState::requested && entry.peer == peer) {
+    // The peer is making progress: a deep window is not a stall, only silence is.
+    for (const auto& pending : peers_.at(peer).in_flight) {
+      queue_.at(index_.at(pending)).deadline = now + limits_.request_timeout;
+    }
   }
   release(entry);
   entry.state = HashState::arrived;

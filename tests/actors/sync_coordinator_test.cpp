@@ -67,7 +67,9 @@ struct FakeSessionState {
   static inline const char* name = "fake_session";
 };
 
-caf::behavior fake_session(caf::stateful_actor<FakeSessionState>* self) {
+// (The unused label exists because CAF 0.17 spawning a function without arguments binds a
+// reference to a null tuple, which UBSan rejects.)
+caf::behavior fake_session(caf::stateful_actor<FakeSessionState>* self, const std::string&) {
   return {
       [=](request_blocks_atom, const std::vector<Hash256>& hashes) {
         self->state.block_requests.push_back(hashes);
@@ -133,7 +135,7 @@ struct SyncCoordinatorTest : ::testing::Test {
   }
 
   caf::actor new_session() {
-    auto session = system->spawn(fake_session);
+    auto session = system->spawn(fake_session, std::string{"peer"});
     actors_to_stop.push_back(session);
     return session;
   }

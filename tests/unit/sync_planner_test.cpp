@@ -204,6 +204,16 @@ TEST_F(SyncPlannerTest, StalledRequestsGoToAnotherPeer) {
   EXPECT_EQ(planner.in_flight_count(2), 3u);
 }
 
+TEST_F(SyncPlannerTest, PeerThatKeepsDeliveringIsNotTimedOut) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 50}});
+  auto batch = hash_range(0, 4);
+  planner.on_inventory(1, batch, t0);
+  planner.on_inventory(2, batch, t0);
+  planner.on_block(1, hash_of(0), t0 + 4s);
+  EXPECT_TRUE(requested_from(planner.on_tick(t0 + 5s), 2).empty());
+  EXPECT_EQ(requested_from(planner.on_tick(t0 + 9s), 2), hash_range(1, 3));
+}
+
 TEST_F(SyncPlannerTest, PeerThatStallsThreeTimesIsDisconnected) {
   Planner planner = with_peers(small_limits(), {{1, 50}});
   planner.on_inventory(1, hash_range(0, 2), t0);
