@@ -61,12 +61,14 @@ void submit(SyncActor* self, const Hash256& hash) {
 
 void request_inventory(SyncActor* self, PeerId peer, std::optional<Hash256> after) {
   self->request(self->state.chain, caf::infinite, locator_atom::value)
-      .then([=](std::vector<Hash256> locator) {
-        auto session = self->state.sessions.find(peer);
-        if (session == self->state.sessions.end()) return;
-        if (after) locator.insert(locator.begin(), *after);
-        self->send(session->second, request_inventory_atom::value, std::move(locator));
-      });
+      .then(
+          [=](std::vector<Hash256> locator) {
+            auto session = self->state.sessions.find(peer);
+            if (session == self->state.sessions.end()) return;
+            if (after) locator.insert(locator.begin(), *after);
+            self->send(session->second, request_inventory_atom::value, std::move(locator));
+          },
+          [](caf::error&) {});  // the planner's inventory deadline covers a chain that failed
 }
 
 void forget_session(SyncActor* self, PeerId peer) {
@@ -108,9 +110,12 @@ caf::behavior sync_coordinator(SyncActor* self, caf::actor chain, SyncLimits lim
   self->state.chain = chain;
   self->state.planner = SyncPlanner(limits);
   self->send(chain, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
-  self->request(chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
-    apply(self, self->state.planner.on_chain_tip(tip.height, {}, now(self)));
-  });
+  self->request(chain, caf::infinite, tip_atom::value)
+      .then(
+          [=](const TipInfo& tip) {
+            apply(self, self->state.planner.on_chain_tip(tip.height, {}, now(self)));
+          },
+          [](caf::error&) {});  // TipChanged will tell
   self->delayed_send(self, limits.tick_interval, tick_atom::value);
   // A session that dies without saying goodbye is gone all the same.
   self->set_down_handler([=](caf::down_msg& down) { session_gone(self, down.source); });
