@@ -6,7 +6,7 @@
 // Deliberately not implemented: the special cases Bitcoin applies for SIGHASH_NONE,
 // SIGHASH_SINGLE and SIGHASH_ANYONECANPAY, and the removal of OP_CODESEPARATOR from the script
 // code. This chain only accepts SIGHASH_ALL over P2PKH scripts, where none of them apply; for
-// any other hash type the digest is computed as for ALL with that byte appended.
+// any other hash type the digest is computed as for ALL with that value appended.
 #include "chain/sighash.hpp"
 
 #include <cassert>
@@ -17,7 +17,7 @@
 namespace ac {
 
 Hash256 legacy_sighash(const Transaction& tx, size_t input_index, ByteSpan script_code,
-                       uint8_t hash_type) {
+                       uint32_t hash_type) {
   assert(input_index < tx.inputs.size());
   Bytes preimage;
   preimage.reserve(tx.serialized_size() + script_code.size() + 8);
