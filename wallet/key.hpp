@@ -4,7 +4,8 @@
 // bytes are wiped when it is destroyed. Keys are made by a Signer, which owns a randomized
 // libsecp256k1 context (blinding against side channels): deriving a public key and signing need
 // such a context, verifying a secret does not. A Signer is an ordinary object, not a global, so
-// independent wallets (and tests) each have their own.
+// independent wallets (and tests) each have their own; its const methods leave the context
+// untouched, so one Signer may serve several threads.
 //
 // WIF (Wallet Import Format): Base58Check(wif_version || secret || 0x01); the trailing 0x01 marks
 // the compressed public key, the only kind this chain uses.
