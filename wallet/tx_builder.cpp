@@ -57,8 +57,7 @@ Result<Transaction> build_payment(const Signer& signer, std::span<const PrivateK
 
 Status sign_inputs(const Signer& signer, std::span<const PrivateKey> keys,
                    std::span<const SpendableCoin> spent, Transaction& tx) {
-  // Each digest covers every input's prevout, so all are computed before any scriptSig changes
-  // (legacy sighash blanks the other inputs' scripts anyway, but this keeps the order obvious).
+  // scriptSigs are collected first so that a failure leaves `tx` untouched.
   std::vector<Bytes> script_sigs;
   script_sigs.reserve(tx.inputs.size());
   for (size_t i = 0; i < tx.inputs.size(); ++i) {

@@ -35,7 +35,7 @@ Result<Transaction> build_payment(const Signer& signer, std::span<const PrivateK
                                   const std::unordered_set<OutPoint>& excluded,
                                   const Payment& payment);
 
-// Signs every input of `tx`; `spent[i]` is the coin input i spends.
+// Signs every input of `tx` (unchanged on failure); `spent[i]` is the coin input i spends.
 // REQUIRES: spent.size() == tx.inputs.size() and spent[i].outpoint == tx.inputs[i].prevout
 // Reasons: "missing-key" (a coin is not P2PKH to one of `keys`), "signing-failed".
 Status sign_inputs(const Signer& signer, std::span<const PrivateKey> keys,
