@@ -73,6 +73,9 @@ class ChainState {
   static Result<std::unique_ptr<ChainState>> open(Store& store, ChainParams params,
                                                   ScriptVerifier& verifier, Clock now_seconds);
 
+  ChainState(const ChainState&) = delete;
+  ChainState& operator=(const ChainState&) = delete;
+
   // Makes `genesis` (checked, height 0) the first block and connects it. Succeeds without
   // change when it already is our genesis; reason "genesis-exists" for another block,
   // "genesis-has-parent" for a block with a parent.
@@ -84,7 +87,9 @@ class ChainState {
   // corruption in transit) and the failure is permanent, the block is marked invalid. When a
   // block fails to connect during a switch to a better branch, it and its descendants are
   // marked invalid, the tip returns to the best valid chain (normally the old tip), and the
-  // reason is returned unless the tip still moved (then it is in branch_failure).
+  // reason is returned unless the tip still moved (then it is in branch_failure). A storage
+  // failure returns the store's reason; memory and store still agree, on whatever tip the
+  // last successful write set (ask tip()).
   Result<AcceptOutcome> accept_block(const Block& block);
 
   std::optional<ChainTip> tip() const;
