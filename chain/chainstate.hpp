@@ -69,7 +69,8 @@ class ChainState {
   // Loads the block index and the tip from `store` and, should the store hold a valid chain
   // with more work than its tip (a crash between storing a block and connecting it, or in the
   // middle of a reorganisation), moves the tip onto it. `store` and `verifier` must outlive
-  // the result. Reason "store-corrupt" when the records do not form a tree from the genesis.
+  // the result. Reason "store-corrupt" when the records do not form a tree from the genesis
+  // or one does not decode.
   static Result<std::unique_ptr<ChainState>> open(Store& store, ChainParams params,
                                                   ScriptVerifier& verifier, Clock now_seconds);
 
@@ -120,7 +121,8 @@ class ChainState {
 
   // Recomputes the coins by replaying the active chain from the genesis in memory and compares
   // them with the store's. Reasons: "coins-mismatch" (detail: how many differ), "tip-mismatch",
-  // "missing-block-data", "replay-failed" (a block of the active chain no longer connects).
+  // "missing-block-data", "replay-failed" (a block of the active chain no longer connects),
+  // and the store's "store-corrupt" / "store-read-failed" when a stored value did not read.
   Status verify_chain() const;
 
  private:
