@@ -64,7 +64,7 @@ struct ChainTip {
 
 class ChainState {
  public:
-  using Clock = std::function<int64_t()>;  // seconds since the epoch
+  using Clock = std::function<int64_t()>;  // seconds since the epoch; empty: the system clock
 
   // Loads the block index and the tip from `store` and, should the store hold a valid chain
   // with more work than its tip (a crash between storing a block and connecting it, or in the
@@ -110,8 +110,8 @@ class ChainState {
   // Median time of the (up to) median_time_span blocks ending at `hash`.
   std::optional<int64_t> median_time_past(const Hash256& hash) const;
 
-  // Bitcoin's block locator of the active chain: the tip and the 9 blocks below it, then
-  // steps doubling in size, ending with the genesis. Empty without a chain.
+  // Bitcoin's block locator of the active chain: the 12 most recent blocks one by one, then
+  // steps doubling in size (2, 4, 8, ...), ending with the genesis. Empty without a chain.
   std::vector<Hash256> locator() const;
   // The active-chain blocks after the first `locator` hash found on the active chain, up to
   // `max` and stopping before `stop`. When no locator hash is on our chain (an empty locator
