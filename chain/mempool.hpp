@@ -7,6 +7,7 @@
 // accept() reasons: "tx-already-in-mempool", "coinbase-not-allowed", "mempool-conflict" (an
 // input is already spent by a pooled transaction), any check_tx_inputs reason, any
 // verify_input_script reason, "mempool-full".
+// Not thread-safe: it has one owner (the mempool actor).
 #pragma once
 
 #include <cstddef>
@@ -34,6 +35,7 @@ class Mempool {
 
   // Validates `tx` against `chain_coins` (the UTXO set at the tip) plus the pool's own outputs,
   // for inclusion in a block at `next_height`, and adds it. Returns its txid.
+  // REQUIRES: check_transaction(tx) passed (check_block.hpp); it is not called here yet.
   Result<Hash256> accept(const Transaction& tx, const CoinsView& chain_coins, int next_height,
                          const ChainParams& params, ScriptVerifier& verifier);
 
