@@ -259,6 +259,24 @@ TEST_F(ChainStateTest, OrphansConnectOnceTheirParentArrives) {
   EXPECT_FALSE(chain().is_orphan(blocks[2].hash()));
 }
 
+TEST_F(ChainStateTest, InvalidWaitingOrphanDoesNotFailItsParent) {
+  Block parent = chain_test::make_child(genesis, 0, key, params);
+  chain_test::BlockSpec spec;
+  spec.parent = parent.hash();
+  spec.height = 9;  // the coinbase commits to the wrong height
+  spec.time = parent.header.time + 60;
+  spec.payout_script = key.script();
+  Block orphan = chain_test::make_block(spec, params);
+  EXPECT_EQ(accept(orphan).status, AcceptStatus::kOrphan);
+
+  AcceptOutcome outcome = accept(parent);
+  EXPECT_EQ(outcome.status, AcceptStatus::kNewTip);
+  EXPECT_TRUE(outcome.accepted_orphans.empty());
+  EXPECT_EQ(chain().tip()->hash, parent.hash());
+  EXPECT_FALSE(chain().is_orphan(orphan.hash()));
+  EXPECT_TRUE(chain().record(orphan.hash())->failed());
+}
+
 TEST_F(ChainStateTest, LocatorListsTenRecentBlocksThenDoublingStepsToGenesis) {
   std::vector<Block> blocks = extend(genesis, 0, 30);
   for (const Block& block : blocks) accept(block);
