@@ -126,14 +126,20 @@ int main(int argc, char** argv) {
   const ac::Bytes der(script_sig.begin() + 1, script_sig.begin() + 1 + (script_sig[0] - 1));
   write(root / "script_verify", "der-only", concat({ac::Bytes{0}, der}));
 
-  // wallet_file
+  // wallet_file: mode byte (even: the target appends the checksum) | file.
+  const auto wallet_seed = [](const ac::wallet::WalletFile& file, bool with_checksum) {
+    ac::Bytes encoded = ac::wallet::encode_wallet_file(file);
+    if (!with_checksum) encoded.resize(encoded.size() - ac::Hash256{}.size());
+    return concat({ac::Bytes{static_cast<uint8_t>(with_checksum ? 1 : 0)}, encoded});
+  };
   ac::wallet::WalletFile wallet;
-  write(root / "wallet_file", "empty", ac::wallet::encode_wallet_file(wallet));
+  write(root / "wallet_file", "empty", wallet_seed(wallet, true));
   wallet.keys.push_back(key);
   secret[31] = 9;
   wallet.keys.push_back(signer.import_key(secret).value());
   wallet.pending_spends.push_back(ac::wallet::PendingSpend{
       signed_spend.spend.inputs[0].prevout, signed_spend.spend.txid(), 1'700'000'000});
-  write(root / "wallet_file", "two-keys-one-pending", ac::wallet::encode_wallet_file(wallet));
+  write(root / "wallet_file", "two-keys-one-pending", wallet_seed(wallet, true));
+  write(root / "wallet_file", "two-keys-one-pending-body", wallet_seed(wallet, false));
   return 0;
 }
