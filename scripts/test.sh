@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: first the optimised build, then the
 # same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Then each libFuzzer target runs for a bounded time (FUZZ_SECONDS, default 20) on its corpus.
 # Usage: scripts/test.sh [--no-sanitizers]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,4 +23,9 @@ if [[ ${1:-} != --no-sanitizers ]]; then
   echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_suite build-sanitize -DACTORCHAIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+
+if [[ ${1:-} != --no-sanitizers ]]; then
+  echo "== libFuzzer targets, ${FUZZ_SECONDS:-20} s each"
+  bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 fi
