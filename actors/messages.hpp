@@ -7,6 +7,7 @@
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <caf/detail/type_traits.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -73,7 +74,7 @@ struct BlockVerdict {
   Hash256 hash;
   bool accepted = false;  // stored (new tip, side branch, already had, or orphan)
   bool new_tip = false;
-  std::string outcome;    // "new-tip", "side-branch", "already-have", "orphan", or the reason
+  std::string outcome;  // "new-tip", "side-branch", "already-have", "orphan", or the reason
   TipInfo tip;
 };
 
@@ -87,6 +88,13 @@ struct TipChanged {
 };
 
 }  // namespace ac::actors
+
+// Hash256 has begin()/end() but no value_type, so CAF would take it for a container and fail
+// to compile while checking whether a vector of hashes is serializable. It is never serialized.
+namespace caf::detail {
+template <>
+struct is_serializable<ac::Hash256> : std::false_type {};
+}  // namespace caf::detail
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxPtr)
