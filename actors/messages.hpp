@@ -7,7 +7,6 @@
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
-#include <caf/detail/type_traits.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -63,6 +62,25 @@ using found_atom = caf::atom_constant<caf::atom("found")>;
 using announce_atom = caf::atom_constant<caf::atom("announce")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
+// ---- node <-> peer_session (actors/node.hpp, actors/peer_session.hpp) ---------------------
+// session -> node: handshake done; (peer_up_atom, caf::actor session, std::string endpoint)
+// with the peer's listening endpoint ("127.0.0.1:8001"; empty when it listens nowhere).
+using peer_up_atom = caf::atom_constant<caf::atom("peerup")>;
+// session -> node: (peer_down_atom, caf::actor session): the connection is gone.
+using peer_down_atom = caf::atom_constant<caf::atom("peerdown")>;
+// session -> node: (peer_addrs_atom, std::vector<std::string> endpoints) from an addr message.
+// node -> session: (peer_addrs_atom, std::vector<std::string> endpoints): send them as addr.
+using peer_addrs_atom = caf::atom_constant<caf::atom("peeraddrs")>;
+// node -> session: (announce_atom, uint32_t inv_type, std::vector<Hash256>): send an inv.
+// mempool -> node: (announce_atom, uint32_t inv_type, std::vector<Hash256>, caf::actor source):
+// announce to every peer but the source.
+// session's own keepalive timer.
+using keepalive_atom = caf::atom_constant<caf::atom("keepalive")>;
+// node's own: try an outbound connection to (connect_atom, std::string endpoint).
+using connect_atom = caf::atom_constant<caf::atom("connect")>;
+// mempool -> miner: (mempool_changed_atom, uint64_t size).
+using mempool_changed_atom = caf::atom_constant<caf::atom("mpchanged")>;
+
 // The chain's best tip as others need it.
 struct TipInfo {
   Hash256 hash;
@@ -88,13 +106,6 @@ struct TipChanged {
 };
 
 }  // namespace ac::actors
-
-// Hash256 has begin()/end() but no value_type, so CAF would take it for a container and fail
-// to compile while checking whether a vector of hashes is serializable. It is never serialized.
-namespace caf::detail {
-template <>
-struct is_serializable<ac::Hash256> : std::false_type {};
-}  // namespace caf::detail
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxPtr)
