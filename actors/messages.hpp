@@ -7,6 +7,7 @@
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <caf/detail/type_traits.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -106,6 +107,12 @@ struct TipChanged {
 };
 
 }  // namespace ac::actors
+
+// Hash256 has begin()/end() but no value_type: CAF's serializability probe treats it as a
+// container and fails to compile on any message holding one. It only travels between local
+// actors, so declare it not serializable; the whitelist below then admits it.
+template <size_t N>
+struct caf::detail::is_serializable<ac::HashBytes<N>> : std::false_type {};
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxPtr)

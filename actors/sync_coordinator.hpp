@@ -17,23 +17,17 @@
 //   (request_inventory_atom, std::vector<Hash256> locator) -> session sends getblocks
 //   (disconnect_atom, std::string reason)
 // To the chain: request (submit_block_atom, BlockPtr, caf::actor source) -> BlockVerdict, and
-// (locator_atom) -> std::vector<Hash256>, (tip_atom) -> TipInfo.
+// (locator_atom) -> std::vector<Hash256>, (tip_atom) -> TipInfo; and once at spawn
+// (subscribe_atom, caf::actor self) so the chain sends it TipChanged.
+// The locator sent to a session may carry, in front of the chain's, the last hash of that
+// peer's previous batch, so the next batch can be asked before the chain connected the last.
 #pragma once
 
 #include <caf/fwd.hpp>
 
-#include <chrono>
-#include <cstddef>
+#include "actors/sync_planner.hpp"  // SyncLimits; the decisions themselves
 
 namespace ac::actors {
-
-struct SyncLimits {
-  size_t max_in_flight_per_peer = 128;
-  size_t max_in_flight_total = 512;
-  std::chrono::milliseconds request_timeout{5000};
-  std::chrono::milliseconds tick_interval{500};
-  size_t max_buffered_blocks = 2048;  // arrived out of order, waiting for their predecessors
-};
 
 caf::actor spawn_sync_coordinator(caf::actor_system& system, caf::actor chain,
                                   SyncLimits limits = {});

@@ -1,0 +1,325 @@
+#include "actors/sync_planner.hpp"
+
+#include <iterator>
+#include <tuple>
+
+namespace ac::actors {
+
+SyncPlanner::SyncPlanner(SyncLimits limits) : limits_(limits) {}
+
+SyncPlanner::Actions SyncPlanner::on_peer_ready(PeerId peer, int best_height, SyncTime now) {
+  peers_[peer].height = best_height;
+  Actions actions;
+  advance(now, actions);
+  return actions;
+}
+
+SyncPlanner::Actions SyncPlanner::on_peer_gone(PeerId peer, SyncTime now) {
+  Actions actions;
+  if (!peers_.contains(peer)) return actions;
+  drop_peer(peer, now);
+  advance(now, actions);
+  return actions;
+}
+
+SyncPlanner::Actions SyncPlanner::on_inventory(PeerId peer, const std::vector<Hash256>& hashes,
+                                               SyncTime now) {
+  Actions actions;
+  auto found = peers_.find(peer);
+  if (found == peers_.end()) return actions;
+  size_t added = 0;
+  std::optional<Hash256> last_recorded;  // where the next batch from this peer must start
+  for (const auto& hash : hashes) {
+    if (is_solved(hash)) {
+      last_recorded = hash;
+      continue;
+    }
+    if (Entry* entry = find_entry(hash)) {
+      entry->announcers.insert(peer);
+      last_recorded = hash;
+      continue;
+    }
+    if (queue_.size() >= limits_.max_unsolved_hashes) break;
+    last_recorded = hash;
+    Entry entry;
+    entry.hash = hash;
+    entry.announcers.insert(peer);
+    index_.emplace(hash, next_sequence_);
+    queue_.emplace(next_sequence_++, std::move(entry));
+    ++added;
+  }
+  if (inventory_request_ && inventory_request_->peer == peer) {
+    inventory_request_.reset();
+    Peer& state = found->second;
+    if (added == 0) {
+      state.nothing_new_at_height = chain_height_;
+      state.batch_tail.reset();
+    } else {
+      state.batch_tail = last_recorded;
+    }
+  }
+  advance(now, actions);
+  return actions;
+}
+
+SyncPlanner::Actions SyncPlanner::on_block(PeerId peer, const Hash256& hash, SyncTime now) {
+  Actions actions;
+  if (is_solved(hash)) return actions;
+  auto indexed = index_.find(hash);
+  if (indexed == index_.end()) {
+    submitting_.insert(hash);
+    actions.push_back(Submit{hash});
+    return actions;
+  }
+  Entry& entry = queue_.at(indexed->second);
+  if (entry.state == HashState::arrived) return actions;
+  if (entry.state == HashState::announced) {
+    // Unrequested: keep it only inside the download window, which bounds the buffer.
+    size_t position = 0;
+    for (auto it = queue_.begin(); it->first != indexed->second; ++it) {
+      if (++position >= limits_.max_buffered_blocks) return actions;
+    }
+  }
+  if (entry.state == HashState::requested && entry.peer == peer) {
+    // The peer is making progress: a deep window is not a stall, only silence is.
+    for (const auto& pending : peers_.at(peer).in_flight) {
+      queue_.at(index_.at(pending)).deadline = now + limits_.request_timeout;
+    }
+  }
+  release(entry);
+  entry.state = HashState::arrived;
+  ++buffered_count_;
+  advance(now, actions);
+  return actions;
+}
+
+SyncPlanner::Actions SyncPlanner::on_not_found(PeerId peer, const std::vector<Hash256>& hashes,
+                                               SyncTime now) {
+  Actions actions;
+  for (const auto& hash : hashes) {
+    Entry* entry = find_entry(hash);
+    if (!entry) continue;
+    entry->announcers.erase(peer);
+    if (entry->state == HashState::requested && entry->peer == peer) fail(*entry, now);
+  }
+  advance(now, actions);
+  return actions;
+}
+
+SyncPlanner::Actions SyncPlanner::on_tick(SyncTime now) {
+  Actions actions;
+  std::set<PeerId> stalled;
+  for (auto& [sequence, entry] : queue_) {
+    if (entry.state != HashState::requested || now < entry.deadline) continue;
+    stalled.insert(entry.peer);
+    fail(entry, now);
+  }
+  // One stall per peer per tick: a whole window timing out at once is one stall, not many.
+  for (PeerId peer : stalled) {
+    auto found = peers_.find(peer);
+    if (found == peers_.end()) continue;
+    if (++found->second.stalls < limits_.max_stalls) continue;
+    drop_peer(peer, now);
+    actions.push_back(Disconnect{peer, "stalling"});
+  }
+  // Bitcoin peers stay silent when they have nothing after our locator.
+  if (inventory_request_ && now >= inventory_request_->deadline) {
+    auto found = peers_.find(inventory_request_->peer);
+    if (found != peers_.end()) {
+      found->second.nothing_new_at_height = chain_height_;
+      found->second.batch_tail.reset();
+    }
+    inventory_request_.reset();
+  }
+  advance(now, actions);
+  return actions;
+}
+
+SyncPlanner::Actions SyncPlanner::on_chain_tip(int height, const std::vector<Hash256>& connected,
+                                               SyncTime now) {
+  chain_height_ = height;
+  for (const auto& hash : connected) {
+    known_.insert(hash);
+    submitting_.erase(hash);
+    for (auto& [id, peer] : peers_) {
+      if (peer.batch_tail == hash) peer.batch_tail.reset();  // the chain's locator covers it
+    }
+    auto indexed = index_.find(hash);
+    if (indexed == index_.end()) continue;
+    Entry& entry = queue_.at(indexed->second);
+    // An arrived block stays: it is submitted in its turn and the chain answers already-have.
+    if (entry.state == HashState::arrived) continue;
+    release(entry);
+    queue_.erase(indexed->second);
+    index_.erase(indexed);
+  }
+  Actions actions;
+  advance(now, actions);
+  return actions;
+}
+
+SyncPlanner::Actions SyncPlanner::on_submitted(const Hash256& hash, bool accepted, SyncTime now) {
+  submitting_.erase(hash);
+  if (accepted) {
+    known_.insert(hash);
+  } else {
+    rejected_.insert(hash);
+    // Batches built on a refused block lead nowhere: restart from the chain's locator.
+    for (auto& [id, peer] : peers_) peer.batch_tail.reset();
+  }
+  Actions actions;
+  advance(now, actions);
+  return actions;
+}
+
+bool SyncPlanner::is_buffered(const Hash256& hash) const {
+  auto indexed = index_.find(hash);
+  return indexed != index_.end() && queue_.at(indexed->second).state == HashState::arrived;
+}
+
+size_t SyncPlanner::in_flight_count(PeerId peer) const {
+  auto found = peers_.find(peer);
+  return found == peers_.end() ? 0 : found->second.in_flight.size();
+}
+
+std::optional<PeerId> SyncPlanner::sync_peer() const {
+  std::optional<PeerId> best;
+  int best_height = chain_height_;
+  for (const auto& [id, peer] : peers_) {
+    if (peer.height > best_height) {
+      best = id;
+      best_height = peer.height;
+    }
+  }
+  return best;
+}
+
+SyncPlanner::Entry* SyncPlanner::find_entry(const Hash256& hash) {
+  auto indexed = index_.find(hash);
+  return indexed == index_.end() ? nullptr : &queue_.at(indexed->second);
+}
+
+bool SyncPlanner::is_solved(const Hash256& hash) const {
+  return known_.contains(hash) || submitting_.contains(hash) || rejected_.contains(hash);
+}
+
+void SyncPlanner::release(Entry& entry) {
+  if (entry.state != HashState::requested) return;
+  auto found = peers_.find(entry.peer);
+  if (found != peers_.end()) found->second.in_flight.erase(entry.hash);
+  --total_in_flight_;
+  entry.state = HashState::announced;
+}
+
+void SyncPlanner::fail(Entry& entry, SyncTime now) {
+  PeerId peer = entry.peer;
+  release(entry);
+  entry.failed = true;
+  entry.tried.insert(peer);
+  entry.retry_at = now + limits_.retry_backoff;
+}
+
+void SyncPlanner::drop_peer(PeerId peer, SyncTime now) {
+  for (auto& [sequence, entry] : queue_) {
+    if (entry.state == HashState::requested && entry.peer == peer) {
+      release(entry);
+      entry.retry_at = now;
+    }
+    entry.announcers.erase(peer);
+    entry.tried.erase(peer);
+  }
+  peers_.erase(peer);
+  if (inventory_request_ && inventory_request_->peer == peer) inventory_request_.reset();
+}
+
+std::optional<PeerId> SyncPlanner::pick_peer(Entry& entry, size_t position, SyncTime now) {
+  // Without a live announcer, or once an announcer failed, any peer claiming a height that
+  // reaches this hash's estimated height may be asked.
+  const bool anyone_high_enough = entry.failed || entry.announcers.empty();
+  const long estimated_height = chain_height_ + 1 + static_cast<long>(position);
+  std::optional<PeerId> best;
+  std::tuple<bool, bool, size_t> best_rank;
+  for (const auto& [id, peer] : peers_) {
+    if (peer.in_flight.size() >= limits_.max_in_flight_per_peer) continue;
+    const bool announcer = entry.announcers.contains(id);
+    if (!announcer && !(anyone_high_enough && peer.height >= estimated_height)) continue;
+    // Untried first, then announcers, then the least loaded; ids break ties (map order).
+    std::tuple<bool, bool, size_t> rank{entry.tried.contains(id), !announcer,
+                                        peer.in_flight.size()};
+    if (!best || rank < best_rank) {
+      best = id;
+      best_rank = rank;
+    }
+  }
+  if (!best || !std::get<0>(best_rank)) return best;
+  if (now < entry.retry_at) return std::nullopt;
+  entry.tried.clear();  // every candidate failed once: start another round
+  return best;
+}
+
+void SyncPlanner::advance(SyncTime now, Actions& actions) {
+  flush_submits(actions);
+  assign_requests(now, actions);
+  maybe_request_inventory(now, actions);
+}
+
+void SyncPlanner::flush_submits(Actions& actions) {
+  while (!queue_.empty() && queue_.begin()->second.state == HashState::arrived) {
+    const Hash256 hash = queue_.begin()->second.hash;
+    queue_.erase(queue_.begin());
+    index_.erase(hash);
+    --buffered_count_;
+    submitting_.insert(hash);
+    actions.push_back(Submit{hash});
+  }
+}
+
+void SyncPlanner::assign_requests(SyncTime now, Actions& actions) {
+  auto has_capacity = [&] {
+    for (const auto& [id, peer] : peers_) {
+      if (peer.in_flight.size() < limits_.max_in_flight_per_peer) return true;
+    }
+    return false;
+  };
+  if (total_in_flight_ >= limits_.max_in_flight_total || !has_capacity()) return;
+  std::map<PeerId, std::vector<Hash256>> batches;
+  size_t position = 0;
+  for (auto it = queue_.begin(); it != queue_.end() && position < limits_.max_buffered_blocks;
+       ++it, ++position) {
+    Entry& entry = it->second;
+    if (entry.state != HashState::announced) continue;
+    auto peer = pick_peer(entry, position, now);
+    if (!peer) continue;
+    entry.state = HashState::requested;
+    entry.peer = *peer;
+    entry.deadline = now + limits_.request_timeout;
+    peers_.at(*peer).in_flight.insert(entry.hash);
+    ++total_in_flight_;
+    batches[*peer].push_back(entry.hash);
+    if (total_in_flight_ >= limits_.max_in_flight_total) break;
+  }
+  for (auto& [peer, hashes] : batches) actions.push_back(RequestBlocks{peer, std::move(hashes)});
+}
+
+void SyncPlanner::maybe_request_inventory(SyncTime now, Actions& actions) {
+  if (inventory_request_) return;
+  // Ask for the next batch once the last announced hash is requested, not after it arrived.
+  if (!queue_.empty() && queue_.rbegin()->second.state == HashState::announced) return;
+  const long expected_height =
+      chain_height_ + static_cast<long>(queue_.size() + submitting_.size());
+  std::optional<PeerId> best;
+  int best_height = 0;
+  for (const auto& [id, peer] : peers_) {
+    if (peer.nothing_new_at_height == chain_height_) continue;
+    if (peer.height <= expected_height) continue;
+    if (!best || peer.height > best_height) {
+      best = id;
+      best_height = peer.height;
+    }
+  }
+  if (!best) return;
+  actions.push_back(RequestInventory{*best, peers_.at(*best).batch_tail});
+  inventory_request_ = InventoryRequest{*best, now + limits_.request_timeout};
+}
+
+}  // namespace ac::actors

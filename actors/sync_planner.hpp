@@ -1,0 +1,146 @@
+// The sync coordinator's decisions as a pure, deterministic state machine: no actors, no clock
+// of its own. Peers are opaque ids, time is passed in, and every input returns the actions to
+// take (request blocks or inventory from a peer, submit a block to the chain, drop a peer).
+//
+// It keeps the unsolved block hashes in the order peers announced them. Each one is announced,
+// requested from one peer with a deadline, or arrived and buffered. Blocks go to the chain in
+// announced order: a block that arrives before its predecessors waits in the buffer. Requests
+// stay inside a window of `max_buffered_blocks` hashes from the oldest unsolved one, which
+// bounds the buffer. A hash that fails (notfound or timeout) is asked from another peer, or
+// from the same one after `retry_backoff`; a peer that times out `max_stalls` times is dropped.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include "chain/uint256.hpp"
+
+namespace ac::actors {
+
+struct SyncLimits {
+  size_t max_in_flight_per_peer = 128;
+  size_t max_in_flight_total = 512;
+  std::chrono::milliseconds request_timeout{5000};
+  std::chrono::milliseconds tick_interval{500};
+  size_t max_buffered_blocks = 2048;  // arrived out of order, waiting for their predecessors
+  size_t max_stalls = 3;              // request timeouts (counted once per tick) before a drop
+  std::chrono::milliseconds retry_backoff{1000};  // before asking a peer that failed again
+  size_t max_unsolved_hashes = 50000;             // announced hashes beyond this are ignored
+};
+
+using PeerId = uint64_t;
+using SyncTime = std::chrono::steady_clock::time_point;
+
+class SyncPlanner {
+ public:
+  // Send `getdata` for these hashes (announced order) to the peer.
+  struct RequestBlocks {
+    PeerId peer = 0;
+    std::vector<Hash256> hashes;
+  };
+  // Send `getblocks` to the peer with the chain's locator, `after` (when set) put in front of it:
+  // the last hash this peer announced, so the next batch starts where the last one ended even
+  // though the chain has not connected it yet.
+  struct RequestInventory {
+    PeerId peer = 0;
+    std::optional<Hash256> after;
+  };
+  // Hand this block (kept by the caller since it arrived) to the chain, now, in this order.
+  struct Submit {
+    Hash256 hash;
+  };
+  // Drop the peer. The planner has already forgotten it and reassigned its requests.
+  struct Disconnect {
+    PeerId peer = 0;
+    std::string reason;
+  };
+  using Action = std::variant<RequestBlocks, RequestInventory, Submit, Disconnect>;
+  using Actions = std::vector<Action>;
+
+  explicit SyncPlanner(SyncLimits limits = {});
+
+  // Inputs. Each returns what to do now.
+  Actions on_peer_ready(PeerId peer, int best_height, SyncTime now);
+  Actions on_peer_gone(PeerId peer, SyncTime now);
+  Actions on_inventory(PeerId peer, const std::vector<Hash256>& hashes, SyncTime now);
+  // A block arrived. Kept (see is_buffered) when it was announced and fits the window; passed
+  // straight to Submit when nobody announced it (a relayed new block); dropped otherwise.
+  Actions on_block(PeerId peer, const Hash256& hash, SyncTime now);
+  Actions on_not_found(PeerId peer, const std::vector<Hash256>& hashes, SyncTime now);
+  Actions on_tick(SyncTime now);
+  Actions on_chain_tip(int height, const std::vector<Hash256>& connected, SyncTime now);
+  Actions on_submitted(const Hash256& hash, bool accepted, SyncTime now);
+
+  // Observers (tests and the actor).
+  bool is_buffered(const Hash256& hash) const;
+  bool is_peer_ready(PeerId peer) const { return peers_.contains(peer); }
+  size_t buffered_count() const { return buffered_count_; }
+  size_t unsolved_count() const { return queue_.size(); }
+  size_t in_flight_count() const { return total_in_flight_; }
+  size_t in_flight_count(PeerId peer) const;
+  size_t awaiting_verdict_count() const { return submitting_.size(); }
+  int chain_height() const { return chain_height_; }
+  // The peer with the highest claimed height above ours (lowest id on a tie).
+  std::optional<PeerId> sync_peer() const;
+
+ private:
+  enum class HashState { announced, requested, arrived };
+  struct Entry {
+    Hash256 hash;
+    HashState state = HashState::announced;
+    PeerId peer = 0;  // requested from
+    SyncTime deadline{};
+    SyncTime retry_at{};  // a peer in `tried` may be asked again from then on
+    bool failed = false;  // notfound or timeout once: any peer high enough may be asked
+    std::set<PeerId> announcers;
+    std::set<PeerId> tried;  // failed since the hash was last asked from a tried peer
+  };
+  struct Peer {
+    int height = -1;
+    std::set<Hash256> in_flight;
+    size_t stalls = 0;
+    std::optional<Hash256> batch_tail;         // last hash of its last answer to getblocks
+    std::optional<int> nothing_new_at_height;  // its last getblocks answer brought nothing new
+  };
+  struct InventoryRequest {
+    PeerId peer = 0;
+    SyncTime deadline{};
+  };
+
+  Entry* find_entry(const Hash256& hash);
+  bool is_solved(const Hash256& hash) const;
+  void release(Entry& entry);
+  void fail(Entry& entry, SyncTime now);
+  void drop_peer(PeerId peer, SyncTime now);
+  std::optional<PeerId> pick_peer(Entry& entry, size_t position, SyncTime now);
+  // The follow-up of every input: submit the arrived prefix, fill the request window, keep the
+  // inventory pipeline going.
+  void advance(SyncTime now, Actions& actions);
+  void flush_submits(Actions& actions);
+  void assign_requests(SyncTime now, Actions& actions);
+  void maybe_request_inventory(SyncTime now, Actions& actions);
+
+  SyncLimits limits_;
+  std::map<PeerId, Peer> peers_;
+  std::map<uint64_t, Entry> queue_;  // by announcement sequence number
+  std::unordered_map<Hash256, uint64_t> index_;
+  uint64_t next_sequence_ = 0;
+  size_t buffered_count_ = 0;
+  size_t total_in_flight_ = 0;
+  std::optional<InventoryRequest> inventory_request_;
+  int chain_height_ = -1;
+  std::unordered_set<Hash256> known_;       // the chain has them
+  std::unordered_set<Hash256> submitting_;  // handed to the chain, verdict pending
+  std::unordered_set<Hash256> rejected_;    // the chain refused them: never fetched again
+};
+
+}  // namespace ac::actors

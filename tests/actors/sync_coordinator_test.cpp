@@ -1,0 +1,344 @@
+#include "actors/sync_coordinator.hpp"
+
+#include <gtest/gtest.h>
+#include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "actors/messages.hpp"
+
+namespace ac::actors {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A chain that accepts every block: a block on its tip extends it (and is published), any
+// other is stored as an orphan. Hashes in `rejects` are refused.
+struct FakeChainState {
+  caf::actor subscriber;
+  Hash256 tip_hash;
+  int height = 0;
+  std::vector<Hash256> submitted;
+  std::set<Hash256> rejects;
+  static inline const char* name = "fake_chain";
+};
+
+caf::behavior fake_chain(caf::stateful_actor<FakeChainState>* self, Hash256 genesis) {
+  self->state.tip_hash = genesis;
+  return {
+      [=](subscribe_atom, const caf::actor& subscriber) { self->state.subscriber = subscriber; },
+      [=](tip_atom) {
+        return TipInfo{self->state.tip_hash, self->state.height};
+      },
+      [=](locator_atom) { return std::vector<Hash256>{self->state.tip_hash}; },
+      [=](submit_block_atom, const BlockPtr& block, const caf::actor&) {
+        auto& state = self->state;
+        BlockVerdict verdict;
+        verdict.hash = block->hash();
+        state.submitted.push_back(verdict.hash);
+        verdict.accepted = !state.rejects.contains(verdict.hash);
+        verdict.new_tip = verdict.accepted && block->header.prev_block == state.tip_hash;
+        verdict.outcome = verdict.accepted ? (verdict.new_tip ? "new-tip" : "orphan") : "bad";
+        if (verdict.new_tip) {
+          state.tip_hash = verdict.hash;
+          ++state.height;
+          TipChanged change;
+          change.tip = TipInfo{state.tip_hash, state.height};
+          change.connected = {verdict.hash};
+          if (state.subscriber) self->send(state.subscriber, change);
+        }
+        verdict.tip = TipInfo{state.tip_hash, state.height};
+        return verdict;
+      },
+  };
+}
+
+// A peer session that records what the coordinator asks of it.
+struct FakeSessionState {
+  std::vector<std::vector<Hash256>> block_requests;
+  std::vector<std::vector<Hash256>> locators;
+  std::vector<std::string> disconnects;
+  static inline const char* name = "fake_session";
+};
+
+// (The unused label exists because CAF 0.17 spawning a function without arguments binds a
+// reference to a null tuple, which UBSan rejects.)
+caf::behavior fake_session(caf::stateful_actor<FakeSessionState>* self, const std::string&) {
+  return {
+      [=](request_blocks_atom, const std::vector<Hash256>& hashes) {
+        self->state.block_requests.push_back(hashes);
+      },
+      [=](request_inventory_atom, const std::vector<Hash256>& locator) {
+        self->state.locators.push_back(locator);
+      },
+      [=](disconnect_atom, const std::string& reason) {
+        self->state.disconnects.push_back(reason);
+      },
+  };
+}
+
+struct SyncCoordinatorTest : ::testing::Test {
+  caf::actor_system_config config;
+  std::unique_ptr<caf::actor_system> system;
+  caf::scheduler::test_coordinator* scheduler = nullptr;
+  std::unique_ptr<caf::scoped_actor> self;
+  Block genesis;
+  std::vector<BlockPtr> blocks;  // a chain on top of genesis
+  caf::actor chain;
+  caf::actor sync;
+  std::vector<caf::actor> actors_to_stop;
+
+  SyncCoordinatorTest() {
+    config.set("scheduler.policy", caf::atom("testing"));
+    system = std::make_unique<caf::actor_system>(config);
+    scheduler = &dynamic_cast<caf::scheduler::test_coordinator&>(system->scheduler());
+    self = std::make_unique<caf::scoped_actor>(*system, true);
+    genesis.header.nonce = 7;
+    Hash256 previous = genesis.hash();
+    for (uint32_t n = 0; n < 40; ++n) {
+      auto block = std::make_shared<Block>();
+      block->header.prev_block = previous;
+      block->header.nonce = n;
+      previous = block->hash();
+      blocks.push_back(std::move(block));
+    }
+  }
+
+  ~SyncCoordinatorTest() override {
+    for (auto& actor : actors_to_stop) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    scheduler->run();
+  }
+
+  void start(SyncLimits limits) {
+    chain = system->spawn(fake_chain, genesis.hash());
+    sync = spawn_sync_coordinator(*system, chain, limits);
+    actors_to_stop = {sync, chain};
+    scheduler->run();
+  }
+
+  static SyncLimits small_limits() {
+    SyncLimits limits;
+    limits.max_in_flight_per_peer = 4;
+    limits.max_in_flight_total = 8;
+    limits.max_buffered_blocks = 16;
+    limits.request_timeout = 5s;
+    limits.tick_interval = 500ms;
+    limits.retry_backoff = 1s;
+    limits.max_stalls = 3;
+    return limits;
+  }
+
+  caf::actor new_session() {
+    auto session = system->spawn(fake_session, std::string{"peer"});
+    actors_to_stop.push_back(session);
+    return session;
+  }
+
+  template <class State, class Handle>
+  State& state_of(const Handle& handle) {
+    return dynamic_cast<caf::stateful_actor<State>&>(*caf::actor_cast<caf::abstract_actor*>(handle))
+        .state;
+  }
+  FakeChainState& chain_state() { return state_of<FakeChainState>(chain); }
+  FakeSessionState& session_state(const caf::actor& session) {
+    return state_of<FakeSessionState>(session);
+  }
+
+  std::vector<Hash256> hashes(size_t first, size_t count) const {
+    std::vector<Hash256> out;
+    for (size_t n = first; n < first + count; ++n) out.push_back(blocks[n]->hash());
+    return out;
+  }
+  BlockPtr block_with(const Hash256& hash) const {
+    for (const auto& block : blocks) {
+      if (block->hash() == hash) return block;
+    }
+    return nullptr;
+  }
+  std::vector<Hash256> all_requested(const caf::actor& session) {
+    std::vector<Hash256> out;
+    for (const auto& request : session_state(session).block_requests) {
+      out.insert(out.end(), request.begin(), request.end());
+    }
+    return out;
+  }
+
+  void ready(const caf::actor& session, int32_t height) {
+    (*self)->send(sync, peer_ready_atom::value, session, height);
+    scheduler->run();
+  }
+  void announce(const caf::actor& session, std::vector<Hash256> announced) {
+    (*self)->send(sync, block_inv_atom::value, session, std::move(announced));
+    scheduler->run();
+  }
+  void deliver(const caf::actor& session, const Hash256& hash) {
+    (*self)->send(sync, block_arrived_atom::value, session, block_with(hash));
+    scheduler->run();
+  }
+  // Answers every request the session got, including those its answers trigger.
+  void serve(const caf::actor& session) {
+    for (size_t served = 0; served < session_state(session).block_requests.size(); ++served) {
+      auto request = session_state(session).block_requests[served];
+      for (const auto& hash : request) deliver(session, hash);
+    }
+  }
+  void advance(std::chrono::milliseconds time) {
+    scheduler->advance_time(time);
+    scheduler->run();
+  }
+};
+
+TEST_F(SyncCoordinatorTest, SyncsManyBlocksFromOnePeerInOrder) {
+  start(small_limits());
+  auto peer = new_session();
+  ready(peer, 30);
+  ASSERT_EQ(session_state(peer).locators.size(), 1u);
+  EXPECT_EQ(session_state(peer).locators[0], std::vector<Hash256>{genesis.hash()});
+  announce(peer, hashes(0, 30));
+  ASSERT_EQ(session_state(peer).block_requests.size(), 1u);
+  EXPECT_EQ(session_state(peer).block_requests[0], hashes(0, 4));  // a window, not one block
+  serve(peer);
+  EXPECT_EQ(chain_state().submitted, hashes(0, 30));
+  EXPECT_EQ(chain_state().height, 30);
+  EXPECT_EQ(all_requested(peer), hashes(0, 30));  // each block asked once
+  EXPECT_TRUE(session_state(peer).disconnects.empty());
+}
+
+TEST_F(SyncCoordinatorTest, OutOfOrderBlocksReachTheChainInAnnouncedOrder) {
+  start(small_limits());
+  auto peer = new_session();
+  ready(peer, 4);
+  announce(peer, hashes(0, 4));
+  deliver(peer, blocks[3]->hash());
+  deliver(peer, blocks[1]->hash());
+  deliver(peer, blocks[2]->hash());
+  EXPECT_TRUE(chain_state().submitted.empty());
+  deliver(peer, blocks[0]->hash());
+  EXPECT_EQ(chain_state().submitted, hashes(0, 4));
+  EXPECT_EQ(chain_state().height, 4);
+}
+
+TEST_F(SyncCoordinatorTest, AsksTheNextBatchWithTheLastAnnouncedHashBeforeTheLocator) {
+  start(small_limits());
+  auto peer = new_session();
+  ready(peer, 30);
+  announce(peer, hashes(0, 4));  // the whole batch fits in the window at once
+  ASSERT_EQ(session_state(peer).locators.size(), 2u);
+  EXPECT_EQ(session_state(peer).locators[1],
+            (std::vector<Hash256>{blocks[3]->hash(), genesis.hash()}));
+  EXPECT_TRUE(chain_state().submitted.empty());
+}
+
+TEST_F(SyncCoordinatorTest, NotFoundIsAskedFromAnotherPeer) {
+  start(small_limits());
+  auto first = new_session();
+  auto second = new_session();
+  ready(first, 4);
+  ready(second, 4);
+  announce(first, hashes(0, 4));
+  EXPECT_EQ(all_requested(first), hashes(0, 4));
+  (*self)->send(sync, not_found_atom::value, first, std::vector<Hash256>{blocks[2]->hash()});
+  scheduler->run();
+  EXPECT_EQ(all_requested(second), std::vector<Hash256>{blocks[2]->hash()});
+  deliver(first, blocks[0]->hash());
+  deliver(first, blocks[1]->hash());
+  deliver(first, blocks[3]->hash());
+  EXPECT_EQ(chain_state().submitted, hashes(0, 2));
+  deliver(second, blocks[2]->hash());
+  EXPECT_EQ(chain_state().submitted, hashes(0, 4));
+}
+
+TEST_F(SyncCoordinatorTest, StalledRequestsMoveToAnotherPeer) {
+  start(small_limits());
+  auto slow = new_session();
+  auto fast = new_session();
+  ready(slow, 4);
+  ready(fast, 4);
+  announce(slow, hashes(0, 4));
+  advance(4500ms);
+  EXPECT_TRUE(all_requested(fast).empty());
+  advance(500ms);
+  EXPECT_EQ(all_requested(fast), hashes(0, 4));
+  serve(fast);
+  EXPECT_EQ(chain_state().submitted, hashes(0, 4));
+  EXPECT_TRUE(session_state(slow).disconnects.empty());
+}
+
+TEST_F(SyncCoordinatorTest, PeerThatKeepsStallingIsDisconnected) {
+  start(small_limits());
+  auto peer = new_session();
+  ready(peer, 4);
+  announce(peer, hashes(0, 2));
+  for (int stall = 0; stall < 2; ++stall) {
+    advance(5s);  // times out
+    advance(1s);  // asked again after the backoff: nobody else has it
+  }
+  EXPECT_EQ(session_state(peer).block_requests.size(), 3u);
+  EXPECT_TRUE(session_state(peer).disconnects.empty());
+  advance(5s);
+  EXPECT_EQ(session_state(peer).disconnects, std::vector<std::string>{"stalling"});
+  // Forgotten: it is not asked again.
+  advance(5s);
+  EXPECT_EQ(session_state(peer).block_requests.size(), 3u);
+}
+
+TEST_F(SyncCoordinatorTest, PeerLeavingMidSyncHasItsRequestsReassigned) {
+  start(small_limits());
+  auto leaving = new_session();
+  auto staying = new_session();
+  ready(leaving, 4);
+  ready(staying, 4);
+  announce(leaving, hashes(0, 4));
+  announce(staying, hashes(0, 4));
+  deliver(leaving, blocks[0]->hash());
+  EXPECT_TRUE(all_requested(staying).empty());
+  (*self)->send(sync, peer_gone_atom::value, leaving);
+  scheduler->run();
+  EXPECT_EQ(all_requested(staying), hashes(1, 3));
+  serve(staying);
+  EXPECT_EQ(chain_state().submitted, hashes(0, 4));
+}
+
+TEST_F(SyncCoordinatorTest, SessionThatDiesIsTreatedAsGone) {
+  start(small_limits());
+  auto dying = new_session();
+  auto staying = new_session();
+  ready(dying, 4);
+  ready(staying, 4);
+  announce(dying, hashes(0, 4));
+  caf::anon_send_exit(dying, caf::exit_reason::user_shutdown);
+  scheduler->run();
+  EXPECT_EQ(all_requested(staying), hashes(0, 4));
+}
+
+TEST_F(SyncCoordinatorTest, UnannouncedBlockGoesStraightToTheChain) {
+  start(small_limits());
+  auto peer = new_session();
+  ready(peer, 0);
+  deliver(peer, blocks[0]->hash());
+  EXPECT_EQ(chain_state().submitted, hashes(0, 1));
+  EXPECT_EQ(chain_state().height, 1);
+}
+
+TEST_F(SyncCoordinatorTest, RejectedBlockIsNotFetchedAgain) {
+  start(small_limits());
+  auto peer = new_session();
+  ready(peer, 1);
+  chain_state().rejects.insert(blocks[0]->hash());
+  announce(peer, hashes(0, 1));
+  deliver(peer, blocks[0]->hash());
+  EXPECT_EQ(chain_state().submitted, hashes(0, 1));
+  announce(peer, hashes(0, 1));
+  deliver(peer, blocks[0]->hash());
+  EXPECT_EQ(session_state(peer).block_requests.size(), 1u);
+  EXPECT_EQ(chain_state().submitted.size(), 1u);
+}
+
+}  // namespace
+}  // namespace ac::actors

@@ -1,0 +1,455 @@
+#include "actors/sync_planner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <vector>
+
+namespace ac::actors {
+namespace {
+
+using namespace std::chrono_literals;
+using Planner = SyncPlanner;
+
+Hash256 hash_of(uint32_t n) {
+  Hash256 out;
+  out.data[0] = 0xab;
+  out.data[1] = static_cast<uint8_t>(n);
+  out.data[2] = static_cast<uint8_t>(n >> 8);
+  out.data[3] = static_cast<uint8_t>(n >> 16);
+  return out;
+}
+
+std::vector<Hash256> hash_range(uint32_t first, uint32_t count) {
+  std::vector<Hash256> out;
+  for (uint32_t n = first; n < first + count; ++n) out.push_back(hash_of(n));
+  return out;
+}
+
+template <class T>
+std::vector<T> only(const Planner::Actions& actions) {
+  std::vector<T> out;
+  for (const auto& action : actions) {
+    if (const T* typed = std::get_if<T>(&action)) out.push_back(*typed);
+  }
+  return out;
+}
+
+std::vector<Hash256> submitted(const Planner::Actions& actions) {
+  std::vector<Hash256> out;
+  for (const auto& submit : only<Planner::Submit>(actions)) out.push_back(submit.hash);
+  return out;
+}
+
+// All hashes requested from `peer` by these actions, in order.
+std::vector<Hash256> requested_from(const Planner::Actions& actions, PeerId peer) {
+  std::vector<Hash256> out;
+  for (const auto& request : only<Planner::RequestBlocks>(actions)) {
+    if (request.peer == peer) out.insert(out.end(), request.hashes.begin(), request.hashes.end());
+  }
+  return out;
+}
+
+SyncLimits small_limits() {
+  SyncLimits limits;
+  limits.max_in_flight_per_peer = 4;
+  limits.max_in_flight_total = 8;
+  limits.max_buffered_blocks = 16;
+  limits.request_timeout = 5s;
+  limits.retry_backoff = 1s;
+  limits.max_stalls = 3;
+  return limits;
+}
+
+struct SyncPlannerTest : ::testing::Test {
+  SyncTime t0 = SyncTime{} + 1h;
+
+  // A planner at chain height 0 with ready peers, inventory already asked from the first.
+  Planner with_peers(SyncLimits limits, std::vector<std::pair<PeerId, int>> peers) {
+    Planner planner(limits);
+    planner.on_chain_tip(0, {hash_of(1000000)}, t0);
+    for (auto [peer, height] : peers) planner.on_peer_ready(peer, height, t0);
+    return planner;
+  }
+};
+
+TEST_F(SyncPlannerTest, AsksTheOnlyHigherPeerForInventory) {
+  Planner planner(small_limits());
+  planner.on_chain_tip(0, {}, t0);
+  auto actions = planner.on_peer_ready(1, 10, t0);
+  auto asks = only<Planner::RequestInventory>(actions);
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_EQ(asks[0].peer, 1u);
+  EXPECT_FALSE(asks[0].after.has_value());
+}
+
+TEST_F(SyncPlannerTest, DoesNotAskPeersThatAreNotAhead) {
+  Planner planner(small_limits());
+  planner.on_chain_tip(10, {}, t0);
+  EXPECT_TRUE(planner.on_peer_ready(1, 10, t0).empty());
+  EXPECT_TRUE(planner.on_peer_ready(2, 3, t0).empty());
+  EXPECT_FALSE(planner.sync_peer().has_value());
+}
+
+TEST_F(SyncPlannerTest, InventoryBatchOf500IsRequestedInAWindowPerPeer) {
+  Planner planner = with_peers(SyncLimits{}, {{1, 2000}});
+  auto batch = hash_range(0, 500);
+  auto actions = planner.on_inventory(1, batch, t0);
+  auto requests = only<Planner::RequestBlocks>(actions);
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].peer, 1u);
+  EXPECT_EQ(requests[0].hashes, hash_range(0, 128));
+  EXPECT_EQ(planner.in_flight_count(1), 128u);
+  EXPECT_EQ(planner.unsolved_count(), 500u);
+  EXPECT_TRUE(only<Planner::RequestInventory>(actions).empty());
+}
+
+TEST_F(SyncPlannerTest, SpreadsRequestsOverPeersThatAnnounced) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 50}, {3, 50}});
+  auto batch = hash_range(0, 12);
+  EXPECT_EQ(requested_from(planner.on_inventory(1, batch, t0), 1), hash_range(0, 4));
+  EXPECT_EQ(requested_from(planner.on_inventory(2, batch, t0), 2), hash_range(4, 4));
+  // Total cap is 8: the third announcer gets nothing yet.
+  EXPECT_TRUE(only<Planner::RequestBlocks>(planner.on_inventory(3, batch, t0)).empty());
+  EXPECT_EQ(planner.in_flight_count(), 8u);
+  // One arrival frees one slot; the least loaded announcer gets the next hash.
+  auto actions = planner.on_block(1, hash_of(0), t0);
+  EXPECT_EQ(submitted(actions), std::vector<Hash256>{hash_of(0)});
+  EXPECT_EQ(requested_from(actions, 3), std::vector<Hash256>{hash_of(8)});
+}
+
+TEST_F(SyncPlannerTest, DoesNotAskPeersThatDidNotAnnounceWhileAnnouncersServe) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 50}});
+  auto actions = planner.on_inventory(1, hash_range(0, 12), t0);
+  EXPECT_EQ(requested_from(actions, 1), hash_range(0, 4));
+  EXPECT_TRUE(requested_from(actions, 2).empty());
+  EXPECT_EQ(planner.in_flight_count(2), 0u);
+}
+
+TEST_F(SyncPlannerTest, OutOfOrderArrivalsAreSubmittedInAnnouncedOrder) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  planner.on_inventory(1, hash_range(0, 4), t0);
+  EXPECT_TRUE(submitted(planner.on_block(1, hash_of(3), t0)).empty());
+  EXPECT_TRUE(submitted(planner.on_block(1, hash_of(1), t0)).empty());
+  EXPECT_TRUE(submitted(planner.on_block(1, hash_of(2), t0)).empty());
+  EXPECT_EQ(planner.buffered_count(), 3u);
+  EXPECT_TRUE(planner.is_buffered(hash_of(2)));
+  auto actions = planner.on_block(1, hash_of(0), t0);
+  EXPECT_EQ(submitted(actions), hash_range(0, 4));
+  EXPECT_EQ(planner.buffered_count(), 0u);
+  EXPECT_FALSE(planner.is_buffered(hash_of(2)));
+  EXPECT_EQ(planner.awaiting_verdict_count(), 4u);
+  EXPECT_EQ(planner.unsolved_count(), 0u);
+}
+
+TEST_F(SyncPlannerTest, PartialPrefixIsSubmittedAsSoonAsItIsComplete) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  planner.on_inventory(1, hash_range(0, 4), t0);
+  planner.on_block(1, hash_of(1), t0);
+  planner.on_block(1, hash_of(3), t0);
+  EXPECT_EQ(submitted(planner.on_block(1, hash_of(0), t0)), hash_range(0, 2));
+  EXPECT_EQ(submitted(planner.on_block(1, hash_of(2), t0)), hash_range(2, 2));
+}
+
+TEST_F(SyncPlannerTest, NotFoundReRequestsFromAnotherPeerAtOnce) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 50}});
+  planner.on_inventory(1, hash_range(0, 3), t0);
+  auto actions = planner.on_not_found(1, {hash_of(1)}, t0);
+  EXPECT_EQ(requested_from(actions, 2), std::vector<Hash256>{hash_of(1)});
+  EXPECT_TRUE(requested_from(actions, 1).empty());
+  EXPECT_EQ(planner.in_flight_count(1), 2u);
+  EXPECT_EQ(planner.in_flight_count(2), 1u);
+}
+
+TEST_F(SyncPlannerTest, NotFoundSkipsPeersWhoseHeightIsTooLow) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 1}});
+  planner.on_inventory(1, hash_range(0, 3), t0);
+  // hash 2 sits at estimated height 3: peer 2 (height 1) cannot have it.
+  auto actions = planner.on_not_found(1, {hash_of(2)}, t0);
+  EXPECT_TRUE(only<Planner::RequestBlocks>(actions).empty());
+}
+
+TEST_F(SyncPlannerTest, NotFoundFromTheOnlyPeerRetriesItAfterBackoff) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  planner.on_inventory(1, hash_range(0, 3), t0);
+  EXPECT_TRUE(only<Planner::RequestBlocks>(planner.on_not_found(1, {hash_of(0)}, t0)).empty());
+  EXPECT_TRUE(only<Planner::RequestBlocks>(planner.on_tick(t0 + 500ms)).empty());
+  auto actions = planner.on_tick(t0 + 1s);
+  EXPECT_EQ(requested_from(actions, 1), std::vector<Hash256>{hash_of(0)});
+}
+
+TEST_F(SyncPlannerTest, NotFoundForHashesNotAskedFromThatPeerIsIgnored) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 50}});
+  planner.on_inventory(1, hash_range(0, 3), t0);
+  EXPECT_TRUE(planner.on_not_found(2, {hash_of(0), hash_of(77)}, t0).empty());
+  EXPECT_EQ(planner.in_flight_count(1), 3u);
+}
+
+TEST_F(SyncPlannerTest, StalledRequestsGoToAnotherPeer) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 50}});
+  auto batch = hash_range(0, 8);
+  planner.on_inventory(1, batch, t0);
+  planner.on_inventory(2, batch, t0);
+  planner.on_block(2, hash_of(4), t0 + 1s);
+  planner.on_block(2, hash_of(5), t0 + 1s);
+  planner.on_block(2, hash_of(6), t0 + 1s);
+  planner.on_block(2, hash_of(7), t0 + 1s);
+  EXPECT_TRUE(planner.on_tick(t0 + 4s).empty());
+  auto actions = planner.on_tick(t0 + 5s);
+  EXPECT_EQ(requested_from(actions, 2), hash_range(0, 4));
+  EXPECT_TRUE(only<Planner::Disconnect>(actions).empty());
+  EXPECT_EQ(planner.in_flight_count(1), 0u);
+  // The late block from the stalled peer is still welcome.
+  EXPECT_EQ(submitted(planner.on_block(1, hash_of(0), t0 + 6s)), std::vector<Hash256>{hash_of(0)});
+  EXPECT_EQ(planner.in_flight_count(2), 3u);
+}
+
+TEST_F(SyncPlannerTest, PeerThatKeepsDeliveringIsNotTimedOut) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 50}});
+  auto batch = hash_range(0, 4);
+  planner.on_inventory(1, batch, t0);
+  planner.on_inventory(2, batch, t0);
+  planner.on_block(1, hash_of(0), t0 + 4s);
+  EXPECT_TRUE(requested_from(planner.on_tick(t0 + 5s), 2).empty());
+  EXPECT_EQ(requested_from(planner.on_tick(t0 + 9s), 2), hash_range(1, 3));
+}
+
+TEST_F(SyncPlannerTest, PeerThatStallsThreeTimesIsDisconnected) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  planner.on_inventory(1, hash_range(0, 2), t0);
+  auto now = t0;
+  for (int stall = 1; stall <= 2; ++stall) {
+    now += 5s;
+    auto actions = planner.on_tick(now);
+    EXPECT_TRUE(only<Planner::Disconnect>(actions).empty());
+    EXPECT_TRUE(only<Planner::RequestBlocks>(actions).empty());  // backoff before the same peer
+    now += 1s;
+    EXPECT_EQ(requested_from(planner.on_tick(now), 1), hash_range(0, 2));
+  }
+  now += 5s;
+  auto actions = planner.on_tick(now);
+  auto drops = only<Planner::Disconnect>(actions);
+  ASSERT_EQ(drops.size(), 1u);
+  EXPECT_EQ(drops[0].peer, 1u);
+  EXPECT_EQ(drops[0].reason, "stalling");
+  EXPECT_FALSE(planner.is_peer_ready(1));
+  EXPECT_EQ(planner.in_flight_count(), 0u);
+  EXPECT_EQ(planner.unsolved_count(), 2u);
+}
+
+TEST_F(SyncPlannerTest, DisconnectedStallerHandsItsHashesToAnotherPeer) {
+  SyncLimits limits = small_limits();
+  limits.max_stalls = 1;
+  Planner planner = with_peers(limits, {{1, 50}, {2, 1}});
+  planner.on_inventory(1, hash_range(0, 2), t0);
+  planner.on_peer_ready(2, 50, t0);  // peer 2 catches up later
+  auto actions = planner.on_tick(t0 + 5s);
+  ASSERT_EQ(only<Planner::Disconnect>(actions).size(), 1u);
+  EXPECT_EQ(requested_from(actions, 2), hash_range(0, 2));
+}
+
+TEST_F(SyncPlannerTest, PeerLeavingMidSyncHasItsRequestsReassigned) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 50}});
+  auto batch = hash_range(0, 4);
+  EXPECT_EQ(requested_from(planner.on_inventory(1, batch, t0), 1), batch);
+  planner.on_inventory(2, batch, t0);
+  EXPECT_EQ(planner.in_flight_count(2), 0u);
+  auto actions = planner.on_peer_gone(1, t0 + 1s);
+  EXPECT_EQ(requested_from(actions, 2), batch);
+  EXPECT_EQ(planner.in_flight_count(), 4u);
+  EXPECT_FALSE(planner.is_peer_ready(1));
+}
+
+TEST_F(SyncPlannerTest, OrphanedHashesGoToAnyPeerHighEnough) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 50}, {3, 2}});
+  planner.on_inventory(1, hash_range(0, 4), t0);
+  auto actions = planner.on_peer_gone(1, t0);
+  // Nobody else announced them; peer 2 claims a height covering all, peer 3 only the first 2.
+  auto to_peer2 = requested_from(actions, 2);
+  auto to_peer3 = requested_from(actions, 3);
+  EXPECT_EQ(to_peer2.size() + to_peer3.size(), 4u);
+  for (const auto& hash : to_peer3) EXPECT_TRUE(hash == hash_of(0) || hash == hash_of(1));
+}
+
+TEST_F(SyncPlannerTest, NextInventoryIsAskedWhenTheLastAnnouncedHashIsRequested) {
+  Planner planner = with_peers(SyncLimits{}, {{1, 2000}});
+  auto batch = hash_range(0, 500);
+  auto actions = planner.on_inventory(1, batch, t0);
+  size_t delivered = 0;
+  while (only<Planner::RequestInventory>(actions).empty()) {
+    ASSERT_LT(delivered, batch.size());
+    actions = planner.on_block(1, batch[delivered++], t0);
+  }
+  auto asks = only<Planner::RequestInventory>(actions);
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_EQ(asks[0].peer, 1u);
+  ASSERT_TRUE(asks[0].after.has_value());
+  EXPECT_EQ(*asks[0].after, batch.back());
+  EXPECT_EQ(requested_from(actions, 1).back(), batch.back());
+  EXPECT_EQ(delivered, 500u - 128u);
+  EXPECT_EQ(planner.in_flight_count(), 128u);
+  // While that ask is outstanding, no second one.
+  EXPECT_TRUE(only<Planner::RequestInventory>(planner.on_block(1, batch[delivered], t0)).empty());
+}
+
+TEST_F(SyncPlannerTest, NextBatchIsRequestedWhileThePreviousIsStillInFlight) {
+  SyncLimits limits;
+  limits.max_in_flight_per_peer = 1000;
+  limits.max_in_flight_total = 1000;
+  Planner planner = with_peers(limits, {{1, 2000}});
+  auto actions = planner.on_inventory(1, hash_range(0, 500), t0);
+  EXPECT_EQ(requested_from(actions, 1).size(), 500u);
+  ASSERT_EQ(only<Planner::RequestInventory>(actions).size(), 1u);
+  actions = planner.on_inventory(1, hash_range(500, 500), t0);
+  EXPECT_EQ(requested_from(actions, 1), hash_range(500, 500));
+  ASSERT_EQ(only<Planner::RequestInventory>(actions).size(), 1u);
+  EXPECT_EQ(only<Planner::RequestInventory>(actions)[0].after, hash_of(999));
+}
+
+TEST_F(SyncPlannerTest, StopsAskingForInventoryOnceThePeerHeightIsCovered) {
+  SyncLimits limits;
+  limits.max_in_flight_per_peer = 1000;
+  limits.max_in_flight_total = 1000;
+  Planner planner = with_peers(limits, {{1, 500}});
+  auto actions = planner.on_inventory(1, hash_range(0, 500), t0);
+  EXPECT_EQ(requested_from(actions, 1).size(), 500u);
+  EXPECT_TRUE(only<Planner::RequestInventory>(actions).empty());
+}
+
+TEST_F(SyncPlannerTest, AsksAgainFromTheChainLocatorOnceTheChainMoves) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  auto actions = planner.on_inventory(1, hash_range(0, 2), t0);
+  ASSERT_EQ(only<Planner::RequestInventory>(actions).size(), 1u);
+  EXPECT_EQ(only<Planner::RequestInventory>(actions)[0].after, hash_of(1));
+  // The peer answers the early ask with nothing new: wait for the chain.
+  EXPECT_TRUE(planner.on_inventory(1, hash_range(0, 2), t0).empty());
+  planner.on_block(1, hash_of(0), t0);
+  planner.on_block(1, hash_of(1), t0);
+  planner.on_submitted(hash_of(0), true, t0);
+  EXPECT_TRUE(planner.on_submitted(hash_of(1), true, t0).empty());
+  actions = planner.on_chain_tip(2, hash_range(0, 2), t0);
+  auto asks = only<Planner::RequestInventory>(actions);
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_EQ(asks[0].peer, 1u);
+  EXPECT_FALSE(asks[0].after.has_value());  // the chain's locator now covers the last batch
+}
+
+TEST_F(SyncPlannerTest, SyncPeerIsTheHighestClaimedHeight) {
+  Planner planner(small_limits());
+  planner.on_chain_tip(40, {}, t0);
+  EXPECT_TRUE(planner.on_peer_ready(1, 30, t0).empty());
+  EXPECT_EQ(only<Planner::RequestInventory>(planner.on_peer_ready(2, 80, t0)).size(), 1u);
+  EXPECT_TRUE(planner.on_peer_ready(3, 90, t0).empty());  // one getblocks at a time
+  EXPECT_EQ(planner.sync_peer(), PeerId{3});
+}
+
+TEST_F(SyncPlannerTest, SilentInventoryAnswerMovesToTheNextPeer) {
+  Planner planner(small_limits());
+  planner.on_chain_tip(40, {}, t0);
+  planner.on_peer_ready(2, 80, t0);
+  planner.on_peer_ready(3, 70, t0);
+  EXPECT_TRUE(only<Planner::RequestInventory>(planner.on_tick(t0 + 4s)).empty());
+  auto asks = only<Planner::RequestInventory>(planner.on_tick(t0 + 5s));
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_EQ(asks[0].peer, 3u);
+  // Both said nothing at this height: no more asks until the chain moves.
+  EXPECT_TRUE(only<Planner::RequestInventory>(planner.on_tick(t0 + 10s)).empty());
+  EXPECT_TRUE(only<Planner::RequestInventory>(planner.on_tick(t0 + 20s)).empty());
+  asks = only<Planner::RequestInventory>(planner.on_chain_tip(41, {}, t0 + 21s));
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_EQ(asks[0].peer, 2u);
+}
+
+TEST_F(SyncPlannerTest, InventoryWithNothingNewStopsAskingThatPeer) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  auto actions = planner.on_inventory(1, {hash_of(1000000)}, t0);  // the chain has it
+  EXPECT_TRUE(actions.empty());
+  EXPECT_TRUE(planner.on_tick(t0 + 10s).empty());
+}
+
+TEST_F(SyncPlannerTest, HashesTheChainAlreadyHasAreSkipped) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  planner.on_chain_tip(3, hash_range(0, 3), t0);
+  auto actions = planner.on_inventory(1, hash_range(0, 6), t0);
+  EXPECT_EQ(requested_from(actions, 1), hash_range(3, 3));
+  EXPECT_EQ(planner.unsolved_count(), 3u);
+}
+
+TEST_F(SyncPlannerTest, HashesAwaitingAVerdictAreNotFetchedAgain) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  planner.on_inventory(1, hash_range(0, 2), t0);
+  planner.on_block(1, hash_of(0), t0);
+  planner.on_block(1, hash_of(1), t0);
+  EXPECT_TRUE(requested_from(planner.on_inventory(1, hash_range(0, 2), t0), 1).empty());
+  EXPECT_TRUE(planner.on_block(1, hash_of(0), t0).empty());
+}
+
+TEST_F(SyncPlannerTest, ConnectedHashesLeaveTheQueueAndFreeTheirSlots) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  planner.on_inventory(1, hash_range(0, 6), t0);
+  EXPECT_EQ(planner.in_flight_count(1), 4u);
+  // Another peer's relay got hashes 0 and 1 connected first.
+  auto actions = planner.on_chain_tip(2, hash_range(0, 2), t0);
+  EXPECT_EQ(planner.unsolved_count(), 4u);
+  EXPECT_EQ(requested_from(actions, 1), hash_range(4, 2));
+}
+
+TEST_F(SyncPlannerTest, RejectedBlocksAreNeverFetchedAgain) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  planner.on_inventory(1, hash_range(0, 1), t0);
+  planner.on_block(1, hash_of(0), t0);
+  planner.on_submitted(hash_of(0), false, t0);
+  EXPECT_TRUE(requested_from(planner.on_inventory(1, hash_range(0, 1), t0), 1).empty());
+  EXPECT_TRUE(planner.on_block(1, hash_of(0), t0).empty());
+}
+
+TEST_F(SyncPlannerTest, UnannouncedBlockIsSubmittedStraightAway) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  auto actions = planner.on_block(1, hash_of(42), t0);
+  EXPECT_EQ(submitted(actions), std::vector<Hash256>{hash_of(42)});
+  EXPECT_EQ(planner.buffered_count(), 0u);
+  EXPECT_TRUE(planner.on_block(1, hash_of(42), t0).empty());  // duplicate while pending
+}
+
+TEST_F(SyncPlannerTest, UnrequestedBlockFloodDoesNotGrowTheBufferBeyondItsBound) {
+  Planner planner = with_peers(small_limits(), {{1, 500}});
+  planner.on_inventory(1, hash_range(0, 100), t0);
+  for (uint32_t n = 1; n < 100; ++n) {
+    EXPECT_TRUE(submitted(planner.on_block(1, hash_of(n), t0)).empty());
+    EXPECT_LE(planner.buffered_count(), 16u);
+  }
+  EXPECT_EQ(planner.buffered_count(), 15u);
+  EXPECT_TRUE(planner.is_buffered(hash_of(15)));
+  EXPECT_FALSE(planner.is_buffered(hash_of(16)));
+  EXPECT_EQ(submitted(planner.on_block(1, hash_of(0), t0)), hash_range(0, 16));
+}
+
+TEST_F(SyncPlannerTest, RequestsStayInsideTheDownloadWindow) {
+  SyncLimits limits = small_limits();
+  limits.max_in_flight_per_peer = 100;
+  limits.max_in_flight_total = 100;
+  Planner planner = with_peers(limits, {{1, 500}});
+  auto actions = planner.on_inventory(1, hash_range(0, 40), t0);
+  EXPECT_EQ(requested_from(actions, 1), hash_range(0, 16));
+  // Later blocks arriving do not move the window; the first one does.
+  EXPECT_TRUE(requested_from(planner.on_block(1, hash_of(5), t0), 1).empty());
+  EXPECT_EQ(requested_from(planner.on_block(1, hash_of(0), t0), 1),
+            std::vector<Hash256>{hash_of(16)});
+}
+
+TEST_F(SyncPlannerTest, InventoryFromUnknownPeerIsIgnored) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  EXPECT_TRUE(planner.on_inventory(9, hash_range(0, 3), t0).empty());
+  EXPECT_EQ(planner.unsolved_count(), 0u);
+}
+
+TEST_F(SyncPlannerTest, UnsolvedQueueIsBounded) {
+  SyncLimits limits = small_limits();
+  limits.max_unsolved_hashes = 10;
+  Planner planner = with_peers(limits, {{1, 500}});
+  planner.on_inventory(1, hash_range(0, 40), t0);
+  EXPECT_EQ(planner.unsolved_count(), 10u);
+}
+
+}  // namespace
+}  // namespace ac::actors
