@@ -36,15 +36,21 @@ HashBytes<N> digest(const EVP_MD* md, ByteSpan data) {
 
 }  // namespace
 
-Hash256 sha256(ByteSpan data) { return digest<32>(sha256_md(), data); }
+Hash256 sha256(ByteSpan data) {
+  return digest<32>(sha256_md(), data);
+}
 
 Hash256 sha256d(ByteSpan data) {
   Hash256 first = sha256(data);
   return sha256(first.span());
 }
 
-Hash160 ripemd160(ByteSpan data) { return digest<20>(ripemd160_md(), data); }
+Hash160 ripemd160(ByteSpan data) {
+  return digest<20>(ripemd160_md(), data);
+}
 
-Hash160 hash160(ByteSpan data) { return ripemd160(sha256(data).span()); }
+Hash160 hash160(ByteSpan data) {
+  return ripemd160(sha256(data).span());
+}
 
 }  // namespace ac

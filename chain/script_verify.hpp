@@ -5,7 +5,8 @@
 //   "bad-sighash-type"     the signature's hash type is not SIGHASH_ALL
 //   "non-strict-der"       signature encoding is not strict DER
 //   "high-s"               S is above n/2
-//   "bad-signature"        the signature does not verify
+//   "bad-signature"        the signature does not verify (also when the public key is not a
+//                          valid 33-byte compressed or 65-byte uncompressed SEC1 key)
 #pragma once
 
 #include <cstddef>

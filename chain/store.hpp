@@ -7,6 +7,8 @@
 // records), so a crash leaves the previous or the next consistent state, never a mix.
 // Not thread-safe for writes: one owner (the chain or utxo actor) writes; LevelDB makes
 // concurrent reads safe.
+// Reads return nullopt (or skip the entry) when a stored value fails to decode; the first such
+// failure is kept and reported by first_read_error(), so a corrupt store is never silent.
 #pragma once
 
 #include <functional>
@@ -28,7 +30,7 @@ namespace ac {
 struct TipChange {
   Hash256 new_tip;
   std::vector<std::pair<OutPoint, Coin>> coins_added;
-  std::vector<std::pair<OutPoint, Coin>> coins_spent;  // the coin as it was (address index)
+  std::vector<std::pair<OutPoint, Coin>> coins_spent;          // the coin as it was (address index)
   std::optional<std::pair<Hash256, BlockUndo>> undo_to_write;  // on connect
   std::optional<Hash256> undo_to_erase;                        // on disconnect
   std::vector<BlockIndexRecord> index_updates;                 // status changes
@@ -58,7 +60,16 @@ class Store : public CoinsView {
   std::optional<Hash256> genesis() const;
   Status set_genesis(const Hash256& hash);
 
+  // Writes the whole change as one batch. An outpoint both in coins_added and coins_spent
+  // ends absent (a coin created and spent by the same block). Not fsynced: see flush().
   Status apply(const TipChange& change);
+
+  // Forces everything written so far to disk (fsync of LevelDB's log).
+  Status flush();
+
+  // The first failure met by a read: reason "store-corrupt" (a stored value or key did not
+  // decode; detail names the key) or "store-read-failed" (LevelDB reported an error).
+  std::optional<Error> first_read_error() const;
 
  private:
   struct Impl;

@@ -68,6 +68,8 @@ size_t Transaction::serialized_size() const {
   return size;
 }
 
-Hash256 Transaction::txid() const { return sha256d(serialize()); }
+Hash256 Transaction::txid() const {
+  return sha256d(serialize());
+}
 
 }  // namespace ac

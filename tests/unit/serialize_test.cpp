@@ -31,7 +31,8 @@ TEST(Hash, DisplayHexIsByteReversed) {
 }
 
 TEST(CompactSize, RoundTripsAtEveryWidthBoundary) {
-  for (uint64_t v : {0ull, 0xfcull, 0xfdull, 0xffffull, 0x10000ull, 0xffffffffull, 0x100000000ull}) {
+  for (uint64_t v :
+       {0ull, 0xfcull, 0xfdull, 0xffffull, 0x10000ull, 0xffffffffull, 0x100000000ull}) {
     Bytes out;
     Writer(out).compact_size(v);
     EXPECT_EQ(out.size(), compact_size_length(v));

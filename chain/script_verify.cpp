@@ -1,0 +1,161 @@
+#include "chain/script_verify.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chain/ecdsa.hpp"
+#include "chain/hash.hpp"
+#include "chain/script.hpp"
+#include "chain/sighash.hpp"
+
+namespace ac {
+namespace {
+
+Error input_error(const Transaction& tx, size_t input_index, std::string reason) {
+  return make_error(std::move(reason),
+                    "tx " + tx.txid().hex() + " input " + std::to_string(input_index));
+}
+
+}  // namespace
+
+Status verify_input_script(const Transaction& tx, size_t input_index, ByteSpan spent_script) {
+  if (input_index >= tx.inputs.size()) return input_error(tx, input_index, "bad-script-sig");
+  const std::optional<Hash160> pubkey_hash = match_p2pkh(spent_script);
+  if (!pubkey_hash) return input_error(tx, input_index, "unspendable-script");
+  const std::optional<P2pkhSpend> spend = parse_p2pkh_script_sig(tx.inputs[input_index].script_sig);
+  if (!spend) return input_error(tx, input_index, "bad-script-sig");
+  if (hash160(spend->pubkey) != *pubkey_hash)
+    return input_error(tx, input_index, "pubkey-hash-mismatch");
+
+  const Bytes& signature = spend->signature_with_hash_type;
+  if (signature.empty()) return input_error(tx, input_index, "non-strict-der");
+  if (signature.back() != kSighashAll) return input_error(tx, input_index, "bad-sighash-type");
+  const ByteSpan der(signature.data(), signature.size() - 1);
+  if (!is_strict_der(der)) return input_error(tx, input_index, "non-strict-der");
+  if (!is_low_s(der)) return input_error(tx, input_index, "high-s");
+
+  const Hash256 digest = legacy_sighash(tx, input_index, spent_script, kSighashAll);
+  // A public key that is not valid SEC1 fails here too.
+  if (!verify_ecdsa(spend->pubkey, digest, der))
+    return input_error(tx, input_index, "bad-signature");
+  return Status::success();
+}
+
+// The pool: `threads - 1` workers plus the caller. A batch is open from the moment verify_all
+// publishes it until the caller has seen every participant finish; workers only join an open
+// batch (under the mutex), so none can touch a batch's checks after verify_all returns.
+// Checks are claimed one at a time from an atomic cursor, in index order; once a failure is
+// known, indexes above it are skipped, while every lower index is still checked, so the
+// failure reported is always the lowest-index one.
+struct ScriptVerifier::Impl {
+  static constexpr size_t kNoFailure = std::numeric_limits<size_t>::max();
+
+  std::mutex batch_mutex;  // one verify_all at a time
+
+  std::mutex mutex;
+  std::condition_variable work_ready;
+  std::condition_variable work_done;
+  bool stopping = false;
+  uint64_t generation = 0;
+  bool batch_open = false;
+  size_t participants = 0;  // workers inside the open batch
+  std::span<const ScriptCheck> checks;
+
+  std::atomic<size_t> next_index{0};
+  std::atomic<size_t> first_failure_index{kNoFailure};
+  Status first_failure;  // guarded by mutex
+
+  std::vector<std::thread> workers;
+
+  void work() {
+    for (;;) {
+      const size_t index = next_index.fetch_add(1, std::memory_order_relaxed);
+      if (index >= checks.size()) return;
+      if (index > first_failure_index.load(std::memory_order_relaxed)) return;
+      const ScriptCheck& check = checks[index];
+      Status status = verify_input_script(*check.tx, check.input_index, check.spent_script);
+      if (!status) record_failure(index, std::move(status));
+    }
+  }
+
+  void record_failure(size_t index, Status status) {
+    std::lock_guard lock(mutex);
+    if (index < first_failure_index.load(std::memory_order_relaxed)) {
+      first_failure_index.store(index, std::memory_order_relaxed);
+      first_failure = std::move(status);
+    }
+  }
+
+  void worker_loop() {
+    uint64_t seen_generation = 0;
+    std::unique_lock lock(mutex);
+    for (;;) {
+      work_ready.wait(lock, [&] { return stopping || generation != seen_generation; });
+      if (stopping) return;
+      seen_generation = generation;
+      if (!batch_open) continue;  // woke too late for that batch
+      ++participants;
+      lock.unlock();
+      work();
+      lock.lock();
+      if (--participants == 0) work_done.notify_all();
+    }
+  }
+};
+
+ScriptVerifier::ScriptVerifier(unsigned threads) : impl_(new Impl) {
+  const unsigned worker_count = threads > 1 ? threads - 1 : 0;
+  impl_->workers.reserve(worker_count);
+  for (unsigned i = 0; i < worker_count; ++i)
+    impl_->workers.emplace_back([impl = impl_] { impl->worker_loop(); });
+}
+
+ScriptVerifier::~ScriptVerifier() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->work_ready.notify_all();
+  for (std::thread& worker : impl_->workers) worker.join();
+  delete impl_;
+}
+
+Status ScriptVerifier::verify_all(std::span<const ScriptCheck> checks) {
+  if (impl_->workers.empty() || checks.size() < 2) {
+    for (const ScriptCheck& check : checks) {
+      if (Status status = verify_input_script(*check.tx, check.input_index, check.spent_script);
+          !status)
+        return status;
+    }
+    return Status::success();
+  }
+
+  std::lock_guard batch_lock(impl_->batch_mutex);
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->checks = checks;
+    impl_->next_index.store(0, std::memory_order_relaxed);
+    impl_->first_failure_index.store(Impl::kNoFailure, std::memory_order_relaxed);
+    impl_->first_failure = Status::success();
+    impl_->batch_open = true;
+    ++impl_->generation;
+  }
+  impl_->work_ready.notify_all();
+  impl_->work();
+
+  std::unique_lock lock(impl_->mutex);
+  impl_->work_done.wait(lock, [&] { return impl_->participants == 0; });
+  impl_->batch_open = false;
+  impl_->checks = {};
+  Status result = std::move(impl_->first_failure);
+  impl_->first_failure = Status::success();
+  return result;
+}
+
+}  // namespace ac

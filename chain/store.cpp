@@ -1,0 +1,378 @@
+#include "chain/store.hpp"
+
+#include <leveldb/cache.h>
+#include <leveldb/db.h>
+#include <leveldb/filter_policy.h>
+#include <leveldb/write_batch.h>
+
+#include <filesystem>
+#include <mutex>
+#include <string_view>
+#include <system_error>
+
+#include "chain/script.hpp"
+
+namespace ac {
+
+namespace {
+
+constexpr char kBlockPrefix = 'b';
+constexpr char kIndexPrefix = 'i';
+constexpr char kUndoPrefix = 'u';
+constexpr char kCoinPrefix = 'c';
+constexpr char kAddressPrefix = 'a';
+const std::string kTipKey = "T";
+const std::string kGenesisKey = "G";
+
+constexpr size_t kOutPointKeyBytes = 32 + 4;
+constexpr size_t kCoinKeyBytes = 1 + kOutPointKeyBytes;
+constexpr size_t kAddressKeyBytes = 1 + 20 + kOutPointKeyBytes;
+
+constexpr size_t kBlockCacheBytes = 8 << 20;
+constexpr int kBloomBitsPerKey = 10;
+
+void append(std::string& key, ByteSpan bytes) {
+  key.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+// txid bytes then the index big-endian, so the coins of one transaction sort together.
+void append_outpoint(std::string& key, const OutPoint& outpoint) {
+  append(key, outpoint.txid.span());
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    key.push_back(static_cast<char>((outpoint.index >> shift) & 0xff));
+  }
+}
+
+OutPoint parse_outpoint(std::string_view bytes) {  // REQUIRES: bytes.size() == 36
+  OutPoint outpoint;
+  outpoint.txid = Hash256::from_span(as_span(bytes.substr(0, 32)));
+  outpoint.index = 0;
+  for (size_t i = 32; i < 36; ++i) {
+    outpoint.index = (outpoint.index << 8) | static_cast<uint8_t>(bytes[i]);
+  }
+  return outpoint;
+}
+
+std::string hash_key(char prefix, const Hash256& hash) {
+  std::string key(1, prefix);
+  append(key, hash.span());
+  return key;
+}
+
+std::string coin_key(const OutPoint& outpoint) {
+  std::string key(1, kCoinPrefix);
+  append_outpoint(key, outpoint);
+  return key;
+}
+
+std::string address_prefix(const Hash160& pubkey_hash) {
+  std::string key(1, kAddressPrefix);
+  append(key, pubkey_hash.span());
+  return key;
+}
+
+std::string address_key(const Hash160& pubkey_hash, const OutPoint& outpoint) {
+  std::string key = address_prefix(pubkey_hash);
+  append_outpoint(key, outpoint);
+  return key;
+}
+
+std::string coin_value(const Coin& coin) {
+  Bytes out;
+  Writer writer(out);
+  write_coin(writer, coin);
+  return {reinterpret_cast<const char*>(out.data()), out.size()};
+}
+
+Result<Coin> decode_coin(std::string_view value) {
+  Reader reader(as_span(value));
+  Coin coin;
+  read_coin(reader, coin);
+  if (Status status = reader.finish(); !status) return status.error();
+  return coin;
+}
+
+leveldb::Slice slice(const std::string& s) {
+  return {s.data(), s.size()};
+}
+
+std::string key_hex(std::string_view key) {
+  return to_hex(as_span(key));
+}
+
+bool is_lock_error(const leveldb::Status& status) {
+  // LevelDB's posix env reports "IO error: lock <dir>/LOCK: <strerror>" when another process
+  // holds the lock, and "... already held by process" when this process does.
+  const std::string message = status.ToString();
+  return message.rfind("IO error: lock ", 0) == 0 ||
+         message.find("already held by process") != std::string::npos;
+}
+
+}  // namespace
+
+struct Store::Impl {
+  std::unique_ptr<const leveldb::FilterPolicy> filter_policy;
+  std::unique_ptr<leveldb::Cache> block_cache;
+  std::unique_ptr<leveldb::DB> db;  // declared last: closed before the cache and filter go
+
+  mutable std::mutex read_error_mutex;
+  mutable std::optional<Error> read_error;
+
+  void note_read_error(Error error) const {
+    std::lock_guard lock(read_error_mutex);
+    if (!read_error) read_error = std::move(error);
+  }
+  void note_corrupt(std::string_view key, const Error& cause) const {
+    note_read_error(make_error("store-corrupt", "key " + key_hex(key) + ": " + cause.message()));
+  }
+
+  std::optional<std::string> get(const std::string& key,
+                                 const leveldb::Snapshot* snapshot = nullptr) const {
+    leveldb::ReadOptions options;
+    options.snapshot = snapshot;
+    std::string value;
+    leveldb::Status status = db->Get(options, slice(key), &value);
+    if (status.ok()) return value;
+    if (!status.IsNotFound()) note_read_error(make_error("store-read-failed", status.ToString()));
+    return std::nullopt;
+  }
+
+  std::optional<Coin> coin(const OutPoint& outpoint,
+                           const leveldb::Snapshot* snapshot = nullptr) const {
+    const std::string key = coin_key(outpoint);
+    auto value = get(key, snapshot);
+    if (!value) return std::nullopt;
+    auto coin = decode_coin(*value);
+    if (!coin) {
+      note_corrupt(key, coin.error());
+      return std::nullopt;
+    }
+    return std::move(coin.value());
+  }
+
+  std::optional<Hash256> hash_value(const std::string& key) const {
+    auto value = get(key);
+    if (!value) return std::nullopt;
+    if (value->size() != 32) {
+      note_corrupt(key, make_error("bad-hash-length"));
+      return std::nullopt;
+    }
+    return Hash256::from_span(as_span(*value));
+  }
+
+  // Visits every key starting with `prefix` until `visit` returns false.
+  template <class Visit>
+  void scan(const std::string& prefix, const leveldb::Snapshot* snapshot, Visit visit) const {
+    leveldb::ReadOptions options;
+    options.snapshot = snapshot;
+    options.fill_cache = false;
+    std::unique_ptr<leveldb::Iterator> it(db->NewIterator(options));
+    for (it->Seek(slice(prefix)); it->Valid() && it->key().starts_with(slice(prefix)); it->Next()) {
+      if (!visit(std::string_view(it->key().data(), it->key().size()),
+                 std::string_view(it->value().data(), it->value().size()))) {
+        break;
+      }
+    }
+    if (!it->status().ok())
+      note_read_error(make_error("store-read-failed", it->status().ToString()));
+  }
+
+  Status write(leveldb::WriteBatch& batch, bool sync = false) {
+    leveldb::WriteOptions options;
+    options.sync = sync;
+    leveldb::Status status = db->Write(options, &batch);
+    if (!status.ok()) return make_error("store-write-failed", status.ToString());
+    return {};
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) return make_error("store-open-failed", path + ": " + error.message());
+
+  auto impl = std::make_unique<Impl>();
+  impl->filter_policy.reset(leveldb::NewBloomFilterPolicy(kBloomBitsPerKey));
+  impl->block_cache.reset(leveldb::NewLRUCache(kBlockCacheBytes));
+  leveldb::Options options;
+  options.create_if_missing = true;
+  options.filter_policy = impl->filter_policy.get();
+  options.block_cache = impl->block_cache.get();
+  leveldb::DB* db = nullptr;
+  leveldb::Status status = leveldb::DB::Open(options, path, &db);
+  if (!status.ok()) {
+    return make_error(is_lock_error(status) ? "store-locked" : "store-open-failed",
+                      status.ToString());
+  }
+  impl->db.reset(db);
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Status Store::put_block(const Block& block, const BlockIndexRecord& record) {
+  const Bytes data = block.serialize();
+  const Bytes index = encode_block_index_record(record);
+  leveldb::WriteBatch batch;
+  batch.Put(hash_key(kBlockPrefix, record.hash),
+            leveldb::Slice(reinterpret_cast<const char*>(data.data()), data.size()));
+  batch.Put(hash_key(kIndexPrefix, record.hash),
+            leveldb::Slice(reinterpret_cast<const char*>(index.data()), index.size()));
+  return impl_->write(batch);
+}
+
+namespace {
+void put_index_record(leveldb::WriteBatch& batch, const BlockIndexRecord& record) {
+  const Bytes index = encode_block_index_record(record);
+  batch.Put(hash_key(kIndexPrefix, record.hash),
+            leveldb::Slice(reinterpret_cast<const char*>(index.data()), index.size()));
+}
+}  // namespace
+
+Status Store::put_index_records(const std::vector<BlockIndexRecord>& records) {
+  leveldb::WriteBatch batch;
+  for (const BlockIndexRecord& record : records) put_index_record(batch, record);
+  return impl_->write(batch);
+}
+
+std::optional<Bytes> Store::block_bytes(const Hash256& hash) const {
+  auto value = impl_->get(hash_key(kBlockPrefix, hash));
+  if (!value) return std::nullopt;
+  return Bytes(value->begin(), value->end());
+}
+
+std::optional<Block> Store::block(const Hash256& hash) const {
+  const std::string key = hash_key(kBlockPrefix, hash);
+  auto value = impl_->get(key);
+  if (!value) return std::nullopt;
+  auto block = decode_block(as_span(*value));
+  if (!block) {
+    impl_->note_corrupt(key, block.error());
+    return std::nullopt;
+  }
+  return std::move(block.value());
+}
+
+std::vector<BlockIndexRecord> Store::load_index() const {
+  std::vector<BlockIndexRecord> records;
+  impl_->scan(
+      std::string(1, kIndexPrefix), nullptr, [&](std::string_view key, std::string_view value) {
+        auto record = decode_block_index_record(as_span(value));
+        if (!record) {
+          impl_->note_corrupt(key, record.error());
+        } else if (key.size() != 33 || record->hash != Hash256::from_span(as_span(key.substr(1)))) {
+          impl_->note_corrupt(key, make_error("index-key-mismatch"));
+        } else {
+          records.push_back(std::move(record.value()));
+        }
+        return true;
+      });
+  return records;
+}
+
+std::optional<Coin> Store::coin(const OutPoint& outpoint) const {
+  return impl_->coin(outpoint);
+}
+
+std::vector<std::pair<OutPoint, Coin>> Store::coins_of(const Hash160& pubkey_hash) const {
+  std::vector<std::pair<OutPoint, Coin>> coins;
+  // One snapshot, so a concurrent apply() cannot show half a block.
+  const leveldb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  impl_->scan(address_prefix(pubkey_hash), snapshot, [&](std::string_view key, std::string_view) {
+    if (key.size() != kAddressKeyBytes) {
+      impl_->note_corrupt(key, make_error("bad-address-key"));
+      return true;
+    }
+    const OutPoint outpoint = parse_outpoint(key.substr(1 + 20));
+    if (auto coin = impl_->coin(outpoint, snapshot)) {
+      coins.emplace_back(outpoint, std::move(*coin));
+    } else {
+      impl_->note_corrupt(key, make_error("address-index-without-coin"));
+    }
+    return true;
+  });
+  impl_->db->ReleaseSnapshot(snapshot);
+  return coins;
+}
+
+void Store::for_each_coin(const std::function<void(const OutPoint&, const Coin&)>& visit) const {
+  const leveldb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  impl_->scan(std::string(1, kCoinPrefix), snapshot,
+              [&](std::string_view key, std::string_view value) {
+                auto coin = decode_coin(value);
+                if (key.size() != kCoinKeyBytes) {
+                  impl_->note_corrupt(key, make_error("bad-coin-key"));
+                } else if (!coin) {
+                  impl_->note_corrupt(key, coin.error());
+                } else {
+                  visit(parse_outpoint(key.substr(1)), coin.value());
+                }
+                return true;
+              });
+  impl_->db->ReleaseSnapshot(snapshot);
+}
+
+std::optional<BlockUndo> Store::undo(const Hash256& hash) const {
+  const std::string key = hash_key(kUndoPrefix, hash);
+  auto value = impl_->get(key);
+  if (!value) return std::nullopt;
+  auto undo = decode_block_undo(as_span(*value));
+  if (!undo) {
+    impl_->note_corrupt(key, undo.error());
+    return std::nullopt;
+  }
+  return std::move(undo.value());
+}
+
+std::optional<Hash256> Store::tip() const {
+  return impl_->hash_value(kTipKey);
+}
+
+std::optional<Hash256> Store::genesis() const {
+  return impl_->hash_value(kGenesisKey);
+}
+
+Status Store::set_genesis(const Hash256& hash) {
+  leveldb::WriteBatch batch;
+  batch.Put(kGenesisKey, leveldb::Slice(reinterpret_cast<const char*>(hash.data.data()), 32));
+  return impl_->write(batch);
+}
+
+Status Store::apply(const TipChange& change) {
+  leveldb::WriteBatch batch;
+  for (const BlockIndexRecord& record : change.index_updates) put_index_record(batch, record);
+  if (change.undo_to_write) {
+    const Bytes undo = encode_block_undo(change.undo_to_write->second);
+    batch.Put(hash_key(kUndoPrefix, change.undo_to_write->first),
+              leveldb::Slice(reinterpret_cast<const char*>(undo.data()), undo.size()));
+  }
+  if (change.undo_to_erase) batch.Delete(hash_key(kUndoPrefix, *change.undo_to_erase));
+  // Additions before removals: a coin both created and spent by the same block ends absent.
+  for (const auto& [outpoint, coin] : change.coins_added) {
+    batch.Put(coin_key(outpoint), coin_value(coin));
+    if (auto pubkey_hash = match_p2pkh(coin.output.script_pubkey)) {
+      batch.Put(address_key(*pubkey_hash, outpoint), leveldb::Slice());
+    }
+  }
+  for (const auto& [outpoint, coin] : change.coins_spent) {
+    batch.Delete(coin_key(outpoint));
+    if (auto pubkey_hash = match_p2pkh(coin.output.script_pubkey)) {
+      batch.Delete(address_key(*pubkey_hash, outpoint));
+    }
+  }
+  batch.Put(kTipKey, leveldb::Slice(reinterpret_cast<const char*>(change.new_tip.data.data()), 32));
+  return impl_->write(batch);
+}
+
+Status Store::flush() {
+  leveldb::WriteBatch empty;
+  return impl_->write(empty, /*sync=*/true);
+}
+
+std::optional<Error> Store::first_read_error() const {
+  std::lock_guard lock(impl_->read_error_mutex);
+  return impl_->read_error;
+}
+
+}  // namespace ac

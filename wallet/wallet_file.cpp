@@ -1,0 +1,253 @@
+#include "wallet/wallet_file.hpp"
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "chain/hash.hpp"
+#include "chain/serialize.hpp"
+#include "wallet/address.hpp"
+
+namespace ac::wallet {
+
+namespace {
+
+constexpr std::array<uint8_t, 8> kMagic = {'A', 'C', 'W', 'A', 'L', 'L', 'E', 'T'};
+constexpr size_t kChecksumBytes = 32;
+constexpr size_t kPendingSpendBytes = 32 + 4 + 32 + 8;
+constexpr uint64_t kMaxEntries = kMaxWalletFileBytes / kSecretBytes;
+
+// Serialized wallets hold secrets: wipe every buffer that held one.
+struct WipedBytes {
+  Bytes bytes;
+  ~WipedBytes() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+};
+
+Error corrupt(std::string detail) {
+  return make_error("wallet-corrupt", std::move(detail));
+}
+
+Error write_failed(const std::string& what, const std::filesystem::path& path) {
+  return make_error("wallet-write-failed",
+                    what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+bool write_all(int fd, ByteSpan data) {
+  size_t written = 0;
+  while (written < data.size()) {
+    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    written += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+Status fsync_directory(const std::filesystem::path& directory) {
+  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return write_failed("open directory", directory);
+  int result = ::fsync(fd);
+  int saved_errno = errno;
+  ::close(fd);
+  errno = saved_errno;
+  if (result != 0) return write_failed("fsync directory", directory);
+  return {};
+}
+
+}  // namespace
+
+Bytes encode_wallet_file(const WalletFile& file) {
+  Bytes out(kMagic.begin(), kMagic.end());
+  out.reserve(kMagic.size() + 4 + 9 + file.keys.size() * kSecretBytes + 9 +
+              file.pending_spends.size() * kPendingSpendBytes + kChecksumBytes);
+  Writer writer(out);
+  writer.u32(kWalletFormatVersion);
+  writer.compact_size(file.keys.size());
+  for (const PrivateKey& key : file.keys) writer.bytes(key.secret());
+  writer.compact_size(file.pending_spends.size());
+  for (const PendingSpend& spend : file.pending_spends) {
+    writer.hash(spend.outpoint.txid);
+    writer.u32(spend.outpoint.index);
+    writer.hash(spend.spending_txid);
+    writer.i64(spend.time_seconds);
+  }
+  writer.hash(sha256d(out));
+  return out;
+}
+
+Result<WalletFile> decode_wallet_file(ByteSpan data, const Signer& signer) {
+  if (data.size() < kMagic.size() + 4 + kChecksumBytes) return corrupt("truncated");
+  if (!std::equal(kMagic.begin(), kMagic.end(), data.begin())) return corrupt("bad magic");
+  ByteSpan body = data.first(data.size() - kChecksumBytes);
+  Hash256 checksum = sha256d(body);
+  if (!std::equal(checksum.begin(), checksum.end(), data.end() - kChecksumBytes)) {
+    return corrupt("bad checksum");
+  }
+
+  Reader reader(body.subspan(kMagic.size()));
+  uint32_t version = 0;
+  reader.u32(version);
+  if (version == 0) return corrupt("format version 0");
+  if (version > kWalletFormatVersion) {
+    return make_error("wallet-version-unsupported", "format version " + std::to_string(version));
+  }
+
+  WalletFile file;
+  uint64_t key_count = 0;
+  if (reader.count(key_count, kMaxEntries, kSecretBytes)) {
+    file.keys.reserve(static_cast<size_t>(key_count));
+    for (uint64_t i = 0; i < key_count; ++i) {
+      std::array<uint8_t, kSecretBytes> secret;
+      bool read = reader.bytes(secret.data(), secret.size());
+      auto key = read ? signer.import_key(secret) : Result<PrivateKey>(make_error("truncated"));
+      OPENSSL_cleanse(secret.data(), secret.size());
+      if (!key) return corrupt("key " + std::to_string(i) + ": " + key.reason());
+      file.keys.push_back(std::move(key).value());
+    }
+  }
+  uint64_t pending_count = 0;
+  if (reader.count(pending_count, kMaxEntries, kPendingSpendBytes)) {
+    file.pending_spends.resize(static_cast<size_t>(pending_count));
+    for (PendingSpend& spend : file.pending_spends) {
+      reader.hash(spend.outpoint.txid);
+      reader.u32(spend.outpoint.index);
+      reader.hash(spend.spending_txid);
+      reader.i64(spend.time_seconds);
+    }
+  }
+  if (Status status = reader.finish(); !status) return corrupt(status.reason());
+  return file;
+}
+
+Result<WalletFile> load_wallet_file(const std::filesystem::path& path, const Signer& signer) {
+  std::error_code error;
+  auto size = std::filesystem::file_size(path, error);
+  if (error) {
+    if (error == std::errc::no_such_file_or_directory) {
+      return make_error("wallet-missing", path.string());
+    }
+    return make_error("wallet-unreadable", path.string() + ": " + error.message());
+  }
+  if (size > kMaxWalletFileBytes) return make_error("wallet-too-large", path.string());
+
+  std::ifstream in(path, std::ios::binary);
+  WipedBytes contents;
+  contents.bytes.resize(static_cast<size_t>(size));
+  if (!in || !in.read(reinterpret_cast<char*>(contents.bytes.data()),
+                      static_cast<std::streamsize>(contents.bytes.size()))) {
+    return make_error("wallet-unreadable", path.string());
+  }
+  // A file that grew after file_size() was measured is read as truncated, hence corrupt; a
+  // wallet is only replaced by rename, so that never happens to a file we wrote.
+  return decode_wallet_file(contents.bytes, signer);
+}
+
+Result<WalletFile> load_wallet_file_or_empty(const std::filesystem::path& path,
+                                             const Signer& signer) {
+  auto file = load_wallet_file(path, signer);
+  if (!file && file.reason() == "wallet-missing") return WalletFile{};
+  return file;
+}
+
+Status save_wallet_file(const std::filesystem::path& path, const WalletFile& file) {
+  std::filesystem::path directory = path.parent_path();
+  if (directory.empty()) directory = ".";
+  WipedBytes contents{encode_wallet_file(file)};
+
+  // mkstemp creates the file with mode 0600 and a name no one else holds.
+  std::string temp_name = (directory / (path.filename().string() + ".tmp-XXXXXX")).string();
+  int fd = ::mkstemp(temp_name.data());
+  if (fd < 0) return write_failed("create temp file in", directory);
+  bool written = write_all(fd, contents.bytes) && ::fsync(fd) == 0;
+  int saved_errno = errno;
+  if (::close(fd) != 0 && written) {
+    written = false;
+    saved_errno = errno;
+  }
+  if (!written) {
+    ::unlink(temp_name.c_str());
+    errno = saved_errno;
+    return write_failed("write", temp_name);
+  }
+  if (::rename(temp_name.c_str(), path.c_str()) != 0) {
+    saved_errno = errno;
+    ::unlink(temp_name.c_str());
+    errno = saved_errno;
+    return write_failed("rename onto", path);
+  }
+  return fsync_directory(directory);
+}
+
+Result<Wallet> Wallet::open(std::filesystem::path path) {
+  auto signer = Signer::create();
+  if (!signer) return signer.error();
+  auto contents = load_wallet_file_or_empty(path, *signer);
+  if (!contents) return contents.error();
+  return Wallet(std::move(path), std::move(signer).value(), std::move(contents).value());
+}
+
+Result<PrivateKey> Wallet::new_key() {
+  auto key = signer_.generate_key();
+  if (!key) return key;
+  contents_.keys.push_back(*key);
+  if (Status saved = save_wallet_file(path_, contents_); !saved) {
+    contents_.keys.pop_back();
+    return saved.error();
+  }
+  return key;
+}
+
+std::vector<std::string> Wallet::addresses(const ChainParams& params) const {
+  std::vector<std::string> out;
+  out.reserve(contents_.keys.size());
+  for (const PrivateKey& key : contents_.keys) {
+    out.push_back(encode_address(key.pubkey_hash(), params));
+  }
+  return out;
+}
+
+const PrivateKey* Wallet::key_for(const Hash160& pubkey_hash) const {
+  for (const PrivateKey& key : contents_.keys) {
+    if (key.pubkey_hash() == pubkey_hash) return &key;
+  }
+  return nullptr;
+}
+
+Status Wallet::mark_spent(std::span<const OutPoint> outpoints, const Hash256& spending_txid,
+                          int64_t time_seconds) {
+  size_t previous_size = contents_.pending_spends.size();
+  for (const OutPoint& outpoint : outpoints) {
+    contents_.pending_spends.push_back({outpoint, spending_txid, time_seconds});
+  }
+  if (Status saved = save_wallet_file(path_, contents_); !saved) {
+    contents_.pending_spends.resize(previous_size);
+    return saved;
+  }
+  return {};
+}
+
+Status Wallet::retain_pending_spends(const std::function<bool(const PendingSpend&)>& keep) {
+  std::vector<PendingSpend> previous = contents_.pending_spends;
+  std::erase_if(contents_.pending_spends, [&](const PendingSpend& spend) { return !keep(spend); });
+  if (contents_.pending_spends.size() == previous.size()) return {};
+  if (Status saved = save_wallet_file(path_, contents_); !saved) {
+    contents_.pending_spends = std::move(previous);
+    return saved;
+  }
+  return {};
+}
+
+std::unordered_set<OutPoint> Wallet::pending_outpoints() const {
+  std::unordered_set<OutPoint> out;
+  for (const PendingSpend& spend : contents_.pending_spends) out.insert(spend.outpoint);
+  return out;
+}
+
+}  // namespace ac::wallet
