@@ -1,0 +1,573 @@
+#include "chain/chainstate.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <limits>
+#include <string>
+#include <unordered_set>
+
+#include "chain/check_block.hpp"
+#include "chain/connect.hpp"
+#include "chain/memory_coins.hpp"
+#include "chain/merkle.hpp"
+#include "chain/pow.hpp"
+
+namespace ac {
+namespace {
+
+std::vector<Hash256> txids_of(const Block& block) {
+  std::vector<Hash256> txids;
+  txids.reserve(block.transactions.size());
+  for (const Transaction& tx : block.transactions) txids.push_back(tx.txid());
+  return txids;
+}
+
+// Whether a failed check condemns the block for good, so its hash may be marked invalid.
+// Not when the header does not commit to the transactions we were given (a corruption or a
+// CVE-2012-2459 mutation: the genuine block has the same hash), nor when the header carries
+// no proof of work (marking would let anyone fill the index for free), nor for a time in the
+// future (the block becomes valid later).
+bool failure_is_permanent(const Block& block, const Hash256& hash, std::span<const Hash256> txids,
+                          const std::string& reason, const ChainParams& params) {
+  if (reason == "merkle-root-mismatch" || reason == "merkle-mutated" ||
+      reason == "duplicate-txid" || reason == "time-too-new" || reason == "high-hash" ||
+      reason == "bad-bits") {
+    return false;
+  }
+  if (!check_proof_of_work(hash, block.header.bits, params)) return false;
+  bool mutated = false;
+  return merkle_root(txids, &mutated) == block.header.merkle_root && !mutated;
+}
+
+std::string block_detail(const Hash256& hash, const Error& error) {
+  std::string detail = "block " + hash.hex();
+  if (!error.detail.empty()) detail += ": " + error.detail;
+  return detail;
+}
+
+}  // namespace
+
+// Blocks read or received during one call, with their txids, so a block is decoded and
+// hashed once however many times the reorganisation logic needs it.
+class ChainState::BlockCache {
+ public:
+  struct Entry {
+    Block block;
+    std::vector<Hash256> txids;
+  };
+
+  explicit BlockCache(const Store& store) : store_(store) {}
+
+  void remember(const Hash256& hash, const Block& block, std::vector<Hash256> txids) {
+    entries_.try_emplace(hash, Entry{block, std::move(txids)});
+  }
+
+  // Nullptr when the store does not have the block.
+  const Entry* get(const Hash256& hash) {
+    if (auto found = entries_.find(hash); found != entries_.end()) return &found->second;
+    std::optional<Block> block = store_.block(hash);
+    if (!block) return nullptr;
+    std::vector<Hash256> txids = txids_of(*block);
+    return &entries_.emplace(hash, Entry{std::move(*block), std::move(txids)}).first->second;
+  }
+
+ private:
+  const Store& store_;
+  std::unordered_map<Hash256, Entry> entries_;
+};
+
+struct ChainState::Processed {
+  AcceptStatus status = AcceptStatus::kAlreadyHave;
+  bool stored = false;             // newly stored (its waiting orphans may follow)
+  std::optional<Error> rejection;  // the block, or a block of its branch, is invalid
+};
+
+bool ChainState::CandidateOrder::operator()(const Node* a, const Node* b) const {
+  if (a->record.chain_work != b->record.chain_work) {
+    return a->record.chain_work > b->record.chain_work;
+  }
+  return a->sequence < b->sequence;
+}
+
+ChainState::ChainState(Store& store, ChainParams params, ScriptVerifier& verifier,
+                       Clock now_seconds)
+    : store_(store),
+      params_(std::move(params)),
+      verifier_(verifier),
+      now_seconds_(std::move(now_seconds)) {
+  if (!now_seconds_) {
+    now_seconds_ = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+}
+
+Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams params,
+                                                     ScriptVerifier& verifier, Clock now_seconds) {
+  std::unique_ptr<ChainState> state(
+      new ChainState(store, std::move(params), verifier, std::move(now_seconds)));
+  std::optional<Hash256> genesis = store.genesis();
+  if (!genesis) return state;
+
+  // Rebuild the tree from the genesis down. Records not reachable from it (a genesis
+  // abandoned by a crash before its marker was written) and records without data that were
+  // never marked invalid are left out.
+  const std::vector<BlockIndexRecord> records = store.load_index();
+  const BlockIndexRecord* genesis_record = nullptr;
+  std::unordered_multimap<Hash256, const BlockIndexRecord*> children_of;
+  for (const BlockIndexRecord& record : records) {
+    if (record.hash == *genesis) {
+      genesis_record = &record;
+    } else {
+      children_of.emplace(record.header.prev_block, &record);
+    }
+  }
+  if (!genesis_record || !(genesis_record->status & block_status::kHaveData) ||
+      genesis_record->failed()) {
+    return make_error("store-corrupt", "genesis record missing or unusable");
+  }
+  std::deque<Node*> pending{&state->insert(*genesis_record, nullptr)};
+  while (!pending.empty()) {
+    Node* parent = pending.front();
+    pending.pop_front();
+    auto [first, last] = children_of.equal_range(parent->record.hash);
+    for (auto it = first; it != last; ++it) {
+      BlockIndexRecord record = *it->second;
+      const bool has_data = (record.status & block_status::kHaveData) != 0;
+      if (!has_data && !record.failed()) continue;
+      if (record.height != parent->record.height + 1) {
+        return make_error("store-corrupt", "height of " + record.hash.hex());
+      }
+      if (parent->record.failed()) record.status |= block_status::kFailedParent;
+      pending.push_back(&state->insert(record, parent));
+    }
+  }
+  state->genesis_ = *genesis;
+
+  if (std::optional<Hash256> tip_hash = store.tip()) {
+    Node* tip = state->find(*tip_hash);
+    if (!tip || tip->record.failed()) {
+      return make_error("store-corrupt", "tip " + tip_hash->hex() + " not in the index");
+    }
+    state->active_.resize(tip->record.height + 1);
+    for (Node* node = tip; node; node = node->parent) state->active_[node->record.height] = node;
+  }
+
+  BlockCache cache(store);
+  std::optional<Error> failure;
+  if (Status activated = state->activate_best_chain(cache, failure); !activated) {
+    return activated.error();
+  }
+  return state;
+}
+
+ChainState::Node* ChainState::find(const Hash256& hash) {
+  auto found = index_.find(hash);
+  return found == index_.end() ? nullptr : &found->second;
+}
+
+const ChainState::Node* ChainState::find(const Hash256& hash) const {
+  auto found = index_.find(hash);
+  return found == index_.end() ? nullptr : &found->second;
+}
+
+ChainState::Node& ChainState::insert(const BlockIndexRecord& record, Node* parent) {
+  Node& node = index_[record.hash];
+  node.record = record;
+  node.parent = parent;
+  node.sequence = next_sequence_++;
+  if (parent) parent->children.push_back(&node);
+  if ((record.status & block_status::kHaveData) && !record.failed()) candidates_.insert(&node);
+  return node;
+}
+
+const ChainState::Node* ChainState::fork_point(const Node* node) const {
+  while (node && !in_active_chain(node->record.hash)) node = node->parent;
+  return node;
+}
+
+int64_t ChainState::median_time_past(const Node* node) const {
+  std::vector<int64_t> times;
+  for (; node && static_cast<int>(times.size()) < params_.median_time_span; node = node->parent) {
+    times.push_back(node->record.header.time);
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+Status ChainState::create_genesis(const Block& genesis) {
+  const Hash256 hash = genesis.hash();
+  if (genesis_) {
+    if (*genesis_ == hash) return Status::success();
+    return make_error("genesis-exists", "genesis is " + genesis_->hex());
+  }
+  if (!genesis.header.prev_block.is_zero()) return make_error("genesis-has-parent");
+  const std::vector<Hash256> txids = txids_of(genesis);
+  if (Status checked = check_block(genesis, txids, params_); !checked) return checked;
+  if (Status checked = contextual_check_block(genesis, 0, std::numeric_limits<int64_t>::min(),
+                                              now_seconds_(), params_);
+      !checked) {
+    return checked;
+  }
+  Result<TipChange> change = connect_block(genesis, txids, 0, store_, params_, verifier_);
+  if (!change) return change.error();
+
+  BlockIndexRecord record;
+  record.hash = hash;
+  record.header = genesis.header;
+  record.height = 0;
+  record.chain_work = block_work(genesis.header.bits);
+  record.status = block_status::kHaveData | block_status::kValidChecked;
+  // Block, then marker, then coins: a crash between them leaves a state open() completes.
+  if (Status stored = store_.put_block(genesis, record); !stored) return stored;
+  if (Status marked = store_.set_genesis(hash); !marked) return marked;
+  record.status |= block_status::kConnected;
+  change->index_updates.push_back(record);
+  if (Status applied = store_.apply(*change); !applied) return applied;
+
+  genesis_ = hash;
+  active_.push_back(&insert(record, nullptr));
+  return Status::success();
+}
+
+Result<AcceptOutcome> ChainState::accept_block(const Block& block) {
+  if (!genesis_) return make_error("no-genesis");
+  BlockCache cache(store_);
+  Node* const old_tip = tip_node();
+
+  Result<Processed> first = process_block(block, cache);
+  if (!first) return first.error();
+  AcceptOutcome outcome;
+  outcome.status = first->status;
+  if (first->stored) {
+    std::deque<Hash256> parents{block.hash()};
+    while (!parents.empty()) {
+      const Hash256 parent = parents.front();
+      parents.pop_front();
+      for (const Block& child : orphans_.take_children(parent)) {
+        // A waiting orphan that turns out invalid is dropped; only its sender cared.
+        Result<Processed> processed = process_block(child, cache);
+        if (!processed) return processed.error();
+        if (processed->stored) {
+          outcome.accepted_orphans.push_back(child.hash());
+          parents.push_back(child.hash());
+        }
+      }
+    }
+  }
+
+  describe_tip_move(old_tip, cache, outcome);
+  if (tip_node() != old_tip) outcome.status = AcceptStatus::kNewTip;
+  if (first->rejection) {
+    if (tip_node() == old_tip) return *first->rejection;
+    outcome.branch_failure = first->rejection;
+  }
+  return outcome;
+}
+
+Result<ChainState::Processed> ChainState::process_block(const Block& block, BlockCache& cache) {
+  const Hash256 hash = block.hash();
+  Processed result;
+  if (const Node* known = find(hash)) {
+    if (known->record.failed()) result.rejection = make_error("duplicate-invalid", hash.hex());
+    return result;
+  }
+  if (orphans_.contains(hash)) return result;
+  if (block.header.prev_block.is_zero()) {
+    result.rejection = make_error("different-genesis", hash.hex());
+    return result;
+  }
+
+  std::vector<Hash256> txids = txids_of(block);
+  Node* parent = find(block.header.prev_block);
+  if (!parent) {
+    // Checked before pooling so the pool only ever holds blocks that could be valid.
+    if (Status checked = check_block(block, txids, params_); !checked) {
+      result.rejection = make_error(checked.reason(), block_detail(hash, checked.error()));
+      return result;
+    }
+    orphans_.add(hash, block);
+    result.status = AcceptStatus::kOrphan;
+    return result;
+  }
+  if (parent->record.failed()) {
+    result.rejection = make_error("bad-prevblk", hash.hex());
+    return result;
+  }
+
+  const int height = parent->record.height + 1;
+  Status checked = check_block(block, txids, params_);
+  if (checked) {
+    checked =
+        contextual_check_block(block, height, median_time_past(parent), now_seconds_(), params_);
+  }
+  if (!checked) {
+    result.rejection = make_error(checked.reason(), block_detail(hash, checked.error()));
+    if (failure_is_permanent(block, hash, txids, checked.reason(), params_)) {
+      BlockIndexRecord record;
+      record.hash = hash;
+      record.header = block.header;
+      record.height = height;
+      record.chain_work = parent->record.chain_work + block_work(block.header.bits);
+      record.status = block_status::kFailed;
+      if (Status stored = store_.put_index_records({record}); !stored) return stored.error();
+      insert(record, parent);
+    }
+    return result;
+  }
+
+  BlockIndexRecord record;
+  record.hash = hash;
+  record.header = block.header;
+  record.height = height;
+  record.chain_work = parent->record.chain_work + block_work(block.header.bits);
+  record.status = block_status::kHaveData | block_status::kValidChecked;
+  if (Status stored = store_.put_block(block, record); !stored) return stored.error();
+  insert(record, parent);
+  cache.remember(hash, block, std::move(txids));
+  result.stored = true;
+
+  const Node* before = tip_node();
+  if (Status activated = activate_best_chain(cache, result.rejection); !activated) {
+    return activated.error();
+  }
+  result.status = tip_node() != before ? AcceptStatus::kNewTip : AcceptStatus::kSideBranch;
+  return result;
+}
+
+Status ChainState::activate_best_chain(BlockCache& cache, std::optional<Error>& failure) {
+  // On equal work the tip we started from wins, also when a failed branch forced us off it.
+  Node* const preferred = tip_node();
+  while (!candidates_.empty()) {
+    Node* best = *candidates_.begin();
+    if (preferred && preferred != best && !preferred->record.failed() &&
+        preferred->record.chain_work == best->record.chain_work) {
+      best = preferred;
+    }
+    const Node* tip = tip_node();
+    if (tip && tip->record.chain_work >= best->record.chain_work) break;
+
+    const Node* fork = fork_point(best);
+    if (!fork && !active_.empty()) {
+      return make_error("store-corrupt", "block " + best->record.hash.hex() + " off the tree");
+    }
+    while (tip_node() != fork) {
+      if (Status disconnected = disconnect_tip(cache); !disconnected) return disconnected;
+    }
+    std::vector<Node*> path;
+    for (Node* node = best; node != fork; node = node->parent) path.push_back(node);
+    for (auto node = path.rbegin(); node != path.rend(); ++node) {
+      Result<std::optional<Error>> connected = connect_node(*node, cache);
+      if (!connected) return connected.error();
+      if (*connected) {
+        if (!failure) failure = **connected;
+        if (Status marked = mark_invalid(*node); !marked) return marked;
+        break;
+      }
+    }
+  }
+  return Status::success();
+}
+
+Result<std::optional<Error>> ChainState::connect_node(Node* node, BlockCache& cache) {
+  const Hash256& hash = node->record.hash;
+  const BlockCache::Entry* entry = cache.get(hash);
+  if (!entry) return make_error("missing-block-data", hash.hex());
+  Result<TipChange> change =
+      connect_block(entry->block, entry->txids, node->record.height, store_, params_, verifier_);
+  if (!change) {
+    return std::optional<Error>(make_error(change.reason(), block_detail(hash, change.error())));
+  }
+  BlockIndexRecord updated = node->record;
+  updated.status |= block_status::kConnected;
+  change->index_updates.push_back(updated);
+  if (Status applied = store_.apply(*change); !applied) return applied.error();
+  node->record = updated;
+  active_.push_back(node);
+  return std::optional<Error>();
+}
+
+Status ChainState::disconnect_tip(BlockCache& cache) {
+  Node* tip = tip_node();
+  const Hash256& hash = tip->record.hash;
+  const BlockCache::Entry* entry = cache.get(hash);
+  if (!entry) return make_error("missing-block-data", hash.hex());
+  std::optional<BlockUndo> undo = store_.undo(hash);
+  if (!undo) return make_error("missing-undo", hash.hex());
+  Result<TipChange> change = disconnect_block(entry->block, *undo, store_);
+  if (!change) return make_error(change.reason(), block_detail(hash, change.error()));
+  if (Status applied = store_.apply(*change); !applied) return applied;
+  active_.pop_back();
+  return Status::success();
+}
+
+Status ChainState::mark_invalid(Node* node) {
+  std::vector<BlockIndexRecord> updates;
+  candidates_.erase(node);
+  node->record.status |= block_status::kFailed;
+  updates.push_back(node->record);
+  std::vector<Node*> descendants(node->children.begin(), node->children.end());
+  while (!descendants.empty()) {
+    Node* descendant = descendants.back();
+    descendants.pop_back();
+    if (descendant->record.status & block_status::kFailedParent) continue;
+    candidates_.erase(descendant);
+    descendant->record.status |= block_status::kFailedParent;
+    updates.push_back(descendant->record);
+    descendants.insert(descendants.end(), descendant->children.begin(), descendant->children.end());
+  }
+  return store_.put_index_records(updates);
+}
+
+void ChainState::describe_tip_move(const Node* old_tip, BlockCache& cache, AcceptOutcome& outcome) {
+  if (tip_node() == old_tip) return;
+  const Node* fork = fork_point(old_tip);
+  std::vector<const Node*> disconnected;
+  for (const Node* node = old_tip; node != fork; node = node->parent) {
+    disconnected.push_back(node);
+    outcome.disconnected.push_back(node->record.hash);
+  }
+  const size_t first_connected = fork ? fork->record.height + 1 : 0;
+  std::unordered_set<Hash256> confirmed;
+  for (size_t height = first_connected; height < active_.size(); ++height) {
+    const Hash256& hash = active_[height]->record.hash;
+    outcome.connected.push_back(hash);
+    const BlockCache::Entry* entry = cache.get(hash);
+    if (!entry) continue;
+    for (size_t i = 1; i < entry->block.transactions.size(); ++i) {
+      outcome.confirmed_transactions.push_back(entry->block.transactions[i]);
+      confirmed.insert(entry->txids[i]);
+    }
+  }
+  for (auto node = disconnected.rbegin(); node != disconnected.rend(); ++node) {
+    const BlockCache::Entry* entry = cache.get((*node)->record.hash);
+    if (!entry) continue;
+    for (size_t i = 1; i < entry->block.transactions.size(); ++i) {
+      if (!confirmed.contains(entry->txids[i])) {
+        outcome.returned_transactions.push_back(entry->block.transactions[i]);
+      }
+    }
+  }
+}
+
+std::optional<ChainTip> ChainState::tip() const {
+  const Node* node = tip_node();
+  if (!node) return std::nullopt;
+  return ChainTip{node->record.hash, node->record.height, node->record.chain_work};
+}
+
+std::optional<BlockIndexRecord> ChainState::record(const Hash256& hash) const {
+  const Node* node = find(hash);
+  if (!node) return std::nullopt;
+  return node->record;
+}
+
+std::optional<BlockHeader> ChainState::header(const Hash256& hash) const {
+  const Node* node = find(hash);
+  if (!node) return std::nullopt;
+  return node->record.header;
+}
+
+std::optional<int> ChainState::height_of(const Hash256& hash) const {
+  const Node* node = find(hash);
+  if (!node) return std::nullopt;
+  return node->record.height;
+}
+
+bool ChainState::contains(const Hash256& hash) const {
+  return index_.contains(hash) || orphans_.contains(hash);
+}
+
+bool ChainState::in_active_chain(const Hash256& hash) const {
+  const Node* node = find(hash);
+  if (!node) return false;
+  const size_t height = node->record.height;
+  return height < active_.size() && active_[height] == node;
+}
+
+std::optional<Hash256> ChainState::active_chain_hash_at(int height) const {
+  if (height < 0 || static_cast<size_t>(height) >= active_.size()) return std::nullopt;
+  return active_[height]->record.hash;
+}
+
+std::optional<int64_t> ChainState::median_time_past(const Hash256& hash) const {
+  const Node* node = find(hash);
+  if (!node) return std::nullopt;
+  return median_time_past(node);
+}
+
+std::vector<Hash256> ChainState::locator() const {
+  std::vector<Hash256> out;
+  if (active_.empty()) return out;
+  int height = static_cast<int>(active_.size()) - 1;
+  int step = 1;
+  while (true) {
+    out.push_back(active_[height]->record.hash);
+    if (height == 0) break;
+    height = std::max(height - step, 0);
+    if (out.size() > 10) step *= 2;
+  }
+  return out;
+}
+
+std::vector<Hash256> ChainState::hashes_after(const std::vector<Hash256>& locator,
+                                              const Hash256& stop, size_t max) const {
+  std::vector<Hash256> out;
+  size_t start = 0;
+  for (const Hash256& hash : locator) {
+    if (in_active_chain(hash)) {
+      start = find(hash)->record.height + 1;
+      break;
+    }
+  }
+  for (size_t height = start; height < active_.size() && out.size() < max; ++height) {
+    const Hash256& hash = active_[height]->record.hash;
+    if (hash == stop) break;
+    out.push_back(hash);
+  }
+  return out;
+}
+
+Status ChainState::verify_chain() const {
+  const Node* tip = tip_node();
+  std::optional<Hash256> stored_tip = store_.tip();
+  if ((tip == nullptr) != !stored_tip || (tip && tip->record.hash != *stored_tip)) {
+    return make_error("tip-mismatch");
+  }
+
+  MemoryCoins replayed;
+  for (size_t height = 0; height < active_.size(); ++height) {
+    const Hash256& hash = active_[height]->record.hash;
+    std::optional<Block> block = store_.block(hash);
+    if (!block) return make_error("missing-block-data", hash.hex());
+    const std::vector<Hash256> txids = txids_of(*block);
+    Result<TipChange> change =
+        connect_block(*block, txids, static_cast<int>(height), replayed, params_, verifier_);
+    if (!change) return make_error("replay-failed", change.error().message());
+    replayed.apply(*change);
+  }
+
+  size_t differing = 0;
+  size_t matching = 0;
+  size_t stored_count = 0;
+  store_.for_each_coin([&](const OutPoint& outpoint, const Coin& coin) {
+    ++stored_count;
+    if (replayed.coin(outpoint) == coin) {
+      ++matching;
+    } else {
+      ++differing;
+    }
+  });
+  differing += replayed.size() - matching;
+  if (differing != 0) {
+    return make_error("coins-mismatch", std::to_string(differing) + " coins differ (store has " +
+                                            std::to_string(stored_count) + ", replay has " +
+                                            std::to_string(replayed.size()) + ")");
+  }
+  return Status::success();
+}
+
+}  // namespace ac

@@ -1,0 +1,163 @@
+// ChainState: one node's view of the block tree and its active chain. It owns the in-memory
+// block index (every block stored, its height, chain work and validation status), runs the
+// three validation stages on each arriving block, stores it, and moves the tip to the valid
+// chain with the most work, one Store::apply per block connected or disconnected, so the store
+// always holds a consistent chain. Blocks whose parent is unknown wait in a bounded orphan pool.
+//
+// accept_block reasons, besides every check_block, contextual_check_block and connect_block
+// reason: "no-genesis" (no chain yet: create_genesis first), "different-genesis" (a block
+// without parent that is not our genesis), "duplicate-invalid" (already known to be invalid),
+// "bad-prevblk" (its parent is invalid). Storage failures pass the store's reason through.
+//
+// Single-threaded: one owner calls it (the chain actor). No globals: several may coexist.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "chain/arith256.hpp"
+#include "chain/block.hpp"
+#include "chain/block_index.hpp"
+#include "chain/orphan_pool.hpp"
+#include "chain/params.hpp"
+#include "chain/result.hpp"
+#include "chain/script_verify.hpp"
+#include "chain/store.hpp"
+
+namespace ac {
+
+enum class AcceptStatus {
+  kNewTip,      // the tip moved (onto this block, or further through waiting orphans)
+  kSideBranch,  // stored, but the tip did not move (not more work than the tip)
+  kAlreadyHave,
+  kOrphan,  // parent unknown: waits in the orphan pool; ask the sender for its ancestors
+};
+
+struct AcceptOutcome {
+  AcceptStatus status = AcceptStatus::kAlreadyHave;
+  // The net tip movement of the whole call: blocks taken off the active chain (old tip first)
+  // and put on it (lowest first).
+  std::vector<Hash256> disconnected;
+  std::vector<Hash256> connected;
+  // Non-coinbase transactions of the disconnected blocks that are not in the connected ones,
+  // parents before children: the mempool takes them back.
+  std::vector<Transaction> returned_transactions;
+  // Non-coinbase transactions of the connected blocks: the mempool evicts them.
+  std::vector<Transaction> confirmed_transactions;
+  // Orphans that were waiting for this block (or for one of them) and are now stored.
+  std::vector<Hash256> accepted_orphans;
+  // Set when a block of the branch this block led to failed to connect, yet the tip still
+  // moved: the valid part of that branch has more work than the old tip.
+  std::optional<Error> branch_failure;
+};
+
+struct ChainTip {
+  Hash256 hash;
+  int height = 0;
+  Arith256 chain_work;
+};
+
+class ChainState {
+ public:
+  using Clock = std::function<int64_t()>;  // seconds since the epoch
+
+  // Loads the block index and the tip from `store` and, should the store hold a valid chain
+  // with more work than its tip (a crash between storing a block and connecting it, or in the
+  // middle of a reorganisation), moves the tip onto it. `store` and `verifier` must outlive
+  // the result. Reason "store-corrupt" when the records do not form a tree from the genesis.
+  static Result<std::unique_ptr<ChainState>> open(Store& store, ChainParams params,
+                                                  ScriptVerifier& verifier, Clock now_seconds);
+
+  // Makes `genesis` (checked, height 0) the first block and connects it. Succeeds without
+  // change when it already is our genesis; reason "genesis-exists" for another block,
+  // "genesis-has-parent" for a block with a parent.
+  Status create_genesis(const Block& genesis);
+
+  // Validates, stores and, when it leads to more work, connects `block` (and any orphans it
+  // was the missing parent of). On a consensus failure the reason is returned and, when the
+  // block's transactions are committed by its header (so the failure is the block's and not a
+  // corruption in transit) and the failure is permanent, the block is marked invalid. When a
+  // block fails to connect during a switch to a better branch, it and its descendants are
+  // marked invalid, the tip returns to the best valid chain (normally the old tip), and the
+  // reason is returned unless the tip still moved (then it is in branch_failure).
+  Result<AcceptOutcome> accept_block(const Block& block);
+
+  std::optional<ChainTip> tip() const;
+  std::optional<Hash256> genesis() const { return genesis_; }
+  // Known blocks: stored ones and those recorded as invalid.
+  std::optional<BlockIndexRecord> record(const Hash256& hash) const;
+  std::optional<BlockHeader> header(const Hash256& hash) const;
+  std::optional<int> height_of(const Hash256& hash) const;
+  // True for blocks in the index (including invalid ones) or waiting in the orphan pool:
+  // blocks not worth requesting again.
+  bool contains(const Hash256& hash) const;
+  bool is_orphan(const Hash256& hash) const { return orphans_.contains(hash); }
+  bool in_active_chain(const Hash256& hash) const;
+  std::optional<Hash256> active_chain_hash_at(int height) const;
+  std::optional<Block> block(const Hash256& hash) const { return store_.block(hash); }
+  std::optional<Bytes> block_bytes(const Hash256& hash) const { return store_.block_bytes(hash); }
+  // Median time of the (up to) median_time_span blocks ending at `hash`.
+  std::optional<int64_t> median_time_past(const Hash256& hash) const;
+
+  // Bitcoin's block locator of the active chain: the tip and the 9 blocks below it, then
+  // steps doubling in size, ending with the genesis. Empty without a chain.
+  std::vector<Hash256> locator() const;
+  // The active-chain blocks after the first `locator` hash found on the active chain, up to
+  // `max` and stopping before `stop`. When no locator hash is on our chain (an empty locator
+  // from a node with nothing yet), the list starts with our genesis itself.
+  std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator, const Hash256& stop,
+                                    size_t max = 500) const;
+
+  // Recomputes the coins by replaying the active chain from the genesis in memory and compares
+  // them with the store's. Reasons: "coins-mismatch" (detail: how many differ), "tip-mismatch",
+  // "missing-block-data", "replay-failed" (a block of the active chain no longer connects).
+  Status verify_chain() const;
+
+ private:
+  struct Node {
+    BlockIndexRecord record;
+    Node* parent = nullptr;
+    std::vector<Node*> children;
+    uint64_t sequence = 0;  // arrival order: ties in work go to the first seen
+  };
+  struct CandidateOrder {
+    bool operator()(const Node* a, const Node* b) const;
+  };
+  class BlockCache;
+  struct Processed;
+
+  ChainState(Store& store, ChainParams params, ScriptVerifier& verifier, Clock now_seconds);
+
+  Node* find(const Hash256& hash);
+  const Node* find(const Hash256& hash) const;
+  Node* tip_node() const { return active_.empty() ? nullptr : active_.back(); }
+  Node& insert(const BlockIndexRecord& record, Node* parent);
+  const Node* fork_point(const Node* node) const;
+  int64_t median_time_past(const Node* node) const;
+
+  Result<Processed> process_block(const Block& block, BlockCache& cache);
+  Status activate_best_chain(BlockCache& cache, std::optional<Error>& failure);
+  // Error: the node could not proceed (storage); a value: the block is invalid.
+  Result<std::optional<Error>> connect_node(Node* node, BlockCache& cache);
+  Status disconnect_tip(BlockCache& cache);
+  Status mark_invalid(Node* node);
+  void describe_tip_move(const Node* old_tip, BlockCache& cache, AcceptOutcome& outcome);
+
+  Store& store_;
+  ChainParams params_;
+  ScriptVerifier& verifier_;
+  Clock now_seconds_;
+  std::optional<Hash256> genesis_;
+  std::unordered_map<Hash256, Node> index_;
+  std::vector<Node*> active_;                   // active_[h]: the active block at height h
+  std::set<Node*, CandidateOrder> candidates_;  // stored, not invalid; most work first
+  OrphanPool orphans_;
+  uint64_t next_sequence_ = 0;
+};
+
+}  // namespace ac

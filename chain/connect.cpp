@@ -1,0 +1,172 @@
+#include "chain/connect.hpp"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "chain/tx_verify.hpp"
+
+namespace ac {
+namespace {
+
+// The chain's coins with one block's changes on top: what a transaction later in the block
+// sees. Reads of the chain are cached, so each coin is fetched from the store once.
+class BlockCoinsView final : public CoinsView {
+ public:
+  explicit BlockCoinsView(const CoinsView& chain) : chain_(chain) {}
+
+  std::optional<Coin> coin(const OutPoint& outpoint) const override {
+    if (auto change = changes_.find(outpoint); change != changes_.end()) return change->second;
+    return chain_coin(outpoint);
+  }
+
+  void remove(const OutPoint& outpoint) { change(outpoint) = std::nullopt; }
+  void add(const OutPoint& outpoint, Coin coin) { change(outpoint) = std::move(coin); }
+
+  // The net difference from the chain's coins, in the order outpoints were first touched.
+  void collect(TipChange& out) const {
+    for (const OutPoint& outpoint : touched_) {
+      const std::optional<Coin>& after = changes_.at(outpoint);
+      std::optional<Coin> before = chain_coin(outpoint);
+      if (before == after) continue;
+      if (before) out.coins_spent.emplace_back(outpoint, *before);
+      if (after) out.coins_added.emplace_back(outpoint, *after);
+    }
+  }
+
+ private:
+  std::optional<Coin>& change(const OutPoint& outpoint) {
+    auto [entry, inserted] = changes_.try_emplace(outpoint);
+    if (inserted) touched_.push_back(outpoint);
+    return entry->second;
+  }
+
+  const std::optional<Coin>& chain_coin(const OutPoint& outpoint) const {
+    auto cached = chain_cache_.find(outpoint);
+    if (cached == chain_cache_.end()) {
+      cached = chain_cache_.emplace(outpoint, chain_.coin(outpoint)).first;
+    }
+    return cached->second;
+  }
+
+  const CoinsView& chain_;
+  std::unordered_map<OutPoint, std::optional<Coin>> changes_;
+  std::vector<OutPoint> touched_;
+  mutable std::unordered_map<OutPoint, std::optional<Coin>> chain_cache_;
+};
+
+std::string describe_input(const Hash256& txid, size_t input_index) {
+  return "tx " + txid.hex() + " input " + std::to_string(input_index);
+}
+
+}  // namespace
+
+Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txids, int height,
+                                const CoinsView& chain_coins, const ChainParams& params,
+                                ScriptVerifier& verifier) {
+  if (txids.size() != block.transactions.size()) return make_error("txid-count-mismatch");
+  if (block.transactions.empty() || !block.transactions.front().is_coinbase()) {
+    return make_error("no-coinbase");
+  }
+
+  size_t input_count = 0;
+  for (size_t i = 1; i < block.transactions.size(); ++i) {
+    input_count += block.transactions[i].inputs.size();
+  }
+  // Reserved up front: the script checks point into these coins, so they must not move.
+  BlockUndo undo;
+  undo.spent_coins.reserve(input_count);
+  std::vector<ScriptCheck> checks;
+  checks.reserve(input_count);
+
+  BlockCoinsView view(chain_coins);
+  Amount fees = 0;
+  for (size_t i = 0; i < block.transactions.size(); ++i) {
+    const Transaction& tx = block.transactions[i];
+    const bool is_coinbase = i == 0;
+    if (!is_coinbase && tx.is_coinbase()) return make_error("extra-coinbase");
+    if (!is_coinbase) {
+      Result<Amount> fee = check_tx_inputs(tx, view, height, params);
+      if (!fee) {
+        return make_error(fee.reason(), "tx " + txids[i].hex() + ": " + fee.error().detail);
+      }
+      fees += *fee;
+      if (!money_range(fees)) return make_error("fees-out-of-range", "tx " + txids[i].hex());
+      for (size_t j = 0; j < tx.inputs.size(); ++j) {
+        const OutPoint& prevout = tx.inputs[j].prevout;
+        std::optional<Coin> spent = view.coin(prevout);
+        if (!spent) return make_error("missing-inputs", describe_input(txids[i], j));
+        undo.spent_coins.push_back(std::move(*spent));
+        checks.push_back(ScriptCheck{&tx, j, undo.spent_coins.back().output.script_pubkey});
+        view.remove(prevout);
+      }
+    }
+    for (size_t k = 0; k < tx.outputs.size(); ++k) {
+      OutPoint created{txids[i], static_cast<uint32_t>(k)};
+      if (view.coin(created)) {
+        return make_error("duplicate-coin", txids[i].hex() + ":" + std::to_string(k));
+      }
+      view.add(created, Coin{tx.outputs[k], height, is_coinbase});
+    }
+  }
+
+  Amount coinbase_value = 0;
+  for (const TxOut& output : block.transactions.front().outputs) coinbase_value += output.value;
+  if (coinbase_value > params.subsidy + fees) {
+    return make_error("coinbase-too-large", std::to_string(coinbase_value) + " > " +
+                                                std::to_string(params.subsidy + fees));
+  }
+
+  if (Status scripts = verifier.verify_all(checks); !scripts) return scripts.error();
+
+  TipChange change;
+  change.new_tip = block.hash();
+  view.collect(change);
+  change.undo_to_write.emplace(change.new_tip, std::move(undo));
+  return change;
+}
+
+Result<TipChange> disconnect_block(const Block& block, const BlockUndo& undo,
+                                   const CoinsView& chain_coins) {
+  size_t input_count = 0;
+  for (const Transaction& tx : block.transactions) {
+    if (!tx.is_coinbase()) input_count += tx.inputs.size();
+  }
+  if (input_count != undo.spent_coins.size()) {
+    return make_error("bad-undo", std::to_string(undo.spent_coins.size()) + " coins for " +
+                                      std::to_string(input_count) + " inputs");
+  }
+
+  // Transactions in reverse, each's outputs removed before its inputs are restored, so a coin
+  // created and spent inside the block ends up absent again.
+  BlockCoinsView view(chain_coins);
+  size_t next_undo = undo.spent_coins.size();
+  for (size_t i = block.transactions.size(); i-- > 0;) {
+    const Transaction& tx = block.transactions[i];
+    const Hash256 txid = tx.txid();
+    for (size_t k = 0; k < tx.outputs.size(); ++k) {
+      OutPoint created{txid, static_cast<uint32_t>(k)};
+      std::optional<Coin> coin = view.coin(created);
+      if (!coin || coin->output != tx.outputs[k] || coin->is_coinbase != tx.is_coinbase()) {
+        return make_error("missing-block-output", txid.hex() + ":" + std::to_string(k));
+      }
+      view.remove(created);
+    }
+    if (tx.is_coinbase()) continue;
+    for (size_t j = tx.inputs.size(); j-- > 0;) {
+      const OutPoint& prevout = tx.inputs[j].prevout;
+      if (view.coin(prevout)) {
+        return make_error("bad-undo", "would overwrite unspent " + describe_input(txid, j));
+      }
+      view.add(prevout, undo.spent_coins[--next_undo]);
+    }
+  }
+
+  TipChange change;
+  change.new_tip = block.header.prev_block;
+  view.collect(change);
+  change.undo_to_erase = block.hash();
+  return change;
+}
+
+}  // namespace ac

@@ -1,0 +1,43 @@
+// Block connection and disconnection as pure functions over a CoinsView: they compute the
+// TipChange that moves the tip onto a block (or back off it) and never write anything, so the
+// caller decides when to apply it (one Store::apply per block) and tests can run them in memory.
+//
+// connect_block reasons (stable): every check_tx_inputs reason ("missing-inputs" covers a coin
+// that is absent or already spent, including by an earlier transaction of the same block,
+// "premature-coinbase-spend", "input-values-out-of-range", "outputs-exceed-inputs"), every
+// script reason of verify_input_script, "fees-out-of-range", "coinbase-too-large",
+// "duplicate-coin" (an output would overwrite an unspent coin), and, for blocks that skipped
+// check_block, "no-coinbase", "extra-coinbase", "txid-count-mismatch".
+// disconnect_block reasons: "bad-undo" (undo data does not match the block or the coins),
+// "missing-block-output" (an output of the block is not an unspent coin).
+#pragma once
+
+#include <span>
+
+#include "chain/block.hpp"
+#include "chain/coins.hpp"
+#include "chain/params.hpp"
+#include "chain/result.hpp"
+#include "chain/script_verify.hpp"
+#include "chain/store.hpp"
+#include "chain/undo.hpp"
+
+namespace ac {
+
+// The change that makes `block` (at `height`, on top of the chain whose coins are
+// `chain_coins`) the tip. Every output becomes a coin, spendable or not. coins_added and
+// coins_spent are net changes against `chain_coins`: a coin created and spent inside the block
+// appears in neither (but is in the undo data, which lists every spent coin in order). The
+// index_updates are left empty for the caller. Scripts of all inputs are verified in one
+// verifier.verify_all batch after every other rule passed.
+// REQUIRES: check_block(block) passed; txids[i] == block.transactions[i].txid().
+Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txids, int height,
+                                const CoinsView& chain_coins, const ChainParams& params,
+                                ScriptVerifier& verifier);
+
+// The change that makes `block`'s parent the tip again, given the undo data written when the
+// block was connected and the coins with `block` as the tip. Net changes, as connect_block's.
+Result<TipChange> disconnect_block(const Block& block, const BlockUndo& undo,
+                                   const CoinsView& chain_coins);
+
+}  // namespace ac

@@ -1,0 +1,16 @@
+#include "chain/memory_coins.hpp"
+
+namespace ac {
+
+std::optional<Coin> MemoryCoins::coin(const OutPoint& outpoint) const {
+  auto found = coins_.find(outpoint);
+  if (found == coins_.end()) return std::nullopt;
+  return found->second;
+}
+
+void MemoryCoins::apply(const TipChange& change) {
+  for (const auto& [outpoint, coin] : change.coins_spent) coins_.erase(outpoint);
+  for (const auto& [outpoint, coin] : change.coins_added) coins_[outpoint] = coin;
+}
+
+}  // namespace ac

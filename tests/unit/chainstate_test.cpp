@@ -1,0 +1,410 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "chain/block_index.hpp"
+#include "chain/chainstate.hpp"
+#include "chain/orphan_pool.hpp"
+#include "chain/store.hpp"
+#include "tests/unit/chain_fixture.hpp"
+
+namespace ac {
+namespace {
+
+using test::TestKey;
+
+std::map<OutPoint, Coin> all_coins(const Store& store) {
+  std::map<OutPoint, Coin> out;
+  store.for_each_coin([&](const OutPoint& outpoint, const Coin& coin) { out[outpoint] = coin; });
+  return out;
+}
+
+// One node's storage and chain state in a temporary directory.
+class Node {
+ public:
+  Node(const ChainParams& params, ScriptVerifier& verifier, int64_t& now)
+      : params_(params), verifier_(verifier), now_(now) {
+    open();
+  }
+
+  void open() {
+    auto store = Store::open(dir_.str());
+    test::require(store.ok(), "store opens");
+    store_ = std::move(store).value();
+    auto chain = ChainState::open(*store_, params_, verifier_, [this] { return now_; });
+    test::require(chain.ok(), "chain state opens");
+    chain_ = std::move(chain).value();
+  }
+  void close() {
+    chain_.reset();
+    store_.reset();
+  }
+
+  ChainState& chain() { return *chain_; }
+  Store& store() { return *store_; }
+
+ private:
+  ChainParams params_;
+  ScriptVerifier& verifier_;
+  int64_t& now_;
+  test::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<ChainState> chain_;
+};
+
+class ChainStateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Status created = chain().create_genesis(genesis);
+    ASSERT_TRUE(created) << created.error().message();
+  }
+
+  ChainState& chain() { return node.chain(); }
+
+  AcceptOutcome accept(const Block& block) {
+    Result<AcceptOutcome> outcome = chain().accept_block(block);
+    EXPECT_TRUE(outcome) << outcome.error().message();
+    return outcome ? *outcome : AcceptOutcome{};
+  }
+
+  // `count` empty blocks on top of `from` (at `from_height`); `branch` keeps siblings apart.
+  std::vector<Block> extend(const Block& from, int from_height, int count, uint64_t branch = 0) {
+    std::vector<Block> blocks;
+    const Block* parent = &from;
+    for (int i = 0; i < count; ++i) {
+      blocks.push_back(test::make_child(*parent, from_height + i, key, params, {}, 0, branch));
+      parent = &blocks.back();
+    }
+    return blocks;
+  }
+
+  TxOut pay(Amount value) const { return TxOut{value, key.script()}; }
+
+  ChainParams params = quick_params();
+  TestKey key{1};
+  ScriptVerifier verifier{2};
+  int64_t now = test::kTestNow;
+  Node node{params, verifier, now};
+  Block genesis = test::make_genesis(key, params);
+};
+
+TEST_F(ChainStateTest, CreateGenesisMakesItTheTipWithSpendableCoinbase) {
+  ASSERT_TRUE(chain().tip());
+  EXPECT_EQ(chain().tip()->hash, genesis.hash());
+  EXPECT_EQ(chain().tip()->height, 0);
+  EXPECT_EQ(chain().genesis(), genesis.hash());
+  std::optional<Coin> reward = node.store().coin(test::coinbase_outpoint(genesis));
+  ASSERT_TRUE(reward);
+  EXPECT_TRUE(reward->is_coinbase);
+  EXPECT_EQ(reward->output.value, params.subsidy);
+  EXPECT_TRUE(chain().verify_chain());
+}
+
+TEST_F(ChainStateTest, CreateGenesisIsIdempotentAndRefusesAnotherGenesis) {
+  EXPECT_TRUE(chain().create_genesis(genesis));
+  Status other = chain().create_genesis(test::make_genesis(TestKey(2), params));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.reason(), "genesis-exists");
+}
+
+TEST_F(ChainStateTest, AcceptBlockWithoutGenesisFails) {
+  Node empty(params, verifier, now);
+  Result<AcceptOutcome> outcome = empty.chain().accept_block(extend(genesis, 0, 1)[0]);
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.reason(), "no-genesis");
+}
+
+TEST_F(ChainStateTest, RejectsBlockWithoutParentThatIsNotOurGenesis) {
+  Result<AcceptOutcome> outcome = chain().accept_block(test::make_genesis(TestKey(2), params));
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.reason(), "different-genesis");
+}
+
+TEST_F(ChainStateTest, ExtendsLinearChainAndReportsConfirmedTransactions) {
+  Transaction spend =
+      test::make_spend(key, {test::coinbase_outpoint(genesis)}, {pay(params.subsidy - kCoin)});
+  Block first = test::make_child(genesis, 0, key, params, {spend}, kCoin);
+  AcceptOutcome outcome = accept(first);
+  EXPECT_EQ(outcome.status, AcceptStatus::kNewTip);
+  EXPECT_EQ(outcome.connected, std::vector<Hash256>{first.hash()});
+  EXPECT_TRUE(outcome.disconnected.empty());
+  EXPECT_EQ(outcome.confirmed_transactions, std::vector<Transaction>{spend});
+
+  std::vector<Block> more = extend(first, 1, 4);
+  for (const Block& block : more) EXPECT_EQ(accept(block).status, AcceptStatus::kNewTip);
+  EXPECT_EQ(chain().tip()->hash, more.back().hash());
+  EXPECT_EQ(chain().tip()->height, 5);
+  EXPECT_EQ(chain().active_chain_hash_at(1), first.hash());
+  EXPECT_FALSE(node.store().coin(test::coinbase_outpoint(genesis)));
+  EXPECT_TRUE(node.store().coin(OutPoint{spend.txid(), 0}));
+  Status verified = chain().verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
+}
+
+TEST_F(ChainStateTest, DuplicateBlockIsAlreadyHave) {
+  Block block = extend(genesis, 0, 1)[0];
+  accept(block);
+  AcceptOutcome again = accept(block);
+  EXPECT_EQ(again.status, AcceptStatus::kAlreadyHave);
+  EXPECT_TRUE(again.connected.empty());
+}
+
+TEST_F(ChainStateTest, EqualWorkBranchKeepsTheFirstSeenTip) {
+  Block a = extend(genesis, 0, 1, 0)[0];
+  Block b = extend(genesis, 0, 1, 1)[0];
+  accept(a);
+  AcceptOutcome outcome = accept(b);
+  EXPECT_EQ(outcome.status, AcceptStatus::kSideBranch);
+  EXPECT_EQ(chain().tip()->hash, a.hash());
+  EXPECT_TRUE(chain().contains(b.hash()));
+  EXPECT_FALSE(chain().in_active_chain(b.hash()));
+}
+
+TEST_F(ChainStateTest, MoreWorkBranchReorganisesAndCoinsMatchARebuild) {
+  const OutPoint reward = test::coinbase_outpoint(genesis);
+  Transaction shared = test::make_spend(key, {reward}, {pay(params.subsidy - kCoin)});
+  Transaction only_in_a = test::make_spend(key, {OutPoint{shared.txid(), 0}}, {pay(kCoin)});
+  Block a1 = test::make_child(genesis, 0, key, params, {shared}, kCoin);
+  Block a2 = test::make_child(a1, 1, key, params, {only_in_a}, params.subsidy - 2 * kCoin);
+  Block b1 = test::make_child(genesis, 0, key, params, {}, 0, 1);
+  Block b2 = test::make_child(b1, 1, key, params, {shared}, kCoin, 1);
+  Block b3 = test::make_child(b2, 2, key, params, {}, 0, 1);
+
+  accept(a1);
+  accept(a2);
+  EXPECT_EQ(accept(b1).status, AcceptStatus::kSideBranch);
+  EXPECT_EQ(accept(b2).status, AcceptStatus::kSideBranch);
+  AcceptOutcome outcome = accept(b3);
+  EXPECT_EQ(outcome.status, AcceptStatus::kNewTip);
+  EXPECT_EQ(outcome.disconnected, (std::vector<Hash256>{a2.hash(), a1.hash()}));
+  EXPECT_EQ(outcome.connected, (std::vector<Hash256>{b1.hash(), b2.hash(), b3.hash()}));
+  EXPECT_EQ(outcome.returned_transactions, std::vector<Transaction>{only_in_a});
+  EXPECT_EQ(outcome.confirmed_transactions, std::vector<Transaction>{shared});
+  EXPECT_EQ(chain().tip()->hash, b3.hash());
+  Status verified = chain().verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
+
+  Node rebuilt(params, verifier, now);
+  ASSERT_TRUE(rebuilt.chain().create_genesis(genesis));
+  for (const Block& block : {b1, b2, b3}) ASSERT_TRUE(rebuilt.chain().accept_block(block));
+  EXPECT_EQ(all_coins(node.store()), all_coins(rebuilt.store()));
+}
+
+class InvalidBranch : public ChainStateTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(InvalidBranch, BranchInvalidAtItsSecondBlockLeavesTheOldTipAndIsMarkedFailed) {
+  const std::string reason = GetParam();
+  Transaction bad =
+      test::make_spend(key, {test::coinbase_outpoint(genesis)},
+                       {pay(reason == "bad-signature" ? params.subsidy - 1 : params.subsidy + 1)});
+  if (reason == "bad-signature") bad.outputs[0].value -= 1;
+  Block a1 = test::make_child(genesis, 0, key, params);
+  Block a2 = test::make_child(a1, 1, key, params);
+  Block b1 = test::make_child(genesis, 0, key, params, {}, 0, 1);
+  Block b2 = test::make_child(b1, 1, key, params, {bad}, 0, 1);
+  Block b3 = test::make_child(b2, 2, key, params, {}, 0, 1);
+  Block b4 = test::make_child(b3, 3, key, params, {}, 0, 1);
+  accept(a1);
+  accept(a2);
+  const auto coins_before = all_coins(node.store());
+  EXPECT_EQ(accept(b1).status, AcceptStatus::kSideBranch);
+  EXPECT_EQ(accept(b2).status, AcceptStatus::kSideBranch);
+
+  Result<AcceptOutcome> outcome = chain().accept_block(b3);
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.reason(), reason);
+  EXPECT_EQ(chain().tip()->hash, a2.hash());
+  EXPECT_TRUE(chain().record(b2.hash())->status & block_status::kFailed);
+  EXPECT_TRUE(chain().record(b3.hash())->status & block_status::kFailedParent);
+  EXPECT_FALSE(chain().record(b1.hash())->failed());
+  EXPECT_EQ(all_coins(node.store()), coins_before);
+  Status verified = chain().verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
+
+  Result<AcceptOutcome> child = chain().accept_block(b4);
+  ASSERT_FALSE(child);
+  EXPECT_EQ(child.reason(), "bad-prevblk");
+  Result<AcceptOutcome> again = chain().accept_block(b2);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.reason(), "duplicate-invalid");
+
+  node.close();
+  node.open();
+  EXPECT_EQ(chain().tip()->hash, a2.hash());
+  EXPECT_TRUE(chain().record(b2.hash())->failed());
+  EXPECT_TRUE(chain().record(b3.hash())->failed());
+}
+
+INSTANTIATE_TEST_SUITE_P(Reasons, InvalidBranch,
+                         ::testing::Values("bad-signature", "outputs-exceed-inputs"));
+
+TEST_F(ChainStateTest, OrphansConnectOnceTheirParentArrives) {
+  std::vector<Block> blocks = extend(genesis, 0, 3);
+  EXPECT_EQ(accept(blocks[2]).status, AcceptStatus::kOrphan);
+  EXPECT_EQ(accept(blocks[1]).status, AcceptStatus::kOrphan);
+  EXPECT_TRUE(chain().is_orphan(blocks[2].hash()));
+  EXPECT_TRUE(chain().contains(blocks[1].hash()));
+  EXPECT_EQ(chain().tip()->height, 0);
+
+  AcceptOutcome outcome = accept(blocks[0]);
+  EXPECT_EQ(outcome.status, AcceptStatus::kNewTip);
+  EXPECT_EQ(outcome.accepted_orphans, (std::vector<Hash256>{blocks[1].hash(), blocks[2].hash()}));
+  EXPECT_EQ(outcome.connected,
+            (std::vector<Hash256>{blocks[0].hash(), blocks[1].hash(), blocks[2].hash()}));
+  EXPECT_EQ(chain().tip()->hash, blocks[2].hash());
+  EXPECT_FALSE(chain().is_orphan(blocks[2].hash()));
+}
+
+TEST_F(ChainStateTest, LocatorListsTenRecentBlocksThenDoublingStepsToGenesis) {
+  std::vector<Block> blocks = extend(genesis, 0, 30);
+  for (const Block& block : blocks) accept(block);
+  std::vector<Hash256> expected;
+  for (int height : {30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 17, 13, 5, 0}) {
+    expected.push_back(*chain().active_chain_hash_at(height));
+  }
+  EXPECT_EQ(chain().locator(), expected);
+}
+
+TEST_F(ChainStateTest, HashesAfterStartFromTheFirstLocatorHashOnTheActiveChain) {
+  std::vector<Block> blocks = extend(genesis, 0, 10);
+  for (const Block& block : blocks) accept(block);
+  Block side = test::make_child(genesis, 0, key, params, {}, 0, 7);
+  accept(side);
+  auto at = [&](int height) { return *chain().active_chain_hash_at(height); };
+
+  const std::vector<Hash256> locator{side.hash(), at(4), at(2)};
+  EXPECT_EQ(chain().hashes_after(locator, Hash256{}),
+            (std::vector<Hash256>{at(5), at(6), at(7), at(8), at(9), at(10)}));
+  EXPECT_EQ(chain().hashes_after(locator, at(8)), (std::vector<Hash256>{at(5), at(6), at(7)}));
+  EXPECT_EQ(chain().hashes_after(locator, Hash256{}, 2), (std::vector<Hash256>{at(5), at(6)}));
+  std::vector<Hash256> everything = chain().hashes_after({}, Hash256{});
+  ASSERT_EQ(everything.size(), 11u);
+  EXPECT_EQ(everything.front(), genesis.hash());
+}
+
+TEST_F(ChainStateTest, RestartKeepsTipAndCoins) {
+  Transaction spend =
+      test::make_spend(key, {test::coinbase_outpoint(genesis)}, {pay(params.subsidy)});
+  Block first = test::make_child(genesis, 0, key, params, {spend});
+  accept(first);
+  std::vector<Block> more = extend(first, 1, 3);
+  for (const Block& block : more) accept(block);
+  const ChainTip tip = *chain().tip();
+  const auto coins = all_coins(node.store());
+
+  node.close();
+  node.open();
+  ASSERT_TRUE(chain().tip());
+  EXPECT_EQ(chain().tip()->hash, tip.hash);
+  EXPECT_EQ(chain().tip()->height, tip.height);
+  EXPECT_EQ(chain().tip()->chain_work, tip.chain_work);
+  EXPECT_EQ(all_coins(node.store()), coins);
+  Status verified = chain().verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
+  EXPECT_EQ(accept(extend(more.back(), 4, 1)[0]).status, AcceptStatus::kNewTip);
+}
+
+TEST_F(ChainStateTest, BlockTooFarInTheFutureIsNotMarkedAndAcceptedLater) {
+  test::BlockSpec spec;
+  spec.parent = genesis.hash();
+  spec.height = 1;
+  spec.time = static_cast<uint32_t>(now + 3 * 60 * 60);
+  spec.payout_script = key.script();
+  Block block = test::make_block(spec, params);
+  Result<AcceptOutcome> early = chain().accept_block(block);
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.reason(), "time-too-new");
+  EXPECT_FALSE(chain().record(block.hash()));
+
+  now += 2 * 60 * 60;
+  EXPECT_EQ(accept(block).status, AcceptStatus::kNewTip);
+}
+
+TEST_F(ChainStateTest, CorruptedCopyDoesNotPoisonTheGenuineBlock) {
+  Transaction spend =
+      test::make_spend(key, {test::coinbase_outpoint(genesis)}, {pay(params.subsidy)});
+  Block genuine = test::make_child(genesis, 0, key, params, {spend});
+  Block corrupted = genuine;
+  corrupted.transactions[1].outputs[0].value -= 1;  // same header, so same hash
+  Result<AcceptOutcome> rejected = chain().accept_block(corrupted);
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.reason(), "merkle-root-mismatch");
+  EXPECT_FALSE(chain().contains(genuine.hash()));
+  EXPECT_EQ(accept(genuine).status, AcceptStatus::kNewTip);
+}
+
+TEST_F(ChainStateTest, PermanentlyInvalidBlockIsRememberedAsInvalid) {
+  test::BlockSpec spec;
+  spec.parent = genesis.hash();
+  spec.height = 7;  // the coinbase commits to the wrong height
+  spec.time = genesis.header.time + 60;
+  spec.payout_script = key.script();
+  Block block = test::make_block(spec, params);
+  Result<AcceptOutcome> rejected = chain().accept_block(block);
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.reason(), "bad-coinbase-height");
+  ASSERT_TRUE(chain().record(block.hash()));
+  EXPECT_TRUE(chain().record(block.hash())->failed());
+  Result<AcceptOutcome> again = chain().accept_block(block);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.reason(), "duplicate-invalid");
+}
+
+TEST_F(ChainStateTest, VerifyChainDetectsTamperedCoins) {
+  accept(extend(genesis, 0, 1)[0]);
+  TipChange tamper;
+  tamper.new_tip = chain().tip()->hash;
+  tamper.coins_added.emplace_back(OutPoint{sha256(as_span("forged")), 0},
+                                  Coin{pay(kCoin), 1, false});
+  ASSERT_TRUE(node.store().apply(tamper));
+  Status verified = chain().verify_chain();
+  ASSERT_FALSE(verified);
+  EXPECT_EQ(verified.reason(), "coins-mismatch");
+}
+
+TEST_F(ChainStateTest, MedianTimePastIsTheMiddleOfTheLastElevenTimes) {
+  std::vector<Block> blocks = extend(genesis, 0, 12);
+  for (const Block& block : blocks) accept(block);
+  // Times rise by 60 s a block: the median of heights 2..12 is height 7's time.
+  EXPECT_EQ(chain().median_time_past(blocks.back().hash()), blocks[6].header.time);
+}
+
+Block block_at(int seed) {
+  Block block;
+  block.header.prev_block = sha256(Bytes{static_cast<uint8_t>(seed / 2)});
+  block.header.nonce = static_cast<uint32_t>(seed);
+  block.transactions.push_back(make_coinbase(1, kCoin, Bytes{0x51}));
+  return block;
+}
+
+TEST(OrphanPool, EvictsTheOldestBeyondItsCount) {
+  OrphanPool pool(2, 1 << 20);
+  for (int seed = 0; seed < 3; ++seed) EXPECT_TRUE(pool.add(block_at(seed).hash(), block_at(seed)));
+  EXPECT_EQ(pool.size(), 2u);
+  EXPECT_FALSE(pool.contains(block_at(0).hash()));
+  EXPECT_TRUE(pool.contains(block_at(2).hash()));
+}
+
+TEST(OrphanPool, EvictsTheOldestBeyondItsBytesAndRefusesOversizedBlocks) {
+  const size_t one = block_at(0).serialized_size();
+  OrphanPool pool(100, 2 * one);
+  for (int seed = 0; seed < 3; ++seed) pool.add(block_at(seed).hash(), block_at(seed));
+  EXPECT_EQ(pool.size(), 2u);
+  EXPECT_LE(pool.bytes(), 2 * one);
+  OrphanPool tiny(100, one - 1);
+  EXPECT_FALSE(tiny.add(block_at(0).hash(), block_at(0)));
+}
+
+TEST(OrphanPool, TakeChildrenReturnsOnlyThatParentsBlocksOldestFirst) {
+  OrphanPool pool;
+  for (int seed = 0; seed < 4; ++seed) pool.add(block_at(seed).hash(), block_at(seed));
+  std::vector<Block> children = pool.take_children(block_at(2).header.prev_block);
+  ASSERT_EQ(children.size(), 2u);
+  EXPECT_EQ(children[0], block_at(2));
+  EXPECT_EQ(children[1], block_at(3));
+  EXPECT_EQ(pool.size(), 2u);
+  EXPECT_TRUE(pool.take_children(block_at(2).header.prev_block).empty());
+}
+
+}  // namespace
+}  // namespace ac

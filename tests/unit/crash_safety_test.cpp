@@ -1,0 +1,246 @@
+// Crash safety of the store: a child process connects a run of blocks (with reorganisations)
+// and is SIGKILLed at random points; after every kill the reopened chain must verify, hold a
+// tip from the run, and keep every block the child had acknowledged.
+//
+// The child is this test binary re-executed (fork + exec), so it starts with fresh LevelDB
+// state: a plain fork would inherit the parent's LevelDB environment (its lock table and its
+// background compaction thread, which does not survive fork).
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "chain/chainstate.hpp"
+#include "chain/store.hpp"
+#include "tests/unit/chain_fixture.hpp"
+
+extern char** environ;
+
+namespace ac {
+namespace {
+
+using test::TestKey;
+
+constexpr const char* kChildDirVariable = "ACTORCHAIN_CRASH_CHILD_DIR";
+constexpr int kProgressFd = 100;  // the child's end of the progress pipe
+constexpr int kMainChainLength = 120;
+
+struct Feed {
+  std::vector<Block> blocks;  // in feeding order; blocks[0] is the genesis
+  std::unordered_map<Hash256, int> heights;
+  Hash256 final_tip;
+};
+
+// The run, built deterministically (RFC 6979 signatures, fixed times) so the child and the
+// parent build the very same blocks. Each main block spends the previous coinbase; at two
+// heights a two-block stale branch (spending that coinbase differently) becomes the tip first
+// and is then overtaken by the main chain.
+Feed build_feed() {
+  const ChainParams params = quick_params();
+  const TestKey key(7);
+  Feed feed;
+  std::vector<Block> main{test::make_genesis(key, params)};
+  auto add = [&](const Block& block, int height) {
+    feed.blocks.push_back(block);
+    feed.heights[block.hash()] = height;
+  };
+  add(main[0], 0);
+  auto spend_coinbase = [&](const Block& parent, Amount fee) {
+    const Amount value = parent.transactions[0].outputs[0].value;
+    return test::make_spend(key, {test::coinbase_outpoint(parent)},
+                            {TxOut{value - fee, key.script()}});
+  };
+  for (int height = 1; height <= kMainChainLength; ++height) {
+    main.push_back(test::make_child(main.back(), height - 1, key, params,
+                                    {spend_coinbase(main.back(), kCoin)}, kCoin));
+  }
+  for (int height = 1; height <= kMainChainLength; ++height) {
+    if (height == 30 || height == 80) {
+      const Block& parent = main[height - 1];
+      Block stale = test::make_child(parent, height - 1, key, params,
+                                     {spend_coinbase(parent, 2 * kCoin)}, 2 * kCoin, 1);
+      Block stale_child = test::make_child(stale, height, key, params, {}, 0, 1);
+      add(stale, height);
+      add(stale_child, height + 1);
+    }
+    add(main[height], height);
+  }
+  feed.final_tip = main.back().hash();
+  return feed;
+}
+
+void write_progress() {
+  const char byte = 1;
+  if (write(kProgressFd, &byte, 1) != 1) std::_Exit(3);
+}
+
+// The child's part: runs only when the parent test re-executes this binary.
+TEST(CrashSafetyChild, ConnectsTheFeedUntilKilled) {
+  const char* dir = std::getenv(kChildDirVariable);
+  if (dir == nullptr) GTEST_SKIP() << "runs only as the crash-safety test's child process";
+  const Feed feed = build_feed();
+  auto store = Store::open(dir);
+  ASSERT_TRUE(store) << store.error().message();
+  ScriptVerifier verifier(1);
+  auto chain = ChainState::open(**store, quick_params(), verifier, [] { return test::kTestNow; });
+  ASSERT_TRUE(chain) << chain.error().message();
+  Status created = (*chain)->create_genesis(feed.blocks[0]);
+  ASSERT_TRUE(created) << created.error().message();
+  write_progress();
+  for (size_t i = 1; i < feed.blocks.size(); ++i) {
+    Result<AcceptOutcome> outcome = (*chain)->accept_block(feed.blocks[i]);
+    ASSERT_TRUE(outcome) << outcome.error().message();
+    write_progress();
+  }
+}
+
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::string& dir) {
+    int fds[2];
+    test::require(pipe2(fds, O_CLOEXEC) == 0, "pipe2");
+    read_fd_ = fds[0];
+    // Everything the child needs is prepared before fork: between fork and exec only
+    // async-signal-safe calls are allowed.
+    std::vector<std::string> environment{std::string(kChildDirVariable) + "=" + dir};
+    for (char** variable = environ; *variable; ++variable) environment.emplace_back(*variable);
+    std::vector<char*> envp;
+    for (std::string& variable : environment) envp.push_back(variable.data());
+    envp.push_back(nullptr);
+    std::string program = "unit_tests";
+    std::string filter = "--gtest_filter=CrashSafetyChild.ConnectsTheFeedUntilKilled";
+    char* argv[] = {program.data(), filter.data(), nullptr};
+    const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    test::require(null_fd >= 0, "open /dev/null");
+
+    pid_ = fork();
+    test::require(pid_ >= 0, "fork");
+    if (pid_ == 0) {
+      if (dup2(fds[1], kProgressFd) < 0 || dup2(null_fd, STDOUT_FILENO) < 0) _exit(126);
+      execve("/proc/self/exe", argv, envp.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    close(null_fd);
+  }
+  ~ChildProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      wait();
+    }
+    close(read_fd_);
+  }
+
+  // Blocks until `count` more progress bytes arrived or the child closed the pipe.
+  size_t read_progress(size_t count) {
+    size_t got = 0;
+    char buffer[256];
+    while (got < count) {
+      const ssize_t n = read(read_fd_, buffer, std::min(sizeof buffer, count - got));
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    progress_ += got;
+    return got;
+  }
+
+  // Reads whatever progress arrives until `deadline`, without blocking past it.
+  void read_progress_until(std::chrono::steady_clock::time_point deadline) {
+    char buffer[256];
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd entry{read_fd_, POLLIN, 0};
+      if (poll(&entry, 1, 0) <= 0) continue;
+      const ssize_t n = read(read_fd_, buffer, sizeof buffer);
+      if (n <= 0) return;
+      progress_ += static_cast<size_t>(n);
+    }
+  }
+
+  void kill_now() { kill(pid_, SIGKILL); }
+
+  // The exit status as waitpid reports it.
+  int wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+  size_t progress() const { return progress_; }
+
+ private:
+  pid_t pid_ = -1;
+  int read_fd_ = -1;
+  size_t progress_ = 0;
+};
+
+// Opens the store as a restarted node would and checks it.
+void check_recovered_state(const std::string& dir, const Feed& feed, size_t acknowledged) {
+  auto store = Store::open(dir);
+  ASSERT_TRUE(store) << store.error().message();
+  ScriptVerifier verifier(2);
+  auto chain = ChainState::open(**store, quick_params(), verifier, [] { return test::kTestNow; });
+  ASSERT_TRUE(chain) << chain.error().message();
+  std::optional<ChainTip> tip = (*chain)->tip();
+  if (acknowledged == 0 && !tip) return;
+  ASSERT_TRUE(tip) << "acknowledged " << acknowledged << " blocks but there is no tip";
+  auto height = feed.heights.find(tip->hash);
+  ASSERT_NE(height, feed.heights.end()) << "tip " << tip->hash.hex() << " is not from the run";
+  EXPECT_EQ(height->second, tip->height);
+  int acknowledged_height = 0;
+  for (size_t i = 0; i < acknowledged; ++i) {
+    acknowledged_height = std::max(acknowledged_height, feed.heights.at(feed.blocks[i].hash()));
+  }
+  EXPECT_GE(tip->height, acknowledged_height) << "an acknowledged block was lost";
+  Status verified = (*chain)->verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
+}
+
+TEST(CrashSafety, KilledWhileConnectingTheStoreReopensConsistent) {
+  const Feed feed = build_feed();
+  test::TempDir dir;
+  std::mt19937 random(20261124);
+  constexpr int kKills = 24;
+  for (int kill_number = 0; kill_number < kKills; ++kill_number) {
+    SCOPED_TRACE("kill " + std::to_string(kill_number));
+    ChildProcess child(dir.str());
+    if (kill_number % 3 == 2) {
+      const auto delay =
+          std::chrono::microseconds(std::uniform_int_distribution<int>(0, 30'000)(random));
+      child.read_progress_until(std::chrono::steady_clock::now() + delay);
+    } else {
+      child.read_progress(std::uniform_int_distribution<size_t>(1, feed.blocks.size())(random));
+    }
+    child.kill_now();
+    child.wait();
+    check_recovered_state(dir.str(), feed, child.progress());
+    if (HasFatalFailure()) return;
+  }
+
+  ChildProcess finisher(dir.str());
+  EXPECT_EQ(finisher.read_progress(feed.blocks.size()), feed.blocks.size());
+  const int status = finisher.wait();
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  check_recovered_state(dir.str(), feed, feed.blocks.size());
+
+  auto store = Store::open(dir.str());
+  ASSERT_TRUE(store) << store.error().message();
+  ScriptVerifier verifier(1);
+  auto chain = ChainState::open(**store, quick_params(), verifier, [] { return test::kTestNow; });
+  ASSERT_TRUE(chain) << chain.error().message();
+  EXPECT_EQ((*chain)->tip()->hash, feed.final_tip);
+  EXPECT_EQ((*chain)->tip()->height, kMainChainLength);
+}
+
+}  // namespace
+}  // namespace ac
