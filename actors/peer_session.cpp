@@ -8,6 +8,7 @@
 
 #include <ctime>
 #include <optional>
+#include <unordered_set>
 
 #include "actors/frame_reader.hpp"
 #include "actors/messages.hpp"
@@ -30,10 +31,20 @@ struct SessionState {
   bool closed = false;
   std::string listen_endpoint;  // the peer's, from its version
   int32_t best_height = -1;
+  // Hashes the peer announced, sent us or got from us: never announced to it again.
+  std::unordered_set<Hash256> known_inventory;
   static inline const char* name = "peer_session";
 };
 
 using Session = caf::io::stateful_broker<SessionState>;
+
+// Bounds the per-peer memory of announced hashes; forgetting only costs a redundant inv.
+constexpr size_t kMaxKnownInventory = 50'000;
+
+void remember(SessionState& state, const Hash256& hash) {
+  if (state.known_inventory.size() >= kMaxKnownInventory) state.known_inventory.clear();
+  state.known_inventory.insert(hash);
+}
 
 uint64_t random_nonce() {
   uint64_t nonce = 0;
@@ -132,18 +143,22 @@ void on_getdata(Session* self, const net::GetData& request) {
     if (item.type == net::kMsgBlock) {
       self->request(state.context->chain, caf::infinite, get_block_atom::value, hash)
           .then([=](const BlockPtr& block) {
-            if (block)
+            if (block) {
+              remember(self->state, hash);
               send_message(self, net::BlockMessage{*block});
-            else
+            } else {
               send_message(self, net::NotFound{{net::InvItem{net::kMsgBlock, hash}}});
+            }
           });
     } else if (item.type == net::kMsgTx && state.context->mempool) {
       self->request(state.context->mempool, caf::infinite, get_tx_atom::value, hash)
           .then([=](const TxPtr& tx) {
-            if (tx)
+            if (tx) {
+              remember(self->state, hash);
               send_message(self, net::TxMessage{*tx});
-            else
+            } else {
               send_message(self, net::NotFound{{net::InvItem{net::kMsgTx, hash}}});
+            }
           });
     } else {
       send_message(self, net::NotFound{{item}});
@@ -156,6 +171,7 @@ void on_inv(Session* self, const net::Inv& inv) {
   std::vector<Hash256> blocks;
   std::vector<Hash256> txs;
   for (const net::InvItem& item : inv.items) {
+    remember(state, item.hash);
     if (item.type == net::kMsgBlock) blocks.push_back(item.hash);
     if (item.type == net::kMsgTx) txs.push_back(item.hash);
   }
@@ -208,10 +224,12 @@ void handle_message(Session* self, const net::Message& message) {
             self->send(state.context->sync, not_found_atom::value, self_handle(self),
                        std::move(blocks));
         } else if constexpr (std::is_same_v<T, net::BlockMessage>) {
+          remember(state, m.block.hash());
           if (state.context->sync)
             self->send(state.context->sync, block_arrived_atom::value, self_handle(self),
                        std::make_shared<const Block>(m.block));
         } else if constexpr (std::is_same_v<T, net::TxMessage>) {
+          remember(state, m.tx.txid());
           if (state.context->mempool)
             self->request(state.context->mempool, caf::infinite, submit_tx_atom::value,
                           std::make_shared<const Transaction>(m.tx), self_handle(self))
@@ -283,8 +301,13 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle, Pee
         send_message(self, request);
       },
       [=](announce_atom, uint32_t type, const std::vector<Hash256>& hashes) {
-        if (self->state.ready && !hashes.empty())
-          send_message(self, net::Inv{items_of(type, hashes)});
+        auto& s = self->state;
+        if (!s.ready) return;
+        std::vector<Hash256> fresh;
+        for (const Hash256& hash : hashes)
+          if (s.known_inventory.count(hash) == 0) fresh.push_back(hash);
+        for (const Hash256& hash : fresh) remember(s, hash);
+        if (!fresh.empty()) send_message(self, net::Inv{items_of(type, fresh)});
       },
       [=](peer_addrs_atom, const std::vector<std::string>& endpoints) {
         net::Addr addr;
