@@ -2,6 +2,7 @@
 //   OP_DUP OP_HASH160 <20-byte pubkey hash> OP_EQUALVERIFY OP_CHECKSIG
 // and an input spending one carries the scriptSig
 //   <DER signature || sighash byte> <33-byte compressed public key>
+// (a 65-byte uncompressed key also verifies, as in Bitcoin; wallets here make compressed ones).
 // Any other output script is valid to create but can never be spent.
 #pragma once
 

@@ -1,0 +1,100 @@
+// The pool of valid unconfirmed transactions a node relays and mines from: pure data and rules,
+// no actors (the mempool actor owns one). Transactions may spend outputs of other pooled
+// transactions. The pool is bounded by total serialized bytes: when full, the pooled
+// transactions with the lowest fee rate that no pooled transaction depends on make room, unless
+// the newcomer pays no more than they do, in which case it is refused ("mempool-full").
+//
+// accept() reasons: "tx-already-in-mempool", "coinbase-not-allowed", "mempool-conflict" (an
+// input is already spent by a pooled transaction), any check_tx_inputs reason, any
+// verify_input_script reason, "mempool-full".
+// Not thread-safe: it has one owner (the mempool actor).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "chain/amount.hpp"
+#include "chain/block.hpp"
+#include "chain/coins.hpp"
+#include "chain/params.hpp"
+#include "chain/result.hpp"
+#include "chain/script_verify.hpp"
+#include "chain/transaction.hpp"
+#include "chain/uint256.hpp"
+
+namespace ac {
+
+class Mempool {
+ public:
+  explicit Mempool(size_t max_bytes);
+
+  // Validates `tx` against `chain_coins` (the UTXO set at the tip) plus the pool's own outputs,
+  // for inclusion in a block at `next_height`, and adds it. Returns its txid.
+  // REQUIRES: check_transaction(tx) passed (check_block.hpp); it is not called here yet.
+  Result<Hash256> accept(const Transaction& tx, const CoinsView& chain_coins, int next_height,
+                         const ChainParams& params, ScriptVerifier& verifier);
+
+  // A block was connected: drops its transactions, and every pooled transaction that spends an
+  // input the block spent (a conflict) together with that transaction's pooled descendants.
+  void remove_for_block(const Block& block);
+
+  // Blocks were disconnected (reorg): offers their non-coinbase transactions again, oldest
+  // first, against the chain after the disconnection, then drops pooled transactions whose
+  // inputs no longer check out (e.g. they spent a transaction that was not re-added). Returns
+  // the txids re-added.
+  std::vector<Hash256> add_back(std::span<const Transaction> disconnected,
+                                const CoinsView& chain_coins, int next_height,
+                                const ChainParams& params, ScriptVerifier& verifier);
+
+  // Transactions for a block template, highest fee rate first subject to every pooled parent
+  // coming before its children, totalling at most `max_bytes`.
+  std::vector<Transaction> select_for_block(size_t max_bytes) const;
+
+  bool contains(const Hash256& txid) const { return entries_.contains(txid); }
+  std::optional<Transaction> get(const Hash256& txid) const;
+  // The fee the pooled transaction pays, if pooled.
+  std::optional<Amount> fee(const Hash256& txid) const;
+  size_t size() const { return entries_.size(); }
+  // Sum of the pooled transactions' serialized sizes.
+  size_t bytes() const { return bytes_; }
+  size_t max_bytes() const { return max_bytes_; }
+
+ private:
+  struct Entry {
+    Transaction tx;
+    Amount fee = 0;
+    size_t bytes = 0;
+  };
+  // Orders entries by fee rate (fee / bytes, compared exactly), then txid.
+  struct FeeRateKey {
+    Amount fee;
+    size_t bytes;
+    Hash256 txid;
+    bool operator<(const FeeRateKey& other) const;
+  };
+  class OverlayView;
+
+  void insert(const Hash256& txid, Entry entry);
+  void remove(const Hash256& txid);
+  void remove_with_descendants(const Hash256& txid);
+  bool has_pooled_children(const Hash256& txid, const Entry& entry) const;
+  std::vector<Hash256> pooled_parents(const Transaction& tx) const;
+  // Txids to evict so that `incoming_bytes` more fit, or nullopt if that would evict a
+  // transaction paying at least the newcomer's fee rate.
+  std::optional<std::vector<Hash256>> plan_eviction(const FeeRateKey& incoming,
+                                                    const std::vector<Hash256>& protect) const;
+  void drop_unfunded(const CoinsView& chain_coins, int next_height, const ChainParams& params);
+
+  size_t max_bytes_;
+  size_t bytes_ = 0;
+  std::unordered_map<Hash256, Entry> entries_;
+  std::unordered_map<OutPoint, Hash256> spenders_;  // pooled spender of each outpoint
+  std::set<FeeRateKey> by_fee_rate_;
+};
+
+}  // namespace ac
