@@ -20,7 +20,7 @@ struct ChainActorState {
 using ChainActor = caf::stateful_actor<ChainActorState>;
 
 TipInfo tip_info(const BackendTip& tip) {
-  return TipInfo{tip.hash, tip.height};
+  return TipInfo{tip.hash, tip.height, tip.median_time_past};
 }
 
 std::vector<TxPtr> shared(std::vector<Transaction>& txs) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ namespace ac::actors {
 struct BackendTip {
   Hash256 hash;
   int height = -1;  // -1: no chain yet
+  int64_t median_time_past = 0;
 };
 
 // What accepting one block did.

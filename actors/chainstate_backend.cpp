@@ -40,7 +40,7 @@ Result<std::shared_ptr<ChainStateBackend>> ChainStateBackend::open(const std::st
 BackendTip ChainStateBackend::tip() const {
   auto tip = chain_->tip();
   if (!tip) return {};
-  return {tip->hash, tip->height};
+  return {tip->hash, tip->height, chain_->median_time_past(tip->hash).value_or(0)};
 }
 
 std::optional<Hash256> ChainStateBackend::genesis() const {

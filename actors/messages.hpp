@@ -85,7 +85,8 @@ using mempool_changed_atom = caf::atom_constant<caf::atom("mpchanged")>;
 // The chain's best tip as others need it.
 struct TipInfo {
   Hash256 hash;
-  int height = -1;  // -1: no chain yet (a node waiting to adopt a peer's genesis)
+  int height = -1;               // -1: no chain yet (a node waiting to adopt a peer's genesis)
+  int64_t median_time_past = 0;  // of the chain ending at the tip (a miner's earliest time)
 };
 
 // What became of a submitted block.

@@ -9,10 +9,15 @@
 #include <set>
 
 #include "actors/chain_actor.hpp"
+#include "actors/mempool_actor.hpp"
 #include "actors/messages.hpp"
+#include "actors/miner_actor.hpp"
 #include "actors/peer_session.hpp"
 #include "actors/sync_coordinator.hpp"
+#include "chain/memory_coins.hpp"
+#include "chain/script.hpp"
 #include "net/messages.hpp"
+#include "wallet/address.hpp"
 
 namespace ac::actors {
 
@@ -102,6 +107,8 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
   self->link_to(state.listener);
   self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
   self->send(state.context->chain, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  if (state.context->mempool)
+    self->send(state.context->mempool, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
   self->request(state.context->chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
     auto& s = self->state;
     s.context->log->line(fmt::format("node {} listening on {}, tip height={} hash={}",
@@ -145,6 +152,7 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
         for (const auto& [session, endpoint] : self->state.sessions)
           self->send(session, announce_atom::value, net::kMsgBlock, change.connected);
       },
+      [=](mempool_changed_atom, uint64_t) {},
       [=](announce_atom, uint32_t type, const std::vector<Hash256>& hashes,
           const caf::actor& source) {
         for (const auto& [session, endpoint] : self->state.sessions)
@@ -160,10 +168,25 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   auto doorman = system.middleman().backend().new_tcp_doorman(config.listen_port,
                                                               config.listen_host.c_str(), true);
   if (!doorman) return make_error("listen-failed", system.render(doorman.error()));
+  Bytes payout_script;
+  if (!config.miner_address.empty()) {
+    auto pubkey_hash = wallet::decode_address(config.miner_address, config.params);
+    if (!pubkey_hash) return make_error("bad-miner-address", pubkey_hash.error().message());
+    payout_script = p2pkh_script(*pubkey_hash);
+  }
   NodeActors actors;
   actors.port = (*doorman)->port();
   actors.chain = spawn_chain(system, std::move(chain), config.log, true);
   actors.sync = spawn_sync_coordinator(system, actors.chain);
+  std::shared_ptr<const CoinsView> coins = config.coins;
+  if (!coins) coins = std::make_shared<const MemoryCoins>();
+  actors.mempool = spawn_mempool(
+      system, MempoolConfig{config.params, coins, 50'000'000, config.log}, actors.chain);
+  if (!config.miner_address.empty())
+    actors.miner = spawn_miner(
+        system,
+        MinerConfig{config.params, payout_script, config.min_txs, config.miner_threads, config.log},
+        actors.chain, actors.mempool);
   PeerContext context;
   context.chain = actors.chain;
   context.sync = actors.sync;

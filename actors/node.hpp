@@ -14,6 +14,7 @@
 
 #include "actors/chain_backend.hpp"
 #include "actors/log_sink.hpp"
+#include "chain/coins.hpp"
 #include "chain/params.hpp"
 #include "chain/result.hpp"
 
@@ -28,6 +29,9 @@ struct NodeConfig {
   LogSinkPtr log;
   std::string miner_address;  // empty: no mining
   int min_txs = 1;
+  unsigned miner_threads = 1;
+  // The chain's UTXO set, read by the mempool; null: every transaction is refused.
+  std::shared_ptr<const CoinsView> coins;
 };
 
 struct NodeActors {
@@ -39,8 +43,8 @@ struct NodeActors {
   uint16_t port = 0;  // where the node listens
 };
 
-// Opens the listening socket and spawns the node's actors. Reason "listen-failed" (detail:
-// why) when the port cannot be bound.
+// Opens the listening socket and spawns the node's actors. Reasons "listen-failed" (detail:
+// why) when the port cannot be bound, "bad-miner-address".
 Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig& config,
                                      std::shared_ptr<ChainBackend> chain);
 
