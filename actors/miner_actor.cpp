@@ -28,12 +28,14 @@ struct MinerState {
   bool mining = false;
   uint64_t job_pool_size = 0;
   int job_height = 0;
+  Hash256 job_parent;  // zero while idle
   uint64_t blocks_found = 0;
   std::shared_ptr<std::atomic<bool>> cancel;
   std::thread worker;
 
   void stop_search() {
     mining = false;
+    job_parent = Hash256{};
     if (cancel) cancel->store(true);
     if (worker.joinable()) worker.join();
   }
@@ -78,6 +80,7 @@ void start_job(Miner* self, uint64_t pool_size) {
           block_template.parent = tip.hash;
           block_template.height = tip.height + 1;
           s.job_height = block_template.height;
+          s.job_parent = tip.hash;
           block_template.median_time_past = tip.median_time_past;
           block_template.now = std::time(nullptr);
           block_template.payout_script = s.config.payout_script;
@@ -114,9 +117,11 @@ caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf
       [=](announce_atom, uint32_t, const std::vector<Hash256>&, const caf::actor&) {},
       [=](stop_atom) { self->state.stop_search(); },
       [=](size_atom) { return self->state.blocks_found; },
+      [=](tip_atom) { return self->state.job_parent; },
       [=](found_atom, uint64_t job, const BlockPtr& block) {
         if (job != self->state.job) return;
         self->state.mining = false;
+        self->state.job_parent = Hash256{};
         int height = self->state.job_height;
         self->request(self->state.chain, caf::infinite, submit_block_atom::value, block,
                       caf::actor{})

@@ -7,7 +7,8 @@
 //
 // Messages: (mempool_changed_atom, uint64_t size) and (TipChanged), as a subscriber of the
 // mempool and the chain (it subscribes itself at spawn); (stop_atom) cancels the search;
-// (size_atom) -> uint64_t number of blocks found so far.
+// (size_atom) -> uint64_t number of blocks found so far; (tip_atom) -> Hash256 the parent the
+// running search builds on (zero while idle).
 #pragma once
 
 #include <caf/fwd.hpp>
