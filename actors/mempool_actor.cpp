@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <deque>
 #include <optional>
+#include <unordered_map>
 
 #include "actors/messages.hpp"
 #include "chain/mempool.hpp"
@@ -21,8 +23,23 @@ struct MempoolState {
   std::unique_ptr<ScriptVerifier> verifier;
   int tip_height = -1;
   std::vector<caf::actor> subscribers;
+  // Recently accepted transactions, kept after they leave the pool (mined, evicted) so that a
+  // peer asking for what we announced still gets it, and a re-announce is not fetched again.
+  std::unordered_map<Hash256, TxPtr> relayed;
+  std::deque<Hash256> relayed_order;
   static inline const char* name = "mempool";
 };
+
+constexpr size_t kMaxRelayed = 1'000;
+
+void remember_relayed(MempoolState& state, const Hash256& txid, const TxPtr& tx) {
+  if (!state.relayed.emplace(txid, tx).second) return;
+  state.relayed_order.push_back(txid);
+  if (state.relayed_order.size() > kMaxRelayed) {
+    state.relayed.erase(state.relayed_order.front());
+    state.relayed_order.pop_front();
+  }
+}
 
 using MempoolActor = caf::stateful_actor<MempoolState>;
 
@@ -44,6 +61,7 @@ caf::result<bool, std::string> submit(MempoolActor* self, const TxPtr& tx,
     return {false, accepted.reason()};
   }
   state.config.log->line("accepted tx " + accepted->hex());
+  remember_relayed(state, *accepted, tx);
   for (const caf::actor& subscriber : state.subscribers)
     self->send(subscriber, announce_atom::value, net::kMsgTx, std::vector<Hash256>{*accepted},
                source);
@@ -85,12 +103,16 @@ caf::behavior mempool_actor(MempoolActor* self, MempoolConfig config, caf::actor
       [=](missing_txs_atom, const std::vector<Hash256>& hashes) {
         std::vector<Hash256> missing;
         for (const Hash256& hash : hashes)
-          if (!self->state.pool->contains(hash)) missing.push_back(hash);
+          if (!self->state.pool->contains(hash) && self->state.relayed.count(hash) == 0)
+            missing.push_back(hash);
         return missing;
       },
       [=](get_tx_atom, const Hash256& hash) -> TxPtr {
         std::optional<Transaction> tx = self->state.pool->get(hash);
-        if (!tx) return nullptr;
+        if (!tx) {
+          auto relayed = self->state.relayed.find(hash);
+          return relayed == self->state.relayed.end() ? nullptr : relayed->second;
+        }
         return std::make_shared<const Transaction>(std::move(*tx));
       },
       [=](select_txs_atom, uint64_t max_bytes) {

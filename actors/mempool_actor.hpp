@@ -6,8 +6,9 @@
 //   (submit_tx_atom, TxPtr, caf::actor source) -> (bool accepted, std::string reason)
 //       on accept: logs "accepted tx <txid>" and sends subscribers
 //       (announce_atom, uint32_t kMsgTx, std::vector<Hash256>{txid}, caf::actor source)
-//   (missing_txs_atom, std::vector<Hash256>) -> the ones not in the pool
-//   (get_tx_atom, Hash256) -> TxPtr (null when not pooled)
+//   (missing_txs_atom, std::vector<Hash256>) -> the ones neither pooled nor recently accepted
+//   (get_tx_atom, Hash256) -> TxPtr from the pool or the last 1,000 accepted (else null), so a
+//       peer can fetch what we announced even when a block confirmed it meanwhile
 //   (select_txs_atom, uint64_t max_bytes) -> (std::vector<TxPtr>, int64_t total_fees)
 //   (size_atom) -> uint64_t
 //   (subscribe_atom, caf::actor): the subscriber gets the announces above and

@@ -97,7 +97,7 @@ TEST_F(MempoolActorTest, RejectsDuplicateAndUnfundedTxs) {
   EXPECT_EQ(ask<TxPtr>(mempool, get_tx_atom::value, unfunded.txid()), nullptr);
 }
 
-TEST_F(MempoolActorTest, SelectsForBlockAndEvictsConfirmedOnTipChange) {
+TEST_F(MempoolActorTest, SelectsForBlockEvictsConfirmedOnTipChangeAndStillServesIt) {
   Transaction tx = payment(1'000, funded);
   ASSERT_TRUE(submit(tx).first);
   std::vector<TxPtr> selected;
@@ -117,6 +117,11 @@ TEST_F(MempoolActorTest, SelectsForBlockAndEvictsConfirmedOnTipChange) {
                    caf::after(std::chrono::seconds(5)) >> [] { ADD_FAILURE(); });
   EXPECT_EQ(size, 0u);
   EXPECT_EQ(ask<uint64_t>(mempool, size_atom::value), 0u);
+  // Still served to peers that saw our announce, and not fetched again when re-announced.
+  ASSERT_NE(ask<TxPtr>(mempool, get_tx_atom::value, tx.txid()), nullptr);
+  EXPECT_TRUE(
+      ask<std::vector<Hash256>>(mempool, missing_txs_atom::value, std::vector<Hash256>{tx.txid()})
+          .empty());
 }
 
 // The miner searches with bits no test will ever meet, so only cancellation ends a search.
