@@ -14,6 +14,7 @@ using namespace ac::app;
 int run(int argc, char** argv) {
   CLI::App cli{"actorchain: a Bitcoin-style node built from CAF actors"};
   cli.require_subcommand(1);
+  cli.fallthrough();  // --datadir may follow the command too
   std::string datadir = "./data";
   cli.add_option("--datadir", datadir, "folder holding one sub-folder per NODE_ID")
       ->capture_default_str();

@@ -19,22 +19,22 @@ struct ThousandInputBlock {
     const OutPoint seed_coin{sha256(as_span("bench funding")), 0};
     coins.add(seed_coin, Coin{TxOut{2 * kInputs * kCoin, key.script()}, 0, false});
     std::vector<TxOut> outputs(kInputs, TxOut{kCoin, key.script()});
-    Transaction funding = test::make_spend(key, {seed_coin}, outputs);
-    test::BlockSpec funding_spec;
+    Transaction funding = chain_test::make_spend(key, {seed_coin}, outputs);
+    chain_test::BlockSpec funding_spec;
     funding_spec.parent = sha256(as_span("bench parent"));
     funding_spec.height = 1;
     funding_spec.payout_script = key.script();
     funding_spec.transactions = {funding};
     funding_spec.fees = kInputs * kCoin;
-    const Block funding_block = test::make_block(funding_spec, params);
+    const Block funding_block = chain_test::make_block(funding_spec, params);
     ScriptVerifier verifier(1);
-    const std::vector<Hash256> funding_txids = test::txids_of(funding_block);
+    const std::vector<Hash256> funding_txids = chain_test::txids_of(funding_block);
     Result<TipChange> funded =
         connect_block(funding_block, funding_txids, 1, coins, params, verifier);
-    test::require(funded.ok(), "funding block connects");
+    chain_test::require(funded.ok(), "funding block connects");
     coins.apply(*funded);
 
-    test::BlockSpec spec;
+    chain_test::BlockSpec spec;
     spec.parent = funding_block.hash();
     spec.height = 2;
     spec.payout_script = key.script();
@@ -45,16 +45,16 @@ struct ThousandInputBlock {
         inputs.push_back(
             OutPoint{funding_txid, static_cast<uint32_t>(t * kInputsPerTransaction + i)});
       }
-      spec.transactions.push_back(test::make_spend(
+      spec.transactions.push_back(chain_test::make_spend(
           key, inputs, {TxOut{kInputsPerTransaction * kCoin - 1000, key.script()}}));
       spec.fees += 1000;
     }
-    block = test::make_block(spec, params);
-    txids = test::txids_of(block);
+    block = chain_test::make_block(spec, params);
+    txids = chain_test::txids_of(block);
   }
 
   ChainParams params = quick_params();
-  test::TestKey key{3};
+  chain_test::TestKey key{3};
   MemoryCoins coins;
   Block block;
   std::vector<Hash256> txids;

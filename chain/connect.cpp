@@ -20,10 +20,14 @@ class BlockCoinsView final : public CoinsView {
     return chain_coin(outpoint);
   }
 
+  bool in_chain(const OutPoint& outpoint) const { return chain_coin(outpoint).has_value(); }
+
   void remove(const OutPoint& outpoint) { change(outpoint) = std::nullopt; }
   void add(const OutPoint& outpoint, Coin coin) { change(outpoint) = std::move(coin); }
 
   // The net difference from the chain's coins, in the order outpoints were first touched.
+  // connect_block and disconnect_block never leave an outpoint present both before and after
+  // with a different coin, so the two lists are disjoint.
   void collect(TipChange& out) const {
     for (const OutPoint& outpoint : touched_) {
       const std::optional<Coin>& after = changes_.at(outpoint);
@@ -103,7 +107,9 @@ Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txi
     }
     for (size_t k = 0; k < tx.outputs.size(); ++k) {
       OutPoint created{txids[i], static_cast<uint32_t>(k)};
-      if (view.coin(created)) {
+      // Also refused when the coin was spent earlier in this block: replacing a coin within
+      // one block would leave the outpoint both removed and added in the TipChange.
+      if (view.coin(created) || view.in_chain(created)) {
         return make_error("duplicate-coin", txids[i].hex() + ":" + std::to_string(k));
       }
       view.add(created, Coin{tx.outputs[k], height, is_coinbase});

@@ -9,8 +9,8 @@ std::optional<Coin> MemoryCoins::coin(const OutPoint& outpoint) const {
 }
 
 void MemoryCoins::apply(const TipChange& change) {
-  for (const auto& [outpoint, coin] : change.coins_spent) coins_.erase(outpoint);
   for (const auto& [outpoint, coin] : change.coins_added) coins_[outpoint] = coin;
+  for (const auto& [outpoint, coin] : change.coins_spent) coins_.erase(outpoint);
 }
 
 }  // namespace ac

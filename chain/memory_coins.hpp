@@ -16,7 +16,8 @@ class MemoryCoins final : public CoinsView {
 
   void add(const OutPoint& outpoint, Coin coin) { coins_[outpoint] = std::move(coin); }
   void erase(const OutPoint& outpoint) { coins_.erase(outpoint); }
-  // Erases coins_spent, then inserts coins_added (an outpoint may be in both).
+  // Inserts coins_added, then erases coins_spent: as Store::apply, an outpoint in both ends
+  // absent.
   void apply(const TipChange& change);
 
   size_t size() const { return coins_.size(); }

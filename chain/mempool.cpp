@@ -4,6 +4,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "chain/check_block.hpp"
 #include "chain/tx_verify.hpp"
 
 namespace ac {
@@ -50,6 +51,7 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
   const Hash256 txid = tx.txid();
   if (contains(txid)) return make_error("tx-already-in-mempool", txid.hex());
   if (tx.is_coinbase()) return make_error("coinbase-not-allowed", txid.hex());
+  if (Status s = check_transaction(tx); !s) return s.error();
   for (const TxIn& input : tx.inputs) {
     if (auto it = spenders_.find(input.prevout); it != spenders_.end())
       return make_error("mempool-conflict", txid.hex() + " and " + it->second.hex() + " spend " +

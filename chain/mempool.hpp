@@ -35,7 +35,7 @@ class Mempool {
 
   // Validates `tx` against `chain_coins` (the UTXO set at the tip) plus the pool's own outputs,
   // for inclusion in a block at `next_height`, and adds it. Returns its txid.
-  // REQUIRES: check_transaction(tx) passed (check_block.hpp); it is not called here yet.
+  // Applies check_transaction first, so the context-free rules are the block's own.
   Result<Hash256> accept(const Transaction& tx, const CoinsView& chain_coins, int next_height,
                          const ChainParams& params, ScriptVerifier& verifier);
 

@@ -26,7 +26,7 @@
 #include "chain/sighash.hpp"
 #include "chain/transaction.hpp"
 
-namespace ac::test {
+namespace ac::chain_test {
 
 // Setup failures in helpers are bugs in the test itself: stop loudly.
 inline void require(bool condition, const char* what) {
@@ -190,4 +190,4 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-}  // namespace ac::test
+}  // namespace ac::chain_test

@@ -4,14 +4,16 @@
 
 #include "chain/block_index.hpp"
 #include "chain/chainstate.hpp"
+#include "chain/connect.hpp"
 #include "chain/orphan_pool.hpp"
+#include "chain/pow.hpp"
 #include "chain/store.hpp"
 #include "tests/unit/chain_fixture.hpp"
 
 namespace ac {
 namespace {
 
-using test::TestKey;
+using chain_test::TestKey;
 
 std::map<OutPoint, Coin> all_coins(const Store& store) {
   std::map<OutPoint, Coin> out;
@@ -29,10 +31,10 @@ class Node {
 
   void open() {
     auto store = Store::open(dir_.str());
-    test::require(store.ok(), "store opens");
+    chain_test::require(store.ok(), "store opens");
     store_ = std::move(store).value();
     auto chain = ChainState::open(*store_, params_, verifier_, [this] { return now_; });
-    test::require(chain.ok(), "chain state opens");
+    chain_test::require(chain.ok(), "chain state opens");
     chain_ = std::move(chain).value();
   }
   void close() {
@@ -47,7 +49,7 @@ class Node {
   ChainParams params_;
   ScriptVerifier& verifier_;
   int64_t& now_;
-  test::TempDir dir_;
+  chain_test::TempDir dir_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<ChainState> chain_;
 };
@@ -72,7 +74,8 @@ class ChainStateTest : public ::testing::Test {
     std::vector<Block> blocks;
     const Block* parent = &from;
     for (int i = 0; i < count; ++i) {
-      blocks.push_back(test::make_child(*parent, from_height + i, key, params, {}, 0, branch));
+      blocks.push_back(
+          chain_test::make_child(*parent, from_height + i, key, params, {}, 0, branch));
       parent = &blocks.back();
     }
     return blocks;
@@ -83,9 +86,9 @@ class ChainStateTest : public ::testing::Test {
   ChainParams params = quick_params();
   TestKey key{1};
   ScriptVerifier verifier{2};
-  int64_t now = test::kTestNow;
+  int64_t now = chain_test::kTestNow;
   Node node{params, verifier, now};
-  Block genesis = test::make_genesis(key, params);
+  Block genesis = chain_test::make_genesis(key, params);
 };
 
 TEST_F(ChainStateTest, CreateGenesisMakesItTheTipWithSpendableCoinbase) {
@@ -93,7 +96,7 @@ TEST_F(ChainStateTest, CreateGenesisMakesItTheTipWithSpendableCoinbase) {
   EXPECT_EQ(chain().tip()->hash, genesis.hash());
   EXPECT_EQ(chain().tip()->height, 0);
   EXPECT_EQ(chain().genesis(), genesis.hash());
-  std::optional<Coin> reward = node.store().coin(test::coinbase_outpoint(genesis));
+  std::optional<Coin> reward = node.store().coin(chain_test::coinbase_outpoint(genesis));
   ASSERT_TRUE(reward);
   EXPECT_TRUE(reward->is_coinbase);
   EXPECT_EQ(reward->output.value, params.subsidy);
@@ -102,7 +105,7 @@ TEST_F(ChainStateTest, CreateGenesisMakesItTheTipWithSpendableCoinbase) {
 
 TEST_F(ChainStateTest, CreateGenesisIsIdempotentAndRefusesAnotherGenesis) {
   EXPECT_TRUE(chain().create_genesis(genesis));
-  Status other = chain().create_genesis(test::make_genesis(TestKey(2), params));
+  Status other = chain().create_genesis(chain_test::make_genesis(TestKey(2), params));
   ASSERT_FALSE(other);
   EXPECT_EQ(other.reason(), "genesis-exists");
 }
@@ -115,15 +118,16 @@ TEST_F(ChainStateTest, AcceptBlockWithoutGenesisFails) {
 }
 
 TEST_F(ChainStateTest, RejectsBlockWithoutParentThatIsNotOurGenesis) {
-  Result<AcceptOutcome> outcome = chain().accept_block(test::make_genesis(TestKey(2), params));
+  Result<AcceptOutcome> outcome =
+      chain().accept_block(chain_test::make_genesis(TestKey(2), params));
   ASSERT_FALSE(outcome);
   EXPECT_EQ(outcome.reason(), "different-genesis");
 }
 
 TEST_F(ChainStateTest, ExtendsLinearChainAndReportsConfirmedTransactions) {
-  Transaction spend =
-      test::make_spend(key, {test::coinbase_outpoint(genesis)}, {pay(params.subsidy - kCoin)});
-  Block first = test::make_child(genesis, 0, key, params, {spend}, kCoin);
+  Transaction spend = chain_test::make_spend(key, {chain_test::coinbase_outpoint(genesis)},
+                                             {pay(params.subsidy - kCoin)});
+  Block first = chain_test::make_child(genesis, 0, key, params, {spend}, kCoin);
   AcceptOutcome outcome = accept(first);
   EXPECT_EQ(outcome.status, AcceptStatus::kNewTip);
   EXPECT_EQ(outcome.connected, std::vector<Hash256>{first.hash()});
@@ -135,7 +139,7 @@ TEST_F(ChainStateTest, ExtendsLinearChainAndReportsConfirmedTransactions) {
   EXPECT_EQ(chain().tip()->hash, more.back().hash());
   EXPECT_EQ(chain().tip()->height, 5);
   EXPECT_EQ(chain().active_chain_hash_at(1), first.hash());
-  EXPECT_FALSE(node.store().coin(test::coinbase_outpoint(genesis)));
+  EXPECT_FALSE(node.store().coin(chain_test::coinbase_outpoint(genesis)));
   EXPECT_TRUE(node.store().coin(OutPoint{spend.txid(), 0}));
   Status verified = chain().verify_chain();
   EXPECT_TRUE(verified) << verified.error().message();
@@ -161,14 +165,14 @@ TEST_F(ChainStateTest, EqualWorkBranchKeepsTheFirstSeenTip) {
 }
 
 TEST_F(ChainStateTest, MoreWorkBranchReorganisesAndCoinsMatchARebuild) {
-  const OutPoint reward = test::coinbase_outpoint(genesis);
-  Transaction shared = test::make_spend(key, {reward}, {pay(params.subsidy - kCoin)});
-  Transaction only_in_a = test::make_spend(key, {OutPoint{shared.txid(), 0}}, {pay(kCoin)});
-  Block a1 = test::make_child(genesis, 0, key, params, {shared}, kCoin);
-  Block a2 = test::make_child(a1, 1, key, params, {only_in_a}, params.subsidy - 2 * kCoin);
-  Block b1 = test::make_child(genesis, 0, key, params, {}, 0, 1);
-  Block b2 = test::make_child(b1, 1, key, params, {shared}, kCoin, 1);
-  Block b3 = test::make_child(b2, 2, key, params, {}, 0, 1);
+  const OutPoint reward = chain_test::coinbase_outpoint(genesis);
+  Transaction shared = chain_test::make_spend(key, {reward}, {pay(params.subsidy - kCoin)});
+  Transaction only_in_a = chain_test::make_spend(key, {OutPoint{shared.txid(), 0}}, {pay(kCoin)});
+  Block a1 = chain_test::make_child(genesis, 0, key, params, {shared}, kCoin);
+  Block a2 = chain_test::make_child(a1, 1, key, params, {only_in_a}, params.subsidy - 2 * kCoin);
+  Block b1 = chain_test::make_child(genesis, 0, key, params, {}, 0, 1);
+  Block b2 = chain_test::make_child(b1, 1, key, params, {shared}, kCoin, 1);
+  Block b3 = chain_test::make_child(b2, 2, key, params, {}, 0, 1);
 
   accept(a1);
   accept(a2);
@@ -194,16 +198,16 @@ class InvalidBranch : public ChainStateTest, public ::testing::WithParamInterfac
 
 TEST_P(InvalidBranch, BranchInvalidAtItsSecondBlockLeavesTheOldTipAndIsMarkedFailed) {
   const std::string reason = GetParam();
-  Transaction bad =
-      test::make_spend(key, {test::coinbase_outpoint(genesis)},
-                       {pay(reason == "bad-signature" ? params.subsidy - 1 : params.subsidy + 1)});
+  Transaction bad = chain_test::make_spend(
+      key, {chain_test::coinbase_outpoint(genesis)},
+      {pay(reason == "bad-signature" ? params.subsidy - 1 : params.subsidy + 1)});
   if (reason == "bad-signature") bad.outputs[0].value -= 1;
-  Block a1 = test::make_child(genesis, 0, key, params);
-  Block a2 = test::make_child(a1, 1, key, params);
-  Block b1 = test::make_child(genesis, 0, key, params, {}, 0, 1);
-  Block b2 = test::make_child(b1, 1, key, params, {bad}, 0, 1);
-  Block b3 = test::make_child(b2, 2, key, params, {}, 0, 1);
-  Block b4 = test::make_child(b3, 3, key, params, {}, 0, 1);
+  Block a1 = chain_test::make_child(genesis, 0, key, params);
+  Block a2 = chain_test::make_child(a1, 1, key, params);
+  Block b1 = chain_test::make_child(genesis, 0, key, params, {}, 0, 1);
+  Block b2 = chain_test::make_child(b1, 1, key, params, {bad}, 0, 1);
+  Block b3 = chain_test::make_child(b2, 2, key, params, {}, 0, 1);
+  Block b4 = chain_test::make_child(b3, 3, key, params, {}, 0, 1);
   accept(a1);
   accept(a2);
   const auto coins_before = all_coins(node.store());
@@ -268,7 +272,7 @@ TEST_F(ChainStateTest, LocatorListsTenRecentBlocksThenDoublingStepsToGenesis) {
 TEST_F(ChainStateTest, HashesAfterStartFromTheFirstLocatorHashOnTheActiveChain) {
   std::vector<Block> blocks = extend(genesis, 0, 10);
   for (const Block& block : blocks) accept(block);
-  Block side = test::make_child(genesis, 0, key, params, {}, 0, 7);
+  Block side = chain_test::make_child(genesis, 0, key, params, {}, 0, 7);
   accept(side);
   auto at = [&](int height) { return *chain().active_chain_hash_at(height); };
 
@@ -284,8 +288,8 @@ TEST_F(ChainStateTest, HashesAfterStartFromTheFirstLocatorHashOnTheActiveChain) 
 
 TEST_F(ChainStateTest, RestartKeepsTipAndCoins) {
   Transaction spend =
-      test::make_spend(key, {test::coinbase_outpoint(genesis)}, {pay(params.subsidy)});
-  Block first = test::make_child(genesis, 0, key, params, {spend});
+      chain_test::make_spend(key, {chain_test::coinbase_outpoint(genesis)}, {pay(params.subsidy)});
+  Block first = chain_test::make_child(genesis, 0, key, params, {spend});
   accept(first);
   std::vector<Block> more = extend(first, 1, 3);
   for (const Block& block : more) accept(block);
@@ -304,13 +308,62 @@ TEST_F(ChainStateTest, RestartKeepsTipAndCoins) {
   EXPECT_EQ(accept(extend(more.back(), 4, 1)[0]).status, AcceptStatus::kNewTip);
 }
 
+// Stores `block` (child of `parent`) as accept_block does, without connecting it: the state
+// a crash leaves between storing a block and moving the tip.
+void store_only(Store& store, const Block& block, const BlockIndexRecord& parent) {
+  BlockIndexRecord record;
+  record.hash = block.hash();
+  record.header = block.header;
+  record.height = parent.height + 1;
+  record.chain_work = parent.chain_work + block_work(block.header.bits);
+  record.status = block_status::kHaveData | block_status::kValidChecked;
+  chain_test::require(store.put_block(block, record).ok(), "put_block");
+}
+
+TEST_F(ChainStateTest, OpenConnectsABlockStoredButNotConnectedBeforeACrash) {
+  Block block = extend(genesis, 0, 1)[0];
+  store_only(node.store(), block, *chain().record(genesis.hash()));
+  node.close();
+  node.open();
+  EXPECT_EQ(chain().tip()->hash, block.hash());
+  Status verified = chain().verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
+}
+
+TEST_F(ChainStateTest, OpenFinishesAReorganisationACrashInterrupted) {
+  Transaction spend =
+      chain_test::make_spend(key, {chain_test::coinbase_outpoint(genesis)}, {pay(params.subsidy)});
+  std::vector<Block> a{chain_test::make_child(genesis, 0, key, params, {spend})};
+  a.push_back(chain_test::make_child(a[0], 1, key, params));
+  std::vector<Block> b = extend(genesis, 0, 3, 1);
+  for (const Block& block : a) accept(block);
+  BlockIndexRecord parent = *chain().record(genesis.hash());
+  for (const Block& block : b) {
+    store_only(node.store(), block, parent);
+    parent = {block.hash(), block.header, parent.height + 1,
+              parent.chain_work + block_work(block.header.bits), 0};
+  }
+  // The crash came after both blocks of the old branch were disconnected, one batch each.
+  for (auto block = a.rbegin(); block != a.rend(); ++block) {
+    Result<TipChange> change =
+        disconnect_block(*block, *node.store().undo(block->hash()), node.store());
+    ASSERT_TRUE(change) << change.error().message();
+    ASSERT_TRUE(node.store().apply(*change));
+  }
+  node.close();
+  node.open();
+  EXPECT_EQ(chain().tip()->hash, b.back().hash());
+  Status verified = chain().verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
+}
+
 TEST_F(ChainStateTest, BlockTooFarInTheFutureIsNotMarkedAndAcceptedLater) {
-  test::BlockSpec spec;
+  chain_test::BlockSpec spec;
   spec.parent = genesis.hash();
   spec.height = 1;
   spec.time = static_cast<uint32_t>(now + 3 * 60 * 60);
   spec.payout_script = key.script();
-  Block block = test::make_block(spec, params);
+  Block block = chain_test::make_block(spec, params);
   Result<AcceptOutcome> early = chain().accept_block(block);
   ASSERT_FALSE(early);
   EXPECT_EQ(early.reason(), "time-too-new");
@@ -322,8 +375,8 @@ TEST_F(ChainStateTest, BlockTooFarInTheFutureIsNotMarkedAndAcceptedLater) {
 
 TEST_F(ChainStateTest, CorruptedCopyDoesNotPoisonTheGenuineBlock) {
   Transaction spend =
-      test::make_spend(key, {test::coinbase_outpoint(genesis)}, {pay(params.subsidy)});
-  Block genuine = test::make_child(genesis, 0, key, params, {spend});
+      chain_test::make_spend(key, {chain_test::coinbase_outpoint(genesis)}, {pay(params.subsidy)});
+  Block genuine = chain_test::make_child(genesis, 0, key, params, {spend});
   Block corrupted = genuine;
   corrupted.transactions[1].outputs[0].value -= 1;  // same header, so same hash
   Result<AcceptOutcome> rejected = chain().accept_block(corrupted);
@@ -334,12 +387,12 @@ TEST_F(ChainStateTest, CorruptedCopyDoesNotPoisonTheGenuineBlock) {
 }
 
 TEST_F(ChainStateTest, PermanentlyInvalidBlockIsRememberedAsInvalid) {
-  test::BlockSpec spec;
+  chain_test::BlockSpec spec;
   spec.parent = genesis.hash();
   spec.height = 7;  // the coinbase commits to the wrong height
   spec.time = genesis.header.time + 60;
   spec.payout_script = key.script();
-  Block block = test::make_block(spec, params);
+  Block block = chain_test::make_block(spec, params);
   Result<AcceptOutcome> rejected = chain().accept_block(block);
   ASSERT_FALSE(rejected);
   EXPECT_EQ(rejected.reason(), "bad-coinbase-height");

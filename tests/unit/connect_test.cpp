@@ -9,7 +9,7 @@
 namespace ac {
 namespace {
 
-using test::TestKey;
+using chain_test::TestKey;
 
 class ConnectBlock : public ::testing::Test {
  protected:
@@ -22,17 +22,17 @@ class ConnectBlock : public ::testing::Test {
   }
 
   Block block_with(std::vector<Transaction> transactions, Amount fees, int height = 1) {
-    test::BlockSpec spec;
+    chain_test::BlockSpec spec;
     spec.parent = parent_hash;
     spec.height = height;
     spec.payout_script = key.script();
     spec.transactions = std::move(transactions);
     spec.fees = fees;
-    return test::make_block(spec, params);
+    return chain_test::make_block(spec, params);
   }
 
   Result<TipChange> connect(const Block& block, int height = 1) {
-    const std::vector<Hash256> txids = test::txids_of(block);
+    const std::vector<Hash256> txids = chain_test::txids_of(block);
     return connect_block(block, txids, height, chain, params, verifier);
   }
 
@@ -54,15 +54,15 @@ bool has_outpoint(const std::vector<std::pair<OutPoint, Coin>>& coins, const Out
 TEST_F(ConnectBlock, AddsEveryOutputAsCoinAndRecordsSpentCoinsInUndo) {
   const OutPoint funding = fund(5 * kCoin);
   const Coin funding_coin = *chain.coin(funding);
-  Transaction spend =
-      test::make_spend(key, {funding}, {pay(3 * kCoin), TxOut{1 * kCoin, Bytes{0x6a, 0x01, 0x00}}});
+  Transaction spend = chain_test::make_spend(
+      key, {funding}, {pay(3 * kCoin), TxOut{1 * kCoin, Bytes{0x6a, 0x01, 0x00}}});
   const Block block = block_with({spend}, kCoin);
 
   Result<TipChange> change = connect(block);
   ASSERT_TRUE(change) << change.error().message();
   EXPECT_EQ(change->new_tip, block.hash());
   ASSERT_EQ(change->coins_added.size(), 3u);
-  const OutPoint coinbase_output = test::coinbase_outpoint(block);
+  const OutPoint coinbase_output = chain_test::coinbase_outpoint(block);
   EXPECT_EQ(change->coins_added[0].first, coinbase_output);
   EXPECT_TRUE(change->coins_added[0].second.is_coinbase);
   EXPECT_EQ(change->coins_added[0].second.height, 1);
@@ -79,8 +79,8 @@ TEST_F(ConnectBlock, AddsEveryOutputAsCoinAndRecordsSpentCoinsInUndo) {
 
 TEST_F(ConnectBlock, SpendsOutputCreatedEarlierInTheSameBlock) {
   const OutPoint funding = fund(5 * kCoin);
-  Transaction first = test::make_spend(key, {funding}, {pay(5 * kCoin)});
-  Transaction second = test::make_spend(key, {OutPoint{first.txid(), 0}}, {pay(4 * kCoin)});
+  Transaction first = chain_test::make_spend(key, {funding}, {pay(5 * kCoin)});
+  Transaction second = chain_test::make_spend(key, {OutPoint{first.txid(), 0}}, {pay(4 * kCoin)});
   const Block block = block_with({first, second}, kCoin);
 
   Result<TipChange> change = connect(block);
@@ -96,7 +96,7 @@ TEST_F(ConnectBlock, SpendsOutputCreatedEarlierInTheSameBlock) {
 
 TEST_F(ConnectBlock, RejectsSpendOfMissingCoin) {
   Transaction spend =
-      test::make_spend(key, {OutPoint{sha256(as_span("nowhere")), 0}}, {pay(kCoin)});
+      chain_test::make_spend(key, {OutPoint{sha256(as_span("nowhere")), 0}}, {pay(kCoin)});
   Result<TipChange> change = connect(block_with({spend}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "missing-inputs");
@@ -104,8 +104,8 @@ TEST_F(ConnectBlock, RejectsSpendOfMissingCoin) {
 
 TEST_F(ConnectBlock, RejectsDoubleSpendInsideTheBlock) {
   const OutPoint funding = fund(5 * kCoin);
-  Transaction first = test::make_spend(key, {funding}, {pay(5 * kCoin)});
-  Transaction second = test::make_spend(key, {funding}, {pay(4 * kCoin)});
+  Transaction first = chain_test::make_spend(key, {funding}, {pay(5 * kCoin)});
+  Transaction second = chain_test::make_spend(key, {funding}, {pay(4 * kCoin)});
   Result<TipChange> change = connect(block_with({first, second}, kCoin));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "missing-inputs");
@@ -113,8 +113,8 @@ TEST_F(ConnectBlock, RejectsDoubleSpendInsideTheBlock) {
 
 TEST_F(ConnectBlock, RejectsSpendOfOutputCreatedLaterInTheBlock) {
   const OutPoint funding = fund(5 * kCoin);
-  Transaction first = test::make_spend(key, {funding}, {pay(5 * kCoin)});
-  Transaction second = test::make_spend(key, {OutPoint{first.txid(), 0}}, {pay(5 * kCoin)});
+  Transaction first = chain_test::make_spend(key, {funding}, {pay(5 * kCoin)});
+  Transaction second = chain_test::make_spend(key, {OutPoint{first.txid(), 0}}, {pay(5 * kCoin)});
   Result<TipChange> change = connect(block_with({second, first}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "missing-inputs");
@@ -123,7 +123,7 @@ TEST_F(ConnectBlock, RejectsSpendOfOutputCreatedLaterInTheBlock) {
 TEST_F(ConnectBlock, RejectsImmatureCoinbaseSpend) {
   params.coinbase_maturity = 10;
   const OutPoint reward = fund(params.subsidy, 0, true);
-  Transaction spend = test::make_spend(key, {reward}, {pay(params.subsidy)});
+  Transaction spend = chain_test::make_spend(key, {reward}, {pay(params.subsidy)});
   Result<TipChange> change = connect(block_with({spend}, 0, 5), 5);
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "premature-coinbase-spend");
@@ -132,14 +132,14 @@ TEST_F(ConnectBlock, RejectsImmatureCoinbaseSpend) {
 TEST_F(ConnectBlock, AcceptsMatureCoinbaseSpend) {
   params.coinbase_maturity = 10;
   const OutPoint reward = fund(params.subsidy, 0, true);
-  Transaction spend = test::make_spend(key, {reward}, {pay(params.subsidy)});
+  Transaction spend = chain_test::make_spend(key, {reward}, {pay(params.subsidy)});
   Result<TipChange> change = connect(block_with({spend}, 0, 20), 20);
   EXPECT_TRUE(change) << change.error().message();
 }
 
 TEST_F(ConnectBlock, RejectsOutputsExceedingInputs) {
   const OutPoint funding = fund(5 * kCoin);
-  Transaction spend = test::make_spend(key, {funding}, {pay(5 * kCoin + 1)});
+  Transaction spend = chain_test::make_spend(key, {funding}, {pay(5 * kCoin + 1)});
   Result<TipChange> change = connect(block_with({spend}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "outputs-exceed-inputs");
@@ -147,35 +147,35 @@ TEST_F(ConnectBlock, RejectsOutputsExceedingInputs) {
 
 TEST_F(ConnectBlock, RejectsInputValueOutOfRange) {
   const OutPoint funding = fund(kMaxMoney + 1);
-  Transaction spend = test::make_spend(key, {funding}, {pay(kCoin)});
+  Transaction spend = chain_test::make_spend(key, {funding}, {pay(kCoin)});
   Result<TipChange> change = connect(block_with({spend}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "input-values-out-of-range");
 }
 
 TEST_F(ConnectBlock, RejectsAccumulatedFeesOutOfRange) {
-  Transaction first = test::make_spend(key, {fund(kMaxMoney)}, {pay(1)});
-  Transaction second = test::make_spend(key, {fund(kMaxMoney)}, {pay(1)});
+  Transaction first = chain_test::make_spend(key, {fund(kMaxMoney)}, {pay(1)});
+  Transaction second = chain_test::make_spend(key, {fund(kMaxMoney)}, {pay(1)});
   Result<TipChange> change = connect(block_with({first, second}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "fees-out-of-range");
 }
 
 TEST_F(ConnectBlock, RejectsCoinbaseClaimingMoreThanSubsidyPlusFees) {
-  Transaction spend = test::make_spend(key, {fund(5 * kCoin)}, {pay(4 * kCoin)});
+  Transaction spend = chain_test::make_spend(key, {fund(5 * kCoin)}, {pay(4 * kCoin)});
   Result<TipChange> change = connect(block_with({spend}, kCoin + 1));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "coinbase-too-large");
 }
 
 TEST_F(ConnectBlock, AcceptsCoinbaseClaimingExactlySubsidyPlusFees) {
-  Transaction spend = test::make_spend(key, {fund(5 * kCoin)}, {pay(4 * kCoin)});
+  Transaction spend = chain_test::make_spend(key, {fund(5 * kCoin)}, {pay(4 * kCoin)});
   Result<TipChange> change = connect(block_with({spend}, kCoin));
   EXPECT_TRUE(change) << change.error().message();
 }
 
 TEST_F(ConnectBlock, RejectsInputWhoseSignatureDoesNotVerify) {
-  Transaction spend = test::make_spend(key, {fund(5 * kCoin)}, {pay(4 * kCoin)});
+  Transaction spend = chain_test::make_spend(key, {fund(5 * kCoin)}, {pay(4 * kCoin)});
   spend.outputs[0].value -= 1;  // signed for another amount
   Result<TipChange> change = connect(block_with({spend}, 0));
   ASSERT_FALSE(change);
@@ -184,7 +184,7 @@ TEST_F(ConnectBlock, RejectsInputWhoseSignatureDoesNotVerify) {
 
 TEST_F(ConnectBlock, RejectsOutputThatWouldOverwriteUnspentCoin) {
   const Block block = block_with({}, 0);
-  chain.add(test::coinbase_outpoint(block), Coin{pay(kCoin), 0, true});
+  chain.add(chain_test::coinbase_outpoint(block), Coin{pay(kCoin), 0, true});
   Result<TipChange> change = connect(block);
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "duplicate-coin");
@@ -194,8 +194,8 @@ TEST_F(ConnectBlock, DisconnectAfterConnectRestoresTheExactCoinSet) {
   const OutPoint a = fund(5 * kCoin);
   const OutPoint b = fund(7 * kCoin, 0, true);
   fund(2 * kCoin);  // untouched
-  Transaction first = test::make_spend(key, {a, b}, {pay(6 * kCoin), pay(5 * kCoin)});
-  Transaction second = test::make_spend(key, {OutPoint{first.txid(), 1}}, {pay(4 * kCoin)});
+  Transaction first = chain_test::make_spend(key, {a, b}, {pay(6 * kCoin), pay(5 * kCoin)});
+  Transaction second = chain_test::make_spend(key, {OutPoint{first.txid(), 1}}, {pay(4 * kCoin)});
   const Block block = block_with({first, second}, 2 * kCoin);
   const auto before = chain.coins();
 
@@ -213,7 +213,7 @@ TEST_F(ConnectBlock, DisconnectAfterConnectRestoresTheExactCoinSet) {
 }
 
 TEST_F(ConnectBlock, DisconnectRejectsUndoOfWrongLength) {
-  Transaction spend = test::make_spend(key, {fund(5 * kCoin)}, {pay(5 * kCoin)});
+  Transaction spend = chain_test::make_spend(key, {fund(5 * kCoin)}, {pay(5 * kCoin)});
   const Block block = block_with({spend}, 0);
   Result<TipChange> connected = connect(block);
   ASSERT_TRUE(connected) << connected.error().message();
@@ -225,7 +225,7 @@ TEST_F(ConnectBlock, DisconnectRejectsUndoOfWrongLength) {
 
 TEST_F(ConnectBlock, DisconnectRejectsUndoRestoringUnspentCoin) {
   const OutPoint funding = fund(5 * kCoin);
-  Transaction spend = test::make_spend(key, {funding}, {pay(5 * kCoin)});
+  Transaction spend = chain_test::make_spend(key, {funding}, {pay(5 * kCoin)});
   const Block block = block_with({spend}, 0);
   Result<TipChange> connected = connect(block);
   ASSERT_TRUE(connected) << connected.error().message();

@@ -1,6 +1,8 @@
 // Crash safety of the store: a child process connects a run of blocks (with reorganisations)
 // and is SIGKILLed at random points; after every kill the reopened chain must verify, hold a
-// tip from the run, and keep every block the child had acknowledged.
+// tip from the run, and keep every block the child had acknowledged. The parent paces the
+// child through a pipe (one byte allows one more block), so a kill lands where it should: in
+// the middle of the block just allowed, or at a random moment among the next few.
 //
 // The child is this test binary re-executed (fork + exec), so it starts with fresh LevelDB
 // state: a plain fork would inherit the parent's LevelDB environment (its lock table and its
@@ -29,15 +31,17 @@ extern char** environ;
 namespace ac {
 namespace {
 
-using test::TestKey;
+using chain_test::TestKey;
 
 constexpr const char* kChildDirVariable = "ACTORCHAIN_CRASH_CHILD_DIR";
 constexpr int kProgressFd = 100;  // the child's end of the progress pipe
-constexpr int kMainChainLength = 120;
+constexpr int kAllowFd = 101;     // the child's end of the pacing pipe
+constexpr int kMainChainLength = 200;
 
 struct Feed {
   std::vector<Block> blocks;  // in feeding order; blocks[0] is the genesis
   std::unordered_map<Hash256, int> heights;
+  std::unordered_map<Hash256, size_t> positions;  // index in `blocks`
   Hash256 final_tip;
 };
 
@@ -49,27 +53,28 @@ Feed build_feed() {
   const ChainParams params = quick_params();
   const TestKey key(7);
   Feed feed;
-  std::vector<Block> main{test::make_genesis(key, params)};
+  std::vector<Block> main{chain_test::make_genesis(key, params)};
   auto add = [&](const Block& block, int height) {
     feed.blocks.push_back(block);
     feed.heights[block.hash()] = height;
+    feed.positions[block.hash()] = feed.blocks.size() - 1;
   };
   add(main[0], 0);
   auto spend_coinbase = [&](const Block& parent, Amount fee) {
     const Amount value = parent.transactions[0].outputs[0].value;
-    return test::make_spend(key, {test::coinbase_outpoint(parent)},
-                            {TxOut{value - fee, key.script()}});
+    return chain_test::make_spend(key, {chain_test::coinbase_outpoint(parent)},
+                                  {TxOut{value - fee, key.script()}});
   };
   for (int height = 1; height <= kMainChainLength; ++height) {
-    main.push_back(test::make_child(main.back(), height - 1, key, params,
-                                    {spend_coinbase(main.back(), kCoin)}, kCoin));
+    main.push_back(chain_test::make_child(main.back(), height - 1, key, params,
+                                          {spend_coinbase(main.back(), kCoin)}, kCoin));
   }
   for (int height = 1; height <= kMainChainLength; ++height) {
     if (height == 30 || height == 80) {
       const Block& parent = main[height - 1];
-      Block stale = test::make_child(parent, height - 1, key, params,
-                                     {spend_coinbase(parent, 2 * kCoin)}, 2 * kCoin, 1);
-      Block stale_child = test::make_child(stale, height, key, params, {}, 0, 1);
+      Block stale = chain_test::make_child(parent, height - 1, key, params,
+                                           {spend_coinbase(parent, 2 * kCoin)}, 2 * kCoin, 1);
+      Block stale_child = chain_test::make_child(stale, height, key, params, {}, 0, 1);
       add(stale, height);
       add(stale_child, height + 1);
     }
@@ -77,6 +82,12 @@ Feed build_feed() {
   }
   feed.final_tip = main.back().hash();
   return feed;
+}
+
+// Waits for the parent to allow one more block; exits when the parent is gone.
+void wait_for_allowance() {
+  char byte;
+  if (read(kAllowFd, &byte, 1) != 1) std::_Exit(0);
 }
 
 void write_progress() {
@@ -92,12 +103,15 @@ TEST(CrashSafetyChild, ConnectsTheFeedUntilKilled) {
   auto store = Store::open(dir);
   ASSERT_TRUE(store) << store.error().message();
   ScriptVerifier verifier(1);
-  auto chain = ChainState::open(**store, quick_params(), verifier, [] { return test::kTestNow; });
+  auto chain =
+      ChainState::open(**store, quick_params(), verifier, [] { return chain_test::kTestNow; });
   ASSERT_TRUE(chain) << chain.error().message();
+  wait_for_allowance();
   Status created = (*chain)->create_genesis(feed.blocks[0]);
   ASSERT_TRUE(created) << created.error().message();
   write_progress();
   for (size_t i = 1; i < feed.blocks.size(); ++i) {
+    wait_for_allowance();
     Result<AcceptOutcome> outcome = (*chain)->accept_block(feed.blocks[i]);
     ASSERT_TRUE(outcome) << outcome.error().message();
     write_progress();
@@ -108,8 +122,10 @@ class ChildProcess {
  public:
   explicit ChildProcess(const std::string& dir) {
     int fds[2];
-    test::require(pipe2(fds, O_CLOEXEC) == 0, "pipe2");
+    int allow_fds[2];
+    chain_test::require(pipe2(fds, O_CLOEXEC) == 0 && pipe2(allow_fds, O_CLOEXEC) == 0, "pipe2");
     read_fd_ = fds[0];
+    allow_fd_ = allow_fds[1];
     // Everything the child needs is prepared before fork: between fork and exec only
     // async-signal-safe calls are allowed.
     std::vector<std::string> environment{std::string(kChildDirVariable) + "=" + dir};
@@ -121,16 +137,20 @@ class ChildProcess {
     std::string filter = "--gtest_filter=CrashSafetyChild.ConnectsTheFeedUntilKilled";
     char* argv[] = {program.data(), filter.data(), nullptr};
     const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    test::require(null_fd >= 0, "open /dev/null");
+    chain_test::require(null_fd >= 0, "open /dev/null");
 
     pid_ = fork();
-    test::require(pid_ >= 0, "fork");
+    chain_test::require(pid_ >= 0, "fork");
     if (pid_ == 0) {
-      if (dup2(fds[1], kProgressFd) < 0 || dup2(null_fd, STDOUT_FILENO) < 0) _exit(126);
+      if (dup2(fds[1], kProgressFd) < 0 || dup2(allow_fds[0], kAllowFd) < 0 ||
+          dup2(null_fd, STDOUT_FILENO) < 0) {
+        _exit(126);
+      }
       execve("/proc/self/exe", argv, envp.data());
       _exit(127);
     }
     close(fds[1]);
+    close(allow_fds[0]);
     close(null_fd);
   }
   ~ChildProcess() {
@@ -139,7 +159,17 @@ class ChildProcess {
       wait();
     }
     close(read_fd_);
+    close(allow_fd_);
   }
+
+  // Lets the child take `count` more blocks.
+  void allow(size_t count) {
+    allowed_ += count;
+    const std::string bytes(count, 'a');
+    chain_test::require(write(allow_fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(count),
+                        "write to the pacing pipe");
+  }
+  size_t allowed() const { return allowed_; }
 
   // Blocks until `count` more progress bytes arrived or the child closed the pipe.
   size_t read_progress(size_t count) {
@@ -181,15 +211,20 @@ class ChildProcess {
  private:
   pid_t pid_ = -1;
   int read_fd_ = -1;
+  int allow_fd_ = -1;
   size_t progress_ = 0;
+  size_t allowed_ = 0;
 };
 
 // Opens the store as a restarted node would and checks it.
-void check_recovered_state(const std::string& dir, const Feed& feed, size_t acknowledged) {
+// `acknowledged` blocks of the feed were reported connected; at most `allowed` were fed.
+void check_recovered_state(const std::string& dir, const Feed& feed, size_t acknowledged,
+                           size_t allowed) {
   auto store = Store::open(dir);
   ASSERT_TRUE(store) << store.error().message();
   ScriptVerifier verifier(2);
-  auto chain = ChainState::open(**store, quick_params(), verifier, [] { return test::kTestNow; });
+  auto chain =
+      ChainState::open(**store, quick_params(), verifier, [] { return chain_test::kTestNow; });
   ASSERT_TRUE(chain) << chain.error().message();
   std::optional<ChainTip> tip = (*chain)->tip();
   if (acknowledged == 0 && !tip) return;
@@ -197,6 +232,7 @@ void check_recovered_state(const std::string& dir, const Feed& feed, size_t ackn
   auto height = feed.heights.find(tip->hash);
   ASSERT_NE(height, feed.heights.end()) << "tip " << tip->hash.hex() << " is not from the run";
   EXPECT_EQ(height->second, tip->height);
+  EXPECT_LT(feed.positions.at(tip->hash), allowed) << "tip from a block never fed";
   int acknowledged_height = 0;
   for (size_t i = 0; i < acknowledged; ++i) {
     acknowledged_height = std::max(acknowledged_height, feed.heights.at(feed.blocks[i].hash()));
@@ -208,38 +244,51 @@ void check_recovered_state(const std::string& dir, const Feed& feed, size_t ackn
 
 TEST(CrashSafety, KilledWhileConnectingTheStoreReopensConsistent) {
   const Feed feed = build_feed();
-  test::TempDir dir;
+  chain_test::TempDir dir;
   std::mt19937 random(20261124);
   constexpr int kKills = 24;
+  size_t acknowledged = 0;  // the longest feed prefix any child acknowledged
+  size_t allowed = 0;       // the longest feed prefix any child was given
   for (int kill_number = 0; kill_number < kKills; ++kill_number) {
     SCOPED_TRACE("kill " + std::to_string(kill_number));
     ChildProcess child(dir.str());
+    // The child feeds from the start; blocks it already has come back at once.
+    const size_t more = std::uniform_int_distribution<size_t>(1, 8)(random);
+    child.allow(std::min(acknowledged + more, feed.blocks.size()));
     if (kill_number % 3 == 2) {
-      const auto delay =
-          std::chrono::microseconds(std::uniform_int_distribution<int>(0, 30'000)(random));
-      child.read_progress_until(std::chrono::steady_clock::now() + delay);
+      // At a random moment while it works through the new blocks.
+      child.read_progress(acknowledged);
+      const auto window =
+          std::chrono::microseconds(std::uniform_int_distribution<int>(0, 1'500)(random));
+      child.read_progress_until(std::chrono::steady_clock::now() + window);
     } else {
-      child.read_progress(std::uniform_int_distribution<size_t>(1, feed.blocks.size())(random));
+      // While it works on the last block allowed.
+      child.read_progress(child.allowed() - 1);
     }
     child.kill_now();
     child.wait();
-    check_recovered_state(dir.str(), feed, child.progress());
+    acknowledged = std::max(acknowledged, child.progress());
+    allowed = std::max(allowed, child.allowed());
+    check_recovered_state(dir.str(), feed, child.progress(), allowed);
     if (HasFatalFailure()) return;
   }
 
   ChildProcess finisher(dir.str());
+  finisher.allow(feed.blocks.size());
   EXPECT_EQ(finisher.read_progress(feed.blocks.size()), feed.blocks.size());
   const int status = finisher.wait();
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
-  check_recovered_state(dir.str(), feed, feed.blocks.size());
 
   auto store = Store::open(dir.str());
   ASSERT_TRUE(store) << store.error().message();
   ScriptVerifier verifier(1);
-  auto chain = ChainState::open(**store, quick_params(), verifier, [] { return test::kTestNow; });
+  auto chain =
+      ChainState::open(**store, quick_params(), verifier, [] { return chain_test::kTestNow; });
   ASSERT_TRUE(chain) << chain.error().message();
   EXPECT_EQ((*chain)->tip()->hash, feed.final_tip);
   EXPECT_EQ((*chain)->tip()->height, kMainChainLength);
+  Status verified = (*chain)->verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
 }
 
 }  // namespace

@@ -88,6 +88,13 @@ TEST_F(MempoolTest, RejectsDoubleSpendOfPooledInput) {
   EXPECT_EQ(pool.size(), 1u);
 }
 
+TEST_F(MempoolTest, RejectsTransactionSpendingOneInputTwice) {
+  // Without the context-free checks the input's value would be counted twice.
+  Transaction tx = make_tx({chain_outpoint(1), chain_outpoint(1)}, {19 * kCoin});
+  EXPECT_EQ(accept(tx).reason(), "tx-duplicate-inputs");
+  EXPECT_EQ(pool.size(), 0u);
+}
+
 TEST_F(MempoolTest, RejectsMissingInputs) {
   EXPECT_EQ(accept(make_tx({chain_outpoint(99)}, {kCoin})).reason(), "missing-inputs");
 }

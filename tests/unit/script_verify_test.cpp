@@ -268,6 +268,19 @@ TEST(ScriptVerifierTest, InlineVerifierReportsTheSameFailure) {
   EXPECT_NE(status.error().detail.find("input 5"), std::string::npos);
 }
 
+TEST(ScriptVerifierTest, MoreThreadsThanChecksStillReportsLowestFailure) {
+  const test::TestKey key = test::make_key(25);
+  Transaction tx = signed_spend(3, key);
+  tx.inputs[1].script_sig.clear();
+  tx.inputs[2].script_sig.clear();
+  ScriptVerifier verifier(8);
+  for (int round = 0; round < 50; ++round) {
+    const Status status = verifier.verify_all(checks_for(tx, key.script_pubkey));
+    ASSERT_FALSE(status.ok());
+    EXPECT_NE(status.error().detail.find("input 1"), std::string::npos);
+  }
+}
+
 TEST(ScriptVerifierTest, EmptyBatchSucceeds) {
   ScriptVerifier verifier(4);
   EXPECT_TRUE(verifier.verify_all({}).ok());

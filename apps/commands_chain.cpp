@@ -1,0 +1,110 @@
+// createblockchain, getbalance, printchain, verifychain.
+#include <fmt/format.h>
+
+#include "apps/commands.hpp"
+#include "apps/local_mining.hpp"
+#include "apps/node_context.hpp"
+#include "chain/block_assembly.hpp"
+#include "chain/script.hpp"
+#include "wallet/address.hpp"
+
+namespace ac::app {
+
+namespace {
+
+int fail(const Error& error) {
+  print_error(error);
+  return 1;
+}
+
+std::string describe_script(const Bytes& script, const ChainParams& params) {
+  if (auto hash = match_p2pkh(script)) return wallet::encode_address(*hash, params);
+  return "script:" + to_hex(script);
+}
+
+void print_block(const Block& block, int height, const ChainParams& params) {
+  fmt::print("block {} height={} prev={} time={} bits={:08x} nonce={} txs={}\n",
+             block.hash().hex(), height, block.header.prev_block.hex(), block.header.time,
+             block.header.bits, block.header.nonce, block.transactions.size());
+  for (const Transaction& tx : block.transactions) {
+    fmt::print("  tx {}\n", tx.txid().hex());
+    for (const TxIn& in : tx.inputs) {
+      if (tx.is_coinbase())
+        fmt::print("    in  coinbase {}\n", to_hex(in.script_sig));
+      else
+        fmt::print("    in  {}:{}\n", in.prevout.txid.hex(), in.prevout.index);
+    }
+    for (size_t i = 0; i < tx.outputs.size(); ++i)
+      fmt::print("    out {} {} -> {}\n", i, format_coins(tx.outputs[i].value),
+                 describe_script(tx.outputs[i].script_pubkey, params));
+  }
+}
+
+}  // namespace
+
+int create_blockchain(const NodeEnvironment& env, const ChainParams& params,
+                      const std::string& address) {
+  auto payee = wallet::decode_address(address, params);
+  if (!payee) return fail(payee.error());
+  auto context = open_chain(env, params);
+  if (!context) return fail(context.error());
+  if (auto genesis = context->chain->genesis())
+    return fail(make_error("chain-exists", fmt::format("node {} already has the chain {}",
+                                                       env.node_id, genesis->hex())));
+  BlockTemplate genesis_template;
+  genesis_template.height = 0;
+  genesis_template.now = now_seconds();
+  genesis_template.payout_script = p2pkh_script(*payee);
+  Block genesis = assemble_block(genesis_template, params);
+  if (Status s = mine_in_foreground(genesis, 0); !s) return fail(s.error());
+  if (Status s = context->chain->create_genesis(genesis); !s) return fail(s.error());
+  fmt::print("created the chain: genesis pays {} to {}\n", format_coins(params.subsidy), address);
+  fmt::print("{}\n", genesis.hash().hex());
+  return 0;
+}
+
+int get_balance(const NodeEnvironment& env, const ChainParams& params,
+                const std::string& address) {
+  auto owner = wallet::decode_address(address, params);
+  if (!owner) return fail(owner.error());
+  auto context = open_existing_chain(env, params);
+  if (!context) return fail(context.error());
+  Amount balance = 0;
+  for (const auto& [outpoint, coin] : context->store->coins_of(*owner))
+    balance += coin.output.value;
+  fmt::print("{}\n", format_coins(balance));
+  return 0;
+}
+
+int print_chain(const NodeEnvironment& env, const ChainParams& params, bool hex) {
+  auto context = open_existing_chain(env, params);
+  if (!context) return fail(context.error());
+  const ChainState& chain = *context->chain;
+  for (int height = chain.tip()->height; height >= 0; --height) {
+    auto hash = chain.active_chain_hash_at(height);
+    if (!hash) return fail(make_error("missing-block-data", fmt::format("height {}", height)));
+    if (hex) {
+      auto bytes = chain.block_bytes(*hash);
+      if (!bytes) return fail(make_error("missing-block-data", hash->hex()));
+      fmt::print("{}\n", to_hex(*bytes));
+      continue;
+    }
+    auto block = chain.block(*hash);
+    if (!block) return fail(make_error("missing-block-data", hash->hex()));
+    print_block(*block, height, params);
+    if (height > 0) fmt::print("\n");
+  }
+  return 0;
+}
+
+int verify_chain(const NodeEnvironment& env, const ChainParams& params) {
+  auto context = open_existing_chain(env, params);
+  if (!context) return fail(context.error());
+  if (Status s = context->chain->verify_chain(); !s) return fail(s.error());
+  auto tip = context->chain->tip();
+  fmt::print("ok: the coins match a replay of {} blocks up to {}\n", tip->height + 1,
+             tip->hash.hex());
+  return 0;
+}
+
+}  // namespace ac::app

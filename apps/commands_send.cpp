@@ -1,0 +1,150 @@
+// send: build and sign payments from the wallet's coins, then either mine them into a block
+// here (--mine, the reward going to the first sender) or hand them to the central node.
+#include <fmt/format.h>
+
+#include <map>
+#include <unordered_set>
+
+#include "apps/commands.hpp"
+#include "apps/local_mining.hpp"
+#include "apps/node_context.hpp"
+#include "apps/tx_handover.hpp"
+#include "chain/block_assembly.hpp"
+#include "chain/script.hpp"
+#include "wallet/address.hpp"
+#include "wallet/tx_builder.hpp"
+
+namespace ac::app {
+
+namespace {
+
+int fail(const Error& error) {
+  print_error(error);
+  return 1;
+}
+
+struct ParsedPayment {
+  Hash160 from;
+  Hash160 to;
+  Amount amount = 0;
+};
+
+Result<ParsedPayment> parse_payment(const Payment& payment, const ChainParams& params) {
+  auto from = wallet::decode_address(payment.from, params);
+  if (!from) return make_error(from.reason(), "--from " + payment.from);
+  auto to = wallet::decode_address(payment.to, params);
+  if (!to) return make_error(to.reason(), "--to " + payment.to);
+  auto amount = parse_coins(payment.amount);
+  if (!amount || *amount == 0)
+    return make_error("bad-amount", fmt::format("'{}' is not a positive number of coins with at "
+                                                "most 8 decimals",
+                                                payment.amount));
+  return ParsedPayment{*from, *to, *amount};
+}
+
+}  // namespace
+
+int send(const NodeEnvironment& env, const ChainParams& params, const SendOptions& options) {
+  std::vector<ParsedPayment> payments;
+  for (const Payment& payment : options.payments) {
+    auto parsed = parse_payment(payment, params);
+    if (!parsed) return fail(parsed.error());
+    payments.push_back(*parsed);
+  }
+  auto wallet = open_wallet(env);
+  if (!wallet) return fail(wallet.error());
+  for (size_t i = 0; i < payments.size(); ++i) {
+    if (wallet->key_for(payments[i].from) == nullptr)
+      return fail(make_error("unknown-address", fmt::format("the wallet of node {} holds no key "
+                                                            "for {}",
+                                                            env.node_id,
+                                                            options.payments[i].from)));
+  }
+  auto context = open_existing_chain(env, params);
+  if (!context) return fail(context.error());
+  const Store& store = *context->store;
+  ChainState& chain = *context->chain;
+
+  // Spends handed to the network earlier stay reserved until their coin leaves the chain's
+  // set (confirmed, or spent by something else): a second send never double-spends them.
+  if (Status s = wallet->retain_pending_spends(
+          [&](const wallet::PendingSpend& p) { return store.coin(p.outpoint).has_value(); });
+      !s)
+    return fail(s.error());
+
+  const ChainTip tip = *chain.tip();
+  const int next_height = tip.height + 1;
+  std::unordered_set<OutPoint> excluded = wallet->pending_outpoints();
+  std::vector<wallet::SpendableCoin> unconfirmed;  // outputs of the payments built so far
+  std::map<OutPoint, Amount> input_values;
+  std::vector<Transaction> transactions;
+  Amount fees = 0;
+
+  for (const ParsedPayment& payment : payments) {
+    std::vector<wallet::SpendableCoin> available;
+    for (auto& [outpoint, coin] : store.coins_of(payment.from)) {
+      bool mature = !coin.is_coinbase || next_height - coin.height >= params.coinbase_maturity;
+      if (mature) available.push_back({outpoint, coin});
+    }
+    for (const auto& coin : unconfirmed) {
+      if (match_p2pkh(coin.coin.output.script_pubkey) == payment.from) available.push_back(coin);
+    }
+    for (const auto& coin : available) input_values[coin.outpoint] = coin.coin.output.value;
+
+    const wallet::PrivateKey* key = wallet->key_for(payment.from);
+    wallet::Payment request{payment.to, payment.amount, 0, payment.from};
+    auto tx = wallet::build_payment(wallet->signer(), std::span(key, 1), available, excluded,
+                                    request);
+    if (!tx) return fail(tx.error());
+
+    Amount spent = 0;
+    for (const TxIn& in : tx->inputs) {
+      excluded.insert(in.prevout);
+      spent += input_values[in.prevout];
+    }
+    Hash256 txid = tx->txid();
+    for (uint32_t i = 0; i < tx->outputs.size(); ++i) {
+      spent -= tx->outputs[i].value;
+      unconfirmed.push_back({OutPoint{txid, i}, Coin{tx->outputs[i], next_height, false}});
+    }
+    fees += spent;
+    transactions.push_back(std::move(*tx));
+  }
+
+  if (options.mine) {
+    BlockTemplate block_template;
+    block_template.parent = tip.hash;
+    block_template.height = next_height;
+    block_template.median_time_past = chain.median_time_past(tip.hash).value_or(0);
+    block_template.now = now_seconds();
+    block_template.payout_script = p2pkh_script(payments.front().from);
+    block_template.transactions = transactions;
+    block_template.fees = fees;
+    Block block = assemble_block(block_template, params);
+    if (Status s = mine_in_foreground(block, next_height); !s) return fail(s.error());
+    auto outcome = chain.accept_block(block);
+    if (!outcome) return fail(outcome.error());
+    if (outcome->status != AcceptStatus::kNewTip)
+      return fail(make_error("block-not-connected", block.hash().hex()));
+    fmt::print("mined block {} at height {}\n", block.hash().hex(), next_height);
+    for (const Transaction& tx : transactions) fmt::print("{}\n", tx.txid().hex());
+    return 0;
+  }
+
+  HandoverOptions handover;
+  handover.endpoint = options.connect.empty() ? "localhost:8000" : options.connect.front();
+  handover.our_port = env.node_id;
+  handover.our_height = tip.height;
+  handover.trace = [](const std::string& line) { fmt::print("{}\n", line); };
+  for (const Transaction& tx : transactions) {
+    if (Status s = hand_over_transaction(tx, params, handover); !s) return fail(s.error());
+    std::vector<OutPoint> spent;
+    for (const TxIn& in : tx.inputs) spent.push_back(in.prevout);
+    if (Status s = wallet->mark_spent(spent, tx.txid(), now_seconds()); !s)
+      return fail(s.error());
+  }
+  for (const Transaction& tx : transactions) fmt::print("{}\n", tx.txid().hex());
+  return 0;
+}
+
+}  // namespace ac::app

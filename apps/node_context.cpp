@@ -1,0 +1,62 @@
+#include "apps/node_context.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+namespace ac::app {
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+Status ensure_node_dir(const NodeEnvironment& env) {
+  std::error_code error;
+  std::filesystem::create_directories(env.node_dir, error);
+  if (error)
+    return make_error("datadir-unwritable", fmt::format("{}: {}", env.node_dir.string(),
+                                                        error.message()));
+  return {};
+}
+}  // namespace
+
+Result<ChainContext> open_chain(const NodeEnvironment& env, const ChainParams& params) {
+  if (Status s = ensure_node_dir(env); !s) return s.error();
+  auto store = Store::open(env.store_dir().string());
+  if (!store) {
+    if (store.reason() == "store-locked")
+      return make_error("store-locked",
+                        fmt::format("node {} is running and holds its store; stop it first or "
+                                    "use another NODE_ID",
+                                    env.node_id));
+    return store.error();
+  }
+  ChainContext context;
+  context.store = std::move(*store);
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  context.verifier = std::make_unique<ScriptVerifier>(threads);
+  auto chain = ChainState::open(*context.store, params, *context.verifier, now_seconds);
+  if (!chain) return chain.error();
+  context.chain = std::move(*chain);
+  return context;
+}
+
+Result<ChainContext> open_existing_chain(const NodeEnvironment& env, const ChainParams& params) {
+  auto context = open_chain(env, params);
+  if (context && !context->chain->tip())
+    return make_error("no-chain", fmt::format("node {} has no blockchain yet: run "
+                                              "createblockchain or sync it with startnode",
+                                              env.node_id));
+  return context;
+}
+
+Result<wallet::Wallet> open_wallet(const NodeEnvironment& env) {
+  if (Status s = ensure_node_dir(env); !s) return s.error();
+  return wallet::Wallet::open(env.wallet_path());
+}
+
+}  // namespace ac::app

@@ -1,0 +1,34 @@
+// Opening a node's data for a one-shot command: its LevelDB store with the chain state on top,
+// and its wallet. Both are one line of error when they cannot be opened (a running node holds
+// the store's lock; a damaged wallet file), never a hang.
+#pragma once
+
+#include <memory>
+
+#include "apps/cli_args.hpp"
+#include "chain/chainstate.hpp"
+#include "chain/params.hpp"
+#include "chain/script_verify.hpp"
+#include "chain/store.hpp"
+#include "wallet/wallet_file.hpp"
+
+namespace ac::app {
+
+struct ChainContext {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<ScriptVerifier> verifier;
+  std::unique_ptr<ChainState> chain;
+};
+
+// Reason "store-locked" (detail names the node) when its node is running.
+Result<ChainContext> open_chain(const NodeEnvironment& env, const ChainParams& params);
+
+// As open_chain, and fails with "no-chain" when there is no genesis yet.
+Result<ChainContext> open_existing_chain(const NodeEnvironment& env, const ChainParams& params);
+
+Result<wallet::Wallet> open_wallet(const NodeEnvironment& env);
+
+// Seconds since the epoch, the clock every command validates block times against.
+int64_t now_seconds();
+
+}  // namespace ac::app
