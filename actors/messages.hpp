@@ -77,6 +77,8 @@ using peer_addrs_atom = caf::atom_constant<caf::atom("peeraddrs")>;
 // announce to every peer but the source.
 // session's own keepalive timer.
 using keepalive_atom = caf::atom_constant<caf::atom("keepalive")>;
+// anyone -> node: (peers_atom) -> std::vector<std::string> listening endpoints of ready peers.
+using peers_atom = caf::atom_constant<caf::atom("peers")>;
 // node's own: try an outbound connection to (connect_atom, std::string endpoint).
 using connect_atom = caf::atom_constant<caf::atom("connect")>;
 // mempool -> miner: (mempool_changed_atom, uint64_t size).

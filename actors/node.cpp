@@ -153,6 +153,11 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
           self->send(session, announce_atom::value, net::kMsgBlock, change.connected);
       },
       [=](mempool_changed_atom, uint64_t) {},
+      [=](peers_atom) {
+        std::vector<std::string> endpoints;
+        for (const auto& [session, endpoint] : self->state.sessions) endpoints.push_back(endpoint);
+        return endpoints;
+      },
       [=](announce_atom, uint32_t type, const std::vector<Hash256>& hashes,
           const caf::actor& source) {
         for (const auto& [session, endpoint] : self->state.sessions)

@@ -2,7 +2,8 @@
 // peer sessions), keeps the known-peers list, makes the outbound connections, and relays:
 // every new tip and every accepted transaction is announced by inv to all peers but its source.
 // The addr exchange lets peers of a central node learn of each other: a node connects to each
-// newly learned listening endpoint once.
+// newly learned listening endpoint once. It answers (peers_atom) with the listening endpoints
+// of its ready peers.
 #pragma once
 
 #include <caf/actor.hpp>

@@ -2,8 +2,14 @@
 
 #include <caf/io/all.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "actors/messages.hpp"
 #include "memory_chain.hpp"
+#include "net/messages.hpp"
 #include "test_support.hpp"
 
 namespace ac::actors {
@@ -12,19 +18,19 @@ namespace {
 using testing::make_test_chain;
 using testing::MemoryChain;
 
-struct TwoNodes : ::testing::Test {
+struct NodesOverLoopback : ::testing::Test {
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
   std::unique_ptr<caf::scoped_actor> self;
   std::vector<NodeActors> nodes;
 
-  TwoNodes() {
+  NodesOverLoopback() {
     config.load<caf::io::middleman>();
     config.set("scheduler.max-threads", size_t{2});
     system = std::make_unique<caf::actor_system>(config);
     self = std::make_unique<caf::scoped_actor>(*system);
   }
-  ~TwoNodes() override {
+  ~NodesOverLoopback() override {
     for (const NodeActors& node : nodes) stop_node_actors(node);
   }
 
@@ -37,6 +43,18 @@ struct TwoNodes : ::testing::Test {
     EXPECT_TRUE(started.ok());
     nodes.push_back(*started);
     return *started;
+  }
+
+  // Asks `node` for its peers until `endpoint` is one of them (bounded round trips).
+  bool await_peer(const caf::actor& node, const std::string& endpoint) {
+    for (int i = 0; i < 200'000; ++i) {
+      std::vector<std::string> peers;
+      (*self)
+          ->request(node, std::chrono::seconds(5), peers_atom::value)
+          .receive([&](std::vector<std::string>& p) { peers = std::move(p); }, [](caf::error&) {});
+      if (std::find(peers.begin(), peers.end(), endpoint) != peers.end()) return true;
+    }
+    return false;
   }
 
   // Waits for TipChanged from `chain` until its height reaches `height`.
@@ -55,7 +73,7 @@ struct TwoNodes : ::testing::Test {
   }
 };
 
-TEST_F(TwoNodes, EmptyNodeAdoptsGenesisAndSyncsThePeersChain) {
+TEST_F(NodesOverLoopback, EmptyNodeAdoptsGenesisAndSyncsThePeersChain) {
   auto blocks = make_test_chain(30, 5);
   auto full = std::make_shared<MemoryChain>();
   ASSERT_TRUE(full->create_genesis(blocks[0]).ok());
@@ -67,7 +85,7 @@ TEST_F(TwoNodes, EmptyNodeAdoptsGenesisAndSyncsThePeersChain) {
   EXPECT_EQ(tip.hash, blocks.back().hash());
 }
 
-TEST_F(TwoNodes, NewTipIsRelayedToConnectedPeer) {
+TEST_F(NodesOverLoopback, NewTipIsRelayedToConnectedPeer) {
   auto blocks = make_test_chain(4, 6);
   auto chain_a = std::make_shared<MemoryChain>();
   auto chain_b = std::make_shared<MemoryChain>();
@@ -82,6 +100,70 @@ TEST_F(TwoNodes, NewTipIsRelayedToConnectedPeer) {
                   caf::actor{});
   TipInfo tip = await_height(b.chain, 3);
   EXPECT_EQ(tip.hash, blocks.back().hash());
+}
+
+// A peer of the central node learns the other peers' listening addresses from it and connects
+// to them, so blocks flow between them even without the central node.
+TEST_F(NodesOverLoopback, PeersLearnEachOtherThroughTheCentralNode) {
+  auto blocks = make_test_chain(3, 7);
+  std::vector<std::shared_ptr<MemoryChain>> chains;
+  for (int i = 0; i < 3; ++i) {
+    chains.push_back(std::make_shared<MemoryChain>());
+    ASSERT_TRUE(chains.back()->create_genesis(blocks[0]).ok());
+  }
+  NodeActors central = start(chains[0], {});
+  std::string central_endpoint = "127.0.0.1:" + std::to_string(central.port);
+  NodeActors wallet = start(chains[1], {central_endpoint});
+  std::string wallet_endpoint = "127.0.0.1:" + std::to_string(wallet.port);
+  ASSERT_TRUE(await_peer(central.node, wallet_endpoint));
+  NodeActors miner = start(chains[2], {central_endpoint});
+  ASSERT_TRUE(await_peer(miner.node, wallet_endpoint));
+  stop_node_actors(central);
+  for (size_t i = 1; i < blocks.size(); ++i)
+    (*self)->send(miner.chain, submit_block_atom::value, std::make_shared<const Block>(blocks[i]),
+                  caf::actor{});
+  EXPECT_EQ(await_height(wallet.chain, 2).hash, blocks[2].hash());
+}
+
+int connect_raw(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{20, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  return fd;
+}
+
+// Reads until the node closes the connection; false on timeout.
+bool closed_by_peer(int fd) {
+  char buffer[4096];
+  while (true) {
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n == 0) return true;
+    if (n < 0) return false;
+  }
+}
+
+TEST_F(NodesOverLoopback, DisconnectsPeerSendingBadMagic) {
+  NodeActors a = start(std::make_shared<MemoryChain>(), {});
+  int fd = connect_raw(a.port);
+  Bytes frame = net::encode_frame(net::Magic{1, 2, 3, 4}, net::Message{net::Verack{}});
+  ASSERT_EQ(send(fd, frame.data(), frame.size(), 0), static_cast<ssize_t>(frame.size()));
+  EXPECT_TRUE(closed_by_peer(fd));
+  close(fd);
+}
+
+TEST_F(NodesOverLoopback, DisconnectsPeerSendingUndecodablePayload) {
+  NodeActors a = start(std::make_shared<MemoryChain>(), {});
+  int fd = connect_raw(a.port);
+  Bytes payload{0x01, 0x02, 0x03};
+  Bytes frame = net::encode_message(quick_params().magic, "version", payload);
+  ASSERT_EQ(send(fd, frame.data(), frame.size(), 0), static_cast<ssize_t>(frame.size()));
+  EXPECT_TRUE(closed_by_peer(fd));
+  close(fd);
 }
 
 }  // namespace
