@@ -18,6 +18,11 @@ int run(int argc, char** argv) {
   std::string datadir = "./data";
   cli.add_option("--datadir", datadir, "folder holding one sub-folder per NODE_ID")
       ->capture_default_str();
+  std::string chain_name = "demo";
+  cli.add_option("--chain", chain_name,
+                 "chain parameters: demo, or quick (trivial proof of work, for tests and benchmarks)")
+      ->check(CLI::IsMember({"demo", "quick"}))
+      ->capture_default_str();
 
   auto* createwallet = cli.add_subcommand("createwallet", "create a key; prints its address");
   auto* listaddresses = cli.add_subcommand("listaddresses", "the wallet's addresses");
@@ -73,7 +78,7 @@ int run(int argc, char** argv) {
     print_error(env.error());
     return 2;
   }
-  const ac::ChainParams params = ac::demo_params();
+  const ac::ChainParams params = chain_name == "quick" ? ac::quick_params() : ac::demo_params();
 
   if (*createwallet) return create_wallet(*env, params);
   if (*listaddresses) return list_addresses(*env, params);

@@ -116,6 +116,7 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
   // abandoned by a crash before its marker was written) and records without data that were
   // never marked invalid are left out.
   const std::vector<BlockIndexRecord> records = store.load_index();
+  if (std::optional<Error> unreadable = store.first_read_error()) return *unreadable;
   const BlockIndexRecord* genesis_record = nullptr;
   std::unordered_multimap<Hash256, const BlockIndexRecord*> children_of;
   for (const BlockIndexRecord& record : records) {
@@ -562,6 +563,7 @@ Status ChainState::verify_chain() const {
     }
   });
   differing += replayed.size() - matching;
+  if (std::optional<Error> unreadable = store_.first_read_error()) return *unreadable;
   if (differing != 0) {
     return make_error("coins-mismatch", std::to_string(differing) + " coins differ (store has " +
                                             std::to_string(stored_count) + ", replay has " +

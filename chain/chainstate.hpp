@@ -64,14 +64,18 @@ struct ChainTip {
 
 class ChainState {
  public:
-  using Clock = std::function<int64_t()>;  // seconds since the epoch
+  using Clock = std::function<int64_t()>;  // seconds since the epoch; empty: the system clock
 
   // Loads the block index and the tip from `store` and, should the store hold a valid chain
   // with more work than its tip (a crash between storing a block and connecting it, or in the
   // middle of a reorganisation), moves the tip onto it. `store` and `verifier` must outlive
-  // the result. Reason "store-corrupt" when the records do not form a tree from the genesis.
+  // the result. Reason "store-corrupt" when the records do not form a tree from the genesis
+  // or one does not decode.
   static Result<std::unique_ptr<ChainState>> open(Store& store, ChainParams params,
                                                   ScriptVerifier& verifier, Clock now_seconds);
+
+  ChainState(const ChainState&) = delete;
+  ChainState& operator=(const ChainState&) = delete;
 
   // Makes `genesis` (checked, height 0) the first block and connects it. Succeeds without
   // change when it already is our genesis; reason "genesis-exists" for another block,
@@ -84,7 +88,9 @@ class ChainState {
   // corruption in transit) and the failure is permanent, the block is marked invalid. When a
   // block fails to connect during a switch to a better branch, it and its descendants are
   // marked invalid, the tip returns to the best valid chain (normally the old tip), and the
-  // reason is returned unless the tip still moved (then it is in branch_failure).
+  // reason is returned unless the tip still moved (then it is in branch_failure). A storage
+  // failure returns the store's reason; memory and store still agree, on whatever tip the
+  // last successful write set (ask tip()).
   Result<AcceptOutcome> accept_block(const Block& block);
 
   std::optional<ChainTip> tip() const;
@@ -104,8 +110,8 @@ class ChainState {
   // Median time of the (up to) median_time_span blocks ending at `hash`.
   std::optional<int64_t> median_time_past(const Hash256& hash) const;
 
-  // Bitcoin's block locator of the active chain: the tip and the 9 blocks below it, then
-  // steps doubling in size, ending with the genesis. Empty without a chain.
+  // Bitcoin's block locator of the active chain: the 12 most recent blocks one by one, then
+  // steps doubling in size (2, 4, 8, ...), ending with the genesis. Empty without a chain.
   std::vector<Hash256> locator() const;
   // The active-chain blocks after the first `locator` hash found on the active chain, up to
   // `max` and stopping before `stop`. When no locator hash is on our chain (an empty locator
@@ -115,7 +121,8 @@ class ChainState {
 
   // Recomputes the coins by replaying the active chain from the genesis in memory and compares
   // them with the store's. Reasons: "coins-mismatch" (detail: how many differ), "tip-mismatch",
-  // "missing-block-data", "replay-failed" (a block of the active chain no longer connects).
+  // "missing-block-data", "replay-failed" (a block of the active chain no longer connects),
+  // and the store's "store-corrupt" / "store-read-failed" when a stored value did not read.
   Status verify_chain() const;
 
  private:

@@ -259,6 +259,24 @@ TEST_F(ChainStateTest, OrphansConnectOnceTheirParentArrives) {
   EXPECT_FALSE(chain().is_orphan(blocks[2].hash()));
 }
 
+TEST_F(ChainStateTest, InvalidWaitingOrphanDoesNotFailItsParent) {
+  Block parent = chain_test::make_child(genesis, 0, key, params);
+  chain_test::BlockSpec spec;
+  spec.parent = parent.hash();
+  spec.height = 9;  // the coinbase commits to the wrong height
+  spec.time = parent.header.time + 60;
+  spec.payout_script = key.script();
+  Block orphan = chain_test::make_block(spec, params);
+  EXPECT_EQ(accept(orphan).status, AcceptStatus::kOrphan);
+
+  AcceptOutcome outcome = accept(parent);
+  EXPECT_EQ(outcome.status, AcceptStatus::kNewTip);
+  EXPECT_TRUE(outcome.accepted_orphans.empty());
+  EXPECT_EQ(chain().tip()->hash, parent.hash());
+  EXPECT_FALSE(chain().is_orphan(orphan.hash()));
+  EXPECT_TRUE(chain().record(orphan.hash())->failed());
+}
+
 TEST_F(ChainStateTest, LocatorListsTenRecentBlocksThenDoublingStepsToGenesis) {
   std::vector<Block> blocks = extend(genesis, 0, 30);
   for (const Block& block : blocks) accept(block);
@@ -353,6 +371,29 @@ TEST_F(ChainStateTest, OpenFinishesAReorganisationACrashInterrupted) {
   node.close();
   node.open();
   EXPECT_EQ(chain().tip()->hash, b.back().hash());
+  Status verified = chain().verify_chain();
+  EXPECT_TRUE(verified) << verified.error().message();
+}
+
+TEST_F(ChainStateTest, TipSettlesOnTheValidPartOfABetterBranchWhenItsEndIsInvalid) {
+  Block a1 = chain_test::make_child(genesis, 0, key, params);
+  accept(a1);
+  Transaction bad = chain_test::make_spend(key, {chain_test::coinbase_outpoint(genesis)},
+                                           {pay(params.subsidy + 1)});
+  std::vector<Block> b = extend(genesis, 0, 2, 1);
+  b.push_back(chain_test::make_child(b.back(), 2, key, params, {bad}, 0, 1));
+  // Stored but never connected (as after a crash): open() finds the better branch.
+  BlockIndexRecord parent = *chain().record(genesis.hash());
+  for (const Block& block : b) {
+    store_only(node.store(), block, parent);
+    parent = {block.hash(), block.header, parent.height + 1,
+              parent.chain_work + block_work(block.header.bits), 0};
+  }
+  node.close();
+  node.open();
+  // b[0..1] have more work than a1 and are valid: most work wins, not the old tip.
+  EXPECT_EQ(chain().tip()->hash, b[1].hash());
+  EXPECT_TRUE(chain().record(b[2].hash())->status & block_status::kFailed);
   Status verified = chain().verify_chain();
   EXPECT_TRUE(verified) << verified.error().message();
 }
