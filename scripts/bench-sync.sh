@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Sync benchmark: a fresh node syncs BLOCKS blocks (coinbase + TXS P2PKH txs each) from a node
+# that holds them, over loopback and through a proxy adding DELAY_MS each way; both are compared
+# with the local connect rate of the same blocks fed to a fresh ChainState in-process.
+#
+#   scripts/bench-sync.sh            # env: BLOCKS=10000 TXS=10 DELAY_MS=25 TIMEOUT=600
+#                                    #      SKIP_PROXY=1, KEEP=1 (keep the run folder)
+# Exit status: 0 when every sync reached the tip, 1 otherwise.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$ROOT/build
+BLOCKS=${BLOCKS:-10000}
+TXS=${TXS:-10}
+DELAY_MS=${DELAY_MS:-25}
+TIMEOUT=${TIMEOUT:-600}
+
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DACTORCHAIN_BENCH=ON >/dev/null
+cmake --build "$BUILD" -j2 --target actorchain make_bench_chain >/dev/null
+ACTORCHAIN=$BUILD/actorchain
+MAKE_CHAIN=$BUILD/bench/make_bench_chain
+[[ -x $ACTORCHAIN ]] || ACTORCHAIN=$(find "$BUILD" -maxdepth 2 -type f -name actorchain | head -1)
+[[ -x $MAKE_CHAIN ]] || MAKE_CHAIN=$(find "$BUILD" -maxdepth 3 -type f -name make_bench_chain | head -1)
+
+# The chain is rebuilt only when what shapes it changes.
+key=$(cat "$ROOT/bench/sync/make_chain.cpp" "$ROOT/chain/params.cpp" <(echo "$BLOCKS $TXS") |
+  sha256sum | cut -c1-16)
+CACHE=$BUILD/bench-sync/chain-$key
+if [[ ! -f $CACHE/done ]]; then
+  rm -rf "$CACHE"
+  mkdir -p "$CACHE"
+  echo "building the chain ($BLOCKS blocks, $TXS txs each) in $CACHE"
+  "$MAKE_CHAIN" build --store "$CACHE/chainstate" --export "$CACHE/blocks.bin" \
+    --blocks "$BLOCKS" --txs "$TXS"
+  touch "$CACHE/done"
+fi
+
+RUN=$(mktemp -d "$BUILD/bench-sync/run.XXXXXX")
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -z ${KEEP:-} ]]; then rm -rf "$RUN"; else echo "run folder kept: $RUN"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until FILE contains the fixed string TEXT; fails after SECONDS.
+wait_for() {
+  local file=$1 text=$2 seconds=$3
+  local deadline=$((SECONDS + seconds))
+  until grep -qF -- "$text" "$file" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then return 1; fi
+    sleep 0.02
+  done
+}
+
+now() { date +%s.%N; }
+
+# HH:MM:SS.mmm of the log's first line with TEXT, as seconds of the day.
+log_time() {
+  grep -m1 -F -- "$1" "$2" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }'
+}
+
+# Syncs a fresh node from a copy of the cached chain; through a delay proxy when $1 = proxy.
+# Prints "seconds log_seconds".
+run_sync() {
+  local mode=$1 dir=$RUN/$1
+  local source_port sync_port dead_port target_port
+  source_port=$(free_port)
+  sync_port=$(free_port)
+  dead_port=$(free_port)  # the source node must connect nowhere: nothing listens here
+  mkdir -p "$dir/source/$source_port" "$dir/sync"
+  cp -r "$CACHE/chainstate" "$dir/source/$source_port/chainstate"
+
+  NODE_ID=$source_port "$ACTORCHAIN" --chain quick --datadir "$dir/source" startnode \
+    --connect "127.0.0.1:$dead_port" >"$dir/source.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "$dir/source.log" "listening on" 30 || {
+    echo "source node did not start" >&2
+    cat "$dir/source.log" >&2
+    return 1
+  }
+  target_port=$source_port
+  if [[ $mode == proxy ]]; then
+    python3 "$ROOT/bench/sync/delay_proxy.py" --target-port "$source_port" --delay-ms "$DELAY_MS" \
+      --port-file "$dir/proxy.port" >"$dir/proxy.log" 2>&1 &
+    PIDS+=($!)
+    wait_for "$dir/proxy.port" "" 10 && [[ -s $dir/proxy.port ]] || {
+      echo "proxy did not start" >&2
+      return 1
+    }
+    target_port=$(cat "$dir/proxy.port")
+  fi
+
+  local log=$dir/sync.log start end
+  start=$(now)
+  NODE_ID=$sync_port "$ACTORCHAIN" --chain quick --datadir "$dir/sync" startnode \
+    --connect "127.0.0.1:$target_port" >"$log" 2>&1 &
+  local sync_pid=$!
+  PIDS+=($sync_pid)
+  if ! wait_for "$log" "new tip height=$BLOCKS " "$TIMEOUT"; then
+    echo "$mode sync did not reach height $BLOCKS within ${TIMEOUT}s; last tip:" >&2
+    grep "new tip" "$log" | tail -1 >&2 || true
+    return 1
+  fi
+  end=$(now)
+  local first last
+  first=$(head -1 "$log" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }')
+  last=$(log_time "new tip height=$BLOCKS " "$log")
+  kill "$sync_pid" 2>/dev/null || true
+  wait "$sync_pid" 2>/dev/null || true
+  echo "$(echo "$end - $start" | bc -l) $(echo "$last - $first" | bc -l)"
+}
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+local_line=$("$MAKE_CHAIN" connect --import "$CACHE/blocks.bin" --store "$RUN/local/chainstate" |
+  tail -1)
+echo "$local_line"
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+local_seconds=$(field "$local_line" seconds)
+txs=$(field "$local_line" txs)
+
+status=0
+loop=$(run_sync loopback) || status=1
+proxy=""
+if [[ -z ${SKIP_PROXY:-} && $status == 0 ]]; then proxy=$(run_sync proxy) || status=1; fi
+
+row() {  # name seconds
+  printf '%-22s %10.2f %12.1f %12.1f %8.2f\n' "$1" "$2" "$(echo "$BLOCKS / $2" | bc -l)" \
+    "$(echo "$txs / $2" | bc -l)" "$(echo "$local_seconds / $2" | bc -l)"
+}
+echo
+printf '%-22s %10s %12s %12s %8s\n' run seconds blocks/s txs/s "vs local"
+row "local connect" "$local_seconds"
+[[ -n $loop ]] && row "sync loopback" "${loop%% *}"
+[[ -n $proxy ]] && row "sync +${DELAY_MS}ms each way" "${proxy%% *}"
+echo "(seconds: wall time from starting the fresh node until it logs new tip height=$BLOCKS;" \
+  "from its log timestamps: loopback ${loop#* }, proxy ${proxy#* })"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n $proxy ]]; then
+  printf 'proxy run total: %.2f s for %d blocks (target <= 10 s)\n' "${proxy%% *}" "$BLOCKS"
+fi
+exit $status
