@@ -5,6 +5,7 @@
 #
 #   scripts/bench-sync.sh            # env: BLOCKS=10000 TXS=10 DELAY_MS=25 TIMEOUT=600
 #                                    #      SKIP_PROXY=1, KEEP=1 (keep the run folder)
+#                                    #      PERF=1: perf record -g the syncing node (perf-*.data)
 # Exit status: 0 when every sync reached the tip, 1 otherwise.
 set -euo pipefail
 
@@ -61,13 +62,18 @@ wait_for() {
 
 now() { date +%s.%N; }
 
+# CPU seconds (user + system, all threads) a process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
 # HH:MM:SS.mmm of the log's first line with TEXT, as seconds of the day.
 log_time() {
   grep -m1 -F -- "$1" "$2" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }'
 }
 
 # Syncs a fresh node from a copy of the cached chain; through a delay proxy when $1 = proxy.
-# Prints "seconds log_seconds".
+# Prints "seconds log_seconds sync_cpu_seconds source_cpu_seconds".
 run_sync() {
   local mode=$1 dir=$RUN/$1
   local source_port sync_port dead_port target_port
@@ -79,7 +85,8 @@ run_sync() {
 
   NODE_ID=$source_port "$ACTORCHAIN" --chain quick --datadir "$dir/source" startnode \
     --connect "127.0.0.1:$dead_port" >"$dir/source.log" 2>&1 &
-  PIDS+=($!)
+  local source_pid=$!
+  PIDS+=($source_pid)
   wait_for "$dir/source.log" "listening on" 30 || {
     echo "source node did not start" >&2
     cat "$dir/source.log" >&2
@@ -103,18 +110,35 @@ run_sync() {
     --connect "127.0.0.1:$target_port" >"$log" 2>&1 &
   local sync_pid=$!
   PIDS+=($sync_pid)
+  local perf_pid=""
+  if [[ -n ${PERF:-} ]]; then
+    # Attached once the node runs: perf attached before the exec samples nothing.
+    wait_for "$log" "listening on" 10 || true
+    perf record -q -e cpu-clock -g -F 499 -p "$sync_pid" -o "$BUILD/bench-sync/perf-$mode.data" \
+      >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   if ! wait_for "$log" "new tip height=$BLOCKS " "$TIMEOUT"; then
     echo "$mode sync did not reach height $BLOCKS within ${TIMEOUT}s; last tip:" >&2
     grep "new tip" "$log" | tail -1 >&2 || true
     return 1
   fi
   end=$(now)
+  local sync_cpu source_cpu
+  sync_cpu=$(cpu_seconds "$sync_pid")
+  source_cpu=$(cpu_seconds "$source_pid")
+  if [[ -n $perf_pid ]]; then
+    kill -INT "$perf_pid" 2>/dev/null || true
+    wait "$perf_pid" 2>/dev/null || true
+  fi
   local first last
-  first=$(head -1 "$log" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }')
-  last=$(log_time "new tip height=$BLOCKS " "$log")
+  # "new tip" lines carry no time: the last traced message before it stands in.
+  first=$(grep -m1 '^[0-9][0-9]:' "$log" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }')
+  last=$(sed "/new tip height=$BLOCKS /q" "$log" | grep '^[0-9][0-9]:' | tail -1 |
+    awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }')
   kill "$sync_pid" 2>/dev/null || true
   wait "$sync_pid" 2>/dev/null || true
-  echo "$(echo "$end - $start" | bc -l) $(echo "$last - $first" | bc -l)"
+  echo "$(echo "$end - $start" | bc -l) $(echo "$last - $first" | bc -l) $sync_cpu $source_cpu"
 }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -123,6 +147,7 @@ local_line=$("$MAKE_CHAIN" connect --import "$CACHE/blocks.bin" --store "$RUN/lo
 echo "$local_line"
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 local_seconds=$(field "$local_line" seconds)
+local_cpu=$(field "$local_line" cpu_seconds)
 txs=$(field "$local_line" txs)
 
 status=0
@@ -130,17 +155,25 @@ loop=$(run_sync loopback) || status=1
 proxy=""
 if [[ -z ${SKIP_PROXY:-} && $status == 0 ]]; then proxy=$(run_sync proxy) || status=1; fi
 
-row() {  # name seconds
-  printf '%-22s %10.2f %12.1f %12.1f %8.2f\n' "$1" "$2" "$(echo "$BLOCKS / $2" | bc -l)" \
-    "$(echo "$txs / $2" | bc -l)" "$(echo "$local_seconds / $2" | bc -l)"
+row() {  # name seconds cpu_seconds [source_cpu_seconds]
+  printf '%-22s %8.2f %10.1f %10.1f %8.2f %9s %10s\n' "$1" "$2" "$(echo "$BLOCKS / $2" | bc -l)" \
+    "$(echo "$txs / $2" | bc -l)" "$(echo "$local_seconds / $2" | bc -l)" "$3" "${4:--}"
 }
 echo
-printf '%-22s %10s %12s %12s %8s\n' run seconds blocks/s txs/s "vs local"
-row "local connect" "$local_seconds"
-[[ -n $loop ]] && row "sync loopback" "${loop%% *}"
-[[ -n $proxy ]] && row "sync +${DELAY_MS}ms each way" "${proxy%% *}"
-echo "(seconds: wall time from starting the fresh node until it logs new tip height=$BLOCKS;" \
-  "from its log timestamps: loopback ${loop#* }, proxy ${proxy#* })"
+printf '%-22s %8s %10s %10s %8s %9s %10s\n' run seconds blocks/s txs/s "vs local" "cpu s" "source cpu"
+row "local connect" "$local_seconds" "$local_cpu"
+if [[ -n $loop ]]; then
+  read -r wall logged cpu source_cpu <<<"$loop"
+  row "sync loopback" "$wall" "$cpu" "$source_cpu"
+  echo "  (loopback from its log's first to last message: ${logged} s)"
+fi
+if [[ -n $proxy ]]; then
+  read -r wall logged cpu source_cpu <<<"$proxy"
+  row "sync +${DELAY_MS}ms each way" "$wall" "$cpu" "$source_cpu"
+  echo "  (proxy from its log's first to last message: ${logged} s)"
+fi
+echo "seconds: wall time from starting the fresh node until it logs new tip height=$BLOCKS;" \
+  "cpu s: CPU time of that process (all threads) meanwhile"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ -n $proxy ]]; then
   printf 'proxy run total: %.2f s for %d blocks (target <= 10 s)\n' "${proxy%% *}" "$BLOCKS"
