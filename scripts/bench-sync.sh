@@ -6,6 +6,7 @@
 #   scripts/bench-sync.sh            # env: BLOCKS=10000 TXS=10 DELAY_MS=25 TIMEOUT=600
 #                                    #      SKIP_PROXY=1, KEEP=1 (keep the run folder)
 #                                    #      PERF=1: perf record -g the syncing node (perf-*.data)
+#                                    #      ACTORCHAIN=path: another node binary to measure
 # Exit status: 0 when every sync reached the tip, 1 otherwise.
 set -euo pipefail
 
@@ -18,21 +19,20 @@ TIMEOUT=${TIMEOUT:-600}
 
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DACTORCHAIN_BENCH=ON >/dev/null
 cmake --build "$BUILD" -j2 --target actorchain make_bench_chain >/dev/null
-ACTORCHAIN=$BUILD/actorchain
+ACTORCHAIN=${ACTORCHAIN:-$BUILD/actorchain}
 MAKE_CHAIN=$BUILD/bench/make_bench_chain
-[[ -x $ACTORCHAIN ]] || ACTORCHAIN=$(find "$BUILD" -maxdepth 2 -type f -name actorchain | head -1)
-[[ -x $MAKE_CHAIN ]] || MAKE_CHAIN=$(find "$BUILD" -maxdepth 3 -type f -name make_bench_chain | head -1)
 
 # The chain is rebuilt only when what shapes it changes.
 key=$(cat "$ROOT/bench/sync/make_chain.cpp" "$ROOT/chain/params.cpp" <(echo "$BLOCKS $TXS") |
   sha256sum | cut -c1-16)
 CACHE=$BUILD/bench-sync/chain-$key
-if [[ ! -f $CACHE/done ]]; then
+if [[ ! -f $CACHE/done || ! -s $CACHE/tip ]]; then
   rm -rf "$CACHE"
   mkdir -p "$CACHE"
   echo "building the chain ($BLOCKS blocks, $TXS txs each) in $CACHE"
   "$MAKE_CHAIN" build --store "$CACHE/chainstate" --export "$CACHE/blocks.bin" \
-    --blocks "$BLOCKS" --txs "$TXS"
+    --blocks "$BLOCKS" --txs "$TXS" | tee "$CACHE/build.log"
+  sed -n 's/.* tip=\([0-9a-f]*\) .*/\1/p' "$CACHE/build.log" >"$CACHE/tip"
   touch "$CACHE/done"
 fi
 
@@ -72,11 +72,21 @@ log_time() {
   grep -m1 -F -- "$1" "$2" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }'
 }
 
+# CPU seconds per thread name, e.g. "caf.actor=4.10 actorchain=1.80": which threads did the work.
+cpu_by_thread() {
+  local hz task
+  hz=$(getconf CLK_TCK)
+  for task in /proc/"$1"/task/*; do
+    printf '%s %s\n' "$(tr ' ' _ <"$task/comm")" "$(awk '{ print $14 + $15 }' "$task/stat")"
+  done | awk -v hz="$hz" '{ t[$1] += $2 } END { for (n in t) printf "%s=%.2f ", n, t[n] / hz }'
+}
+
 # Syncs a fresh node from a copy of the cached chain; through a delay proxy when $1 = proxy.
-# Prints "seconds log_seconds sync_cpu_seconds source_cpu_seconds".
+# Sets RESULT to "seconds log_seconds sync_cpu_seconds source_cpu_seconds". Runs in this shell
+# (not in $(...)) so that PIDS reaches the cleanup trap.
 run_sync() {
   local mode=$1 dir=$RUN/$1
-  local source_port sync_port dead_port target_port
+  local source_port sync_port dead_port target_port proxy_pid=""
   source_port=$(free_port)
   sync_port=$(free_port)
   dead_port=$(free_port)  # the source node must connect nowhere: nothing listens here
@@ -96,7 +106,8 @@ run_sync() {
   if [[ $mode == proxy ]]; then
     python3 "$ROOT/bench/sync/delay_proxy.py" --target-port "$source_port" --delay-ms "$DELAY_MS" \
       --port-file "$dir/proxy.port" >"$dir/proxy.log" 2>&1 &
-    PIDS+=($!)
+    proxy_pid=$!
+    PIDS+=($proxy_pid)
     wait_for "$dir/proxy.port" "" 10 && [[ -s $dir/proxy.port ]] || {
       echo "proxy did not start" >&2
       return 1
@@ -118,7 +129,7 @@ run_sync() {
       >/dev/null 2>&1 &
     perf_pid=$!
   fi
-  if ! wait_for "$log" "new tip height=$BLOCKS " "$TIMEOUT"; then
+  if ! wait_for "$log" "new tip height=$BLOCKS hash=$(cat "$CACHE/tip")" "$TIMEOUT"; then
     echo "$mode sync did not reach height $BLOCKS within ${TIMEOUT}s; last tip:" >&2
     grep "new tip" "$log" | tail -1 >&2 || true
     return 1
@@ -126,6 +137,7 @@ run_sync() {
   end=$(now)
   local sync_cpu source_cpu
   sync_cpu=$(cpu_seconds "$sync_pid")
+  echo "$mode: syncing node CPU s by thread: $(cpu_by_thread "$sync_pid")" >&2
   source_cpu=$(cpu_seconds "$source_pid")
   if [[ -n $perf_pid ]]; then
     kill -INT "$perf_pid" 2>/dev/null || true
@@ -136,9 +148,11 @@ run_sync() {
   first=$(grep -m1 '^[0-9][0-9]:' "$log" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }')
   last=$(sed "/new tip height=$BLOCKS /q" "$log" | grep '^[0-9][0-9]:' | tail -1 |
     awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }')
-  kill "$sync_pid" 2>/dev/null || true
-  wait "$sync_pid" 2>/dev/null || true
-  echo "$(echo "$end - $start" | bc -l) $(echo "$last - $first" | bc -l) $sync_cpu $source_cpu"
+  # Idle nodes still cost CPU: stop this run's processes before the next one.
+  local pid
+  for pid in $sync_pid $source_pid $proxy_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $sync_pid $source_pid $proxy_pid; do wait "$pid" 2>/dev/null || true; done
+  RESULT="$(echo "$end - $start" | bc -l) $(echo "$last - $first" | bc -l) $sync_cpu $source_cpu"
 }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -151,9 +165,12 @@ local_cpu=$(field "$local_line" cpu_seconds)
 txs=$(field "$local_line" txs)
 
 status=0
-loop=$(run_sync loopback) || status=1
+loop=""
 proxy=""
-if [[ -z ${SKIP_PROXY:-} && $status == 0 ]]; then proxy=$(run_sync proxy) || status=1; fi
+if run_sync loopback; then loop=$RESULT; else status=1; fi
+if [[ -z ${SKIP_PROXY:-} && $status == 0 ]]; then
+  if run_sync proxy; then proxy=$RESULT; else status=1; fi
+fi
 
 row() {  # name seconds cpu_seconds [source_cpu_seconds]
   printf '%-22s %8.2f %10.1f %10.1f %8.2f %9s %10s\n' "$1" "$2" "$(echo "$BLOCKS / $2" | bc -l)" \
