@@ -16,6 +16,7 @@
 // Output ends with one line of key=value pairs for the script to read.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -59,6 +60,19 @@ std::string option_or(const Options& options, const std::string& name,
   return found == options.end() ? fallback : found->second;
 }
 
+// A positive count option; reason "bad-arguments" for anything else.
+Result<int> count_option(const Options& options, const std::string& name, int fallback) {
+  auto found = options.find(name);
+  if (found == options.end()) return fallback;
+  const std::string& text = found->second;
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || value <= 0)
+    return make_error("bad-arguments",
+                      fmt::format("--{} needs a positive number, got '{}'", name, text));
+  return value;
+}
+
 void print_failure(const Error& error) {
   std::fprintf(stderr, "make_bench_chain: %s\n", error.message().c_str());
 }
@@ -78,10 +92,11 @@ Result<wallet::PrivateKey> fixed_key(const wallet::Signer& signer, std::string_v
   return signer.import_key(ByteSpan(secret.data.data(), secret.size()));
 }
 
+constexpr Amount kPayment = 1000;
+
 // Spends `coin` to `payee` (kPayment units) with the change back to the coin's own script.
 Result<Transaction> make_payment(const wallet::Signer& signer, const wallet::PrivateKey& key,
                                  const wallet::SpendableCoin& coin, const Bytes& payee) {
-  constexpr Amount kPayment = 1000;
   Transaction tx;
   tx.inputs.push_back(TxIn{coin.outpoint, {}, 0xffffffff});
   tx.outputs.push_back(TxOut{coin.coin.output.value - kPayment, coin.coin.output.script_pubkey});
@@ -137,8 +152,15 @@ int64_t system_seconds() {
 
 Status build(const Options& options) {
   const ChainParams params = quick_params();
-  const int block_count = std::stoi(option_or(options, "blocks", "10000"));
-  const int tx_count = std::stoi(option_or(options, "txs", "10"));
+  auto block_count_option = count_option(options, "blocks", 10000);
+  auto tx_count_option = count_option(options, "txs", 10);
+  if (!block_count_option) return block_count_option.error();
+  if (!tx_count_option) return tx_count_option.error();
+  const int block_count = *block_count_option;
+  const int tx_count = *tx_count_option;
+  // Each lane (a tenth of the genesis reward for 10 txs a block) pays kPayment every block.
+  if (quick_params().subsidy / tx_count <= kPayment * (block_count + 1))
+    return make_error("bad-arguments", "too many blocks x txs for the genesis reward to fund");
   const std::string store_path = option_or(options, "store", "");
   const std::string export_path = option_or(options, "export", "");
   if (store_path.empty() || export_path.empty())
@@ -249,7 +271,8 @@ Status connect(const Options& options) {
   const ChainParams params = quick_params();
   const std::string import_path = option_or(options, "import", "");
   const std::string store_path = option_or(options, "store", "");
-  const unsigned threads = static_cast<unsigned>(std::stoul(option_or(options, "threads", "2")));
+  auto threads = count_option(options, "threads", 2);
+  if (!threads) return threads.error();
   if (import_path.empty() || store_path.empty())
     return make_error("bad-arguments", "connect needs --import FILE and --store DIR");
   if (std::filesystem::exists(store_path))
@@ -260,7 +283,7 @@ Status connect(const Options& options) {
 
   auto store = Store::open(store_path);
   if (!store) return store.error();
-  ScriptVerifier verifier(threads);
+  ScriptVerifier verifier(static_cast<unsigned>(*threads));
   auto chain = ChainState::open(**store, params, verifier, system_seconds);
   if (!chain) return chain.error();
   if (Status created = (*chain)->create_genesis(blocks->front()); !created) return created;
