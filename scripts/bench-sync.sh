@@ -173,11 +173,13 @@ if [[ -z ${SKIP_PROXY:-} && $status == 0 ]]; then
 fi
 
 row() {  # name seconds cpu_seconds [source_cpu_seconds]
-  printf '%-22s %8.2f %10.1f %10.1f %8.2f %9s %10s\n' "$1" "$2" "$(echo "$BLOCKS / $2" | bc -l)" \
-    "$(echo "$txs / $2" | bc -l)" "$(echo "$local_seconds / $2" | bc -l)" "$3" "${4:--}"
+  printf '%-22s %8.2f %10.1f %10.1f %8.2f %9s %8.2f %10s\n' "$1" "$2" "$(echo "$BLOCKS / $2" | bc -l)" \
+    "$(echo "$txs / $2" | bc -l)" "$(echo "$local_seconds / $2" | bc -l)" "$3" \
+    "$(echo "$local_cpu / $3" | bc -l)" "${4:--}"
 }
 echo
-printf '%-22s %8s %10s %10s %8s %9s %10s\n' run seconds blocks/s txs/s "vs local" "cpu s" "source cpu"
+printf '%-22s %8s %10s %10s %8s %9s %8s %10s\n' run seconds blocks/s txs/s "vs local" "cpu s" \
+  "cpu vs" "source cpu"
 row "local connect" "$local_seconds" "$local_cpu"
 if [[ -n $loop ]]; then
   read -r wall logged cpu source_cpu <<<"$loop"
@@ -190,7 +192,8 @@ if [[ -n $proxy ]]; then
   echo "  (proxy from its log's first to last message: ${logged} s)"
 fi
 echo "seconds: wall time from starting the fresh node until it logs new tip height=$BLOCKS;" \
-  "cpu s: CPU time of that process (all threads) meanwhile"
+  "cpu s: CPU time of that process (all threads) meanwhile; vs local: local/sync, by wall" \
+  "time and by CPU time (steadier on a loaded machine)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ -n $proxy ]]; then
   printf 'proxy run total: %.2f s for %d blocks (target <= 10 s)\n' "${proxy%% *}" "$BLOCKS"
