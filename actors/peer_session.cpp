@@ -23,7 +23,6 @@ struct SessionState {
   caf::io::connection_handle handle;
   std::optional<FrameReader> reader;
   std::string peer;  // "127.0.0.1:8000" as the socket sees it
-  bool inbound = false;
   bool version_sent = false;
   bool verack_owed = false;
   bool version_received = false;
@@ -286,13 +285,12 @@ void on_bytes(Session* self, const std::vector<char>& bytes) {
   self->configure_read(state.handle, caf::io::receive_policy::exactly(state.reader->wanted()));
 }
 
-caf::behavior peer_session(Session* self, caf::io::connection_handle handle, PeerContextPtr context,
-                           bool inbound) {
+caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
+                           PeerContextPtr context) {
   auto& state = self->state;
   state.context = context;
   state.handle = handle;
   state.reader.emplace(context->magic);
-  state.inbound = inbound;
   state.peer = fmt::format("{}:{}", self->remote_addr(handle), self->remote_port(handle));
   self->link_to(context->node);
   // A failed request (an actor gone at shutdown) must not take the connection down with it.
@@ -351,12 +349,12 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle, Pee
 
 caf::actor fork_peer_session(caf::io::broker* listener, caf::io::connection_handle handle,
                              PeerContextPtr context) {
-  return listener->fork(peer_session, handle, std::move(context), true);
+  return listener->fork(peer_session, handle, std::move(context));
 }
 
 caf::expected<caf::actor> connect_peer_session(caf::actor_system& system, const std::string& host,
                                                uint16_t port, PeerContextPtr context) {
-  return system.middleman().spawn_client(peer_session, host, port, std::move(context), false);
+  return system.middleman().spawn_client(peer_session, host, port, std::move(context));
 }
 
 }  // namespace ac::actors
