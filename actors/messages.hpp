@@ -63,10 +63,32 @@ using found_atom = caf::atom_constant<caf::atom("found")>;
 using announce_atom = caf::atom_constant<caf::atom("announce")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
+// ---- node <-> peer_session (actors/node.hpp, actors/peer_session.hpp) ---------------------
+// session -> node: handshake done; (peer_up_atom, caf::actor session, std::string endpoint)
+// with the peer's listening endpoint ("127.0.0.1:8001"; empty when it listens nowhere).
+using peer_up_atom = caf::atom_constant<caf::atom("peerup")>;
+// session -> node: (peer_down_atom, caf::actor session): the connection is gone.
+using peer_down_atom = caf::atom_constant<caf::atom("peerdown")>;
+// session -> node: (peer_addrs_atom, std::vector<std::string> endpoints) from an addr message.
+// node -> session: (peer_addrs_atom, std::vector<std::string> endpoints): send them as addr.
+using peer_addrs_atom = caf::atom_constant<caf::atom("peeraddrs")>;
+// node -> session: (announce_atom, uint32_t inv_type, std::vector<Hash256>): send an inv.
+// mempool -> node: (announce_atom, uint32_t inv_type, std::vector<Hash256>, caf::actor source):
+// announce to every peer but the source.
+// session's own keepalive timer.
+using keepalive_atom = caf::atom_constant<caf::atom("keepalive")>;
+// anyone -> node: (peers_atom) -> std::vector<std::string> listening endpoints of ready peers.
+using peers_atom = caf::atom_constant<caf::atom("peers")>;
+// node's own: try an outbound connection to (connect_atom, std::string endpoint).
+using connect_atom = caf::atom_constant<caf::atom("connect")>;
+// mempool -> miner: (mempool_changed_atom, uint64_t size).
+using mempool_changed_atom = caf::atom_constant<caf::atom("mpchanged")>;
+
 // The chain's best tip as others need it.
 struct TipInfo {
   Hash256 hash;
-  int height = -1;  // -1: no chain yet (a node waiting to adopt a peer's genesis)
+  int height = -1;               // -1: no chain yet (a node waiting to adopt a peer's genesis)
+  int64_t median_time_past = 0;  // of the chain ending at the tip (a miner's earliest time)
 };
 
 // What became of a submitted block.
@@ -74,7 +96,7 @@ struct BlockVerdict {
   Hash256 hash;
   bool accepted = false;  // stored (new tip, side branch, already had, or orphan)
   bool new_tip = false;
-  std::string outcome;    // "new-tip", "side-branch", "already-have", "orphan", or the reason
+  std::string outcome;  // "new-tip", "side-branch", "already-have", "orphan", or the reason
   TipInfo tip;
 };
 

@@ -1,10 +1,95 @@
+// `actorchain startnode`: runs the node's actors until SIGINT or SIGTERM.
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "actors/chainstate_backend.hpp"
+#include "actors/node.hpp"
 #include "apps/commands.hpp"
+#include "wallet/address.hpp"
 
 namespace ac::app {
 
-int start_node(const NodeEnvironment&, const ChainParams&, const StartNodeOptions&) {
-  print_error(make_error("not-implemented", "startnode arrives with the network actors"));
-  return 1;
+namespace {
+
+// The central node every other node bootstraps from unless told otherwise.
+constexpr uint16_t kCentralPort = 8000;
+
+std::vector<std::string> peers_to_connect(const NodeEnvironment& env,
+                                          const StartNodeOptions& options) {
+  if (!options.connect.empty()) return options.connect;
+  if (env.node_id == kCentralPort) return {};
+  return {fmt::format("localhost:{}", kCentralPort)};
+}
+
+}  // namespace
+
+int start_node(const NodeEnvironment& env, const ChainParams& params,
+               const StartNodeOptions& options) {
+  if (!options.miner_address.empty()) {
+    auto decoded = wallet::decode_address(options.miner_address, params);
+    if (!decoded) {
+      print_error(make_error("bad-miner-address",
+                             options.miner_address + ": " + decoded.error().message()));
+      return 2;
+    }
+  }
+  std::error_code ignored;
+  std::filesystem::create_directories(env.node_dir, ignored);
+
+  // Signals are taken by sigwait below: block them before CAF starts its threads, which
+  // inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto backend = actors::ChainStateBackend::open(env.store_dir().string(), params);
+  if (!backend) {
+    print_error(backend.error());
+    return 1;
+  }
+  auto log = std::make_shared<actors::LogSink>(std::to_string(env.node_id));
+  if (!options.trace_file.empty()) {
+    if (Status opened = log->open_trace_file(options.trace_file); !opened) {
+      print_error(opened.error());
+      return 1;
+    }
+  }
+
+  actors::NodeConfig config;
+  config.params = params;
+  config.listen_host = options.listen;
+  config.listen_port = env.node_id;
+  config.connect = peers_to_connect(env, options);
+  config.max_peers = options.max_peers;
+  config.log = log;
+  config.miner_address = options.miner_address;
+  config.min_txs = options.min_txs;
+  config.coins = std::shared_ptr<const CoinsView>(*backend, &(*backend)->store());
+
+  caf::actor_system_config caf_config;
+  caf_config.load<caf::io::middleman>();
+  caf_config.set("scheduler.max-threads", size_t{3});
+  {
+    caf::actor_system system{caf_config};
+    auto started = actors::start_node_actors(system, config, std::move(*backend));
+    if (!started) {
+      print_error(started.error());
+      return 1;
+    }
+    int received = 0;
+    sigwait(&signals, &received);
+    log->line(fmt::format("shutting down ({})", received == SIGINT ? "SIGINT" : "SIGTERM"));
+    actors::stop_node_actors(*started);
+  }
+  log->line("node stopped");
+  return 0;
 }
 
 }  // namespace ac::app

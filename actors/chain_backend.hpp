@@ -1,0 +1,55 @@
+// What the chain actor needs from the block chain it owns: queries about the active chain and
+// one entry point that accepts a block. The node runs it on chain/chainstate's ChainState
+// (actors/chainstate_backend.hpp); actor tests run it on a small in-memory chain. No CAF here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chain/block.hpp"
+#include "chain/result.hpp"
+#include "chain/uint256.hpp"
+
+namespace ac::actors {
+
+struct BackendTip {
+  Hash256 hash;
+  int height = -1;  // -1: no chain yet
+  int64_t median_time_past = 0;
+};
+
+// What accepting one block did.
+struct Acceptance {
+  bool accepted = false;  // stored: new tip, side branch, already had, or orphan
+  std::string outcome;    // "new-tip", "side-branch", "already-have", "orphan", or the reason
+  std::vector<Hash256> connected;     // in connection order
+  std::vector<Hash256> disconnected;  // in disconnection order
+  // Non-coinbase transactions of the connected blocks, and those of the disconnected blocks
+  // that the connected ones do not confirm again.
+  std::vector<Transaction> confirmed;
+  std::vector<Transaction> returned;
+};
+
+class ChainBackend {
+ public:
+  virtual ~ChainBackend() = default;
+
+  virtual BackendTip tip() const = 0;
+  virtual std::optional<Hash256> genesis() const = 0;
+  // Hashes of the active chain, newest first, dense then exponentially sparser, genesis last.
+  virtual std::vector<Hash256> locator() const = 0;
+  // Active-chain hashes after the first locator hash on the active chain, at most `max`; when
+  // no locator hash is on it, the list starts with the genesis itself.
+  virtual std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator,
+                                            const Hash256& stop, size_t max) const = 0;
+  virtual std::optional<Block> block(const Hash256& hash) const = 0;
+  virtual bool has_block(const Hash256& hash) const = 0;
+  // Makes `block` the genesis of an empty chain.
+  virtual Status create_genesis(const Block& block) = 0;
+  virtual Acceptance accept_block(const Block& block) = 0;
+};
+
+}  // namespace ac::actors

@@ -1,0 +1,87 @@
+#include "actors/chainstate_backend.hpp"
+
+#include <ctime>
+
+namespace ac::actors {
+
+namespace {
+
+std::string outcome_name(AcceptStatus status) {
+  switch (status) {
+    case AcceptStatus::kNewTip:
+      return "new-tip";
+    case AcceptStatus::kSideBranch:
+      return "side-branch";
+    case AcceptStatus::kAlreadyHave:
+      return "already-have";
+    case AcceptStatus::kOrphan:
+      return "orphan";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+Result<std::shared_ptr<ChainStateBackend>> ChainStateBackend::open(const std::string& path,
+                                                                   const ChainParams& params,
+                                                                   unsigned script_threads) {
+  auto store = Store::open(path);
+  if (!store) return store.error();
+  std::shared_ptr<ChainStateBackend> backend(new ChainStateBackend());
+  backend->store_ = std::move(*store);
+  backend->verifier_ = std::make_unique<ScriptVerifier>(script_threads);
+  auto chain = ChainState::open(*backend->store_, params, *backend->verifier_,
+                                [] { return static_cast<int64_t>(std::time(nullptr)); });
+  if (!chain) return chain.error();
+  backend->chain_ = std::move(*chain);
+  return backend;
+}
+
+BackendTip ChainStateBackend::tip() const {
+  auto tip = chain_->tip();
+  if (!tip) return {};
+  return {tip->hash, tip->height, chain_->median_time_past(tip->hash).value_or(0)};
+}
+
+std::optional<Hash256> ChainStateBackend::genesis() const {
+  return chain_->genesis();
+}
+
+std::vector<Hash256> ChainStateBackend::locator() const {
+  return chain_->locator();
+}
+
+std::vector<Hash256> ChainStateBackend::hashes_after(const std::vector<Hash256>& locator,
+                                                     const Hash256& stop, size_t max) const {
+  return chain_->hashes_after(locator, stop, max);
+}
+
+std::optional<Block> ChainStateBackend::block(const Hash256& hash) const {
+  return chain_->block(hash);
+}
+
+bool ChainStateBackend::has_block(const Hash256& hash) const {
+  return chain_->contains(hash);
+}
+
+Status ChainStateBackend::create_genesis(const Block& block) {
+  return chain_->create_genesis(block);
+}
+
+Acceptance ChainStateBackend::accept_block(const Block& block) {
+  auto outcome = chain_->accept_block(block);
+  Acceptance out;
+  if (!outcome) {
+    out.outcome = outcome.error().message();
+    return out;
+  }
+  out.accepted = true;
+  out.outcome = outcome_name(outcome->status);
+  out.connected = std::move(outcome->connected);
+  out.disconnected = std::move(outcome->disconnected);
+  out.confirmed = std::move(outcome->confirmed_transactions);
+  out.returned = std::move(outcome->returned_transactions);
+  return out;
+}
+
+}  // namespace ac::actors

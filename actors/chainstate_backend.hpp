@@ -1,0 +1,47 @@
+// The chain actor's backend in a real node: the node's Store (LevelDB), a ScriptVerifier with
+// its worker threads, and the ChainState over them. Opened once per process (LevelDB's lock
+// must not be taken twice by one process).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "actors/chain_backend.hpp"
+#include "chain/chainstate.hpp"
+#include "chain/params.hpp"
+#include "chain/script_verify.hpp"
+#include "chain/store.hpp"
+
+namespace ac::actors {
+
+class ChainStateBackend : public ChainBackend {
+ public:
+  // Opens the store at `path`. Reasons: the store's ("store-locked", "store-open-failed") and
+  // ChainState's ("store-corrupt").
+  static Result<std::shared_ptr<ChainStateBackend>> open(const std::string& path,
+                                                         const ChainParams& params,
+                                                         unsigned script_threads = 2);
+
+  BackendTip tip() const override;
+  std::optional<Hash256> genesis() const override;
+  std::vector<Hash256> locator() const override;
+  std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator, const Hash256& stop,
+                                    size_t max) const override;
+  std::optional<Block> block(const Hash256& hash) const override;
+  bool has_block(const Hash256& hash) const override;
+  Status create_genesis(const Block& block) override;
+  Acceptance accept_block(const Block& block) override;
+
+  // Reads only: LevelDB reads are safe from other threads while the chain actor writes.
+  const Store& store() const { return *store_; }
+  const ChainState& chain_state() const { return *chain_; }
+
+ private:
+  ChainStateBackend() = default;
+
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<ScriptVerifier> verifier_;
+  std::unique_ptr<ChainState> chain_;
+};
+
+}  // namespace ac::actors

@@ -1,0 +1,141 @@
+#include "actors/mempool_actor.hpp"
+
+#include <caf/all.hpp>
+
+#include <fmt/format.h>
+
+#include <deque>
+#include <optional>
+#include <unordered_map>
+
+#include "actors/messages.hpp"
+#include "chain/mempool.hpp"
+#include "chain/script_verify.hpp"
+#include "net/messages.hpp"
+
+namespace ac::actors {
+
+namespace {
+
+struct MempoolState {
+  MempoolConfig config;
+  std::optional<Mempool> pool;
+  std::unique_ptr<ScriptVerifier> verifier;
+  int tip_height = -1;
+  std::vector<caf::actor> subscribers;
+  // Recently accepted transactions, kept after they leave the pool (mined, evicted) so that a
+  // peer asking for what we announced still gets it, and a re-announce is not fetched again.
+  std::unordered_map<Hash256, TxPtr> relayed;
+  std::deque<Hash256> relayed_order;
+  static inline const char* name = "mempool";
+};
+
+constexpr size_t kMaxRelayed = 1'000;
+
+void remember_relayed(MempoolState& state, const Hash256& txid, const TxPtr& tx) {
+  if (!state.relayed.emplace(txid, tx).second) return;
+  state.relayed_order.push_back(txid);
+  if (state.relayed_order.size() > kMaxRelayed) {
+    state.relayed.erase(state.relayed_order.front());
+    state.relayed_order.pop_front();
+  }
+}
+
+using MempoolActor = caf::stateful_actor<MempoolState>;
+
+void notify_changed(MempoolActor* self) {
+  auto size = static_cast<uint64_t>(self->state.pool->size());
+  for (const caf::actor& subscriber : self->state.subscribers)
+    self->send(subscriber, mempool_changed_atom::value, size);
+}
+
+caf::result<bool, std::string> submit(MempoolActor* self, const TxPtr& tx,
+                                      const caf::actor& source) {
+  auto& state = self->state;
+  if (!tx) return {false, std::string("null-tx")};
+  auto accepted = state.pool->accept(*tx, *state.config.coins, state.tip_height + 1,
+                                     state.config.params, *state.verifier);
+  if (!accepted) {
+    state.config.log->line(
+        fmt::format("rejected tx {}: {}", tx->txid().hex(), accepted.error().message()));
+    return {false, accepted.reason()};
+  }
+  state.config.log->line("accepted tx " + accepted->hex());
+  remember_relayed(state, *accepted, tx);
+  for (const caf::actor& subscriber : state.subscribers)
+    self->send(subscriber, announce_atom::value, net::kMsgTx, std::vector<Hash256>{*accepted},
+               source);
+  notify_changed(self);
+  return {true, std::string()};
+}
+
+void on_tip_changed(MempoolActor* self, const TipChanged& change) {
+  auto& state = self->state;
+  state.tip_height = change.tip.height;
+  if (!change.confirmed.empty()) {
+    Block confirmed;
+    for (const TxPtr& tx : change.confirmed) confirmed.transactions.push_back(*tx);
+    state.pool->remove_for_block(confirmed);
+  }
+  if (!change.returned_to_mempool.empty()) {
+    std::vector<Transaction> returned;
+    for (const TxPtr& tx : change.returned_to_mempool) returned.push_back(*tx);
+    state.pool->add_back(returned, *state.config.coins, state.tip_height + 1, state.config.params,
+                         *state.verifier);
+  }
+  notify_changed(self);
+}
+
+caf::behavior mempool_actor(MempoolActor* self, MempoolConfig config, caf::actor chain) {
+  auto& state = self->state;
+  state.pool.emplace(config.max_bytes);
+  state.verifier = std::make_unique<ScriptVerifier>(1);
+  state.config = std::move(config);
+  self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
+  self->send(chain, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  self->request(chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
+    if (self->state.tip_height < tip.height) self->state.tip_height = tip.height;
+  });
+  return {
+      [=](submit_tx_atom, const TxPtr& tx, const caf::actor& source) {
+        return submit(self, tx, source);
+      },
+      [=](missing_txs_atom, const std::vector<Hash256>& hashes) {
+        std::vector<Hash256> missing;
+        for (const Hash256& hash : hashes)
+          if (!self->state.pool->contains(hash) && self->state.relayed.count(hash) == 0)
+            missing.push_back(hash);
+        return missing;
+      },
+      [=](get_tx_atom, const Hash256& hash) -> TxPtr {
+        std::optional<Transaction> tx = self->state.pool->get(hash);
+        if (!tx) {
+          auto relayed = self->state.relayed.find(hash);
+          return relayed == self->state.relayed.end() ? nullptr : relayed->second;
+        }
+        return std::make_shared<const Transaction>(std::move(*tx));
+      },
+      [=](select_txs_atom, uint64_t max_bytes) {
+        std::vector<TxPtr> out;
+        Amount fees = 0;
+        for (Transaction& tx : self->state.pool->select_for_block(static_cast<size_t>(max_bytes))) {
+          fees += self->state.pool->fee(tx.txid()).value_or(0);
+          out.push_back(std::make_shared<const Transaction>(std::move(tx)));
+        }
+        return caf::make_message(std::move(out), static_cast<int64_t>(fees));
+      },
+      [=](size_atom) { return static_cast<uint64_t>(self->state.pool->size()); },
+      [=](subscribe_atom, const caf::actor& subscriber) {
+        self->state.subscribers.push_back(subscriber);
+      },
+      [=](const TipChanged& change) { on_tip_changed(self, change); },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_mempool(caf::actor_system& system, MempoolConfig config, caf::actor chain) {
+  return system.spawn(mempool_actor, std::move(config), std::move(chain));
+}
+
+}  // namespace ac::actors

@@ -1,0 +1,150 @@
+#include "actors/miner_actor.hpp"
+
+#include <caf/all.hpp>
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <ctime>
+#include <thread>
+
+#include "actors/messages.hpp"
+#include "chain/block_assembly.hpp"
+#include "chain/pow.hpp"
+#include "chain/pow_search.hpp"
+
+namespace ac::actors {
+
+namespace {
+
+// Room left in a block for the header and the coinbase.
+constexpr size_t kCoinbaseReserve = 1'000;
+
+struct MinerState {
+  MinerConfig config;
+  caf::actor chain;
+  caf::actor mempool;
+  uint64_t job = 0;  // the current job; found blocks of other jobs are stale
+  bool mining = false;
+  uint64_t job_pool_size = 0;
+  int job_height = 0;
+  Hash256 job_parent;  // zero while idle
+  uint64_t blocks_found = 0;
+  std::shared_ptr<std::atomic<bool>> cancel;
+  std::thread worker;
+
+  void stop_search() {
+    mining = false;
+    job_parent = Hash256{};
+    if (cancel) cancel->store(true);
+    if (worker.joinable()) worker.join();
+  }
+  ~MinerState() { stop_search(); }
+  static inline const char* name = "miner";
+};
+
+using Miner = caf::stateful_actor<MinerState>;
+
+void search(Miner* self, uint64_t job, Block block) {
+  auto& state = self->state;
+  state.cancel = std::make_shared<std::atomic<bool>>(false);
+  auto target = target_from_compact(state.config.params.block_bits);
+  if (!target) return;
+  PowSearchOptions options;
+  options.threads = state.config.threads;
+  state.worker =
+      std::thread([cancel = state.cancel, target = *target, options, block = std::move(block), job,
+                   miner = caf::actor_cast<caf::actor_addr>(self)]() mutable {
+        PowSearchResult found = search_proof_of_work(block.header, target, options, *cancel);
+        if (!found.header) return;
+        block.header = *found.header;
+        if (auto handle = caf::actor_cast<caf::actor>(miner))
+          caf::anon_send(handle, found_atom::value, job, std::make_shared<const Block>(block));
+      });
+}
+
+void start_job(Miner* self, uint64_t pool_size) {
+  auto& state = self->state;
+  state.stop_search();
+  uint64_t job = ++state.job;
+  state.mining = true;
+  state.job_pool_size = pool_size;
+  self->request(state.chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
+    if (self->state.job != job || tip.height < 0) return;
+    uint64_t max_bytes = self->state.config.params.max_block_bytes - kCoinbaseReserve;
+    self->request(self->state.mempool, caf::infinite, select_txs_atom::value, max_bytes)
+        .then([=](const std::vector<TxPtr>& txs, int64_t fees) {
+          auto& s = self->state;
+          if (s.job != job) return;
+          BlockTemplate block_template;
+          block_template.parent = tip.hash;
+          block_template.height = tip.height + 1;
+          s.job_height = block_template.height;
+          s.job_parent = tip.hash;
+          block_template.median_time_past = tip.median_time_past;
+          block_template.now = std::time(nullptr);
+          block_template.payout_script = s.config.payout_script;
+          for (const TxPtr& tx : txs) block_template.transactions.push_back(*tx);
+          block_template.fees = fees;
+          block_template.extra_nonce = job;
+          search(self, job, assemble_block(block_template, s.config.params));
+        });
+  });
+}
+
+void consider(Miner* self, uint64_t pool_size) {
+  auto& state = self->state;
+  if (pool_size < static_cast<uint64_t>(state.config.min_txs)) return;
+  if (state.mining && state.job_pool_size == pool_size) return;
+  start_job(self, pool_size);
+}
+
+caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf::actor mempool) {
+  auto& state = self->state;
+  state.config = std::move(config);
+  state.chain = std::move(chain);
+  state.mempool = std::move(mempool);
+  self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
+  auto me = caf::actor_cast<caf::actor>(self);
+  self->send(state.chain, subscribe_atom::value, me);
+  self->send(state.mempool, subscribe_atom::value, me);
+  self->request(state.mempool, caf::infinite, size_atom::value).then([=](uint64_t size) {
+    consider(self, size);
+  });
+  return {
+      [=](mempool_changed_atom, uint64_t size) { consider(self, size); },
+      [=](const TipChanged&) { self->state.stop_search(); },
+      [=](announce_atom, uint32_t, const std::vector<Hash256>&, const caf::actor&) {},
+      [=](stop_atom) { self->state.stop_search(); },
+      [=](size_atom) { return self->state.blocks_found; },
+      [=](tip_atom) { return self->state.job_parent; },
+      [=](found_atom, uint64_t job, const BlockPtr& block) {
+        if (job != self->state.job) return;
+        self->state.mining = false;
+        self->state.job_parent = Hash256{};
+        int height = self->state.job_height;
+        self->request(self->state.chain, caf::infinite, submit_block_atom::value, block,
+                      caf::actor{})
+            .then([=](const BlockVerdict& verdict) {
+              if (!verdict.accepted) {
+                self->state.config.log->line(
+                    fmt::format("mined block {} refused: {}", verdict.hash.hex(), verdict.outcome));
+                return;
+              }
+              ++self->state.blocks_found;
+              self->state.config.log->line(fmt::format("mined block {} height={} txs={}",
+                                                       verdict.hash.hex(), height,
+                                                       block->transactions.size()));
+            });
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_miner(caf::actor_system& system, MinerConfig config, caf::actor chain,
+                       caf::actor mempool) {
+  return system.spawn(miner_actor, std::move(config), std::move(chain), std::move(mempool));
+}
+
+}  // namespace ac::actors

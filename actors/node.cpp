@@ -1,0 +1,214 @@
+#include "actors/node.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "actors/chain_actor.hpp"
+#include "actors/mempool_actor.hpp"
+#include "actors/messages.hpp"
+#include "actors/miner_actor.hpp"
+#include "actors/peer_session.hpp"
+#include "actors/sync_coordinator.hpp"
+#include "chain/memory_coins.hpp"
+#include "chain/script.hpp"
+#include "net/messages.hpp"
+#include "wallet/address.hpp"
+
+namespace ac::actors {
+
+namespace {
+
+// "localhost:8000" -> "127.0.0.1:8000"; other endpoints unchanged.
+std::string normalize_endpoint(const std::string& endpoint) {
+  const std::string localhost = "localhost:";
+  if (endpoint.rfind(localhost, 0) == 0) return "127.0.0.1:" + endpoint.substr(localhost.size());
+  return endpoint;
+}
+
+struct ListenerState {
+  PeerContextPtr context;
+  int max_peers = 0;
+  int inbound = 0;
+  static inline const char* name = "listener";
+};
+
+using Listener = caf::io::stateful_broker<ListenerState>;
+
+caf::behavior listener(Listener* self, caf::io::doorman_ptr doorman, PeerContextPtr context,
+                       int max_peers) {
+  self->add_doorman(std::move(doorman));
+  self->state.context = std::move(context);
+  self->state.max_peers = max_peers;
+  self->set_down_handler([=](const caf::down_msg&) { --self->state.inbound; });
+  return {
+      [=](const caf::io::new_connection_msg& msg) {
+        auto& state = self->state;
+        if (state.inbound >= state.max_peers) {
+          state.context->log->line(fmt::format(
+              "refusing inbound connection from {}:{}: max-peers ({}) reached",
+              self->remote_addr(msg.handle), self->remote_port(msg.handle), state.max_peers));
+          self->close(msg.handle);
+          return;
+        }
+        caf::actor session = fork_peer_session(self, msg.handle, state.context);
+        self->monitor(session);
+        ++state.inbound;
+      },
+      [=](const caf::io::acceptor_closed_msg&) { self->quit(); },
+  };
+}
+
+struct NodeState {
+  PeerContextPtr context;
+  NodeConfig config;
+  std::string our_endpoint;
+  caf::actor listener;
+  std::set<std::string> known;                 // listening endpoints of peers we know of
+  std::set<std::string> connected;             // listening endpoints we have a connection with
+  std::map<caf::actor, std::string> sessions;  // ready sessions -> their listening endpoint
+  static inline const char* name = "node";
+};
+
+using Node = caf::stateful_actor<NodeState>;
+
+void connect_to(Node* self, const std::string& raw_endpoint) {
+  auto& state = self->state;
+  std::string endpoint = normalize_endpoint(raw_endpoint);
+  if (endpoint == state.our_endpoint || state.connected.count(endpoint) != 0) return;
+  auto address = net::NetAddress::from_endpoint(endpoint);
+  if (!address) {
+    state.context->log->line("cannot connect to " + endpoint + ": bad address");
+    return;
+  }
+  state.known.insert(endpoint);
+  auto session =
+      connect_peer_session(self->system(), address->host(), address->port, state.context);
+  if (!session) {
+    state.context->log->line("cannot connect to " + endpoint);
+    return;
+  }
+  state.connected.insert(endpoint);
+}
+
+caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext context,
+                         NodeConfig config, uint16_t port) {
+  auto& state = self->state;
+  context.node = caf::actor_cast<caf::actor>(self);
+  state.context = std::make_shared<const PeerContext>(std::move(context));
+  state.config = std::move(config);
+  state.our_endpoint = fmt::format("{}:{}", state.config.listen_host, port);
+  state.listener = self->system().middleman().spawn_broker(listener, std::move(doorman),
+                                                           state.context, state.config.max_peers);
+  self->link_to(state.listener);
+  self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
+  self->send(state.context->chain, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  if (state.context->mempool)
+    self->send(state.context->mempool, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  self->request(state.context->chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
+    auto& s = self->state;
+    s.context->log->line(fmt::format("node {} listening on {}, tip height={} hash={}",
+                                     s.context->log->node(), s.our_endpoint, tip.height,
+                                     tip.height < 0 ? std::string("none") : tip.hash.hex()));
+    for (const std::string& endpoint : s.config.connect)
+      self->send(self, connect_atom::value, endpoint);
+  });
+  return {
+      [=](connect_atom, const std::string& endpoint) { connect_to(self, endpoint); },
+      [=](peer_up_atom, const caf::actor& session, const std::string& endpoint) {
+        auto& s = self->state;
+        // Tell the newcomer every peer we know (it connects to them), not the reverse, so two
+        // peers never dial each other at the same time.
+        std::vector<std::string> others;
+        for (const std::string& known : s.known)
+          if (known != endpoint) others.push_back(known);
+        if (!others.empty()) self->send(session, peer_addrs_atom::value, std::move(others));
+        s.sessions[session] = endpoint;
+        if (!endpoint.empty()) {
+          s.known.insert(endpoint);
+          s.connected.insert(endpoint);
+        }
+      },
+      [=](peer_down_atom, const caf::actor& session) {
+        auto& s = self->state;
+        auto found = s.sessions.find(session);
+        if (found == s.sessions.end()) return;
+        if (!found->second.empty()) s.connected.erase(found->second);
+        s.sessions.erase(found);
+      },
+      [=](peer_addrs_atom, const std::vector<std::string>& endpoints) {
+        for (const std::string& endpoint : endpoints) {
+          std::string normalized = normalize_endpoint(endpoint);
+          if (normalized == self->state.our_endpoint) continue;
+          if (self->state.known.insert(normalized).second) connect_to(self, normalized);
+        }
+      },
+      [=](const TipChanged& change) {
+        if (change.connected.empty()) return;
+        for (const auto& [session, endpoint] : self->state.sessions)
+          self->send(session, announce_atom::value, net::kMsgBlock, change.connected);
+      },
+      [=](mempool_changed_atom, uint64_t) {},
+      [=](peers_atom) {
+        std::vector<std::string> endpoints;
+        for (const auto& [session, endpoint] : self->state.sessions) endpoints.push_back(endpoint);
+        return endpoints;
+      },
+      [=](announce_atom, uint32_t type, const std::vector<Hash256>& hashes,
+          const caf::actor& source) {
+        for (const auto& [session, endpoint] : self->state.sessions)
+          if (session != source) self->send(session, announce_atom::value, type, hashes);
+      },
+  };
+}
+
+}  // namespace
+
+Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig& config,
+                                     std::shared_ptr<ChainBackend> chain) {
+  auto doorman = system.middleman().backend().new_tcp_doorman(config.listen_port,
+                                                              config.listen_host.c_str(), true);
+  if (!doorman) return make_error("listen-failed", system.render(doorman.error()));
+  Bytes payout_script;
+  if (!config.miner_address.empty()) {
+    auto pubkey_hash = wallet::decode_address(config.miner_address, config.params);
+    if (!pubkey_hash) return make_error("bad-miner-address", pubkey_hash.error().message());
+    payout_script = p2pkh_script(*pubkey_hash);
+  }
+  NodeActors actors;
+  actors.port = (*doorman)->port();
+  actors.chain = spawn_chain(system, std::move(chain), config.log, true);
+  actors.sync = spawn_sync_coordinator(system, actors.chain);
+  std::shared_ptr<const CoinsView> coins = config.coins;
+  if (!coins) coins = std::make_shared<const MemoryCoins>();
+  actors.mempool = spawn_mempool(
+      system, MempoolConfig{config.params, coins, 50'000'000, config.log}, actors.chain);
+  if (!config.miner_address.empty())
+    actors.miner = spawn_miner(
+        system,
+        MinerConfig{config.params, payout_script, config.min_txs, config.miner_threads, config.log},
+        actors.chain, actors.mempool);
+  PeerContext context;
+  context.chain = actors.chain;
+  context.sync = actors.sync;
+  context.mempool = actors.mempool;
+  context.log = config.log;
+  context.magic = config.params.magic;
+  auto listen = net::NetAddress::from_host(config.listen_host, actors.port, net::kNodeNetwork);
+  if (listen) context.listen_address = *listen;
+  actors.node =
+      system.spawn(node_actor, std::move(*doorman), std::move(context), config, actors.port);
+  return actors;
+}
+
+void stop_node_actors(const NodeActors& actors) {
+  for (const caf::actor& actor :
+       {actors.node, actors.miner, actors.mempool, actors.sync, actors.chain})
+    if (actor) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+}
+
+}  // namespace ac::actors

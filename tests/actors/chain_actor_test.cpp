@@ -1,0 +1,99 @@
+#include "actors/chain_actor.hpp"
+
+#include "actors/messages.hpp"
+#include "memory_chain.hpp"
+#include "test_support.hpp"
+
+namespace ac::actors {
+namespace {
+
+using testing::ActorSystemTest;
+using testing::make_test_block;
+using testing::make_test_chain;
+using testing::MemoryChain;
+
+struct ChainActorTest : ActorSystemTest {
+  caf::actor chain = spawn_chain(*system, std::make_shared<MemoryChain>(), testing::captured_log());
+
+  ~ChainActorTest() override { caf::anon_send_exit(chain, caf::exit_reason::user_shutdown); }
+
+  BlockVerdict submit(const Block& block, caf::actor source = {}) {
+    return ask<BlockVerdict>(chain, submit_block_atom::value, std::make_shared<const Block>(block),
+                             source);
+  }
+};
+
+TEST_F(ChainActorTest, AdoptsFirstGenesisWhenEmpty) {
+  EXPECT_EQ(ask<TipInfo>(chain, tip_atom::value).height, -1);
+  auto blocks = make_test_chain(1);
+  BlockVerdict verdict = submit(blocks[0]);
+  EXPECT_TRUE(verdict.accepted);
+  EXPECT_TRUE(verdict.new_tip);
+  EXPECT_EQ(verdict.tip.height, 0);
+  EXPECT_EQ(ask<TipInfo>(chain, tip_atom::value).hash, blocks[0].hash());
+}
+
+TEST_F(ChainActorTest, RefusesOtherGenesisAndDisconnectsItsSource) {
+  submit(make_test_chain(1, 1)[0]);
+  caf::actor source = *self;
+  BlockVerdict verdict = submit(make_test_chain(1, 2)[0], source);
+  EXPECT_FALSE(verdict.accepted);
+  EXPECT_EQ(verdict.outcome, "different-genesis");
+  bool told = false;
+  (*self)->receive([&](disconnect_atom, const std::string&) { told = true; },
+                   caf::after(std::chrono::seconds(5)) >> [] {});
+  EXPECT_TRUE(told);
+}
+
+TEST_F(ChainActorTest, AnswersTipLocatorAndHashesAfter) {
+  auto blocks = make_test_chain(5);
+  for (const Block& block : blocks) EXPECT_TRUE(submit(block).accepted);
+  TipInfo tip = ask<TipInfo>(chain, tip_atom::value);
+  EXPECT_EQ(tip.height, 4);
+  EXPECT_EQ(tip.hash, blocks[4].hash());
+  auto locator = ask<std::vector<Hash256>>(chain, locator_atom::value);
+  ASSERT_FALSE(locator.empty());
+  EXPECT_EQ(locator.front(), blocks[4].hash());
+  auto after = ask<std::vector<Hash256>>(chain, hashes_after_atom::value,
+                                         std::vector<Hash256>{blocks[1].hash()}, Hash256{});
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[0], blocks[2].hash());
+  EXPECT_EQ(after[2], blocks[4].hash());
+  EXPECT_TRUE(ask<bool>(chain, has_block_atom::value, blocks[3].hash()));
+  EXPECT_EQ(*ask<BlockPtr>(chain, get_block_atom::value, blocks[3].hash()), blocks[3]);
+  EXPECT_EQ(ask<BlockPtr>(chain, get_block_atom::value, Hash256{}), nullptr);
+}
+
+TEST_F(ChainActorTest, PublishesTipChangesWithConfirmedAndReturnedTransactions) {
+  auto base = make_test_chain(2);
+  for (const Block& block : base) submit(block);
+  (*self)->send(chain, subscribe_atom::value, caf::actor{*self});
+  Transaction spend;
+  spend.inputs.push_back(TxIn{OutPoint{base[1].transactions[0].txid(), 0}, Bytes{0x51}, 0});
+  spend.outputs.push_back(TxOut{10, Bytes{0x51}});
+  Block with_tx = make_test_block(base[1].hash(), 77, {spend});
+  EXPECT_TRUE(submit(with_tx).new_tip);
+  TipChanged first;
+  (*self)->receive([&](const TipChanged& change) { first = change; },
+                   caf::after(std::chrono::seconds(5)) >> [] { ADD_FAILURE(); });
+  ASSERT_EQ(first.confirmed.size(), 1u);
+  EXPECT_EQ(first.confirmed[0]->txid(), spend.txid());
+
+  // A longer branch from base[1] without the tx: the tx comes back to the mempool.
+  Block side1 = make_test_block(base[1].hash(), 88);
+  Block side2 = make_test_block(side1.hash(), 89);
+  EXPECT_FALSE(submit(side1).new_tip);
+  EXPECT_TRUE(submit(side2).new_tip);
+  TipChanged second;
+  (*self)->receive([&](const TipChanged& change) { second = change; },
+                   caf::after(std::chrono::seconds(5)) >> [] { ADD_FAILURE(); });
+  EXPECT_EQ(second.tip.height, 3);
+  ASSERT_EQ(second.disconnected.size(), 1u);
+  EXPECT_EQ(second.disconnected[0], with_tx.hash());
+  ASSERT_EQ(second.connected.size(), 2u);
+  ASSERT_EQ(second.returned_to_mempool.size(), 1u);
+  EXPECT_EQ(second.returned_to_mempool[0]->txid(), spend.txid());
+}
+
+}  // namespace
+}  // namespace ac::actors

@@ -1,0 +1,129 @@
+// A ChainBackend kept in memory for actor tests: no validation beyond parent linkage, the
+// longest chain wins (first seen on ties), reorganisations report what they disconnect and
+// connect. Blocks are made by make_test_block so each test chain is distinct.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "actors/chain_backend.hpp"
+
+namespace ac::actors::testing {
+
+inline Block make_test_block(const Hash256& prev, uint32_t tag,
+                             std::vector<Transaction> extra_txs = {}) {
+  Block block;
+  block.header.prev_block = prev;
+  block.header.time = 1'700'000'000 + tag;
+  block.header.nonce = tag;
+  Transaction coinbase;
+  coinbase.inputs.push_back(TxIn{OutPoint::null(), Bytes{0x01, static_cast<uint8_t>(tag)}, 0});
+  coinbase.outputs.push_back(TxOut{50, Bytes{0x51}});
+  block.transactions.push_back(coinbase);
+  for (Transaction& tx : extra_txs) block.transactions.push_back(std::move(tx));
+  return block;
+}
+
+// A chain of `count` blocks starting with a genesis; `tag` tells chains apart.
+inline std::vector<Block> make_test_chain(size_t count, uint32_t tag = 0) {
+  std::vector<Block> blocks;
+  Hash256 prev;
+  for (size_t i = 0; i < count; ++i) {
+    blocks.push_back(make_test_block(prev, tag * 1000 + static_cast<uint32_t>(i)));
+    prev = blocks.back().hash();
+  }
+  return blocks;
+}
+
+class MemoryChain : public ChainBackend {
+ public:
+  BackendTip tip() const override {
+    if (active_.empty()) return {};
+    return {active_.back(), static_cast<int>(active_.size()) - 1};
+  }
+  std::optional<Hash256> genesis() const override {
+    if (active_.empty()) return std::nullopt;
+    return active_.front();
+  }
+  std::vector<Hash256> locator() const override {
+    std::vector<Hash256> out(active_.rbegin(), active_.rend());
+    return out;
+  }
+  std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator, const Hash256& stop,
+                                    size_t max) const override {
+    size_t start = 0;
+    for (const Hash256& hash : locator) {
+      auto found = std::find(active_.begin(), active_.end(), hash);
+      if (found != active_.end()) {
+        start = static_cast<size_t>(found - active_.begin()) + 1;
+        break;
+      }
+    }
+    std::vector<Hash256> out;
+    for (size_t i = start; i < active_.size() && out.size() < max; ++i) {
+      out.push_back(active_[i]);
+      if (active_[i] == stop) break;
+    }
+    return out;
+  }
+  std::optional<Block> block(const Hash256& hash) const override {
+    auto found = blocks_.find(hash);
+    if (found == blocks_.end()) return std::nullopt;
+    return found->second;
+  }
+  bool has_block(const Hash256& hash) const override { return blocks_.count(hash) != 0; }
+  Status create_genesis(const Block& block) override {
+    if (!active_.empty()) return make_error("have-genesis");
+    blocks_[block.hash()] = block;
+    heights_[block.hash()] = 0;
+    active_.push_back(block.hash());
+    return {};
+  }
+  Acceptance accept_block(const Block& block) override {
+    Hash256 hash = block.hash();
+    if (blocks_.count(hash) != 0) return {true, "already-have", {}, {}, {}, {}};
+    auto parent = heights_.find(block.header.prev_block);
+    if (parent == heights_.end()) return {false, "orphan", {}, {}, {}, {}};
+    blocks_[hash] = block;
+    int height = parent->second + 1;
+    heights_[hash] = height;
+    if (height <= tip().height) return {true, "side-branch", {}, {}, {}, {}};
+    std::vector<Hash256> branch;  // new tip back to (not including) the fork point
+    Hash256 cursor = hash;
+    while (true) {
+      int h = heights_.at(cursor);
+      if (h < static_cast<int>(active_.size()) && active_[static_cast<size_t>(h)] == cursor) break;
+      branch.push_back(cursor);
+      cursor = blocks_.at(cursor).header.prev_block;
+    }
+    Acceptance out{true, "new-tip", {}, {}, {}, {}};
+    size_t fork_height = static_cast<size_t>(heights_.at(cursor));
+    while (active_.size() > fork_height + 1) {
+      out.disconnected.push_back(active_.back());
+      active_.pop_back();
+    }
+    for (auto it = branch.rbegin(); it != branch.rend(); ++it) {
+      active_.push_back(*it);
+      out.connected.push_back(*it);
+    }
+    std::set<Hash256> confirmed_ids;
+    for (const Hash256& h : out.connected)
+      for (const Transaction& tx : blocks_.at(h).transactions)
+        if (!tx.is_coinbase()) {
+          confirmed_ids.insert(tx.txid());
+          out.confirmed.push_back(tx);
+        }
+    for (const Hash256& h : out.disconnected)
+      for (const Transaction& tx : blocks_.at(h).transactions)
+        if (!tx.is_coinbase() && confirmed_ids.count(tx.txid()) == 0) out.returned.push_back(tx);
+    return out;
+  }
+
+ private:
+  std::map<Hash256, Block> blocks_;
+  std::map<Hash256, int> heights_;
+  std::vector<Hash256> active_;
+};
+
+}  // namespace ac::actors::testing

@@ -1,0 +1,158 @@
+#include "actors/chain_actor.hpp"
+#include "actors/mempool_actor.hpp"
+#include "actors/messages.hpp"
+#include "actors/miner_actor.hpp"
+#include "chain/memory_coins.hpp"
+#include "chain/script.hpp"
+#include "memory_chain.hpp"
+#include "net/messages.hpp"
+#include "test_support.hpp"
+#include "wallet/tx_builder.hpp"
+
+namespace ac::actors {
+namespace {
+
+using testing::ActorSystemTest;
+using testing::make_test_block;
+using testing::make_test_chain;
+using testing::MemoryChain;
+
+// A chain of one genesis block and a coin of 50 units paying `key`, spendable at once.
+struct MempoolActorTest : ActorSystemTest {
+  ChainParams params = quick_params();
+  wallet::Signer signer = wallet::Signer::create().value();
+  wallet::PrivateKey key = *signer.generate_key();
+  std::shared_ptr<MemoryCoins> coins = std::make_shared<MemoryCoins>();
+  std::vector<Block> blocks = make_test_chain(1, 3);
+  caf::actor chain;
+  caf::actor mempool;
+  OutPoint funded{Hash256::from_span(Bytes(32, 0x11)), 0};
+
+  MempoolActorTest() {
+    auto backend = std::make_shared<MemoryChain>();
+    EXPECT_TRUE(backend->create_genesis(blocks[0]).ok());
+    coins->add(funded, Coin{TxOut{5'000, p2pkh_script(key.pubkey_hash())}, 0, false});
+    chain = spawn_chain(*system, backend, testing::captured_log());
+    mempool = spawn_mempool(
+        *system, MempoolConfig{params, coins, 1'000'000, testing::captured_log()}, chain);
+  }
+  ~MempoolActorTest() override {
+    caf::anon_send_exit(mempool, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(chain, caf::exit_reason::user_shutdown);
+  }
+
+  Transaction payment(Amount amount, OutPoint from) {
+    std::vector<wallet::SpendableCoin> available{{from, *coins->coin(from)}};
+    wallet::Payment pay{key.pubkey_hash(), amount, 0, key.pubkey_hash()};
+    auto tx = wallet::build_payment(signer, std::span(&key, 1), available, {}, pay);
+    EXPECT_TRUE(tx.ok());
+    return *tx;
+  }
+
+  std::pair<bool, std::string> submit(const Transaction& tx, caf::actor source = {}) {
+    std::pair<bool, std::string> out;
+    (*self)
+        ->request(mempool, std::chrono::seconds(10), submit_tx_atom::value,
+                  std::make_shared<const Transaction>(tx), source)
+        .receive(
+            [&](bool accepted, std::string& reason) {
+              out = {accepted, reason};
+            },
+            [&](caf::error& error) { ADD_FAILURE() << system->render(error); });
+    return out;
+  }
+};
+
+TEST_F(MempoolActorTest, AcceptsValidTxAndAnnouncesItWithItsSource) {
+  (*self)->send(mempool, subscribe_atom::value, caf::actor{*self});
+  Transaction tx = payment(1'000, funded);
+  caf::actor source = *self;
+  auto [accepted, reason] = submit(tx, source);
+  EXPECT_TRUE(accepted) << reason;
+  bool announced = false;
+  (*self)->receive(
+      [&](announce_atom, uint32_t type, const std::vector<Hash256>& hashes,
+          const caf::actor& from) {
+        announced =
+            type == net::kMsgTx && hashes == std::vector<Hash256>{tx.txid()} && from == source;
+      },
+      caf::after(std::chrono::seconds(5)) >> [] {});
+  EXPECT_TRUE(announced);
+  EXPECT_EQ(ask<uint64_t>(mempool, size_atom::value), 1u);
+  EXPECT_EQ(ask<TxPtr>(mempool, get_tx_atom::value, tx.txid())->txid(), tx.txid());
+  auto missing = ask<std::vector<Hash256>>(mempool, missing_txs_atom::value,
+                                           std::vector<Hash256>{tx.txid(), Hash256{}});
+  EXPECT_EQ(missing, std::vector<Hash256>{Hash256{}});
+}
+
+TEST_F(MempoolActorTest, RejectsDuplicateAndUnfundedTxs) {
+  Transaction tx = payment(1'000, funded);
+  EXPECT_TRUE(submit(tx).first);
+  auto [again, again_reason] = submit(tx);
+  EXPECT_FALSE(again);
+  EXPECT_EQ(again_reason, "tx-already-in-mempool");
+  Transaction unfunded = tx;
+  unfunded.inputs[0].prevout.index = 7;
+  EXPECT_FALSE(submit(unfunded).first);
+  EXPECT_EQ(ask<TxPtr>(mempool, get_tx_atom::value, unfunded.txid()), nullptr);
+}
+
+TEST_F(MempoolActorTest, SelectsForBlockEvictsConfirmedOnTipChangeAndStillServesIt) {
+  Transaction tx = payment(1'000, funded);
+  ASSERT_TRUE(submit(tx).first);
+  std::vector<TxPtr> selected;
+  (*self)
+      ->request(mempool, std::chrono::seconds(10), select_txs_atom::value, uint64_t{100'000})
+      .receive([&](std::vector<TxPtr>& txs, int64_t) { selected = std::move(txs); },
+               [&](caf::error& error) { ADD_FAILURE() << system->render(error); });
+  ASSERT_EQ(selected.size(), 1u);
+  EXPECT_EQ(selected[0]->txid(), tx.txid());
+
+  (*self)->send(mempool, subscribe_atom::value, caf::actor{*self});
+  Block confirming = make_test_block(blocks[0].hash(), 9, {tx});
+  ask<BlockVerdict>(chain, submit_block_atom::value, std::make_shared<const Block>(confirming),
+                    caf::actor{});
+  uint64_t size = 1;
+  (*self)->receive([&](mempool_changed_atom, uint64_t now) { size = now; },
+                   caf::after(std::chrono::seconds(5)) >> [] { ADD_FAILURE(); });
+  EXPECT_EQ(size, 0u);
+  EXPECT_EQ(ask<uint64_t>(mempool, size_atom::value), 0u);
+  // Still served to peers that saw our announce, and not fetched again when re-announced.
+  ASSERT_NE(ask<TxPtr>(mempool, get_tx_atom::value, tx.txid()), nullptr);
+  EXPECT_TRUE(
+      ask<std::vector<Hash256>>(mempool, missing_txs_atom::value, std::vector<Hash256>{tx.txid()})
+          .empty());
+}
+
+// The miner searches with bits no test will ever meet, so only cancellation ends a search.
+struct MinerActorTest : MempoolActorTest {
+  caf::actor miner;
+  MinerActorTest() {
+    ChainParams hard = params;
+    hard.block_bits = 0x1c00ffff;
+    miner = spawn_miner(
+        *system, MinerConfig{hard, p2pkh_script(key.pubkey_hash()), 0, 1, testing::captured_log()},
+        chain, mempool);
+  }
+  ~MinerActorTest() override { caf::anon_send_exit(miner, caf::exit_reason::user_shutdown); }
+
+  // The parent of the miner's running search, once it is `expected` (bounded round trips).
+  Hash256 await_search_parent(const Hash256& expected) {
+    Hash256 parent;
+    for (int i = 0; i < 100'000 && parent != expected; ++i)
+      parent = ask<Hash256>(miner, tip_atom::value);
+    return parent;
+  }
+};
+
+TEST_F(MinerActorTest, AbortsSearchAndRebuildsOnNewTip) {
+  EXPECT_EQ(await_search_parent(blocks[0].hash()), blocks[0].hash());
+  Block next = make_test_block(blocks[0].hash(), 5);
+  ask<BlockVerdict>(chain, submit_block_atom::value, std::make_shared<const Block>(next),
+                    caf::actor{});
+  EXPECT_EQ(await_search_parent(next.hash()), next.hash());
+  EXPECT_EQ(ask<uint64_t>(miner, size_atom::value), 0u);
+}
+
+}  // namespace
+}  // namespace ac::actors

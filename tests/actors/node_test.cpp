@@ -1,0 +1,170 @@
+#include "actors/node.hpp"
+
+#include <caf/io/all.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "actors/messages.hpp"
+#include "memory_chain.hpp"
+#include "net/messages.hpp"
+#include "test_support.hpp"
+
+namespace ac::actors {
+namespace {
+
+using testing::make_test_chain;
+using testing::MemoryChain;
+
+struct NodesOverLoopback : ::testing::Test {
+  caf::actor_system_config config;
+  std::unique_ptr<caf::actor_system> system;
+  std::unique_ptr<caf::scoped_actor> self;
+  std::vector<NodeActors> nodes;
+
+  NodesOverLoopback() {
+    config.load<caf::io::middleman>();
+    config.set("scheduler.max-threads", size_t{2});
+    system = std::make_unique<caf::actor_system>(config);
+    self = std::make_unique<caf::scoped_actor>(*system);
+  }
+  ~NodesOverLoopback() override {
+    for (const NodeActors& node : nodes) stop_node_actors(node);
+  }
+
+  NodeActors start(std::shared_ptr<MemoryChain> chain, std::vector<std::string> connect) {
+    NodeConfig node_config;
+    node_config.params = quick_params();
+    node_config.connect = std::move(connect);
+    node_config.log = std::make_shared<LogSink>(std::to_string(nodes.size()), std::tmpfile());
+    auto started = start_node_actors(*system, node_config, std::move(chain));
+    EXPECT_TRUE(started.ok());
+    nodes.push_back(*started);
+    return *started;
+  }
+
+  // Asks `node` for its peers until `endpoint` is one of them (bounded round trips).
+  bool await_peer(const caf::actor& node, const std::string& endpoint) {
+    for (int i = 0; i < 200'000; ++i) {
+      std::vector<std::string> peers;
+      (*self)
+          ->request(node, std::chrono::seconds(5), peers_atom::value)
+          .receive([&](std::vector<std::string>& p) { peers = std::move(p); }, [](caf::error&) {});
+      if (std::find(peers.begin(), peers.end(), endpoint) != peers.end()) return true;
+    }
+    return false;
+  }
+
+  // Waits for TipChanged from `chain` until its height reaches `height`.
+  TipInfo await_height(const caf::actor& chain, int height) {
+    TipInfo tip;
+    (*self)->send(chain, subscribe_atom::value, caf::actor{*self});
+    (*self)
+        ->request(chain, std::chrono::seconds(5), tip_atom::value)
+        .receive([&](const TipInfo& t) { tip = t; }, [](caf::error&) {});
+    bool timed_out = false;
+    while (tip.height < height && !timed_out) {
+      (*self)->receive([&](const TipChanged& change) { tip = change.tip; },
+                       caf::after(std::chrono::seconds(20)) >> [&] { timed_out = true; });
+    }
+    return tip;
+  }
+};
+
+TEST_F(NodesOverLoopback, EmptyNodeAdoptsGenesisAndSyncsThePeersChain) {
+  auto blocks = make_test_chain(30, 5);
+  auto full = std::make_shared<MemoryChain>();
+  ASSERT_TRUE(full->create_genesis(blocks[0]).ok());
+  for (size_t i = 1; i < blocks.size(); ++i) ASSERT_TRUE(full->accept_block(blocks[i]).accepted);
+  NodeActors a = start(full, {});
+  NodeActors b = start(std::make_shared<MemoryChain>(), {"127.0.0.1:" + std::to_string(a.port)});
+  TipInfo tip = await_height(b.chain, 29);
+  EXPECT_EQ(tip.height, 29);
+  EXPECT_EQ(tip.hash, blocks.back().hash());
+}
+
+TEST_F(NodesOverLoopback, NewTipIsRelayedToConnectedPeer) {
+  auto blocks = make_test_chain(4, 6);
+  auto chain_a = std::make_shared<MemoryChain>();
+  auto chain_b = std::make_shared<MemoryChain>();
+  ASSERT_TRUE(chain_a->create_genesis(blocks[0]).ok());
+  ASSERT_TRUE(chain_b->create_genesis(blocks[0]).ok());
+  NodeActors a = start(chain_a, {});
+  NodeActors b = start(chain_b, {"127.0.0.1:" + std::to_string(a.port)});
+  (*self)->send(b.chain, subscribe_atom::value, caf::actor{*self});
+  // Blocks A connects before B's handshake reach B by getblocks, later ones by A's relay.
+  for (size_t i = 1; i < blocks.size(); ++i)
+    (*self)->send(a.chain, submit_block_atom::value, std::make_shared<const Block>(blocks[i]),
+                  caf::actor{});
+  TipInfo tip = await_height(b.chain, 3);
+  EXPECT_EQ(tip.hash, blocks.back().hash());
+}
+
+// A peer of the central node learns the other peers' listening addresses from it and connects
+// to them, so blocks flow between them even without the central node.
+TEST_F(NodesOverLoopback, PeersLearnEachOtherThroughTheCentralNode) {
+  auto blocks = make_test_chain(3, 7);
+  std::vector<std::shared_ptr<MemoryChain>> chains;
+  for (int i = 0; i < 3; ++i) {
+    chains.push_back(std::make_shared<MemoryChain>());
+    ASSERT_TRUE(chains.back()->create_genesis(blocks[0]).ok());
+  }
+  NodeActors central = start(chains[0], {});
+  std::string central_endpoint = "127.0.0.1:" + std::to_string(central.port);
+  NodeActors wallet = start(chains[1], {central_endpoint});
+  std::string wallet_endpoint = "127.0.0.1:" + std::to_string(wallet.port);
+  ASSERT_TRUE(await_peer(central.node, wallet_endpoint));
+  NodeActors miner = start(chains[2], {central_endpoint});
+  ASSERT_TRUE(await_peer(miner.node, wallet_endpoint));
+  stop_node_actors(central);
+  for (size_t i = 1; i < blocks.size(); ++i)
+    (*self)->send(miner.chain, submit_block_atom::value, std::make_shared<const Block>(blocks[i]),
+                  caf::actor{});
+  EXPECT_EQ(await_height(wallet.chain, 2).hash, blocks[2].hash());
+}
+
+int connect_raw(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{20, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  return fd;
+}
+
+// Reads until the node closes the connection; false on timeout.
+bool closed_by_peer(int fd) {
+  char buffer[4096];
+  while (true) {
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n == 0) return true;
+    if (n < 0) return false;
+  }
+}
+
+TEST_F(NodesOverLoopback, DisconnectsPeerSendingBadMagic) {
+  NodeActors a = start(std::make_shared<MemoryChain>(), {});
+  int fd = connect_raw(a.port);
+  Bytes frame = net::encode_frame(net::Magic{1, 2, 3, 4}, net::Message{net::Verack{}});
+  ASSERT_EQ(send(fd, frame.data(), frame.size(), 0), static_cast<ssize_t>(frame.size()));
+  EXPECT_TRUE(closed_by_peer(fd));
+  close(fd);
+}
+
+TEST_F(NodesOverLoopback, DisconnectsPeerSendingUndecodablePayload) {
+  NodeActors a = start(std::make_shared<MemoryChain>(), {});
+  int fd = connect_raw(a.port);
+  Bytes payload{0x01, 0x02, 0x03};
+  Bytes frame = net::encode_message(quick_params().magic, "version", payload);
+  ASSERT_EQ(send(fd, frame.data(), frame.size(), 0), static_cast<ssize_t>(frame.size()));
+  EXPECT_TRUE(closed_by_peer(fd));
+  close(fd);
+}
+
+}  // namespace
+}  // namespace ac::actors
