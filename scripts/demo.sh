@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds (Release) and runs the demo, narrating each
-# step. Exits non-zero as soon as a step does not do what it should.
+# The main job: installs what is missing, builds (Release) and runs the tutorial's three-node
+# scenario on loopback with real processes, narrating each step and printing every node's
+# message traces in time order. Exits non-zero as soon as a step does not do what it should.
+#
+#   central 8000: creates the chain and makes two mined sends to the wallet node (3 blocks)
+#   wallet  8001: starts with no chain and syncs; then sends to the miner without --mine
+#   miner   8002: starts with --miner, mines the wallet's transaction, announces the block
+#
+# DEMO_PORT (default 8000) moves the three nodes to DEMO_PORT, +1, +2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,45 +16,116 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"${JOBS:-2}" --target actorchain >/dev/null
 
 bin=$PWD/build/actorchain
-datadir=$(mktemp -d /tmp/actorchain-demo.XXXXXX)
-trap 'rm -rf "$datadir"' EXIT
+central=${DEMO_PORT:-8000}
+wallet=$((central + 1))
+miner=$((central + 2))
+work=$(mktemp -d /tmp/actorchain-demo.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-ac() { "$bin" "$@" --datadir "$datadir"; }
-expect() {  # expect WHAT ACTUAL WANTED
-  if [[ $2 != "$3" ]]; then
-    echo "demo failed: $1 is '$2', expected '$3'" >&2
-    exit 1
-  fi
+fail() {
+  echo "demo failed: $*" >&2
+  for f in "$work"/*.log; do [[ -e $f ]] && { echo "--- $f" >&2; tail -n 20 "$f" >&2; }; done
+  exit 1
+}
+ac() {  # ac NODE COMMAND ARGS...: a one-shot command for NODE
+  local node=$1
+  shift
+  NODE_ID=$node "$bin" "$@" --datadir "$work/data"
+}
+start_node() {  # start_node NODE ARGS...: runs in the background, output in $work/NODE.log
+  local node=$1
+  shift
+  NODE_ID=$node "$bin" startnode "$@" --datadir "$work/data" --connect "127.0.0.1:$central" \
+    >>"$work/$node.log" 2>&1 &
+  pids+=($!)
+  eval "pid_$node=$!"
+}
+stop_node() {
+  local var="pid_$1"
+  kill -TERM "${!var}"
+  wait "${!var}" || fail "node $1 did not shut down cleanly"
+}
+await() {  # await NODE TEXT: until the node's log shows TEXT (30 s at most)
+  local deadline=$((SECONDS + 30))
+  until grep -qF -- "$2" "$work/$1.log" 2>/dev/null; do
+    ((SECONDS < deadline)) || fail "node $1 never logged '$2'"
+    sleep 0.1
+  done
+}
+expect() {
+  [[ $2 == "$3" ]] || fail "$1 is '$2', expected '$3'"
   echo "   $1 = $2 (as expected)"
 }
 
-export NODE_ID=${DEMO_NODE_ID:-8000}
+say "Wallets: one key for each node"
+central_address=$(ac "$central" createwallet | tail -n1)
+wallet_address=$(ac "$wallet" createwallet | tail -n1)
+miner_address=$(ac "$miner" createwallet | tail -n1)
+echo "   central $central: $central_address"
+echo "   wallet  $wallet: $wallet_address"
+echo "   miner   $miner: $miner_address"
 
-say "Two wallets on node $NODE_ID"
-alice=$(ac createwallet | tail -n1)
-bob=$(ac createwallet | tail -n1)
-echo "   alice: $alice"
-echo "   bob:   $bob"
+say "Central $central creates the chain and pays the wallet node twice (blocks mined here)"
+ac "$central" createblockchain --address "$central_address" | tail -n1
+ac "$central" send --from "$central_address" --to "$wallet_address" --amount 2 --mine | tail -n1
+ac "$central" send --from "$central_address" --to "$wallet_address" --amount 3 --mine | tail -n1
 
-say "A new chain whose genesis block pays alice the 10-coin subsidy"
-ac createblockchain --address "$alice"
-expect "alice's balance" "$(ac getbalance --address "$alice" | tail -n1)" 10.00000000
+say "Central $central starts listening"
+NODE_ID=$central "$bin" startnode --datadir "$work/data" >>"$work/$central.log" 2>&1 &
+pids+=($!)
+pid_central=$!
+eval "pid_$central=$pid_central"
+await "$central" "listening on"
 
-say "alice pays bob 3 coins; the block is mined here and its reward goes to alice"
-ac send --from "$alice" --to "$bob" --amount 3 --mine
-expect "alice's balance" "$(ac getbalance --address "$alice" | tail -n1)" 17.00000000
-expect "bob's balance" "$(ac getbalance --address "$bob" | tail -n1)" 3.00000000
+say "Wallet node $wallet starts with no chain and syncs from the central node"
+start_node "$wallet"
+await "$wallet" "new tip height=2"
+stop_node "$wallet"
+expect "wallet's balance" "$(ac "$wallet" getbalance --address "$wallet_address" | tail -n1)" \
+  5.00000000
 
-say "bob pays alice 1.5 coins, with the tutorial's single-dash flags"
-ac send -from "$bob" -to "$alice" -amount 1.5 -mine
-expect "alice's balance" "$(ac getbalance --address "$alice" | tail -n1)" 18.50000000
-expect "bob's balance" "$(ac getbalance --address "$bob" | tail -n1)" 11.50000000
+say "Miner $miner starts with --miner and syncs"
+start_node "$miner" --miner "$miner_address" --min-txs 1
+await "$miner" "new tip height=2"
 
-say "The chain, tip first"
-ac printchain
+say "The wallet node sends 1 coin to the miner's address, handing the tx to the central node"
+ac "$wallet" send --from "$wallet_address" --to "$miner_address" --amount 1 \
+  --connect "127.0.0.1:$central"
 
-say "Replaying every block rebuilds exactly the stored coins"
-ac verifychain
+say "The miner mines the transaction; the central node receives the block"
+await "$miner" "mined block"
+await "$central" "new tip height=3"
 
-say "Demo finished: every step did what it should"
+say "The wallet node starts again and receives the block"
+start_node "$wallet"
+await "$wallet" "new tip height=3"
+
+say "Every node shuts down cleanly"
+stop_node "$wallet"
+stop_node "$miner"
+kill -TERM "$pid_central"
+wait "$pid_central" || fail "node $central did not shut down cleanly"
+
+say "The message traces of all three nodes, in time order"
+grep -hE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} ' "$work"/*.log | sort -s -k1,1
+
+say "Balances as each node sees them"
+for node in "$central" "$wallet" "$miner"; do
+  c=$(ac "$node" getbalance --address "$central_address" | tail -n1)
+  w=$(ac "$node" getbalance --address "$wallet_address" | tail -n1)
+  m=$(ac "$node" getbalance --address "$miner_address" | tail -n1)
+  echo "   node $node: central=$c wallet=$w miner=$m"
+  expect "node $node: central's balance" "$c" 15.00000000  # 30 mined - 5 sent
+  expect "node $node: wallet's balance" "$w" 4.00000000   # 5 received - 1 sent
+  expect "node $node: miner's balance" "$m" 11.00000000   # 1 received + 10 reward
+  ac "$node" verifychain >/dev/null || fail "verifychain failed on node $node"
+done
+
+say "Demo finished: every node agrees, and every step did what it should"
