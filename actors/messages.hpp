@@ -63,6 +63,10 @@ using found_atom = caf::atom_constant<caf::atom("found")>;
 using announce_atom = caf::atom_constant<caf::atom("announce")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
+// ---- utxo_indexer (actors/utxo_indexer.hpp) ----------------------------------------------
+using balance_atom = caf::atom_constant<caf::atom("balance")>;
+using coins_atom = caf::atom_constant<caf::atom("coins")>;
+
 // ---- node <-> peer_session (actors/node.hpp, actors/peer_session.hpp) ---------------------
 // session -> node: handshake done; (peer_up_atom, caf::actor session, std::string endpoint)
 // with the peer's listening endpoint ("127.0.0.1:8001"; empty when it listens nowhere).

@@ -14,6 +14,7 @@
 #include "actors/miner_actor.hpp"
 #include "actors/peer_session.hpp"
 #include "actors/sync_coordinator.hpp"
+#include "actors/utxo_indexer.hpp"
 #include "chain/memory_coins.hpp"
 #include "chain/script.hpp"
 #include "net/messages.hpp"
@@ -187,6 +188,7 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   if (!coins) coins = std::make_shared<const MemoryCoins>();
   actors.mempool = spawn_mempool(
       system, MempoolConfig{config.params, coins, 50'000'000, config.log}, actors.chain);
+  if (config.store) actors.utxo_indexer = spawn_utxo_indexer(system, config.store);
   if (!config.miner_address.empty())
     actors.miner = spawn_miner(
         system,
@@ -207,7 +209,7 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
 
 void stop_node_actors(const NodeActors& actors) {
   for (const caf::actor& actor :
-       {actors.node, actors.miner, actors.mempool, actors.sync, actors.chain})
+       {actors.node, actors.miner, actors.mempool, actors.sync, actors.utxo_indexer, actors.chain})
     if (actor) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
 }
 

@@ -18,6 +18,7 @@
 #include "chain/coins.hpp"
 #include "chain/params.hpp"
 #include "chain/result.hpp"
+#include "chain/store.hpp"
 
 namespace ac::actors {
 
@@ -33,6 +34,8 @@ struct NodeConfig {
   unsigned miner_threads = 1;
   // The chain's UTXO set, read by the mempool; null: every transaction is refused.
   std::shared_ptr<const CoinsView> coins;
+  // The node's store, for the utxo_indexer; null: no indexer.
+  std::shared_ptr<const Store> store;
 };
 
 struct NodeActors {
@@ -41,6 +44,7 @@ struct NodeActors {
   caf::actor sync;
   caf::actor mempool;
   caf::actor miner;
+  caf::actor utxo_indexer;
   uint16_t port = 0;  // where the node listens
 };
 

@@ -24,7 +24,8 @@ struct SessionState {
   std::optional<FrameReader> reader;
   std::string peer;  // "127.0.0.1:8000" as the socket sees it
   bool inbound = false;
-  uint64_t our_nonce = 0;
+  bool version_sent = false;
+  bool verack_owed = false;
   bool version_received = false;
   bool verack_received = false;
   bool ready = false;
@@ -98,10 +99,15 @@ void send_version(Session* self, int32_t height) {
   auto remote = net::NetAddress::from_endpoint(state.peer);
   if (remote) version.addr_recv = *remote;
   version.addr_from = state.context->listen_address;
-  version.nonce = state.our_nonce;
+  version.nonce = random_nonce();
   version.user_agent = "/actorchain:0.1/";
   version.start_height = height;
   send_message(self, version);
+  state.version_sent = true;
+  if (state.verack_owed) {
+    state.verack_owed = false;
+    send_message(self, net::Verack{});
+  }
 }
 
 void maybe_ready(Session* self) {
@@ -117,14 +123,14 @@ void maybe_ready(Session* self) {
 void on_version(Session* self, const net::Version& version) {
   auto& state = self->state;
   if (state.version_received) return;
-  if (version.nonce == state.our_nonce) {
-    disconnect(self, "connected to ourselves");
-    return;
-  }
   state.version_received = true;
   state.best_height = version.start_height;
   if (version.addr_from.port != 0) state.listen_endpoint = version.addr_from.endpoint();
-  send_message(self, net::Verack{});
+  // Our version goes first: when the chain's tip is not known yet, the verack waits for it.
+  if (state.version_sent)
+    send_message(self, net::Verack{});
+  else
+    state.verack_owed = true;
   maybe_ready(self);
 }
 
@@ -196,6 +202,10 @@ void on_addr(Session* self, const net::Addr& addr) {
 void handle_message(Session* self, const net::Message& message) {
   auto& state = self->state;
   state.context->log->trace("<-", state.peer, message);
+  if (!state.version_received && !std::holds_alternative<net::Version>(message)) {
+    disconnect(self, fmt::format("misbehaving: {} before version", net::command_of(message)));
+    return;
+  }
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
@@ -268,7 +278,6 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle, Pee
   state.handle = handle;
   state.reader.emplace(context->magic);
   state.inbound = inbound;
-  state.our_nonce = random_nonce();
   state.peer = fmt::format("{}:{}", self->remote_addr(handle), self->remote_port(handle));
   self->link_to(context->node);
   // A failed request (an actor gone at shutdown) must not take the connection down with it.
