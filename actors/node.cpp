@@ -69,8 +69,9 @@ struct NodeState {
   NodeConfig config;
   std::string our_endpoint;
   caf::actor listener;
-  std::set<std::string> known;                 // listening endpoints of peers we know of
-  std::set<std::string> connected;             // listening endpoints we have a connection with
+  std::set<std::string> known;      // listening endpoints of the peers we are connected to
+  std::set<std::string> attempted;  // endpoints learned from addr and dialled once
+  std::set<std::string> connected;  // listening endpoints we have a connection with
   std::map<caf::actor, std::string> sessions;  // ready sessions -> their listening endpoint
   static inline const char* name = "node";
 };
@@ -86,7 +87,6 @@ void connect_to(Node* self, const std::string& raw_endpoint) {
     state.context->log->line("cannot connect to " + endpoint + ": bad address");
     return;
   }
-  state.known.insert(endpoint);
   auto session =
       connect_peer_session(self->system(), address->host(), address->port, state.context);
   if (!session) {
@@ -94,6 +94,7 @@ void connect_to(Node* self, const std::string& raw_endpoint) {
     return;
   }
   state.connected.insert(endpoint);
+  state.known.insert(endpoint);
 }
 
 caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext context,
@@ -138,14 +139,19 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
         auto& s = self->state;
         auto found = s.sessions.find(session);
         if (found == s.sessions.end()) return;
-        if (!found->second.empty()) s.connected.erase(found->second);
+        // A peer that left is not handed on to newcomers.
+        if (!found->second.empty()) {
+          s.connected.erase(found->second);
+          s.known.erase(found->second);
+        }
         s.sessions.erase(found);
       },
       [=](peer_addrs_atom, const std::vector<std::string>& endpoints) {
         for (const std::string& endpoint : endpoints) {
           std::string normalized = normalize_endpoint(endpoint);
           if (normalized == self->state.our_endpoint) continue;
-          if (self->state.known.insert(normalized).second) connect_to(self, normalized);
+          if (self->state.known.count(normalized) != 0) continue;
+          if (self->state.attempted.insert(normalized).second) connect_to(self, normalized);
         }
       },
       [=](const TipChanged& change) {

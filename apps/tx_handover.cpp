@@ -5,11 +5,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <ctime>
 
+#include "actors/log_sink.hpp"
 #include "net/messages.hpp"
 #include "net/trace.hpp"
 
@@ -80,15 +80,6 @@ class Connection {
   int fd_ = -1;
 };
 
-std::string clock_text() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  return fmt::format("{:%H:%M:%S}.{:03}", local, ms.count());
-}
-
 class Session {
  public:
   Session(const ChainParams& params, const HandoverOptions& options)
@@ -139,7 +130,7 @@ class Session {
  private:
   void trace(const char* direction, const net::Message& message) {
     if (!options_.trace) return;
-    net::TraceContext context{clock_text(), std::to_string(options_.our_port), direction,
+    net::TraceContext context{actors::clock_text(), std::to_string(options_.our_port), direction,
                               options_.endpoint};
     options_.trace(net::trace_line(context, message));
   }

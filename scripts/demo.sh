@@ -122,7 +122,7 @@ for node in "$central" "$wallet" "$miner"; do
   w=$(ac "$node" getbalance --address "$wallet_address" | tail -n1)
   m=$(ac "$node" getbalance --address "$miner_address" | tail -n1)
   echo "   node $node: central=$c wallet=$w miner=$m"
-  expect "node $node: central's balance" "$c" 15.00000000  # 30 mined - 5 sent
+  expect "node $node: central's balance" "$c" 25.00000000  # 30 mined - 5 sent
   expect "node $node: wallet's balance" "$w" 4.00000000   # 5 received - 1 sent
   expect "node $node: miner's balance" "$m" 11.00000000   # 1 received + 10 reward
   ac "$node" verifychain >/dev/null || fail "verifychain failed on node $node"

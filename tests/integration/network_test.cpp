@@ -80,7 +80,7 @@ TEST_F(ThreeNodes, WalletTransactionTravelsToTheMinerAndItsBlockReachesEveryone)
 
   for (uint16_t node : {central_, wallet_, miner_}) {
     SCOPED_TRACE("node " + std::to_string(node));
-    EXPECT_EQ(balance(node, central_address), "15.00000000");
+    EXPECT_EQ(balance(node, central_address), "25.00000000");  // 3 blocks mined, 5 sent
     EXPECT_EQ(balance(node, wallet_address), "4.00000000");
     EXPECT_EQ(balance(node, miner_address), "11.00000000");
     EXPECT_EQ(run_command(node, dir_.path(), {"verifychain"}).exit_code, 0);

@@ -1,7 +1,9 @@
 // The single-node walk-through, run through the real binary in a temporary data folder.
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "tests/integration/process.hpp"
 
@@ -48,10 +50,13 @@ TEST_F(Walkthrough, TwoWalletsMinedSendsBothWaysGiveExactBalances) {
   ASSERT_EQ(chain.exit_code, 0) << chain.err;
   EXPECT_NE(chain.out.find(first_txid), std::string::npos);
   EXPECT_NE(chain.out.find(second_txid), std::string::npos);
-  std::regex block_line("height=([0-9]+)");
-  auto begin = std::sregex_iterator(chain.out.begin(), chain.out.end(), block_line);
   std::vector<std::string> heights;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) heights.push_back((*it)[1]);
+  std::istringstream lines(chain.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("block ", 0) != 0) continue;
+    size_t at = line.find(" height=") + 8;
+    heights.push_back(line.substr(at, line.find(' ', at) - at));
+  }
   EXPECT_EQ(heights, (std::vector<std::string>{"2", "1", "0"}));  // tip first
 
   CommandResult hex = run({"printchain", "--hex"});
@@ -80,6 +85,38 @@ TEST_F(Walkthrough, ErrorsAreOneLineOnStderrWithNonZeroExit) {
                "bad-amount");
   expect_error({"send", "--from", bob, "--to", alice, "--amount", "1", "--mine"},
                "insufficient-funds");
+  // An address this node's wallet holds no key for.
+  TempDir other_dir;
+  uint16_t other = free_port();
+  std::string stranger = run_command(other, other_dir.path(), {"createwallet"}).last_line();
+  expect_error({"send", "--from", stranger, "--to", alice, "--amount", "1", "--mine"},
+               "unknown-address");
+  expect_error({"createblockchain", "--address", "mzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"}, "address");
+}
+
+TEST_F(Walkthrough, CorruptWalletFileIsReportedNeverLoadedOrOverwritten) {
+  ok({"createwallet"});
+  auto wallet_path = dir_.path() / std::to_string(node_id_) / "wallet.dat";
+  std::string bytes;
+  {
+    std::ifstream in(wallet_path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_GT(bytes.size(), 40u);
+  bytes[bytes.size() / 2] ^= 0x01;
+  {
+    std::ofstream out(wallet_path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  for (const char* command : {"listaddresses", "createwallet"}) {
+    CommandResult r = run({command});
+    EXPECT_NE(r.exit_code, 0) << command;
+    EXPECT_NE(r.err.find("wallet-corrupt"), std::string::npos) << command << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  // The damaged file is left as it was for the user to restore, not replaced by a new wallet.
+  std::ifstream in(wallet_path, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), bytes);
 }
 
 TEST(Cli, MissingNodeIdIsAClearError) {
