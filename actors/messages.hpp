@@ -71,6 +71,9 @@ using coins_atom = caf::atom_constant<caf::atom("coins")>;
 // session -> node: handshake done; (peer_up_atom, caf::actor session, std::string endpoint)
 // with the peer's listening endpoint ("127.0.0.1:8001"; empty when it listens nowhere).
 using peer_up_atom = caf::atom_constant<caf::atom("peerup")>;
+// session -> node: (session_atom, caf::actor session) as it starts, so announces made during
+// its handshake reach it (it holds them until the handshake is done).
+using session_atom = caf::atom_constant<caf::atom("session")>;
 // session -> node: (peer_down_atom, caf::actor session): the connection is gone.
 using peer_down_atom = caf::atom_constant<caf::atom("peerdown")>;
 // session -> node: (peer_addrs_atom, std::vector<std::string> endpoints) from an addr message.

@@ -69,10 +69,12 @@ struct NodeState {
   NodeConfig config;
   std::string our_endpoint;
   caf::actor listener;
-  std::set<std::string> known;      // listening endpoints of the peers we are connected to
   std::set<std::string> attempted;  // endpoints learned from addr and dialled once
   std::set<std::string> connected;  // listening endpoints we have a connection with
-  std::map<caf::actor, std::string> sessions;  // ready sessions -> their listening endpoint
+  // Every live session -> its listening endpoint (known from the dial for outbound ones, from
+  // the handshake for inbound ones).
+  std::map<caf::actor, std::string> sessions;
+  std::set<caf::actor> ready;  // sessions whose handshake is done
   static inline const char* name = "node";
 };
 
@@ -94,7 +96,8 @@ void connect_to(Node* self, const std::string& raw_endpoint) {
     return;
   }
   state.connected.insert(endpoint);
-  state.known.insert(endpoint);
+  // Known before its handshake, so a session that fails early frees its endpoint again.
+  state.sessions[*session] = endpoint;
 }
 
 caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext context,
@@ -121,36 +124,33 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
   });
   return {
       [=](connect_atom, const std::string& endpoint) { connect_to(self, endpoint); },
+      [=](session_atom, const caf::actor& session) { self->state.sessions.emplace(session, ""); },
       [=](peer_up_atom, const caf::actor& session, const std::string& endpoint) {
         auto& s = self->state;
         // Tell the newcomer every peer we know (it connects to them), not the reverse, so two
         // peers never dial each other at the same time.
         std::vector<std::string> others;
-        for (const std::string& known : s.known)
+        for (const std::string& known : s.connected)
           if (known != endpoint) others.push_back(known);
         if (!others.empty()) self->send(session, peer_addrs_atom::value, std::move(others));
         s.sessions[session] = endpoint;
-        if (!endpoint.empty()) {
-          s.known.insert(endpoint);
-          s.connected.insert(endpoint);
-        }
+        if (!endpoint.empty()) s.connected.insert(endpoint);
+        s.ready.insert(session);
       },
       [=](peer_down_atom, const caf::actor& session) {
         auto& s = self->state;
         auto found = s.sessions.find(session);
         if (found == s.sessions.end()) return;
         // A peer that left is not handed on to newcomers.
-        if (!found->second.empty()) {
-          s.connected.erase(found->second);
-          s.known.erase(found->second);
-        }
+        if (!found->second.empty()) s.connected.erase(found->second);
+        s.ready.erase(session);
         s.sessions.erase(found);
       },
       [=](peer_addrs_atom, const std::vector<std::string>& endpoints) {
         for (const std::string& endpoint : endpoints) {
           std::string normalized = normalize_endpoint(endpoint);
           if (normalized == self->state.our_endpoint) continue;
-          if (self->state.known.count(normalized) != 0) continue;
+          if (self->state.connected.count(normalized) != 0) continue;
           if (self->state.attempted.insert(normalized).second) connect_to(self, normalized);
         }
       },
@@ -162,7 +162,8 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
       [=](mempool_changed_atom, uint64_t) {},
       [=](peers_atom) {
         std::vector<std::string> endpoints;
-        for (const auto& [session, endpoint] : self->state.sessions) endpoints.push_back(endpoint);
+        for (const caf::actor& session : self->state.ready)
+          endpoints.push_back(self->state.sessions[session]);
         return endpoints;
       },
       [=](announce_atom, uint32_t type, const std::vector<Hash256>& hashes,

@@ -3,7 +3,7 @@
 // every new tip and every accepted transaction is announced by inv to all peers but its source.
 // The addr exchange lets peers of a central node learn of each other: a node connects to each
 // newly learned listening endpoint once. It answers (peers_atom) with the listening endpoints
-// of its ready peers.
+// of the peers whose handshake is done.
 #pragma once
 
 #include <caf/actor.hpp>

@@ -23,7 +23,6 @@ struct SessionState {
   caf::io::connection_handle handle;
   std::optional<FrameReader> reader;
   std::string peer;  // "127.0.0.1:8000" as the socket sees it
-  bool inbound = false;
   bool version_sent = false;
   bool verack_owed = false;
   bool version_received = false;
@@ -34,6 +33,8 @@ struct SessionState {
   int32_t best_height = -1;
   // Hashes the peer announced, sent us or got from us: never announced to it again.
   std::unordered_set<Hash256> known_inventory;
+  // Announces that came before the handshake finished: sent once it has.
+  std::vector<std::pair<uint32_t, std::vector<Hash256>>> pending_announces;
   static inline const char* name = "peer_session";
 };
 
@@ -41,6 +42,7 @@ using Session = caf::io::stateful_broker<SessionState>;
 
 // Bounds the per-peer memory of announced hashes; forgetting only costs a redundant inv.
 constexpr size_t kMaxKnownInventory = 50'000;
+constexpr size_t kMaxPendingAnnounces = 1'000;
 
 void remember(SessionState& state, const Hash256& hash) {
   if (state.known_inventory.size() >= kMaxKnownInventory) state.known_inventory.clear();
@@ -110,10 +112,22 @@ void send_version(Session* self, int32_t height) {
   }
 }
 
+// An inv of the hashes the peer does not know of yet.
+void announce(Session* self, uint32_t type, const std::vector<Hash256>& hashes) {
+  auto& state = self->state;
+  std::vector<Hash256> fresh;
+  for (const Hash256& hash : hashes)
+    if (state.known_inventory.count(hash) == 0) fresh.push_back(hash);
+  for (const Hash256& hash : fresh) remember(state, hash);
+  if (!fresh.empty()) send_message(self, net::Inv{items_of(type, fresh)});
+}
+
 void maybe_ready(Session* self) {
   auto& state = self->state;
   if (state.ready || !state.version_received || !state.verack_received) return;
   state.ready = true;
+  for (const auto& [type, hashes] : state.pending_announces) announce(self, type, hashes);
+  state.pending_announces.clear();
   auto me = self_handle(self);
   self->send(state.context->node, peer_up_atom::value, me, state.listen_endpoint);
   if (state.context->sync)
@@ -271,18 +285,18 @@ void on_bytes(Session* self, const std::vector<char>& bytes) {
   self->configure_read(state.handle, caf::io::receive_policy::exactly(state.reader->wanted()));
 }
 
-caf::behavior peer_session(Session* self, caf::io::connection_handle handle, PeerContextPtr context,
-                           bool inbound) {
+caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
+                           PeerContextPtr context) {
   auto& state = self->state;
   state.context = context;
   state.handle = handle;
   state.reader.emplace(context->magic);
-  state.inbound = inbound;
   state.peer = fmt::format("{}:{}", self->remote_addr(handle), self->remote_port(handle));
   self->link_to(context->node);
   // A failed request (an actor gone at shutdown) must not take the connection down with it.
   self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
   self->configure_read(handle, caf::io::receive_policy::exactly(state.reader->wanted()));
+  self->send(context->node, session_atom::value, self_handle(self));
   self->request(context->chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
     send_version(self, tip.height);
   });
@@ -311,12 +325,12 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle, Pee
       },
       [=](announce_atom, uint32_t type, const std::vector<Hash256>& hashes) {
         auto& s = self->state;
-        if (!s.ready) return;
-        std::vector<Hash256> fresh;
-        for (const Hash256& hash : hashes)
-          if (s.known_inventory.count(hash) == 0) fresh.push_back(hash);
-        for (const Hash256& hash : fresh) remember(s, hash);
-        if (!fresh.empty()) send_message(self, net::Inv{items_of(type, fresh)});
+        if (!s.ready) {
+          if (s.pending_announces.size() < kMaxPendingAnnounces)
+            s.pending_announces.emplace_back(type, hashes);
+          return;
+        }
+        announce(self, type, hashes);
       },
       [=](peer_addrs_atom, const std::vector<std::string>& endpoints) {
         net::Addr addr;
@@ -335,12 +349,12 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle, Pee
 
 caf::actor fork_peer_session(caf::io::broker* listener, caf::io::connection_handle handle,
                              PeerContextPtr context) {
-  return listener->fork(peer_session, handle, std::move(context), true);
+  return listener->fork(peer_session, handle, std::move(context));
 }
 
 caf::expected<caf::actor> connect_peer_session(caf::actor_system& system, const std::string& host,
                                                uint16_t port, PeerContextPtr context) {
-  return system.middleman().spawn_client(peer_session, host, port, std::move(context), false);
+  return system.middleman().spawn_client(peer_session, host, port, std::move(context));
 }
 
 }  // namespace ac::actors

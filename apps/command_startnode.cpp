@@ -19,11 +19,25 @@ namespace {
 // The central node every other node bootstraps from unless told otherwise.
 constexpr uint16_t kCentralPort = 8000;
 
+// True when `endpoint` names this very node: loopback (or its listen address) and its port.
+bool is_own_endpoint(const std::string& endpoint, const NodeEnvironment& env,
+                     const StartNodeOptions& options) {
+  size_t colon = endpoint.rfind(':');
+  if (colon == std::string::npos || endpoint.substr(colon + 1) != std::to_string(env.node_id))
+    return false;
+  std::string host = endpoint.substr(0, colon);
+  return host == "localhost" || host == "127.0.0.1" || host == "[::1]" ||
+         host == options.listen;
+}
+
+// The central node every other node dials first. A node that is itself the central (it is
+// named in --connect, or it runs on the default central port without --connect) dials no one.
 std::vector<std::string> peers_to_connect(const NodeEnvironment& env,
                                           const StartNodeOptions& options) {
-  if (!options.connect.empty()) return options.connect;
-  if (env.node_id == kCentralPort) return {};
-  return {fmt::format("localhost:{}", kCentralPort)};
+  std::vector<std::string> peers = options.connect;
+  if (peers.empty()) peers.push_back(fmt::format("localhost:{}", kCentralPort));
+  std::erase_if(peers, [&](const std::string& p) { return is_own_endpoint(p, env, options); });
+  return peers;
 }
 
 }  // namespace

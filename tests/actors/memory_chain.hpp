@@ -1,6 +1,7 @@
-// A ChainBackend kept in memory for actor tests: no validation beyond parent linkage, the
-// longest chain wins (first seen on ties), reorganisations report what they disconnect and
-// connect. Blocks are made by make_test_block so each test chain is distinct.
+// A ChainBackend kept in memory for actor tests: no validation beyond parent linkage, blocks
+// with an unknown parent wait as orphans, the longest chain wins (first seen on ties), and
+// reorganisations report what they disconnect and connect. Blocks are made by make_test_block so
+// each test chain is distinct.
 #pragma once
 
 #include <algorithm>
@@ -82,15 +83,42 @@ class MemoryChain : public ChainBackend {
   }
   Acceptance accept_block(const Block& block) override {
     Hash256 hash = block.hash();
-    if (blocks_.count(hash) != 0) return {true, "already-have", {}, {}, {}, {}};
-    auto parent = heights_.find(block.header.prev_block);
-    if (parent == heights_.end()) return {false, "orphan", {}, {}, {}, {}};
+    if (blocks_.count(hash) != 0 || orphans_.count(hash) != 0)
+      return {true, "already-have", {}, {}, {}, {}};
+    if (heights_.count(block.header.prev_block) == 0) {
+      orphans_[hash] = block;
+      return {true, "orphan", {}, {}, {}, {}};
+    }
+    Hash256 best = active_.back();
+    store(hash, block, best);
+    // Orphans whose parent is now known join the tree, as ChainState's orphan pool does.
+    for (bool progress = true; progress;) {
+      progress = false;
+      for (auto it = orphans_.begin(); it != orphans_.end(); ++it) {
+        if (heights_.count(it->second.header.prev_block) == 0) continue;
+        Hash256 orphan = it->first;
+        Block orphan_block = it->second;
+        orphans_.erase(it);
+        store(orphan, orphan_block, best);
+        progress = true;
+        break;
+      }
+    }
+    if (best == active_.back()) return {true, "side-branch", {}, {}, {}, {}};
+    return switch_to(best);
+  }
+
+ private:
+  // Stores a block whose parent is known; `best` follows the most work (height; first seen).
+  void store(const Hash256& hash, const Block& block, Hash256& best) {
     blocks_[hash] = block;
-    int height = parent->second + 1;
-    heights_[hash] = height;
-    if (height <= tip().height) return {true, "side-branch", {}, {}, {}, {}};
+    heights_[hash] = heights_.at(block.header.prev_block) + 1;
+    if (heights_[hash] > heights_.at(best)) best = hash;
+  }
+
+  Acceptance switch_to(const Hash256& tip) {
     std::vector<Hash256> branch;  // new tip back to (not including) the fork point
-    Hash256 cursor = hash;
+    Hash256 cursor = tip;
     while (true) {
       int h = heights_.at(cursor);
       if (h < static_cast<int>(active_.size()) && active_[static_cast<size_t>(h)] == cursor) break;
@@ -120,7 +148,7 @@ class MemoryChain : public ChainBackend {
     return out;
   }
 
- private:
+  std::map<Hash256, Block> orphans_;
   std::map<Hash256, Block> blocks_;
   std::map<Hash256, int> heights_;
   std::vector<Hash256> active_;

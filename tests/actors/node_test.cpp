@@ -64,12 +64,21 @@ struct NodesOverLoopback : ::testing::Test {
     (*self)
         ->request(chain, std::chrono::seconds(5), tip_atom::value)
         .receive([&](const TipInfo& t) { tip = t; }, [](caf::error&) {});
-    bool timed_out = false;
-    while (tip.height < height && !timed_out) {
+    // One deadline for the whole wait: other messages in the mailbox must not extend it.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (tip.height < height && std::chrono::steady_clock::now() < deadline) {
       (*self)->receive([&](const TipChanged& change) { tip = change.tip; },
-                       caf::after(std::chrono::seconds(20)) >> [&] { timed_out = true; });
+                       caf::after(std::chrono::milliseconds(200)) >> [] {});
     }
     return tip;
+  }
+
+  void submit(const caf::actor& chain, const Block& block) {
+    (*self)
+        ->request(chain, std::chrono::seconds(10), submit_block_atom::value,
+                  std::make_shared<const Block>(block), caf::actor{})
+        .receive([](const BlockVerdict& verdict) { EXPECT_TRUE(verdict.accepted); },
+                 [](caf::error&) { ADD_FAILURE(); });
   }
 };
 
@@ -95,9 +104,7 @@ TEST_F(NodesOverLoopback, NewTipIsRelayedToConnectedPeer) {
   NodeActors b = start(chain_b, {"127.0.0.1:" + std::to_string(a.port)});
   (*self)->send(b.chain, subscribe_atom::value, caf::actor{*self});
   // Blocks A connects before B's handshake reach B by getblocks, later ones by A's relay.
-  for (size_t i = 1; i < blocks.size(); ++i)
-    (*self)->send(a.chain, submit_block_atom::value, std::make_shared<const Block>(blocks[i]),
-                  caf::actor{});
+  for (size_t i = 1; i < blocks.size(); ++i) submit(a.chain, blocks[i]);
   TipInfo tip = await_height(b.chain, 3);
   EXPECT_EQ(tip.hash, blocks.back().hash());
 }
@@ -119,9 +126,7 @@ TEST_F(NodesOverLoopback, PeersLearnEachOtherThroughTheCentralNode) {
   NodeActors miner = start(chains[2], {central_endpoint});
   ASSERT_TRUE(await_peer(miner.node, wallet_endpoint));
   stop_node_actors(central);
-  for (size_t i = 1; i < blocks.size(); ++i)
-    (*self)->send(miner.chain, submit_block_atom::value, std::make_shared<const Block>(blocks[i]),
-                  caf::actor{});
+  for (size_t i = 1; i < blocks.size(); ++i) submit(miner.chain, blocks[i]);
   EXPECT_EQ(await_height(wallet.chain, 2).hash, blocks[2].hash());
 }
 
