@@ -89,6 +89,21 @@ class Sync : public ::testing::Test {
     return -1;
   }
 
+  // Waits until the node traces a received message `command`.
+  static bool wait_for_received(NodeProcess& process, const std::string& command,
+                                std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    const std::regex received("\\] <- \\S+ " + command + " ");
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto line =
+          process.wait_for_line("] <- ", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             deadline - std::chrono::steady_clock::now()));
+      if (!line) return false;
+      if (std::regex_search(*line, received)) return true;
+    }
+    return false;
+  }
+
   // Mines a chain of at least `height` blocks on `node` with a continuous miner, then stops it.
   Tip build_chain(uint16_t node, int height) {
     std::string address = ok(node, {"createwallet"});
@@ -162,9 +177,19 @@ TEST_F(Sync, TwoConcurrentMinersEndOnOneChain) {
   std::string address_b = ok(node_b_, {"createwallet"});
   ok(node_a_, {"createblockchain", "--address", address_a});
 
+  // B first fetches the genesis, so that both miners start the race from the same block.
+  {
+    auto a = start(node_a_, node_a_);
+    auto b = start(node_b_, node_a_);
+    ASSERT_TRUE(b->wait_for("new tip height=0 ", 60s)) << b->output();
+    EXPECT_EQ(b->stop(), 0);
+    EXPECT_EQ(a->stop(), 0);
+  }
   auto a = start(node_a_, node_a_, {"--miner", address_a, "--min-txs", "0"});
   auto b = start(node_b_, node_a_, {"--miner", address_b, "--min-txs", "0"});
   ASSERT_TRUE(b->wait_for("mined block", 60s)) << b->output().substr(0, 4000);
+  // A receives B's blocks while it mines its own.
+  ASSERT_TRUE(wait_for_received(*a, "block", 60s)) << a->output().substr(0, 4000);
   ASSERT_GT(wait_for_height(*a, 31, 120s), 30) << a->output().substr(0, 4000);
   ASSERT_GT(wait_for_height(*b, 31, 120s), 30) << b->output().substr(0, 4000);
 
