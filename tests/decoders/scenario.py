@@ -11,8 +11,8 @@ itself, or a recording proxy in front of it):
 Run with the demo chain, so the traffic carries the demo magic ac 70 c4 1a.
 """
 
+import hashlib
 import os
-import queue
 import signal
 import socket
 import struct
@@ -99,7 +99,6 @@ def last_line(binary, datadir, node_id, args):
 
 
 def frame(command, payload, magic):
-    import hashlib
     checksum = hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
     return (magic + command.encode().ljust(12, b"\0") + struct.pack("<I", len(payload))
             + checksum + payload)
@@ -135,7 +134,7 @@ def scripted_peer(port, magic, start_height):
     version = messages.msg_version(70015)
     version.nStartingHeight = start_height
     with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.sendall(frame("version", version_payload(version), magic))
+        sock.sendall(frame("version", payload_of(version), magic))
         read_frames(sock, {"version", "verack"}, 30)
         sock.sendall(frame("verack", b"", magic))
         sock.sendall(frame("ping", struct.pack("<Q", 0x5eed), magic))
@@ -145,18 +144,16 @@ def scripted_peer(port, magic, start_height):
             item.type = kind
             item.hash = bytes([kind]) * 32
             getdata.inv.append(item)
-        sock.sendall(frame("getdata", getdata_payload(getdata), magic))
+        sock.sendall(frame("getdata", payload_of(getdata), magic))
         read_frames(sock, {"pong", "notfound"}, 30)
 
 
-def version_payload(message):
+def payload_of(message):
     import io
     out = io.BytesIO()
     message.msg_ser(out)
     return out.getvalue()
 
-
-getdata_payload = version_payload
 
 
 def run(binary, workdir, central_port, peer_port=None, before_scripted_peer=None):
