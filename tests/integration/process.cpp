@@ -1,6 +1,7 @@
 #include "tests/integration/process.hpp"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -32,19 +33,6 @@ using Clock = std::chrono::steady_clock;
   _exit(127);
 }
 
-// Reads whatever is available on `fd` into `into`, waiting at most `wait` for the first byte.
-// Returns false at end of file.
-bool read_available(int fd, std::string& into, std::chrono::milliseconds wait) {
-  pollfd p{fd, POLLIN, 0};
-  int ready = poll(&p, 1, static_cast<int>(wait.count()));
-  if (ready <= 0) return true;
-  char buffer[65536];
-  ssize_t n = read(fd, buffer, sizeof buffer);
-  if (n <= 0) return false;
-  into.append(buffer, static_cast<size_t>(n));
-  return true;
-}
-
 int decode_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return -WTERMSIG(status);
@@ -57,7 +45,8 @@ std::string CommandResult::last_line() const {
   size_t end = out.find_last_not_of("\r\n");
   if (end == std::string::npos) return {};
   size_t start = out.rfind('\n', end);
-  return out.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+  return out.substr(start == std::string::npos ? 0 : start + 1,
+                    end - (start == std::string::npos ? 0 : start + 1) + 1);
 }
 
 uint16_t free_port() {
@@ -110,11 +99,17 @@ CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir
     char buffer[65536];
     if (out_open && (fds[0].revents & (POLLIN | POLLHUP))) {
       ssize_t n = read(out_pipe[0], buffer, sizeof buffer);
-      if (n <= 0) out_open = false; else result.out.append(buffer, static_cast<size_t>(n));
+      if (n <= 0)
+        out_open = false;
+      else
+        result.out.append(buffer, static_cast<size_t>(n));
     }
     if (err_open && (fds[1].revents & (POLLIN | POLLHUP))) {
       ssize_t n = read(err_pipe[0], buffer, sizeof buffer);
-      if (n <= 0) err_open = false; else result.err.append(buffer, static_cast<size_t>(n));
+      if (n <= 0)
+        err_open = false;
+      else
+        result.err.append(buffer, static_cast<size_t>(n));
     }
   }
   if (out_open || err_open) kill(pid, SIGKILL);
@@ -140,29 +135,40 @@ NodeProcess::NodeProcess(uint16_t node_id, const std::filesystem::path& datadir,
   }
   close(output_pipe[1]);
   output_fd_ = output_pipe[0];
+  reader_ = std::thread([this] { read_output(); });
 }
 
 NodeProcess::~NodeProcess() {
   if (pid_ > 0) kill_now();
+  if (reader_.joinable()) reader_.join();
   if (output_fd_ >= 0) close(output_fd_);
 }
 
-void NodeProcess::drain(std::chrono::milliseconds wait) {
-  if (output_fd_ < 0) return;
-  if (!read_available(output_fd_, output_, wait)) {
-    close(output_fd_);
-    output_fd_ = -1;
+void NodeProcess::read_output() {
+  char buffer[65536];
+  while (true) {
+    ssize_t n = read(output_fd_, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    std::lock_guard lock(mutex_);
+    if (n <= 0) {
+      closed_ = true;
+      changed_.notify_all();
+      return;
+    }
+    output_.append(buffer, static_cast<size_t>(n));
+    changed_.notify_all();
   }
 }
 
-const std::string& NodeProcess::output() {
-  drain(std::chrono::milliseconds(0));
+std::string NodeProcess::output() const {
+  std::lock_guard lock(mutex_);
   return output_;
 }
 
 bool NodeProcess::wait_for(const std::string& needle, std::chrono::milliseconds timeout,
                            bool after_last) {
   auto deadline = Clock::now() + timeout;
+  std::unique_lock lock(mutex_);
   size_t from = after_last ? search_from_ : 0;
   while (true) {
     size_t at = output_.find(needle, from);
@@ -170,28 +176,46 @@ bool NodeProcess::wait_for(const std::string& needle, std::chrono::milliseconds 
       search_from_ = at + needle.size();
       return true;
     }
-    auto now = Clock::now();
-    if (now >= deadline || output_fd_ < 0) return false;
-    drain(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+    if (closed_ || Clock::now() >= deadline) return false;
+    // Only the new tail can complete a match.
+    if (output_.size() >= needle.size()) from = std::max(from, output_.size() - needle.size() + 1);
+    changed_.wait_until(lock, deadline);
   }
+}
+
+std::optional<std::string> NodeProcess::wait_for_line(const std::string& needle,
+                                                      std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  if (!wait_for(needle, timeout)) return std::nullopt;
+  std::unique_lock lock(mutex_);
+  size_t at = search_from_ - needle.size();
+  size_t start = output_.rfind('\n', at);
+  start = start == std::string::npos ? 0 : start + 1;
+  // The rest of the line may still be on its way.
+  changed_.wait_until(lock, deadline,
+                      [&] { return closed_ || output_.find('\n', at) != std::string::npos; });
+  size_t end = output_.find('\n', at);
+  if (end == std::string::npos) end = output_.size();
+  search_from_ = end;
+  return output_.substr(start, end - start);
 }
 
 int NodeProcess::stop(std::chrono::seconds timeout) {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
-  auto deadline = Clock::now() + timeout;
-  int status = 0;
-  while (Clock::now() < deadline) {
-    pid_t done = waitpid(pid_, &status, WNOHANG);
-    if (done == pid_) {
-      pid_ = -1;
-      while (output_fd_ >= 0) drain(std::chrono::milliseconds(100));
-      return decode_status(status);
+  {
+    // The pipe closes when the process exits.
+    std::unique_lock lock(mutex_);
+    if (!changed_.wait_for(lock, timeout, [&] { return closed_; })) {
+      lock.unlock();
+      kill_now();
+      return -SIGKILL;
     }
-    drain(std::chrono::milliseconds(50));  // keep the pipe flowing while it shuts down
   }
-  kill_now();
-  return -SIGKILL;
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return decode_status(status);
 }
 
 void NodeProcess::kill_now() {

@@ -7,10 +7,13 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace ac::test {
@@ -45,7 +48,8 @@ CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir
                           const std::vector<std::string>& args,
                           std::chrono::seconds timeout = std::chrono::seconds(120));
 
-// A long-running `actorchain` process (startnode) whose combined output is collected.
+// A long-running `actorchain` process (startnode) whose combined output is collected by a
+// thread of its own, so a chatty node never blocks on a full pipe while the test looks elsewhere.
 class NodeProcess {
  public:
   NodeProcess(uint16_t node_id, const std::filesystem::path& datadir,
@@ -58,19 +62,27 @@ class NodeProcess {
   // or from where the previous successful wait left off when `after_last` is true).
   bool wait_for(const std::string& needle, std::chrono::milliseconds timeout,
                 bool after_last = true);
+  // Like wait_for (after_last), but returns the whole line holding `needle`; nullopt on
+  // timeout or when the process closed its output.
+  std::optional<std::string> wait_for_line(const std::string& needle,
+                                           std::chrono::milliseconds timeout);
   // Sends SIGTERM and waits for exit; returns the exit code (or -signal).
   int stop(std::chrono::seconds timeout = std::chrono::seconds(30));
   void kill_now();  // SIGKILL, for crash tests
   bool running() const { return pid_ > 0; }
-  const std::string& output();
+  std::string output() const;  // everything so far
   uint16_t node_id() const { return node_id_; }
 
  private:
-  void drain(std::chrono::milliseconds wait);
+  void read_output();
   uint16_t node_id_;
   pid_t pid_ = -1;
   int output_fd_ = -1;
+  std::thread reader_;
+  mutable std::mutex mutex_;  // guards output_, closed_
+  std::condition_variable changed_;
   std::string output_;
+  bool closed_ = false;  // end of output: the process and its children closed the pipe
   size_t search_from_ = 0;
 };
 

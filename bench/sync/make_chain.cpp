@@ -1,0 +1,342 @@
+// make_bench_chain: the chain the sync benchmark (scripts/bench-sync.sh) transfers, and the
+// local connect rate it is compared with.
+//
+//   make_bench_chain build --store DIR --export FILE [--blocks N] [--txs T]
+//     Creates a quick-params chain of N blocks after the genesis in a fresh store at DIR (a
+//     node's <datadir>/<NODE_ID>/chainstate), each block a coinbase and T signed P2PKH
+//     transactions spending outputs of earlier blocks, every block validated by ChainState as it
+//     is added. The blocks (genesis first) are also written to FILE: per block a 4-byte
+//     little-endian length and its serialization.
+//
+//   make_bench_chain connect --import FILE --store DIR [--threads K]
+//     Feeds the exported blocks to a fresh ChainState over a fresh store at DIR (K script
+//     threads, default 2 as a node uses) and prints the time taken (wall and CPU), blocks/s and
+//     txs/s.
+//
+// Output ends with one line of key=value pairs for the script to read.
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "chain/block_assembly.hpp"
+#include "chain/chainstate.hpp"
+#include "chain/hash.hpp"
+#include "chain/params.hpp"
+#include "chain/pow.hpp"
+#include "chain/script.hpp"
+#include "chain/script_verify.hpp"
+#include "chain/store.hpp"
+#include "wallet/key.hpp"
+#include "wallet/tx_builder.hpp"
+
+namespace ac::bench {
+namespace {
+
+using Options = std::map<std::string, std::string>;
+
+// "--name value" pairs after the command word.
+Result<Options> parse_options(int argc, char** argv) {
+  Options options;
+  for (int i = 2; i < argc; i += 2) {
+    std::string name = argv[i];
+    if (name.rfind("--", 0) != 0 || i + 1 >= argc)
+      return make_error("bad-arguments", fmt::format("expected --name value at '{}'", name));
+    options[name.substr(2)] = argv[i + 1];
+  }
+  return options;
+}
+
+std::string option_or(const Options& options, const std::string& name,
+                      const std::string& fallback) {
+  auto found = options.find(name);
+  return found == options.end() ? fallback : found->second;
+}
+
+// A positive count option; reason "bad-arguments" for anything else.
+Result<int> count_option(const Options& options, const std::string& name, int fallback) {
+  auto found = options.find(name);
+  if (found == options.end()) return fallback;
+  const std::string& text = found->second;
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || value <= 0)
+    return make_error("bad-arguments",
+                      fmt::format("--{} needs a positive number, got '{}'", name, text));
+  return value;
+}
+
+void print_failure(const Error& error) {
+  std::fprintf(stderr, "make_bench_chain: %s\n", error.message().c_str());
+}
+
+// Quick params make nearly every other nonce valid: a plain loop is enough.
+Status solve(Block& block, const ChainParams& params) {
+  for (uint32_t nonce = 0; nonce < 0xffffffff; ++nonce) {
+    block.header.nonce = nonce;
+    if (check_proof_of_work(block.hash(), block.header.bits, params)) return {};
+  }
+  return make_error("no-nonce", "no nonce meets the target");
+}
+
+// A key made from a fixed label, so every build signs with the same keys.
+Result<wallet::PrivateKey> fixed_key(const wallet::Signer& signer, std::string_view label) {
+  Hash256 secret = sha256(as_span(label));
+  return signer.import_key(ByteSpan(secret.data.data(), secret.size()));
+}
+
+constexpr Amount kPayment = 1000;
+
+// Spends `coin` to `payee` (kPayment units) with the change back to the coin's own script.
+Result<Transaction> make_payment(const wallet::Signer& signer, const wallet::PrivateKey& key,
+                                 const wallet::SpendableCoin& coin, const Bytes& payee) {
+  Transaction tx;
+  tx.inputs.push_back(TxIn{coin.outpoint, {}, 0xffffffff});
+  tx.outputs.push_back(TxOut{coin.coin.output.value - kPayment, coin.coin.output.script_pubkey});
+  tx.outputs.push_back(TxOut{kPayment, payee});
+  std::vector<wallet::PrivateKey> keys{key};
+  std::vector<wallet::SpendableCoin> spent{coin};
+  if (Status signed_ok = wallet::sign_inputs(signer, keys, spent, tx); !signed_ok)
+    return signed_ok.error();
+  return tx;
+}
+
+void append_block(std::ofstream& out, const Block& block) {
+  Bytes bytes = block.serialize();
+  uint8_t length[4];
+  for (int i = 0; i < 4; ++i) length[i] = static_cast<uint8_t>(bytes.size() >> (8 * i));
+  out.write(reinterpret_cast<const char*>(length), 4);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+}
+
+Result<std::vector<Block>> read_blocks(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("no-export", path);
+  std::vector<Block> blocks;
+  for (;;) {
+    uint8_t length[4];
+    if (!in.read(reinterpret_cast<char*>(length), 4)) break;
+    size_t size = length[0] | (length[1] << 8) | (length[2] << 16) | (size_t{length[3]} << 24);
+    Bytes bytes(size);
+    if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
+      return make_error("truncated-export", path);
+    auto block = decode_block(bytes);
+    if (!block) return block.error();
+    blocks.push_back(std::move(*block));
+  }
+  return blocks;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// CPU time of the whole process (every thread), to tell work from waiting on a shared machine.
+double process_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+int64_t system_seconds() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
+
+Status build(const Options& options) {
+  const ChainParams params = quick_params();
+  auto block_count_option = count_option(options, "blocks", 10000);
+  auto tx_count_option = count_option(options, "txs", 10);
+  if (!block_count_option) return block_count_option.error();
+  if (!tx_count_option) return tx_count_option.error();
+  const int block_count = *block_count_option;
+  const int tx_count = *tx_count_option;
+  // Each lane (a tenth of the genesis reward for 10 txs a block) pays kPayment every block.
+  if (quick_params().subsidy / tx_count <= kPayment * (block_count + 1))
+    return make_error("bad-arguments", "too many blocks x txs for the genesis reward to fund");
+  const std::string store_path = option_or(options, "store", "");
+  const std::string export_path = option_or(options, "export", "");
+  if (store_path.empty() || export_path.empty())
+    return make_error("bad-arguments", "build needs --store DIR and --export FILE");
+  if (std::filesystem::exists(store_path))
+    return make_error("store-exists", store_path + " already exists: give a fresh folder");
+  std::filesystem::create_directories(std::filesystem::path(store_path).parent_path());
+
+  auto signer = wallet::Signer::create();
+  if (!signer) return signer.error();
+  auto lane_key = fixed_key(*signer, "bench-sync lanes");
+  auto payee_key = fixed_key(*signer, "bench-sync payee");
+  if (!lane_key) return lane_key.error();
+  if (!payee_key) return payee_key.error();
+  const Bytes lane_script = p2pkh_script(lane_key->pubkey_hash());
+  const Bytes payee_script = p2pkh_script(payee_key->pubkey_hash());
+
+  auto store = Store::open(store_path);
+  if (!store) return store.error();
+  ScriptVerifier verifier(2);
+  auto chain = ChainState::open(**store, params, verifier, system_seconds);
+  if (!chain) return chain.error();
+  std::ofstream out(export_path, std::ios::binary | std::ios::trunc);
+  if (!out) return make_error("export-unwritable", export_path);
+
+  // Block times one second apart, ending well before now: always above the median time past
+  // and never in the future.
+  const int64_t first_time = system_seconds() - block_count - 7200;
+  const auto start = std::chrono::steady_clock::now();
+
+  BlockTemplate genesis_template;
+  genesis_template.now = first_time;
+  genesis_template.payout_script = lane_script;
+  Block genesis = assemble_block(genesis_template, params);
+  if (Status solved = solve(genesis, params); !solved) return solved;
+  if (Status created = (*chain)->create_genesis(genesis); !created) return created;
+  append_block(out, genesis);
+
+  // One lane per transaction slot: the unspent change output each block's tx in that slot
+  // spends. The genesis coinbase funds them through block 1's splitting transaction.
+  std::vector<wallet::SpendableCoin> lanes;
+  lanes.push_back({OutPoint{genesis.transactions[0].txid(), 0},
+                   Coin{genesis.transactions[0].outputs[0], 0, true}});
+  uint64_t total_txs = 0;
+  for (int height = 1; height <= block_count; ++height) {
+    BlockTemplate block_template;
+    block_template.parent = (*chain)->tip()->hash;
+    block_template.height = height;
+    block_template.median_time_past = *(*chain)->median_time_past(block_template.parent);
+    block_template.now = first_time + height;
+    block_template.payout_script = lane_script;
+
+    std::vector<wallet::SpendableCoin> next_lanes;
+    if (height == 1) {
+      // Split the genesis reward into one output per lane (the first tx of block 1), then
+      // spend each of them but the first within the same block.
+      const wallet::SpendableCoin& reward = lanes[0];
+      Transaction split;
+      split.inputs.push_back(TxIn{reward.outpoint, {}, 0xffffffff});
+      const Amount share = reward.coin.output.value / tx_count;
+      for (int lane = 0; lane < tx_count; ++lane)
+        split.outputs.push_back(TxOut{share, lane_script});
+      std::vector<wallet::PrivateKey> keys{*lane_key};
+      std::vector<wallet::SpendableCoin> spent{reward};
+      if (Status signed_ok = wallet::sign_inputs(*signer, keys, spent, split); !signed_ok)
+        return signed_ok;
+      const Hash256 split_txid = split.txid();
+      block_template.transactions.push_back(split);
+      next_lanes.push_back({OutPoint{split_txid, 0}, Coin{split.outputs[0], height, false}});
+      for (int lane = 1; lane < tx_count; ++lane) {
+        wallet::SpendableCoin coin{OutPoint{split_txid, static_cast<uint32_t>(lane)},
+                                   Coin{split.outputs[lane], height, false}};
+        auto tx = make_payment(*signer, *lane_key, coin, payee_script);
+        if (!tx) return tx.error();
+        next_lanes.push_back({OutPoint{tx->txid(), 0}, Coin{tx->outputs[0], height, false}});
+        block_template.transactions.push_back(std::move(*tx));
+      }
+    } else {
+      for (const wallet::SpendableCoin& coin : lanes) {
+        auto tx = make_payment(*signer, *lane_key, coin, payee_script);
+        if (!tx) return tx.error();
+        next_lanes.push_back({OutPoint{tx->txid(), 0}, Coin{tx->outputs[0], height, false}});
+        block_template.transactions.push_back(std::move(*tx));
+      }
+    }
+    lanes = std::move(next_lanes);
+    total_txs += block_template.transactions.size() + 1;
+
+    Block block = assemble_block(block_template, params);
+    if (Status solved = solve(block, params); !solved) return solved;
+    auto accepted = (*chain)->accept_block(block);
+    if (!accepted)
+      return make_error(accepted.reason(),
+                        fmt::format("block {}: {}", height, accepted.error().message()));
+    if (accepted->status != AcceptStatus::kNewTip)
+      return make_error("not-connected", fmt::format("block {} did not become the tip", height));
+    append_block(out, block);
+  }
+  out.close();
+  if (!out) return make_error("export-write-failed", export_path);
+  const auto tip = (*chain)->tip();
+  fmt::print("built height={} tip={} txs={} seconds={:.2f}\n", tip->height, tip->hash.hex(),
+             total_txs, seconds_since(start));
+  return {};
+}
+
+Status connect(const Options& options) {
+  const ChainParams params = quick_params();
+  const std::string import_path = option_or(options, "import", "");
+  const std::string store_path = option_or(options, "store", "");
+  auto threads = count_option(options, "threads", 2);
+  if (!threads) return threads.error();
+  if (import_path.empty() || store_path.empty())
+    return make_error("bad-arguments", "connect needs --import FILE and --store DIR");
+  if (std::filesystem::exists(store_path))
+    return make_error("store-exists", store_path + " already exists: give a fresh folder");
+  auto blocks = read_blocks(import_path);
+  if (!blocks) return blocks.error();
+  if (blocks->empty()) return make_error("empty-export", import_path);
+
+  auto store = Store::open(store_path);
+  if (!store) return store.error();
+  ScriptVerifier verifier(static_cast<unsigned>(*threads));
+  auto chain = ChainState::open(**store, params, verifier, system_seconds);
+  if (!chain) return chain.error();
+  if (Status created = (*chain)->create_genesis(blocks->front()); !created) return created;
+
+  // Timed from the first block after the genesis, as a syncing node that adopted the genesis.
+  uint64_t txs = 0;
+  const double cpu_start = process_cpu_seconds();
+  const auto start = std::chrono::steady_clock::now();
+  for (size_t i = 1; i < blocks->size(); ++i) {
+    const Block& block = (*blocks)[i];
+    auto accepted = (*chain)->accept_block(block);
+    if (!accepted)
+      return make_error(accepted.reason(),
+                        fmt::format("block {}: {}", i, accepted.error().message()));
+    txs += block.transactions.size();
+  }
+  const double seconds = seconds_since(start);
+  const double cpu_seconds = process_cpu_seconds() - cpu_start;
+  const size_t connected = blocks->size() - 1;
+  if ((*chain)->tip()->height != static_cast<int>(connected))
+    return make_error("not-connected",
+                      fmt::format("tip at {} of {}", (*chain)->tip()->height, connected));
+  fmt::print(
+      "local blocks={} txs={} seconds={:.3f} cpu_seconds={:.3f} blocks_per_s={:.1f} "
+      "txs_per_s={:.1f}\n",
+      connected, txs, seconds, cpu_seconds, connected / seconds, txs / seconds);
+  return {};
+}
+
+int run(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: make_bench_chain build|connect --name value ...\n");
+    return 2;
+  }
+  auto options = parse_options(argc, argv);
+  if (!options) {
+    print_failure(options.error());
+    return 2;
+  }
+  const std::string command = argv[1];
+  Status status = command == "build"     ? build(*options)
+                  : command == "connect" ? connect(*options)
+                                         : make_error("bad-command", command);
+  if (!status) {
+    print_failure(status.error());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace ac::bench
+
+int main(int argc, char** argv) {
+  return ac::bench::run(argc, argv);
+}

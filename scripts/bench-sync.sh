@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Sync benchmark: a fresh node syncs BLOCKS blocks (coinbase + TXS P2PKH txs each) from a node
+# that holds them, over loopback and through a proxy adding DELAY_MS each way; both are compared
+# with the local connect rate of the same blocks fed to a fresh ChainState in-process.
+#
+#   scripts/bench-sync.sh            # env: BLOCKS=10000 TXS=10 DELAY_MS=25 TIMEOUT=600
+#                                    #      SKIP_PROXY=1, KEEP=1 (keep the run folder)
+#                                    #      PERF=1: perf record -g the syncing node (perf-*.data)
+#                                    #      ACTORCHAIN=path: another node binary to measure
+# Exit status: 0 when every sync reached the tip, 1 otherwise.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$ROOT/build
+BLOCKS=${BLOCKS:-10000}
+TXS=${TXS:-10}
+DELAY_MS=${DELAY_MS:-25}
+TIMEOUT=${TIMEOUT:-600}
+
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DACTORCHAIN_BENCH=ON >/dev/null
+cmake --build "$BUILD" -j2 --target actorchain make_bench_chain >/dev/null
+ACTORCHAIN=${ACTORCHAIN:-$BUILD/actorchain}
+MAKE_CHAIN=$BUILD/bench/make_bench_chain
+
+# The chain is rebuilt only when what shapes it changes.
+key=$(cat "$ROOT/bench/sync/make_chain.cpp" "$ROOT/chain/params.cpp" <(echo "$BLOCKS $TXS") |
+  sha256sum | cut -c1-16)
+CACHE=$BUILD/bench-sync/chain-$key
+if [[ ! -f $CACHE/done || ! -s $CACHE/tip ]]; then
+  rm -rf "$CACHE"
+  mkdir -p "$CACHE"
+  echo "building the chain ($BLOCKS blocks, $TXS txs each) in $CACHE"
+  "$MAKE_CHAIN" build --store "$CACHE/chainstate" --export "$CACHE/blocks.bin" \
+    --blocks "$BLOCKS" --txs "$TXS" | tee "$CACHE/build.log"
+  sed -n 's/.* tip=\([0-9a-f]*\) .*/\1/p' "$CACHE/build.log" >"$CACHE/tip"
+  touch "$CACHE/done"
+fi
+
+RUN=$(mktemp -d "$BUILD/bench-sync/run.XXXXXX")
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -z ${KEEP:-} ]]; then rm -rf "$RUN"; else echo "run folder kept: $RUN"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until FILE contains the fixed string TEXT; fails after SECONDS.
+wait_for() {
+  local file=$1 text=$2 seconds=$3
+  local deadline=$((SECONDS + seconds))
+  until grep -qF -- "$text" "$file" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then return 1; fi
+    sleep 0.02
+  done
+}
+
+now() { date +%s.%N; }
+
+# CPU seconds (user + system, all threads) a process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+# HH:MM:SS.mmm of the log's first line with TEXT, as seconds of the day.
+log_time() {
+  grep -m1 -F -- "$1" "$2" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }'
+}
+
+# CPU seconds per thread name, e.g. "caf.actor=4.10 actorchain=1.80": which threads did the work.
+cpu_by_thread() {
+  local hz task
+  hz=$(getconf CLK_TCK)
+  for task in /proc/"$1"/task/*; do
+    printf '%s %s\n' "$(tr ' ' _ <"$task/comm")" "$(awk '{ print $14 + $15 }' "$task/stat")"
+  done | awk -v hz="$hz" '{ t[$1] += $2 } END { for (n in t) printf "%s=%.2f ", n, t[n] / hz }'
+}
+
+# Syncs a fresh node from a copy of the cached chain; through a delay proxy when $1 = proxy.
+# Sets RESULT to "seconds log_seconds sync_cpu_seconds source_cpu_seconds". Runs in this shell
+# (not in $(...)) so that PIDS reaches the cleanup trap.
+run_sync() {
+  local mode=$1 dir=$RUN/$1
+  local source_port sync_port dead_port target_port proxy_pid=""
+  source_port=$(free_port)
+  sync_port=$(free_port)
+  dead_port=$(free_port)  # the source node must connect nowhere: nothing listens here
+  mkdir -p "$dir/source/$source_port" "$dir/sync"
+  cp -r "$CACHE/chainstate" "$dir/source/$source_port/chainstate"
+
+  NODE_ID=$source_port "$ACTORCHAIN" --chain quick --datadir "$dir/source" startnode \
+    --connect "127.0.0.1:$dead_port" >"$dir/source.log" 2>&1 &
+  local source_pid=$!
+  PIDS+=($source_pid)
+  wait_for "$dir/source.log" "listening on" 30 || {
+    echo "source node did not start" >&2
+    cat "$dir/source.log" >&2
+    return 1
+  }
+  target_port=$source_port
+  if [[ $mode == proxy ]]; then
+    python3 "$ROOT/bench/sync/delay_proxy.py" --target-port "$source_port" --delay-ms "$DELAY_MS" \
+      --port-file "$dir/proxy.port" >"$dir/proxy.log" 2>&1 &
+    proxy_pid=$!
+    PIDS+=($proxy_pid)
+    wait_for "$dir/proxy.port" "" 10 && [[ -s $dir/proxy.port ]] || {
+      echo "proxy did not start" >&2
+      return 1
+    }
+    target_port=$(cat "$dir/proxy.port")
+  fi
+
+  local log=$dir/sync.log start end
+  start=$(now)
+  NODE_ID=$sync_port "$ACTORCHAIN" --chain quick --datadir "$dir/sync" startnode \
+    --connect "127.0.0.1:$target_port" >"$log" 2>&1 &
+  local sync_pid=$!
+  PIDS+=($sync_pid)
+  local perf_pid=""
+  if [[ -n ${PERF:-} ]]; then
+    # Attached once the node runs: perf attached before the exec samples nothing.
+    wait_for "$log" "listening on" 10 || true
+    perf record -q -e cpu-clock -g -F 499 -p "$sync_pid" -o "$BUILD/bench-sync/perf-$mode.data" \
+      >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
+  if ! wait_for "$log" "new tip height=$BLOCKS hash=$(cat "$CACHE/tip")" "$TIMEOUT"; then
+    echo "$mode sync did not reach height $BLOCKS within ${TIMEOUT}s; last tip:" >&2
+    grep "new tip" "$log" | tail -1 >&2 || true
+    return 1
+  fi
+  end=$(now)
+  local sync_cpu source_cpu
+  sync_cpu=$(cpu_seconds "$sync_pid")
+  echo "$mode: syncing node CPU s by thread: $(cpu_by_thread "$sync_pid")" >&2
+  source_cpu=$(cpu_seconds "$source_pid")
+  if [[ -n $perf_pid ]]; then
+    kill -INT "$perf_pid" 2>/dev/null || true
+    wait "$perf_pid" 2>/dev/null || true
+  fi
+  local first last
+  # "new tip" lines carry no time: the last traced message before it stands in.
+  first=$(grep -m1 '^[0-9][0-9]:' "$log" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }')
+  last=$(sed "/new tip height=$BLOCKS /q" "$log" | grep '^[0-9][0-9]:' | tail -1 |
+    awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }')
+  # Idle nodes still cost CPU: stop this run's processes before the next one.
+  local pid
+  for pid in $sync_pid $source_pid $proxy_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $sync_pid $source_pid $proxy_pid; do wait "$pid" 2>/dev/null || true; done
+  RESULT="$(echo "$end - $start" | bc -l) $(echo "$last - $first" | bc -l) $sync_cpu $source_cpu"
+}
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+local_line=$("$MAKE_CHAIN" connect --import "$CACHE/blocks.bin" --store "$RUN/local/chainstate" |
+  tail -1)
+echo "$local_line"
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+local_seconds=$(field "$local_line" seconds)
+local_cpu=$(field "$local_line" cpu_seconds)
+txs=$(field "$local_line" txs)
+
+status=0
+loop=""
+proxy=""
+if run_sync loopback; then loop=$RESULT; else status=1; fi
+if [[ -z ${SKIP_PROXY:-} && $status == 0 ]]; then
+  if run_sync proxy; then proxy=$RESULT; else status=1; fi
+fi
+
+row() {  # name seconds cpu_seconds [source_cpu_seconds]
+  printf '%-22s %8.2f %10.1f %10.1f %8.2f %9s %8.2f %10s\n' "$1" "$2" "$(echo "$BLOCKS / $2" | bc -l)" \
+    "$(echo "$txs / $2" | bc -l)" "$(echo "$local_seconds / $2" | bc -l)" "$3" \
+    "$(echo "$local_cpu / $3" | bc -l)" "${4:--}"
+}
+echo
+printf '%-22s %8s %10s %10s %8s %9s %8s %10s\n' run seconds blocks/s txs/s "vs local" "cpu s" \
+  "cpu vs" "source cpu"
+row "local connect" "$local_seconds" "$local_cpu"
+if [[ -n $loop ]]; then
+  read -r wall logged cpu source_cpu <<<"$loop"
+  row "sync loopback" "$wall" "$cpu" "$source_cpu"
+  echo "  (loopback from its log's first to last message: ${logged} s)"
+fi
+if [[ -n $proxy ]]; then
+  read -r wall logged cpu source_cpu <<<"$proxy"
+  row "sync +${DELAY_MS}ms each way" "$wall" "$cpu" "$source_cpu"
+  echo "  (proxy from its log's first to last message: ${logged} s)"
+fi
+echo "seconds: wall time from starting the fresh node until it logs new tip height=$BLOCKS;" \
+  "cpu s: CPU time of that process (all threads) meanwhile; vs local: local/sync, by wall" \
+  "time and by CPU time (steadier on a loaded machine)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n $proxy ]]; then
+  printf 'proxy run total: %.2f s for %d blocks (target <= 10 s)\n' "${proxy%% *}" "$BLOCKS"
+fi
+exit $status

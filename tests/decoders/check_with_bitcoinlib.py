@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""Decodes actorchain wire traffic with an independent implementation: python-bitcoinlib.
+
+  check_with_bitcoinlib.py --binary PATH/actorchain
+      runs tests/decoders/scenario.py with a recording proxy in front of the central node and
+      decodes every byte both sides sent;
+  check_with_bitcoinlib.py [--magic HEX] STREAM...
+      decodes raw one-direction byte streams (e.g. recorded by record_proxy.py).
+
+Every frame must be deserialized by bitcoin.messages.MsgSerializable.stream_deserialize with a
+command bitcoinlib knows, and serializing the decoded message again must give back the exact
+bytes (so no field was skipped or misread). With --binary, the commands our nodes sent must also
+cover the flows of the scenario. Exit 0 on success, 1 on failure, 77 when bitcoinlib is missing.
+"""
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+
+try:
+    import bitcoin
+    import bitcoin.messages
+except ImportError:
+    print("SKIP: python-bitcoinlib is not installed (Debian: python3-bitcoinlib)")
+    sys.exit(77)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+DEMO_MAGIC = "ac70c41a"
+# What the nodes of the scenario must send (ping only comes after the 60 s keepalive).
+EXPECTED_FROM_NODES = {"version", "verack", "addr", "getblocks", "inv", "getdata", "block", "tx",
+                       "pong", "notfound"}
+
+
+def use_magic(magic):
+    """bitcoinlib 0.11 compares the frame start with bitcoin.params.MESSAGE_START."""
+
+    class ActorchainParams(bitcoin.params.__class__):
+        MESSAGE_START = magic
+
+    bitcoin.params = ActorchainParams()
+
+
+def decode_stream(data, name):
+    """Decodes every frame of one direction; returns (commands, errors)."""
+    commands, errors = [], []
+    stream = io.BytesIO(data)
+    while stream.tell() < len(data):
+        start = stream.tell()
+        try:
+            message = bitcoin.messages.MsgSerializable.stream_deserialize(stream)
+        except Exception as error:  # any failure to decode is what we test for
+            errors.append("%s @%d: %s: %s" % (name, start, type(error).__name__, error))
+            break
+        raw = data[start:stream.tell()]
+        command = raw[4:16].rstrip(b"\0").decode("ascii", "replace")
+        if message is None:
+            errors.append("%s @%d: command %r unknown to bitcoinlib" % (name, start, command))
+            continue
+        again = message.to_bytes()
+        if again != raw:
+            errors.append("%s @%d: %s does not re-serialize to the same %d bytes (got %d)"
+                          % (name, start, command, len(raw), len(again)))
+        commands.append(command)
+    return commands, errors
+
+
+def check_streams(paths):
+    sent, errors, frames = set(), [], 0
+    for path in paths:
+        with open(path, "rb") as stream:
+            commands, stream_errors = decode_stream(stream.read(), os.path.basename(path))
+        frames += len(commands)
+        sent.update(commands)
+        errors += stream_errors
+    return sent, errors, frames
+
+
+def run_scenario(binary):
+    import record_proxy
+    import scenario
+
+    with tempfile.TemporaryDirectory(prefix="actorchain-bitcoinlib-") as workdir:
+        records = os.path.join(workdir, "records")
+        os.makedirs(records)
+        central_port = scenario.free_port()
+        proxy = record_proxy.RecordingProxy(central_port, records)
+        try:
+            scenario.run(binary, workdir, central_port, proxy.port,
+                         before_scripted_peer=lambda: proxy.label_next("scripted"))
+        finally:
+            proxy.close()
+        scripted = {n for n, label in proxy.labels.items() if label == "scripted"}
+        ours = []
+        for n in range(proxy.connections):
+            ours.append(os.path.join(records, "conn%d.to_client" % n))  # the central node
+            if n not in scripted:
+                ours.append(os.path.join(records, "conn%d.to_server" % n))  # wallet, miner, send
+        theirs = [os.path.join(records, "conn%d.to_server" % n) for n in scripted]
+        sent, errors, frames = check_streams(ours)
+        _, peer_errors, _ = check_streams(theirs)
+        return sent, errors + peer_errors, frames
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--binary", help="actorchain binary: run the scenario and check it")
+    parser.add_argument("--magic", default=DEMO_MAGIC, help="network magic, hex")
+    parser.add_argument("streams", nargs="*", help="raw one-direction byte streams")
+    options = parser.parse_args()
+    use_magic(bytes.fromhex(options.magic))
+
+    if options.binary:
+        sent, errors, frames = run_scenario(options.binary)
+        missing = EXPECTED_FROM_NODES - sent
+        if missing:
+            errors.append("commands never sent by the nodes: %s" % sorted(missing))
+    else:
+        sent, errors, frames = check_streams(options.streams)
+
+    print("decoded %d frames; commands: %s" % (frames, " ".join(sorted(sent))))
+    for error in errors:
+        print("FAIL " + error)
+    return 1 if errors or frames == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
