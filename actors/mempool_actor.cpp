@@ -80,8 +80,19 @@ void on_tip_changed(MempoolActor* self, const TipChanged& change) {
   if (!change.returned_to_mempool.empty()) {
     std::vector<Transaction> returned;
     for (const TxPtr& tx : change.returned_to_mempool) returned.push_back(*tx);
-    state.pool->add_back(returned, *state.config.coins, state.tip_height + 1, state.config.params,
-                         *state.verifier);
+    std::vector<Hash256> back = state.pool->add_back(
+        returned, *state.config.coins, state.tip_height + 1, state.config.params, *state.verifier);
+    // Announce them again: peers that were on the winning side of a split never saw them, and
+    // a miner among them must, or they would never be confirmed again.
+    if (!back.empty()) {
+      for (const Hash256& txid : back) {
+        state.config.log->line("returned tx " + txid.hex() + " to the mempool");
+        if (auto tx = state.pool->get(txid))
+          remember_relayed(state, txid, std::make_shared<const Transaction>(std::move(*tx)));
+      }
+      for (const caf::actor& subscriber : state.subscribers)
+        self->send(subscriber, announce_atom::value, net::kMsgTx, back, caf::actor{});
+    }
   }
   notify_changed(self);
 }

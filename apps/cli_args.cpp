@@ -31,7 +31,8 @@ Result<NodeEnvironment> node_environment(const std::filesystem::path& datadir) {
   const char* end = raw + std::strlen(raw);
   auto [ptr, ec] = std::from_chars(raw, end, value);
   if (ec != std::errc{} || ptr != end || value == 0 || value > 65535)
-    return make_error("node-id-invalid", fmt::format("NODE_ID must be a port 1-65535, got '{}'", raw));
+    return make_error("node-id-invalid",
+                      fmt::format("NODE_ID must be a port 1-65535, got '{}'", raw));
   NodeEnvironment env;
   env.node_id = static_cast<uint16_t>(value);
   env.node_dir = datadir / std::to_string(value);

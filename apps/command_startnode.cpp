@@ -26,8 +26,7 @@ bool is_own_endpoint(const std::string& endpoint, const NodeEnvironment& env,
   if (colon == std::string::npos || endpoint.substr(colon + 1) != std::to_string(env.node_id))
     return false;
   std::string host = endpoint.substr(0, colon);
-  return host == "localhost" || host == "127.0.0.1" || host == "[::1]" ||
-         host == options.listen;
+  return host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host == options.listen;
 }
 
 // The central node every other node dials first. A node that is itself the central (it is

@@ -23,9 +23,9 @@ std::string describe_script(const Bytes& script, const ChainParams& params) {
 }
 
 void print_block(const Block& block, int height, const ChainParams& params) {
-  fmt::print("block {} height={} prev={} time={} bits={:08x} nonce={} txs={}\n",
-             block.hash().hex(), height, block.header.prev_block.hex(), block.header.time,
-             block.header.bits, block.header.nonce, block.transactions.size());
+  fmt::print("block {} height={} prev={} time={} bits={:08x} nonce={} txs={}\n", block.hash().hex(),
+             height, block.header.prev_block.hex(), block.header.time, block.header.bits,
+             block.header.nonce, block.transactions.size());
   for (const Transaction& tx : block.transactions) {
     fmt::print("  tx {}\n", tx.txid().hex());
     for (const TxIn& in : tx.inputs) {
@@ -63,8 +63,7 @@ int create_blockchain(const NodeEnvironment& env, const ChainParams& params,
   return 0;
 }
 
-int get_balance(const NodeEnvironment& env, const ChainParams& params,
-                const std::string& address) {
+int get_balance(const NodeEnvironment& env, const ChainParams& params, const std::string& address) {
   auto owner = wallet::decode_address(address, params);
   if (!owner) return fail(owner.error());
   auto context = open_existing_chain(env, params);

@@ -55,10 +55,10 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
   if (!wallet) return fail(wallet.error());
   for (size_t i = 0; i < payments.size(); ++i) {
     if (wallet->key_for(payments[i].from) == nullptr)
-      return fail(make_error("unknown-address", fmt::format("the wallet of node {} holds no key "
-                                                            "for {}",
-                                                            env.node_id,
-                                                            options.payments[i].from)));
+      return fail(
+          make_error("unknown-address", fmt::format("the wallet of node {} holds no key "
+                                                    "for {}",
+                                                    env.node_id, options.payments[i].from)));
   }
   auto context = open_existing_chain(env, params);
   if (!context) return fail(context.error());
@@ -93,8 +93,8 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
 
     const wallet::PrivateKey* key = wallet->key_for(payment.from);
     wallet::Payment request{payment.to, payment.amount, 0, payment.from};
-    auto tx = wallet::build_payment(wallet->signer(), std::span(key, 1), available, excluded,
-                                    request);
+    auto tx =
+        wallet::build_payment(wallet->signer(), std::span(key, 1), available, excluded, request);
     if (!tx) return fail(tx.error());
 
     Amount spent = 0;
@@ -140,8 +140,7 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
     if (Status s = hand_over_transaction(tx, params, handover); !s) return fail(s.error());
     std::vector<OutPoint> spent;
     for (const TxIn& in : tx.inputs) spent.push_back(in.prevout);
-    if (Status s = wallet->mark_spent(spent, tx.txid(), now_seconds()); !s)
-      return fail(s.error());
+    if (Status s = wallet->mark_spent(spent, tx.txid(), now_seconds()); !s) return fail(s.error());
   }
   for (const Transaction& tx : transactions) fmt::print("{}\n", tx.txid().hex());
   return 0;

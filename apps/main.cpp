@@ -19,8 +19,9 @@ int run(int argc, char** argv) {
   cli.add_option("--datadir", datadir, "folder holding one sub-folder per NODE_ID")
       ->capture_default_str();
   std::string chain_name = "demo";
-  cli.add_option("--chain", chain_name,
-                 "chain parameters: demo, or quick (trivial proof of work, for tests and benchmarks)")
+  cli.add_option(
+         "--chain", chain_name,
+         "chain parameters: demo, or quick (trivial proof of work, for tests and benchmarks)")
       ->check(CLI::IsMember({"demo", "quick"}))
       ->capture_default_str();
 
@@ -43,7 +44,8 @@ int run(int argc, char** argv) {
   send_cmd->add_option("--from", froms, "paying address (repeatable)")->required();
   send_cmd->add_option("--to", tos, "receiving address (repeatable)")->required();
   send_cmd->add_option("--amount", amounts, "coins, up to 8 decimals (repeatable)")->required();
-  send_cmd->add_flag("--mine", send_options.mine, "mine the block here, reward to the first sender");
+  send_cmd->add_flag("--mine", send_options.mine,
+                     "mine the block here, reward to the first sender");
   send_cmd->add_option("--connect", send_options.connect, "node to hand the tx to (host:port)");
 
   bool print_hex = false;

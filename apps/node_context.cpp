@@ -18,8 +18,8 @@ Status ensure_node_dir(const NodeEnvironment& env) {
   std::error_code error;
   std::filesystem::create_directories(env.node_dir, error);
   if (error)
-    return make_error("datadir-unwritable", fmt::format("{}: {}", env.node_dir.string(),
-                                                        error.message()));
+    return make_error("datadir-unwritable",
+                      fmt::format("{}: {}", env.node_dir.string(), error.message()));
   return {};
 }
 }  // namespace

@@ -12,7 +12,9 @@ inline constexpr Amount kCoin = 100'000'000;
 // none can overflow (the same cap as Bitcoin's).
 inline constexpr Amount kMaxMoney = 21'000'000 * kCoin;
 
-inline constexpr bool money_range(Amount value) { return value >= 0 && value <= kMaxMoney; }
+inline constexpr bool money_range(Amount value) {
+  return value >= 0 && value <= kMaxMoney;
+}
 
 }  // namespace ac
 

@@ -21,8 +21,7 @@ Block assemble_block(const BlockTemplate& t, const ChainParams& params) {
   block.transactions.reserve(t.transactions.size() + 1);
   block.transactions.push_back(
       make_coinbase(t.height, params.subsidy + t.fees, t.payout_script, t.extra_nonce));
-  block.transactions.insert(block.transactions.end(), t.transactions.begin(),
-                            t.transactions.end());
+  block.transactions.insert(block.transactions.end(), t.transactions.begin(), t.transactions.end());
   block.header.version = 1;
   block.header.prev_block = t.parent;
   block.header.bits = params.block_bits;

@@ -15,9 +15,9 @@ namespace ac {
 struct BlockTemplate {
   Hash256 parent;  // zero for a genesis block
   int height = 0;
-  int64_t median_time_past = 0;  // of the parent's chain; ignored for a genesis block
-  int64_t now = 0;               // seconds since the epoch
-  Bytes payout_script;           // receives subsidy + fees
+  int64_t median_time_past = 0;           // of the parent's chain; ignored for a genesis block
+  int64_t now = 0;                        // seconds since the epoch
+  Bytes payout_script;                    // receives subsidy + fees
   std::vector<Transaction> transactions;  // non-coinbase, parents before children
   Amount fees = 0;                        // inputs minus outputs of `transactions`
   uint64_t extra_nonce = 0;

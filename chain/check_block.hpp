@@ -25,7 +25,7 @@ Status check_block(const Block& block, std::span<const Hash256> txids, const Cha
 
 // `median_time_past` is the median time of the (up to) 11 blocks ending at the parent;
 // `now` is the node's clock (seconds since the epoch).
-Status contextual_check_block(const Block& block, int height, int64_t median_time_past,
-                              int64_t now, const ChainParams& params);
+Status contextual_check_block(const Block& block, int height, int64_t median_time_past, int64_t now,
+                              const ChainParams& params);
 
 }  // namespace ac

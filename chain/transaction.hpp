@@ -75,6 +75,7 @@ Result<Transaction> decode_transaction(ByteSpan data);
 template <>
 struct std::hash<ac::OutPoint> {
   size_t operator()(const ac::OutPoint& o) const noexcept {
-    return std::hash<ac::Hash256>{}(o.txid) ^ (static_cast<size_t>(o.index) * 0x9e3779b97f4a7c15ULL);
+    return std::hash<ac::Hash256>{}(o.txid) ^
+           (static_cast<size_t>(o.index) * 0x9e3779b97f4a7c15ULL);
   }
 };

@@ -124,6 +124,29 @@ TEST_F(MempoolActorTest, SelectsForBlockEvictsConfirmedOnTipChangeAndStillServes
           .empty());
 }
 
+TEST_F(MempoolActorTest, ReannouncesTransactionsAReorgReturnsToThePool) {
+  Transaction tx = payment(1'000, funded);
+  (*self)->send(mempool, subscribe_atom::value, caf::actor{*self});
+  TipChanged change;
+  change.tip = ask<TipInfo>(chain, tip_atom::value);
+  change.returned_to_mempool = {std::make_shared<const Transaction>(tx)};
+  (*self)->send(mempool, change);
+  std::vector<Hash256> announced;
+  bool from_nobody = false;
+  for (int i = 0; i < 3 && announced.empty(); ++i) {
+    (*self)->receive(
+        [&](announce_atom, uint32_t, const std::vector<Hash256>& hashes, const caf::actor& source) {
+          announced = hashes;
+          from_nobody = !source;
+        },
+        [&](mempool_changed_atom, uint64_t) {},
+        caf::after(std::chrono::seconds(5)) >> [] { ADD_FAILURE() << "no announce"; });
+  }
+  EXPECT_EQ(announced, std::vector<Hash256>{tx.txid()});
+  EXPECT_TRUE(from_nobody);  // relayed to every peer, none excluded
+  EXPECT_EQ(ask<uint64_t>(mempool, size_atom::value), 1u);
+}
+
 // The miner searches with bits no test will ever meet, so only cancellation ends a search.
 struct MinerActorTest : MempoolActorTest {
   caf::actor miner;

@@ -44,10 +44,10 @@ TEST_F(ThreeNodes, WalletTransactionTravelsToTheMinerAndItsBlockReachesEveryone)
   std::string wallet_address = ok(wallet_, {"createwallet"});
   std::string miner_address = ok(miner_, {"createwallet"});
   ok(central_, {"createblockchain", "--address", central_address});
-  ok(central_, {"send", "--from", central_address, "--to", wallet_address, "--amount", "2",
-                "--mine"});
-  ok(central_, {"send", "--from", central_address, "--to", wallet_address, "--amount", "3",
-                "--mine"});
+  ok(central_,
+     {"send", "--from", central_address, "--to", wallet_address, "--amount", "2", "--mine"});
+  ok(central_,
+     {"send", "--from", central_address, "--to", wallet_address, "--amount", "3", "--mine"});
 
   std::string trace_file = (dir_.path() / "central-trace.jsonl").string();
   auto central = start(central_, {"--trace-file", trace_file});
