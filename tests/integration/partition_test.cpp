@@ -163,15 +163,12 @@ TEST_F(Partition, PaymentFromTheLosingSideIsRelayedToTheWinningMinerAndMinedAgai
   auto b = start(b_, {b_}, {"--miner", address_b_, "--min-txs", "1"});
   auto a = start(a_, {b_});
   auto c = start(c_, {a_, b_});
-  const std::string winning_line =
-      "new tip height=" + std::to_string(winning_tip_.height) + " hash=" + winning_tip_.hash;
   LogReader a_log(*a), b_log(*b), c_log(*c);
   for (LogReader* log : {&a_log, &b_log, &c_log}) {
     for (NodeProcess* other : {a.get(), b.get(), c.get()}) log->keep_draining(*other);
   }
-  ASSERT_TRUE(a_log.next_line(winning_line, 30s)) << a->output().substr(0, 4000);
-  ASSERT_TRUE(c_log.next_line(winning_line, 30s)) << c->output().substr(0, 4000);
-
+  // A tip line is logged per tip change, not per block: A and C may reach B's tip and the block
+  // on top of it in one change, so only the final tip is awaited on them.
   auto accepted = b_log.next_line("accepted tx " + txid_, 30s);
   ASSERT_TRUE(accepted) << "the returned payment never reached the winning miner B.\nA:\n"
                         << a->output().substr(0, 6000) << "\nB:\n"
@@ -201,9 +198,7 @@ TEST_F(Partition, PaymentFromTheLosingSideReturnsToTheMempoolAndIsMinedAgainOnTh
   for (LogReader* log : {&a_log, &b_log, &c_log}) {
     for (NodeProcess* other : {a.get(), b.get(), c.get()}) log->keep_draining(*other);
   }
-  ASSERT_TRUE(a_log.next_line(
-      "new tip height=" + std::to_string(winning_tip_.height) + " hash=" + winning_tip_.hash, 30s))
-      << a->output().substr(0, 4000);
+  ASSERT_TRUE(a_log.next_tip_at_least(winning_tip_.height, 30s)) << a->output().substr(0, 4000);
   // A block A found on a tip the sync moved past meanwhile may be logged too: skip it.
   std::optional<std::string> mined;
   while ((mined = next_block_mined_with_payment(a_log, 30s))) {
