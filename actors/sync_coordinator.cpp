@@ -25,6 +25,7 @@ struct SyncState {
   std::map<caf::actor_addr, PeerId> peer_ids;
   PeerId next_peer_id = 1;  // 0 stands for a session that never said it was ready
   std::unordered_map<Hash256, HeldBlock> blocks;
+  std::vector<Hash256> last_locator;  // the chain's locator as it last answered
   static inline const char* name = "sync_coordinator";
 };
 
@@ -59,14 +60,27 @@ void submit(SyncActor* self, const Hash256& hash) {
           });
 }
 
+void send_locator(SyncActor* self, PeerId peer, std::optional<Hash256> after,
+                  std::vector<Hash256> locator) {
+  auto session = self->state.sessions.find(peer);
+  if (session == self->state.sessions.end()) return;
+  if (after) locator.insert(locator.begin(), *after);
+  self->send(session->second, request_inventory_atom::value, std::move(locator));
+}
+
 void request_inventory(SyncActor* self, PeerId peer, std::optional<Hash256> after) {
+  // Continuing a batch, the peer needs only the last hash it announced; the chain's last
+  // locator behind it covers a peer that has reorganised since. Asking the chain afresh would
+  // wait behind every block queued in its mailbox and let the download pipeline run dry.
+  if (after && !self->state.last_locator.empty()) {
+    send_locator(self, peer, after, self->state.last_locator);
+    return;
+  }
   self->request(self->state.chain, caf::infinite, locator_atom::value)
       .then(
           [=](std::vector<Hash256> locator) {
-            auto session = self->state.sessions.find(peer);
-            if (session == self->state.sessions.end()) return;
-            if (after) locator.insert(locator.begin(), *after);
-            self->send(session->second, request_inventory_atom::value, std::move(locator));
+            self->state.last_locator = locator;
+            send_locator(self, peer, after, std::move(locator));
           },
           [](caf::error&) {});  // the planner's inventory deadline covers a chain that failed
 }

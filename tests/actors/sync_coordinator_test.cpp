@@ -26,6 +26,7 @@ struct FakeChainState {
   int height = 0;
   std::vector<Hash256> submitted;
   std::set<Hash256> rejects;
+  int locator_requests = 0;
   static inline const char* name = "fake_chain";
 };
 
@@ -36,7 +37,10 @@ caf::behavior fake_chain(caf::stateful_actor<FakeChainState>* self, Hash256 gene
       [=](tip_atom) {
         return TipInfo{self->state.tip_hash, self->state.height};
       },
-      [=](locator_atom) { return std::vector<Hash256>{self->state.tip_hash}; },
+      [=](locator_atom) {
+        ++self->state.locator_requests;
+        return std::vector<Hash256>{self->state.tip_hash};
+      },
       [=](submit_block_atom, const BlockPtr& block, const caf::actor&) {
         auto& state = self->state;
         BlockVerdict verdict;
@@ -232,6 +236,8 @@ TEST_F(SyncCoordinatorTest, AsksTheNextBatchWithTheLastAnnouncedHashBeforeTheLoc
   ASSERT_EQ(session_state(peer).locators.size(), 2u);
   EXPECT_EQ(session_state(peer).locators[1],
             (std::vector<Hash256>{blocks[3]->hash(), genesis.hash()}));
+  // The continuation reuses the chain's last locator instead of queueing behind its blocks.
+  EXPECT_EQ(chain_state().locator_requests, 1);
   EXPECT_TRUE(chain_state().submitted.empty());
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "chain/ecdsa.hpp"
 #include "chain/hash.hpp"
 #include "wallet/address.hpp"
 #include "wallet/key.hpp"
@@ -20,19 +21,6 @@ ChainParams mainnet_versions() {
 
 Bytes secret_one() {
   return *from_hex(std::string(63, '0') + "1");
-}
-
-bool verifies(ByteSpan pubkey, const Hash256& digest, ByteSpan der) {
-  secp256k1_pubkey parsed_key;
-  secp256k1_ecdsa_signature signature;
-  if (secp256k1_ec_pubkey_parse(secp256k1_context_static, &parsed_key, pubkey.data(),
-                                pubkey.size()) != 1 ||
-      secp256k1_ecdsa_signature_parse_der(secp256k1_context_static, &signature, der.data(),
-                                          der.size()) != 1) {
-    return false;
-  }
-  return secp256k1_ecdsa_verify(secp256k1_context_static, &signature, digest.data.data(),
-                                &parsed_key) == 1;
 }
 
 class KeyTest : public ::testing::Test {
@@ -138,9 +126,9 @@ TEST_F(KeyTest, SignatureVerifiesOnlyForItsDigestAndKey) {
   Hash256 digest = sha256d(as_span("a transaction"));
   auto der = signer_.sign(*key, digest);
   ASSERT_TRUE(der.ok());
-  EXPECT_TRUE(verifies(key->public_key(), digest, *der));
-  EXPECT_FALSE(verifies(other->public_key(), digest, *der));
-  EXPECT_FALSE(verifies(key->public_key(), sha256d(as_span("another")), *der));
+  EXPECT_TRUE(verify_ecdsa(key->public_key(), digest, *der));
+  EXPECT_FALSE(verify_ecdsa(other->public_key(), digest, *der));
+  EXPECT_FALSE(verify_ecdsa(key->public_key(), sha256d(as_span("another")), *der));
 
   secp256k1_ecdsa_signature parsed;
   ASSERT_EQ(secp256k1_ecdsa_signature_parse_der(secp256k1_context_static, &parsed, der->data(),

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
-#include <secp256k1.h>
 
 #include <vector>
 
+#include "chain/ecdsa.hpp"
 #include "chain/hash.hpp"
 #include "chain/script.hpp"
 #include "chain/sighash.hpp"
@@ -10,19 +10,6 @@
 
 namespace ac::wallet {
 namespace {
-
-bool verifies(ByteSpan pubkey, const Hash256& digest, ByteSpan der) {
-  secp256k1_pubkey parsed_key;
-  secp256k1_ecdsa_signature signature;
-  if (secp256k1_ec_pubkey_parse(secp256k1_context_static, &parsed_key, pubkey.data(),
-                                pubkey.size()) != 1 ||
-      secp256k1_ecdsa_signature_parse_der(secp256k1_context_static, &signature, der.data(),
-                                          der.size()) != 1) {
-    return false;
-  }
-  return secp256k1_ecdsa_verify(secp256k1_context_static, &signature, digest.data.data(),
-                                &parsed_key) == 1;
-}
 
 class TxBuilderTest : public ::testing::Test {
  protected:
@@ -50,7 +37,8 @@ class TxBuilderTest : public ::testing::Test {
       Bytes der(spend->signature_with_hash_type.begin(), spend->signature_with_hash_type.end() - 1);
       const Bytes& script = spent_by(tx.inputs[i]).coin.output.script_pubkey;
       EXPECT_EQ(match_p2pkh(script), hash160(spend->pubkey)) << i;
-      EXPECT_TRUE(verifies(spend->pubkey, legacy_sighash(tx, i, script, kSighashAll), der)) << i;
+      EXPECT_TRUE(verify_ecdsa(spend->pubkey, legacy_sighash(tx, i, script, kSighashAll), der))
+          << i;
     }
   }
 
@@ -102,7 +90,7 @@ TEST_F(TxBuilderTest, TamperingWithOutputsInvalidatesSignature) {
   ASSERT_TRUE(spend.has_value());
   Bytes der(spend->signature_with_hash_type.begin(), spend->signature_with_hash_type.end() - 1);
   const Bytes& script = spent_by(tampered.inputs[0]).coin.output.script_pubkey;
-  EXPECT_FALSE(verifies(spend->pubkey, legacy_sighash(tampered, 0, script, kSighashAll), der));
+  EXPECT_FALSE(verify_ecdsa(spend->pubkey, legacy_sighash(tampered, 0, script, kSighashAll), der));
 }
 
 TEST_F(TxBuilderTest, ReportsInsufficientFunds) {
