@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <functional>
 #include <random>
 #include <stdexcept>
 
@@ -74,8 +75,10 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir,
-                          const std::vector<std::string>& args, std::chrono::seconds timeout) {
+namespace {
+
+// Runs the child that `exec` turns into to completion, collecting its stdout and stderr.
+CommandResult run_child(const std::function<void()>& exec, std::chrono::seconds timeout) {
   int out_pipe[2];
   int err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
@@ -85,7 +88,8 @@ CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir
     dup2(err_pipe[1], STDERR_FILENO);
     close(out_pipe[0]);
     close(err_pipe[0]);
-    exec_actorchain(node_id, datadir, args);
+    exec();
+    _exit(127);
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -119,6 +123,27 @@ CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir
   waitpid(pid, &status, 0);
   result.exit_code = decode_status(status);
   return result;
+}
+
+}  // namespace
+
+CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir,
+                          const std::vector<std::string>& args, std::chrono::seconds timeout) {
+  return run_child([&] { exec_actorchain(node_id, datadir, args); }, timeout);
+}
+
+CommandResult run_program(const std::string& path, const std::vector<std::string>& args,
+                          std::chrono::seconds timeout) {
+  return run_child(
+      [&] {
+        std::vector<std::string> full = {path};
+        full.insert(full.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (std::string& a : full) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(path.c_str(), argv.data());
+      },
+      timeout);
 }
 
 NodeProcess::NodeProcess(uint16_t node_id, const std::filesystem::path& datadir,

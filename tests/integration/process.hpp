@@ -48,6 +48,10 @@ CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir
                           const std::vector<std::string>& args,
                           std::chrono::seconds timeout = std::chrono::seconds(120));
 
+// Runs the program at `path` with `args` to completion (a tool other than actorchain).
+CommandResult run_program(const std::string& path, const std::vector<std::string>& args,
+                          std::chrono::seconds timeout = std::chrono::seconds(120));
+
 // A long-running `actorchain` process (startnode) whose combined output is collected by a
 // thread of its own, so a chatty node never blocks on a full pipe while the test looks elsewhere.
 class NodeProcess {
