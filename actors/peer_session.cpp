@@ -360,7 +360,7 @@ void on_addr(Session* self, const net::Addr& addr) {
     self->send(self->state.context->node, peer_addrs_atom::value, std::move(endpoints));
 }
 
-void handle_message(Session* self, const net::Message& message) {
+void handle_message(Session* self, net::Message& message) {
   auto& state = self->state;
   state.context->log->trace("<-", state.peer, message);
   if (!state.version_received && !std::holds_alternative<net::Version>(message)) {
@@ -368,7 +368,7 @@ void handle_message(Session* self, const net::Message& message) {
     return;
   }
   std::visit(
-      [&](const auto& m) {
+      [&](auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, net::Version>) {
           on_version(self, m);
@@ -398,13 +398,13 @@ void handle_message(Session* self, const net::Message& message) {
           remember(state, m.block.hash());
           if (state.context->sync)
             self->send(state.context->sync, block_arrived_atom::value, self_handle(self),
-                       std::make_shared<const Block>(m.block));
+                       std::make_shared<const Block>(std::move(m.block)));
         } else if constexpr (std::is_same_v<T, net::TxMessage>) {
           Hash256 txid = m.tx.txid();
           remember(state, txid);
           if (state.context->mempool)
             ask(self, state.context->mempool, submit_tx_atom::value,
-                std::make_shared<const Transaction>(m.tx), self_handle(self))
+                std::make_shared<const Transaction>(std::move(m.tx)), self_handle(self))
                 .then(
                     [=](bool accepted, const std::string& reason) {
                       if (answered(self)) return;

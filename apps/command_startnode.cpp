@@ -95,6 +95,7 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   caf::actor_system_config caf_config;
   caf_config.load<caf::io::middleman>();
   caf_config.set("scheduler.max-threads", size_t{3});
+  caf_config.set("work-stealing.moderate-poll-attempts", size_t{0});
   {
     caf::actor_system system{caf_config};
     auto started = actors::start_node_actors(system, config, std::move(*backend));
