@@ -41,6 +41,9 @@ struct StartNodeOptions {
 
 int create_wallet(const NodeEnvironment& env, const ChainParams& params);
 int list_addresses(const NodeEnvironment& env, const ChainParams& params);
+// Prints the key of `address` in Wallet Import Format (compressed, the chain's WIF version).
+int dump_private_key(const NodeEnvironment& env, const ChainParams& params,
+                     const std::string& address);
 int create_blockchain(const NodeEnvironment& env, const ChainParams& params,
                       const std::string& address);
 int get_balance(const NodeEnvironment& env, const ChainParams& params, const std::string& address);

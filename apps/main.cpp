@@ -27,6 +27,10 @@ int run(int argc, char** argv) {
 
   auto* createwallet = cli.add_subcommand("createwallet", "create a key; prints its address");
   auto* listaddresses = cli.add_subcommand("listaddresses", "the wallet's addresses");
+  std::string dump_address;
+  auto* dumpprivkey =
+      cli.add_subcommand("dumpprivkey", "the private key of ADDRESS, in Wallet Import Format");
+  dumpprivkey->add_option("--address", dump_address)->required();
 
   std::string genesis_address;
   auto* createblockchain =
@@ -102,6 +106,7 @@ int run(int argc, char** argv) {
 
   if (*createwallet) return create_wallet(*env, params);
   if (*listaddresses) return list_addresses(*env, params);
+  if (*dumpprivkey) return dump_private_key(*env, params, dump_address);
   if (*createblockchain) return create_blockchain(*env, params, genesis_address);
   if (*getbalance) return get_balance(*env, params, balance_address);
   if (*send_cmd) {
