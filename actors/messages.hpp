@@ -40,6 +40,9 @@ using request_blocks_atom = caf::atom_constant<caf::atom("reqblocks")>;
 using request_inventory_atom = caf::atom_constant<caf::atom("reqinv")>;
 // sync -> peer_session: drop this peer (stalling); the reason is logged by the session.
 using disconnect_atom = caf::atom_constant<caf::atom("disconnec")>;
+// sync -> its subscribers (the miner): (syncing_atom, bool downloading) whenever it flips; see
+// SyncPlanner::downloading. anyone -> sync: (subscribe_atom, caf::actor).
+using syncing_atom = caf::atom_constant<caf::atom("syncing")>;
 // sync's own periodic deadline check.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 

@@ -26,6 +26,7 @@ struct MinerState {
   caf::actor mempool;
   uint64_t job = 0;  // the current job; found blocks of other jobs are stale
   bool mining = false;
+  bool downloading = false;  // the node is catching up: no mining meanwhile
   uint64_t job_pool_size = 0;
   int job_height = 0;
   Hash256 job_parent;  // zero while idle
@@ -94,12 +95,28 @@ void start_job(Miner* self, uint64_t pool_size) {
 
 void consider(Miner* self, uint64_t pool_size) {
   auto& state = self->state;
+  if (state.downloading) return;
   if (pool_size < static_cast<uint64_t>(state.config.min_txs)) return;
   if (state.mining && state.job_pool_size == pool_size) return;
   start_job(self, pool_size);
 }
 
-caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf::actor mempool) {
+void set_downloading(Miner* self, bool downloading) {
+  auto& state = self->state;
+  if (downloading == state.downloading) return;
+  state.downloading = downloading;
+  if (downloading) {
+    if (state.mining) state.config.log->line("mining paused while blocks download");
+    state.stop_search();
+    return;
+  }
+  self->request(state.mempool, caf::infinite, size_atom::value).then([=](uint64_t size) {
+    consider(self, size);
+  });
+}
+
+caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf::actor mempool,
+                          caf::actor sync) {
   auto& state = self->state;
   state.config = std::move(config);
   state.chain = std::move(chain);
@@ -108,6 +125,7 @@ caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf
   auto me = caf::actor_cast<caf::actor>(self);
   self->send(state.chain, subscribe_atom::value, me);
   self->send(state.mempool, subscribe_atom::value, me);
+  if (sync) self->send(sync, subscribe_atom::value, me);
   self->request(state.mempool, caf::infinite, size_atom::value).then([=](uint64_t size) {
     consider(self, size);
   });
@@ -116,6 +134,7 @@ caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf
       [=](const TipChanged&) { self->state.stop_search(); },
       [=](announce_atom, uint32_t, const std::vector<Hash256>&, const caf::actor&) {},
       [=](stop_atom) { self->state.stop_search(); },
+      [=](syncing_atom, bool downloading) { set_downloading(self, downloading); },
       [=](size_atom) { return self->state.blocks_found; },
       [=](tip_atom) { return self->state.job_parent; },
       [=](found_atom, uint64_t job, const BlockPtr& block) {
@@ -143,8 +162,9 @@ caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf
 }  // namespace
 
 caf::actor spawn_miner(caf::actor_system& system, MinerConfig config, caf::actor chain,
-                       caf::actor mempool) {
-  return system.spawn(miner_actor, std::move(config), std::move(chain), std::move(mempool));
+                       caf::actor mempool, caf::actor sync) {
+  return system.spawn(miner_actor, std::move(config), std::move(chain), std::move(mempool),
+                      std::move(sync));
 }
 
 }  // namespace ac::actors

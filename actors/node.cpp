@@ -228,7 +228,7 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
     actors.miner = spawn_miner(
         system,
         MinerConfig{config.params, payout_script, config.min_txs, config.miner_threads, config.log},
-        actors.chain, actors.mempool);
+        actors.chain, actors.mempool, actors.sync);
   PeerContext context;
   context.chain = actors.chain;
   context.sync = actors.sync;

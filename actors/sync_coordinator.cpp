@@ -27,6 +27,8 @@ struct SyncState {
   PeerId next_peer_id = 1;  // 0 stands for a session that never said it was ready
   std::unordered_map<Hash256, HeldBlock> blocks;
   std::vector<Hash256> last_locator;  // the chain's locator as it last answered
+  std::vector<caf::actor> subscribers;
+  bool downloading = false;  // as last published
   static inline const char* name = "sync_coordinator";
 };
 
@@ -97,7 +99,17 @@ void forget_session(SyncActor* self, PeerId peer) {
   self->state.sessions.erase(session);
 }
 
+void publish_downloading(SyncActor* self) {
+  auto& state = self->state;
+  bool downloading = state.planner.downloading();
+  if (downloading == state.downloading) return;
+  state.downloading = downloading;
+  for (const caf::actor& subscriber : state.subscribers)
+    self->send(subscriber, syncing_atom::value, downloading);
+}
+
 void apply(SyncActor* self, SyncPlanner::Actions actions) {
+  publish_downloading(self);
   for (auto& action : actions) {
     if (auto* request = std::get_if<SyncPlanner::RequestBlocks>(&action)) {
       auto session = self->state.sessions.find(request->peer);
@@ -174,6 +186,10 @@ caf::behavior sync_coordinator(SyncActor* self, caf::actor chain, SyncLimits lim
       [=](const TipChanged& change) {
         apply(self,
               self->state.planner.on_chain_tip(change.tip.height, change.connected, now(self)));
+      },
+      [=](subscribe_atom, const caf::actor& subscriber) {
+        self->state.subscribers.push_back(subscriber);
+        self->send(subscriber, syncing_atom::value, self->state.downloading);
       },
       [=](tick_atom) {
         apply(self, self->state.planner.on_tick(now(self)));

@@ -96,6 +96,13 @@ class SyncPlanner {
   size_t in_flight_count(PeerId peer) const;
   size_t awaiting_verdict_count() const { return submitting_.size(); }
   int chain_height() const { return chain_height_; }
+  // Whether the node is catching up: more than one block to fetch or connect, or a peer ahead
+  // of us asked for its inventory. A single relayed block does not count. A peer that lies
+  // about its height cannot hold this up for long: it is dropped when it stalls and not asked
+  // again once its answers bring nothing new.
+  bool downloading() const {
+    return queue_.size() + submitting_.size() > 1 || inventory_request_.has_value();
+  }
   // The peer with the highest claimed height above ours (lowest id on a tie).
   std::optional<PeerId> sync_peer() const;
 

@@ -71,6 +71,7 @@ struct FakeSessionState {
   std::vector<std::vector<Hash256>> locators;
   std::vector<std::string> disconnects;
   std::vector<std::pair<int, std::string>> charges;  // misbehaviour points and what for
+  std::vector<bool> downloading;                     // as published to a subscriber
   static inline const char* name = "fake_session";
 };
 
@@ -90,6 +91,7 @@ caf::behavior fake_session(caf::stateful_actor<FakeSessionState>* self, const st
       [=](misbehaving_atom, int points, const std::string& what) {
         self->state.charges.emplace_back(points, what);
       },
+      [=](syncing_atom, bool downloading) { self->state.downloading.push_back(downloading); },
   };
 }
 
@@ -218,6 +220,32 @@ TEST_F(SyncCoordinatorTest, SyncsManyBlocksFromOnePeerInOrder) {
   EXPECT_EQ(chain_state().height, 30);
   EXPECT_EQ(all_requested(peer), hashes(0, 30));  // each block asked once
   EXPECT_TRUE(session_state(peer).disconnects.empty());
+}
+
+TEST_F(SyncCoordinatorTest, SubscribersLearnWhenADownloadStartsAndEnds) {
+  start(small_limits());
+  auto miner = new_session();  // records what it is told
+  caf::anon_send(sync, subscribe_atom::value, miner);
+  scheduler->run();
+  auto peer = new_session();
+  ready(peer, 30);
+  announce(peer, hashes(0, 30));
+  serve(peer);
+  ASSERT_EQ(chain_state().height, 30);
+  EXPECT_EQ(session_state(miner).downloading, (std::vector<bool>{false, true, false}));
+}
+
+TEST_F(SyncCoordinatorTest, OneRelayedBlockIsNotADownload) {
+  start(small_limits());
+  auto miner = new_session();
+  caf::anon_send(sync, subscribe_atom::value, miner);
+  scheduler->run();
+  auto peer = new_session();
+  ready(peer, 0);
+  announce(peer, hashes(0, 1));
+  serve(peer);
+  ASSERT_EQ(chain_state().height, 1);
+  EXPECT_EQ(session_state(miner).downloading, std::vector<bool>{false});
 }
 
 TEST_F(SyncCoordinatorTest, OutOfOrderBlocksReachTheChainInAnnouncedOrder) {

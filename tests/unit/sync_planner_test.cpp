@@ -85,6 +85,29 @@ TEST_F(SyncPlannerTest, AsksTheOnlyHigherPeerForInventory) {
   EXPECT_FALSE(asks[0].after.has_value());
 }
 
+TEST_F(SyncPlannerTest, DownloadingLastsUntilThePeerHeightIsReached) {
+  Planner planner(small_limits());
+  planner.on_chain_tip(0, {}, t0);
+  EXPECT_FALSE(planner.downloading());
+  planner.on_peer_ready(1, 3, t0);
+  EXPECT_TRUE(planner.downloading());  // inventory asked
+  planner.on_inventory(1, hash_range(0, 3), t0);
+  for (uint32_t n = 0; n < 3; ++n) planner.on_block(1, hash_of(n), t0);
+  EXPECT_TRUE(planner.downloading());  // verdicts pending
+  // As the chain actor does: the tip change goes out before the verdict.
+  planner.on_chain_tip(3, hash_range(0, 3), t0);
+  for (uint32_t n = 0; n < 3; ++n) planner.on_submitted(hash_of(n), true, t0);
+  EXPECT_FALSE(planner.downloading());
+}
+
+TEST_F(SyncPlannerTest, OneAnnouncedBlockIsNotADownload) {
+  Planner planner(small_limits());
+  planner.on_chain_tip(0, {}, t0);
+  planner.on_peer_ready(1, 0, t0);
+  planner.on_inventory(1, hash_range(0, 1), t0);
+  EXPECT_FALSE(planner.downloading());
+}
+
 TEST_F(SyncPlannerTest, DoesNotAskPeersThatAreNotAhead) {
   Planner planner(small_limits());
   planner.on_chain_tip(10, {}, t0);
