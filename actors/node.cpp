@@ -236,6 +236,7 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   context.log = config.log;
   context.magic = config.params.magic;
   context.limits = config.peer_limits;
+  context.version_nonce = random_nonce();
   auto listen = net::NetAddress::from_host(config.listen_host, actors.port, net::kNodeNetwork);
   if (listen) context.listen_address = *listen;
   actors.node =

@@ -70,12 +70,6 @@ void remember(SessionState& state, const Hash256& hash) {
   state.known_inventory.insert(hash);
 }
 
-uint64_t random_nonce() {
-  uint64_t nonce = 0;
-  RAND_bytes(reinterpret_cast<unsigned char*>(&nonce), sizeof nonce);
-  return nonce;
-}
-
 caf::actor self_handle(Session* self) {
   return caf::actor_cast<caf::actor>(self);
 }
@@ -174,7 +168,7 @@ void send_version(Session* self, int32_t height) {
   auto remote = net::NetAddress::from_endpoint(state.peer);
   if (remote) version.addr_recv = *remote;
   version.addr_from = state.context->listen_address;
-  version.nonce = random_nonce();
+  version.nonce = state.context->version_nonce;
   version.user_agent = "/actorchain:0.1/";
   version.start_height = height;
   send_message(self, version);
@@ -211,6 +205,10 @@ void maybe_ready(Session* self) {
 void on_version(Session* self, const net::Version& version) {
   auto& state = self->state;
   if (state.version_received) return;
+  if (version.nonce == state.context->version_nonce) {
+    disconnect(self, "connected to ourselves (our own version nonce came back)");
+    return;
+  }
   state.version_received = true;
   state.best_height = version.start_height;
   if (version.addr_from.port != 0) state.listen_endpoint = version.addr_from.endpoint();
@@ -555,6 +553,12 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
 }
 
 }  // namespace
+
+uint64_t random_nonce() {
+  uint64_t nonce = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&nonce), sizeof nonce);
+  return nonce;
+}
 
 caf::actor fork_peer_session(caf::io::broker* listener, caf::io::connection_handle handle,
                              PeerContextPtr context) {

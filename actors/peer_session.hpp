@@ -41,9 +41,15 @@ struct PeerContext {
   net::Magic magic{};
   net::NetAddress listen_address;  // ours, sent as addr_from
   PeerLimits limits;
+  // Sent in every version of this node: a version carrying it back means we dialled ourselves
+  // (an address learned from a peer can be our own under another name).
+  uint64_t version_nonce = 0;
 };
 
 using PeerContextPtr = std::shared_ptr<const PeerContext>;
+
+// A nonce from OpenSSL's RNG.
+uint64_t random_nonce();
 
 // Moves the accepted connection `handle` of `listener` into a new session broker.
 caf::actor fork_peer_session(caf::io::broker* listener, caf::io::connection_handle handle,
