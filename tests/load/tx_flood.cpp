@@ -400,6 +400,8 @@ class Flood {
     for (Connection& c : connections_)
       if (c.fd >= 0) close(c.fd);
   }
+  Flood(const Flood&) = delete;
+  Flood& operator=(const Flood&) = delete;
 
   Status connect_all(const std::string& target) {
     for (size_t i = 0; i < plan_.flood.size() + plan_.bad.size(); ++i) {
@@ -413,7 +415,6 @@ class Flood {
       version.timestamp = system_seconds();
       version.nonce = (static_cast<uint64_t>(system_seconds()) << 16) ^ i;
       version.user_agent = "/tx_flood/";
-      version.relay = true;
       queue_message(c, version);
     }
     return {};
