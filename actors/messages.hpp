@@ -82,8 +82,17 @@ using peer_addrs_atom = caf::atom_constant<caf::atom("peeraddrs")>;
 // node -> session: (announce_atom, uint32_t inv_type, std::vector<Hash256>): send an inv.
 // mempool -> node: (announce_atom, uint32_t inv_type, std::vector<Hash256>, caf::actor source):
 // announce to every peer but the source.
-// session's own keepalive timer.
+// session's own timers: time to ping; (ping_timeout_atom, uint64_t nonce) the pong's deadline;
+// the handshake's deadline.
 using keepalive_atom = caf::atom_constant<caf::atom("keepalive")>;
+using ping_timeout_atom = caf::atom_constant<caf::atom("pingtmout")>;
+using handshake_timeout_atom = caf::atom_constant<caf::atom("hstimeout")>;
+// sync -> session: (misbehaving_atom, int points, std::string what): the peer sent something
+// bad (an invalid or unrequested block); the session adds the points to its score.
+using misbehaving_atom = caf::atom_constant<caf::atom("misbehave")>;
+// session -> node -> listener: (discourage_atom, std::string host, std::string what): refuse
+// this address for the ban time.
+using discourage_atom = caf::atom_constant<caf::atom("discourag")>;
 // anyone -> node: (peers_atom) -> std::vector<std::string> listening endpoints of ready peers.
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
 // node's own: try an outbound connection to (connect_atom, std::string endpoint).
@@ -125,6 +134,7 @@ template <size_t N>
 struct caf::detail::is_serializable<ac::HashBytes<N>> : std::false_type {};
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::actors::BlockPtr>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::actors::TxPtr>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::Hash256>)

@@ -35,10 +35,21 @@ struct ListenerState {
   PeerContextPtr context;
   int max_peers = 0;
   int inbound = 0;
+  // Addresses refused until then, after they misbehaved. In memory only, as Bitcoin Core's
+  // discouragement: a restart forgives.
+  std::map<std::string, std::chrono::steady_clock::time_point> discouraged;
   static inline const char* name = "listener";
 };
 
 using Listener = caf::io::stateful_broker<ListenerState>;
+
+bool is_discouraged(ListenerState& state, const std::string& host) {
+  auto found = state.discouraged.find(host);
+  if (found == state.discouraged.end()) return false;
+  if (found->second > std::chrono::steady_clock::now()) return true;
+  state.discouraged.erase(found);
+  return false;
+}
 
 caf::behavior listener(Listener* self, caf::io::doorman_ptr doorman, PeerContextPtr context,
                        int max_peers) {
@@ -49,6 +60,13 @@ caf::behavior listener(Listener* self, caf::io::doorman_ptr doorman, PeerContext
   return {
       [=](const caf::io::new_connection_msg& msg) {
         auto& state = self->state;
+        if (is_discouraged(state, self->remote_addr(msg.handle))) {
+          state.context->log->line(
+              fmt::format("refusing inbound connection from {}:{}: discouraged",
+                          self->remote_addr(msg.handle), self->remote_port(msg.handle)));
+          self->close(msg.handle);
+          return;
+        }
         if (state.inbound >= state.max_peers) {
           state.context->log->line(fmt::format(
               "refusing inbound connection from {}:{}: max-peers ({}) reached",
@@ -59,6 +77,13 @@ caf::behavior listener(Listener* self, caf::io::doorman_ptr doorman, PeerContext
         caf::actor session = fork_peer_session(self, msg.handle, state.context);
         self->monitor(session);
         ++state.inbound;
+      },
+      [=](discourage_atom, const std::string& host, const std::string& what) {
+        auto& state = self->state;
+        auto ban_time = state.context->limits.ban_time;
+        state.context->log->line(
+            fmt::format("discouraging {} for {} s: {}", host, ban_time.count(), what));
+        state.discouraged[host] = std::chrono::steady_clock::now() + ban_time;
       },
       [=](const caf::io::acceptor_closed_msg&) { self->quit(); },
   };
@@ -160,6 +185,9 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
           self->send(session, announce_atom::value, net::kMsgBlock, change.connected);
       },
       [=](mempool_changed_atom, uint64_t) {},
+      [=](discourage_atom, const std::string& host, const std::string& what) {
+        self->send(self->state.listener, discourage_atom::value, host, what);
+      },
       [=](peers_atom) {
         std::vector<std::string> endpoints;
         for (const caf::actor& session : self->state.ready)
@@ -207,6 +235,7 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   context.mempool = actors.mempool;
   context.log = config.log;
   context.magic = config.params.magic;
+  context.limits = config.peer_limits;
   auto listen = net::NetAddress::from_host(config.listen_host, actors.port, net::kNodeNetwork);
   if (listen) context.listen_address = *listen;
   actors.node =

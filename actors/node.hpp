@@ -15,6 +15,7 @@
 
 #include "actors/chain_backend.hpp"
 #include "actors/log_sink.hpp"
+#include "actors/peer_session.hpp"
 #include "chain/coins.hpp"
 #include "chain/params.hpp"
 #include "chain/result.hpp"
@@ -28,6 +29,7 @@ struct NodeConfig {
   uint16_t listen_port = 0;          // 0: any free port (tests)
   std::vector<std::string> connect;  // "host:port"; "localhost" is taken as 127.0.0.1
   int max_peers = 32;                // inbound connections
+  PeerLimits peer_limits;            // timeouts, send buffer, ban time
   LogSinkPtr log;
   std::string miner_address;  // empty: no mining
   int min_txs = 1;

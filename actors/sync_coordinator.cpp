@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "actors/messages.hpp"
+#include "actors/misbehaviour.hpp"
 
 namespace ac::actors {
 namespace {
@@ -53,6 +54,9 @@ void submit(SyncActor* self, const Hash256& hash) {
   self->request(self->state.chain, caf::infinite, submit_block_atom::value, held.block, held.source)
       .then(
           [=](const BlockVerdict& verdict) {
+            if (!verdict.accepted && held.source)
+              self->send(held.source, misbehaving_atom::value, block_penalty(verdict.outcome),
+                         "invalid block " + hash.hex() + ": " + verdict.outcome);
             apply(self, self->state.planner.on_submitted(hash, verdict.accepted, now(self)));
           },
           [=](caf::error&) {
@@ -108,6 +112,10 @@ void apply(SyncActor* self, SyncPlanner::Actions actions) {
       if (session == self->state.sessions.end()) continue;
       self->send(session->second, disconnect_atom::value, std::move(drop->reason));
       forget_session(self, drop->peer);
+    } else if (auto* charge = std::get_if<SyncPlanner::Misbehaving>(&action)) {
+      auto session = self->state.sessions.find(charge->peer);
+      if (session == self->state.sessions.end()) continue;
+      self->send(session->second, misbehaving_atom::value, charge->points, std::move(charge->what));
     }
   }
 }
