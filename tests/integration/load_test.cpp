@@ -113,6 +113,8 @@ TEST_F(Load, ThirtyTwoPeersFloodingValidAndInvalidTxsGetEveryValidOneMinedInBoun
   EXPECT_EQ(field(summary, "accepted_invalid"), "0");
   EXPECT_EQ(field(summary, "flood_dropped"), "0");
   EXPECT_EQ(field(summary, "bad_dropped"), std::to_string(kBadTxs) + "/" + std::to_string(kBadTxs));
+  // Local tools share 127.0.0.1: it is disconnected, never discouraged.
+  EXPECT_EQ(node.output().find("discouraging"), std::string::npos);
 
   // Every valid transaction is in a mined block (the miner mines whenever its pool holds one).
   LogReader log(node);
