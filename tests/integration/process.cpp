@@ -74,8 +74,11 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir,
-                          const std::vector<std::string>& args, std::chrono::seconds timeout) {
+namespace {
+
+// Runs `exec` (which must not return) in a child with its stdout and stderr captured.
+template <class Exec>
+CommandResult run_captured(Exec exec, std::chrono::seconds timeout) {
   int out_pipe[2];
   int err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
@@ -85,7 +88,7 @@ CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir
     dup2(err_pipe[1], STDERR_FILENO);
     close(out_pipe[0]);
     close(err_pipe[0]);
-    exec_actorchain(node_id, datadir, args);
+    exec();
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -119,6 +122,28 @@ CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir
   waitpid(pid, &status, 0);
   result.exit_code = decode_status(status);
   return result;
+}
+
+}  // namespace
+
+CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir,
+                          const std::vector<std::string>& args, std::chrono::seconds timeout) {
+  return run_captured([&] { exec_actorchain(node_id, datadir, args); }, timeout);
+}
+
+CommandResult run_program(const std::string& binary, const std::vector<std::string>& args,
+                          std::chrono::seconds timeout) {
+  return run_captured(
+      [&] {
+        std::vector<std::string> full = {binary};
+        full.insert(full.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (std::string& a : full) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(binary.c_str(), argv.data());
+        _exit(127);
+      },
+      timeout);
 }
 
 NodeProcess::NodeProcess(uint16_t node_id, const std::filesystem::path& datadir,
