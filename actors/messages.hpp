@@ -98,6 +98,8 @@ using misbehaving_atom = caf::atom_constant<caf::atom("misbehave")>;
 using discourage_atom = caf::atom_constant<caf::atom("discourag")>;
 // anyone -> node: (peers_atom) -> std::vector<std::string> listening endpoints of ready peers.
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
+// node's own: send the transaction announcements gathered since the last flush.
+using flush_atom = caf::atom_constant<caf::atom("flushinv")>;
 // node's own: try an outbound connection to (connect_atom, std::string endpoint).
 using connect_atom = caf::atom_constant<caf::atom("connect")>;
 // mempool -> miner: (mempool_changed_atom, uint64_t size).

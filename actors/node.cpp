@@ -100,10 +100,30 @@ struct NodeState {
   // the handshake for inbound ones).
   std::map<caf::actor, std::string> sessions;
   std::set<caf::actor> ready;  // sessions whose handshake is done
+  // Accepted transactions not announced yet, with the session each came from.
+  std::vector<std::pair<Hash256, caf::actor>> pending_tx_announces;
   static inline const char* name = "node";
 };
 
 using Node = caf::stateful_actor<NodeState>;
+
+// Transactions are announced in batches, as Bitcoin Core trickles them: one inv per peer every
+// kTxAnnounceDelay (or every kMaxTxAnnounceBatch transactions) instead of one per transaction.
+// Under a flood that is a few messages instead of one per transaction and peer.
+constexpr std::chrono::milliseconds kTxAnnounceDelay{50};
+constexpr size_t kMaxTxAnnounceBatch = 1'000;
+
+void flush_tx_announces(Node* self) {
+  auto& state = self->state;
+  if (state.pending_tx_announces.empty()) return;
+  for (const auto& [session, endpoint] : state.sessions) {
+    std::vector<Hash256> hashes;
+    for (const auto& [hash, source] : state.pending_tx_announces)
+      if (source != session) hashes.push_back(hash);
+    if (!hashes.empty()) self->send(session, announce_atom::value, net::kMsgTx, std::move(hashes));
+  }
+  state.pending_tx_announces.clear();
+}
 
 void connect_to(Node* self, const std::string& raw_endpoint) {
   auto& state = self->state;
@@ -196,9 +216,18 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
       },
       [=](announce_atom, uint32_t type, const std::vector<Hash256>& hashes,
           const caf::actor& source) {
-        for (const auto& [session, endpoint] : self->state.sessions)
-          if (session != source) self->send(session, announce_atom::value, type, hashes);
+        auto& s = self->state;
+        if (type != net::kMsgTx) {
+          for (const auto& [session, endpoint] : s.sessions)
+            if (session != source) self->send(session, announce_atom::value, type, hashes);
+          return;
+        }
+        if (s.pending_tx_announces.empty())
+          self->delayed_send(self, kTxAnnounceDelay, flush_atom::value);
+        for (const Hash256& hash : hashes) s.pending_tx_announces.emplace_back(hash, source);
+        if (s.pending_tx_announces.size() >= kMaxTxAnnounceBatch) flush_tx_announces(self);
       },
+      [=](flush_atom) { flush_tx_announces(self); },
   };
 }
 

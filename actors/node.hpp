@@ -1,6 +1,7 @@
 // The node: wires a node's actors together (chain, sync coordinator, mempool, miner, listener,
 // peer sessions), keeps the known-peers list, makes the outbound connections, and relays:
-// every new tip and every accepted transaction is announced by inv to all peers but its source.
+// every new tip and every accepted transaction is announced by inv to all peers but its source
+// (blocks at once, transactions gathered for up to 50 ms into one inv per peer).
 // The addr exchange lets peers of a central node learn of each other: a node connects to each
 // newly learned listening endpoint once. It answers (peers_atom) with the listening endpoints
 // of the peers whose handshake is done.

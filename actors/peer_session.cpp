@@ -42,6 +42,10 @@ struct SessionState {
   bool closed = false;
   // Requests to other actors not answered yet: the session quits only when none is left.
   int pending_requests = 0;
+  // Transactions handed to the mempool and not judged yet. Past kMaxTxsInFlight the peer's
+  // input is no longer read until the mempool catches up, so a flood waits in TCP, not here.
+  int txs_in_flight = 0;
+  bool reading_halted = false;
   caf::error exit_reason;
   std::string listen_endpoint;  // the peer's, from its version
   int32_t best_height = -1;
@@ -62,6 +66,8 @@ constexpr size_t kMaxPendingAnnounces = 1'000;
 constexpr size_t kSendWindow = 1024 * 1024;
 // Blocks fetched from the chain in one request when answering getdata.
 constexpr size_t kBlocksPerFetch = 16;
+constexpr int kMaxTxsInFlight = 64;
+constexpr int kResumeTxsInFlight = 16;
 // getdata items waiting to be served: honest peers keep at most a few hundred blocks in flight.
 constexpr size_t kMaxQueuedGetData = 2 * net::kMaxInventoryItems;
 
@@ -358,6 +364,20 @@ void on_addr(Session* self, const net::Addr& addr) {
     self->send(self->state.context->node, peer_addrs_atom::value, std::move(endpoints));
 }
 
+void tx_submitted(Session* self) {
+  auto& state = self->state;
+  if (++state.txs_in_flight < kMaxTxsInFlight || state.reading_halted) return;
+  state.reading_halted = true;
+  self->halt(state.handle);
+}
+
+void tx_judged(Session* self) {
+  auto& state = self->state;
+  if (--state.txs_in_flight > kResumeTxsInFlight || !state.reading_halted) return;
+  state.reading_halted = false;
+  self->trigger(state.handle);
+}
+
 void handle_message(Session* self, net::Message& message) {
   auto& state = self->state;
   state.context->log->trace("<-", state.peer, message);
@@ -400,17 +420,22 @@ void handle_message(Session* self, net::Message& message) {
         } else if constexpr (std::is_same_v<T, net::TxMessage>) {
           Hash256 txid = m.tx.txid();
           remember(state, txid);
-          if (state.context->mempool)
+          if (state.context->mempool) {
+            tx_submitted(self);
             ask(self, state.context->mempool, submit_tx_atom::value,
                 std::make_shared<const Transaction>(std::move(m.tx)), self_handle(self))
                 .then(
                     [=](bool accepted, const std::string& reason) {
                       if (answered(self)) return;
+                      tx_judged(self);
                       if (!accepted)
                         misbehaving(self, tx_penalty(reason),
                                     fmt::format("invalid tx {}: {}", txid.hex(), reason));
                     },
-                    [=](caf::error&) { answered(self); });
+                    [=](caf::error&) {
+                      if (!answered(self)) tx_judged(self);
+                    });
+          }
         }
       },
       message);
