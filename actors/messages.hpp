@@ -100,6 +100,11 @@ using discourage_atom = caf::atom_constant<caf::atom("discourag")>;
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
 // node's own: send the transaction announcements gathered since the last flush.
 using flush_atom = caf::atom_constant<caf::atom("flushinv")>;
+// dialler -> listener: (adopt_atom, int socket) -> caf::actor: a session on a connected socket.
+using adopt_atom = caf::atom_constant<caf::atom("adopt")>;
+// dialler -> node: (dialled_atom, std::string endpoint, caf::actor session, std::string error):
+// the outbound connection's session, or a null actor and why it failed.
+using dialled_atom = caf::atom_constant<caf::atom("dialled")>;
 // node's own: try an outbound connection to (connect_atom, std::string endpoint).
 using connect_atom = caf::atom_constant<caf::atom("connect")>;
 // mempool -> miner: (mempool_changed_atom, uint64_t size).

@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <map>
 #include <set>
 
@@ -14,6 +17,7 @@
 #include "actors/miner_actor.hpp"
 #include "actors/peer_session.hpp"
 #include "actors/sync_coordinator.hpp"
+#include "actors/tcp_connect.hpp"
 #include "actors/utxo_indexer.hpp"
 #include "chain/memory_coins.hpp"
 #include "chain/script.hpp"
@@ -85,6 +89,12 @@ caf::behavior listener(Listener* self, caf::io::doorman_ptr doorman, PeerContext
             fmt::format("discouraging {} for {} s: {}", host, ban_time.count(), what));
         state.discouraged[host] = std::chrono::steady_clock::now() + ban_time;
       },
+      // Our outbound connections: sessions like the inbound ones, not counted against max-peers.
+      [=](adopt_atom, int socket) -> caf::actor {
+        caf::io::connection_handle handle =
+            self->add_scribe(static_cast<caf::io::network::native_socket>(socket));
+        return fork_peer_session(self, handle, self->state.context);
+      },
       [=](const caf::io::acceptor_closed_msg&) { self->quit(); },
   };
 }
@@ -100,6 +110,9 @@ struct NodeState {
   // the handshake for inbound ones).
   std::map<caf::actor, std::string> sessions;
   std::set<caf::actor> ready;  // sessions whose handshake is done
+  // Set when the node goes down: connection attempts still waiting give up.
+  std::shared_ptr<std::atomic<bool>> stopping = std::make_shared<std::atomic<bool>>(false);
+  ~NodeState() { stopping->store(true); }
   // Accepted transactions not announced yet, with the session each came from.
   std::vector<std::pair<Hash256, caf::actor>> pending_tx_announces;
   static inline const char* name = "node";
@@ -125,6 +138,26 @@ void flush_tx_announces(Node* self) {
   state.pending_tx_announces.clear();
 }
 
+// Each outbound attempt runs in a blocking actor of its own (tcp_connect waits up to
+// kConnectTimeout), then the listener, a broker, adopts the socket into a session. The node
+// keeps relaying meanwhile, however slow an address is to answer.
+constexpr std::chrono::seconds kConnectTimeout{10};
+
+void dialler(caf::blocking_actor* self, caf::actor node, caf::actor listener, std::string endpoint,
+             std::string host, uint16_t port, std::shared_ptr<const std::atomic<bool>> stopping) {
+  auto report = [&](caf::actor session, std::string error) {
+    self->send(node, dialled_atom::value, endpoint, std::move(session), std::move(error));
+  };
+  Result<int> socket = tcp_connect(host, port, kConnectTimeout, *stopping);
+  if (!socket) return report({}, socket.error().message());
+  self->request(listener, caf::infinite, adopt_atom::value, *socket)
+      .receive([&](const caf::actor& session) { report(session, {}); },
+               [&](const caf::error& error) {
+                 ::close(*socket);
+                 report({}, self->system().render(error));
+               });
+}
+
 void connect_to(Node* self, const std::string& raw_endpoint) {
   auto& state = self->state;
   std::string endpoint = normalize_endpoint(raw_endpoint);
@@ -134,15 +167,20 @@ void connect_to(Node* self, const std::string& raw_endpoint) {
     state.context->log->line("cannot connect to " + endpoint + ": bad address");
     return;
   }
-  auto session =
-      connect_peer_session(self->system(), address->host(), address->port, state.context);
-  if (!session) {
-    state.context->log->line("cannot connect to " + endpoint);
-    return;
-  }
+  // Taken while dialling, so the endpoint is not dialled twice meanwhile.
   state.connected.insert(endpoint);
-  // Known before its handshake, so a session that fails early frees its endpoint again.
-  state.sessions[*session] = endpoint;
+  self->spawn(dialler, caf::actor_cast<caf::actor>(self), state.listener, endpoint, address->host(),
+              address->port, std::shared_ptr<const std::atomic<bool>>(state.stopping));
+}
+
+void forget_session(Node* self, const caf::actor& session) {
+  auto& s = self->state;
+  auto found = s.sessions.find(session);
+  if (found == s.sessions.end()) return;
+  // A peer that left is not handed on to newcomers.
+  if (!found->second.empty()) s.connected.erase(found->second);
+  s.ready.erase(session);
+  s.sessions.erase(found);
 }
 
 caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext context,
@@ -156,6 +194,14 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
                                                            state.context, state.config.max_peers);
   self->link_to(state.listener);
   self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
+  self->set_down_handler([=](const caf::down_msg& down) {
+    // A dead actor's address no longer yields a handle: find its session by address.
+    for (const auto& [session, endpoint] : self->state.sessions) {
+      if (session.address() != down.source) continue;
+      forget_session(self, session);
+      return;
+    }
+  });
   self->send(state.context->chain, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
   if (state.context->mempool)
     self->send(state.context->mempool, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
@@ -182,14 +228,18 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
         if (!endpoint.empty()) s.connected.insert(endpoint);
         s.ready.insert(session);
       },
-      [=](peer_down_atom, const caf::actor& session) {
+      [=](peer_down_atom, const caf::actor& session) { forget_session(self, session); },
+      [=](dialled_atom, const std::string& endpoint, const caf::actor& session,
+          const std::string& error) {
         auto& s = self->state;
-        auto found = s.sessions.find(session);
-        if (found == s.sessions.end()) return;
-        // A peer that left is not handed on to newcomers.
-        if (!found->second.empty()) s.connected.erase(found->second);
-        s.ready.erase(session);
-        s.sessions.erase(found);
+        if (!session) {
+          s.context->log->line(fmt::format("cannot connect to {}: {}", endpoint, error));
+          s.connected.erase(endpoint);
+          return;
+        }
+        s.sessions[session] = endpoint;
+        // It may have ended before this report: the monitor's down message then cleans up.
+        self->monitor(session);
       },
       [=](peer_addrs_atom, const std::vector<std::string>& endpoints) {
         for (const std::string& endpoint : endpoints) {

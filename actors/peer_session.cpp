@@ -590,9 +590,4 @@ caf::actor fork_peer_session(caf::io::broker* listener, caf::io::connection_hand
   return listener->fork(peer_session, handle, std::move(context));
 }
 
-caf::expected<caf::actor> connect_peer_session(caf::actor_system& system, const std::string& host,
-                                               uint16_t port, PeerContextPtr context) {
-  return system.middleman().spawn_client(peer_session, host, port, std::move(context));
-}
-
 }  // namespace ac::actors

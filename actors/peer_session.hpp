@@ -51,13 +51,9 @@ using PeerContextPtr = std::shared_ptr<const PeerContext>;
 // A nonce from OpenSSL's RNG.
 uint64_t random_nonce();
 
-// Moves the accepted connection `handle` of `listener` into a new session broker.
+// Moves the connection `handle` of `listener` (accepted, or an outbound socket it adopted)
+// into a new session broker.
 caf::actor fork_peer_session(caf::io::broker* listener, caf::io::connection_handle handle,
                              PeerContextPtr context);
-
-// Connects to host:port (blocking the calling thread until connected or refused) and starts a
-// session on the connection.
-caf::expected<caf::actor> connect_peer_session(caf::actor_system& system, const std::string& host,
-                                               uint16_t port, PeerContextPtr context);
 
 }  // namespace ac::actors
