@@ -30,6 +30,12 @@ std::vector<TxPtr> shared(std::vector<Transaction>& txs) {
   return out;
 }
 
+BlockPtr load_block(const ChainBackend& backend, const Hash256& hash) {
+  std::optional<Block> block = backend.block(hash);
+  if (!block) return nullptr;
+  return std::make_shared<const Block>(std::move(*block));
+}
+
 void publish(ChainActor* self, TipChanged change) {
   auto& state = self->state;
   state.log->line(
@@ -103,9 +109,13 @@ caf::behavior chain_actor(ChainActor* self, std::shared_ptr<ChainBackend> backen
         return self->state.backend->hashes_after(locator, stop, kMaxHashesAfter);
       },
       [=](get_block_atom, const Hash256& hash) -> BlockPtr {
-        std::optional<Block> block = self->state.backend->block(hash);
-        if (!block) return nullptr;
-        return std::make_shared<const Block>(std::move(*block));
+        return load_block(*self->state.backend, hash);
+      },
+      [=](get_block_atom, const std::vector<Hash256>& hashes) -> std::vector<BlockPtr> {
+        std::vector<BlockPtr> blocks;
+        blocks.reserve(hashes.size());
+        for (const Hash256& hash : hashes) blocks.push_back(load_block(*self->state.backend, hash));
+        return blocks;
       },
       [=](has_block_atom, const Hash256& hash) -> bool {
         return self->state.backend->has_block(hash);

@@ -11,6 +11,7 @@
 //   (hashes_after_atom, std::vector<Hash256> locator, Hash256 stop) -> std::vector<Hash256>
 //       at most kMaxHashesAfter; starts at the genesis itself when no locator hash matches.
 //   (get_block_atom, Hash256) -> BlockPtr (null when unknown)
+//   (get_block_atom, std::vector<Hash256>) -> std::vector<BlockPtr>, one per hash, in order
 //   (has_block_atom, Hash256) -> bool
 //   (subscribe_atom, caf::actor subscriber): subscriber gets TipChanged after each tip change.
 #pragma once

@@ -40,6 +40,9 @@ using request_blocks_atom = caf::atom_constant<caf::atom("reqblocks")>;
 using request_inventory_atom = caf::atom_constant<caf::atom("reqinv")>;
 // sync -> peer_session: drop this peer (stalling); the reason is logged by the session.
 using disconnect_atom = caf::atom_constant<caf::atom("disconnec")>;
+// sync -> its subscribers (the miner): (syncing_atom, bool downloading) whenever it flips; see
+// SyncPlanner::downloading. anyone -> sync: (subscribe_atom, caf::actor).
+using syncing_atom = caf::atom_constant<caf::atom("syncing")>;
 // sync's own periodic deadline check.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
@@ -82,10 +85,26 @@ using peer_addrs_atom = caf::atom_constant<caf::atom("peeraddrs")>;
 // node -> session: (announce_atom, uint32_t inv_type, std::vector<Hash256>): send an inv.
 // mempool -> node: (announce_atom, uint32_t inv_type, std::vector<Hash256>, caf::actor source):
 // announce to every peer but the source.
-// session's own keepalive timer.
+// session's own timers: time to ping; (ping_timeout_atom, uint64_t nonce) the pong's deadline;
+// the handshake's deadline.
 using keepalive_atom = caf::atom_constant<caf::atom("keepalive")>;
+using ping_timeout_atom = caf::atom_constant<caf::atom("pingtmout")>;
+using handshake_timeout_atom = caf::atom_constant<caf::atom("hstimeout")>;
+// sync -> session: (misbehaving_atom, int points, std::string what): the peer sent something
+// bad (an invalid or unrequested block); the session adds the points to its score.
+using misbehaving_atom = caf::atom_constant<caf::atom("misbehave")>;
+// session -> node -> listener: (discourage_atom, std::string host, std::string what): refuse
+// this address for the ban time.
+using discourage_atom = caf::atom_constant<caf::atom("discourag")>;
 // anyone -> node: (peers_atom) -> std::vector<std::string> listening endpoints of ready peers.
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
+// node's own: send the transaction announcements gathered since the last flush.
+using flush_atom = caf::atom_constant<caf::atom("flushinv")>;
+// dialler -> listener: (adopt_atom, int socket) -> caf::actor: a session on a connected socket.
+using adopt_atom = caf::atom_constant<caf::atom("adopt")>;
+// dialler -> node: (dialled_atom, std::string endpoint, caf::actor session, std::string error):
+// the outbound connection's session, or a null actor and why it failed.
+using dialled_atom = caf::atom_constant<caf::atom("dialled")>;
 // node's own: try an outbound connection to (connect_atom, std::string endpoint).
 using connect_atom = caf::atom_constant<caf::atom("connect")>;
 // mempool -> miner: (mempool_changed_atom, uint64_t size).
@@ -125,6 +144,7 @@ template <size_t N>
 struct caf::detail::is_serializable<ac::HashBytes<N>> : std::false_type {};
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::actors::BlockPtr>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::actors::TxPtr>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::Hash256>)

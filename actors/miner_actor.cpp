@@ -26,6 +26,13 @@ struct MinerState {
   caf::actor mempool;
   uint64_t job = 0;  // the current job; found blocks of other jobs are stale
   bool mining = false;
+  bool downloading = false;  // the node is catching up: no mining meanwhile
+  // A job's template is being fetched. Pool changes meanwhile only mark the job outdated: one
+  // template request at a time, or a flood of transactions has the mempool assemble a full
+  // template per transaction (quadratic work that starved the final block for seconds).
+  bool template_pending = false;
+  bool outdated = false;
+  uint64_t latest_pool_size = 0;
   uint64_t job_pool_size = 0;
   int job_height = 0;
   Hash256 job_parent;  // zero while idle
@@ -63,19 +70,40 @@ void search(Miner* self, uint64_t job, Block block) {
       });
 }
 
+void consider(Miner* self, uint64_t pool_size);
+
+// The template request of the current job is answered (or abandoned): a pool change that came
+// meanwhile starts a fresh job.
+void template_done(Miner* self) {
+  auto& state = self->state;
+  state.template_pending = false;
+  if (!state.outdated) return;
+  state.outdated = false;
+  state.mining = false;
+  consider(self, state.latest_pool_size);
+}
+
 void start_job(Miner* self, uint64_t pool_size) {
   auto& state = self->state;
   state.stop_search();
   uint64_t job = ++state.job;
   state.mining = true;
   state.job_pool_size = pool_size;
+  state.template_pending = true;
   self->request(state.chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
-    if (self->state.job != job || tip.height < 0) return;
+    if (self->state.job != job || tip.height < 0) {
+      template_done(self);
+      return;
+    }
     uint64_t max_bytes = self->state.config.params.max_block_bytes - kCoinbaseReserve;
     self->request(self->state.mempool, caf::infinite, select_txs_atom::value, max_bytes)
         .then([=](const std::vector<TxPtr>& txs, int64_t fees) {
           auto& s = self->state;
-          if (s.job != job) return;
+          if (s.job != job || s.outdated) {
+            template_done(self);
+            return;
+          }
+          s.template_pending = false;
           BlockTemplate block_template;
           block_template.parent = tip.hash;
           block_template.height = tip.height + 1;
@@ -94,12 +122,34 @@ void start_job(Miner* self, uint64_t pool_size) {
 
 void consider(Miner* self, uint64_t pool_size) {
   auto& state = self->state;
+  state.latest_pool_size = pool_size;
+  if (state.template_pending) {
+    state.outdated = true;
+    return;
+  }
+  if (state.downloading) return;
   if (pool_size < static_cast<uint64_t>(state.config.min_txs)) return;
   if (state.mining && state.job_pool_size == pool_size) return;
   start_job(self, pool_size);
 }
 
-caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf::actor mempool) {
+void set_downloading(Miner* self, bool downloading) {
+  auto& state = self->state;
+  if (downloading == state.downloading) return;
+  state.downloading = downloading;
+  if (downloading) {
+    if (state.mining) state.config.log->line("mining paused while blocks download");
+    state.stop_search();
+    ++state.job;  // a template still being fetched is dropped when it comes
+    return;
+  }
+  self->request(state.mempool, caf::infinite, size_atom::value).then([=](uint64_t size) {
+    consider(self, size);
+  });
+}
+
+caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf::actor mempool,
+                          caf::actor sync) {
   auto& state = self->state;
   state.config = std::move(config);
   state.chain = std::move(chain);
@@ -108,14 +158,20 @@ caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf
   auto me = caf::actor_cast<caf::actor>(self);
   self->send(state.chain, subscribe_atom::value, me);
   self->send(state.mempool, subscribe_atom::value, me);
+  if (sync) self->send(sync, subscribe_atom::value, me);
   self->request(state.mempool, caf::infinite, size_atom::value).then([=](uint64_t size) {
     consider(self, size);
   });
   return {
       [=](mempool_changed_atom, uint64_t size) { consider(self, size); },
-      [=](const TipChanged&) { self->state.stop_search(); },
+      [=](const TipChanged&) {
+        self->state.stop_search();
+        // A template being fetched may build on the old tip.
+        if (self->state.template_pending) self->state.outdated = true;
+      },
       [=](announce_atom, uint32_t, const std::vector<Hash256>&, const caf::actor&) {},
       [=](stop_atom) { self->state.stop_search(); },
+      [=](syncing_atom, bool downloading) { set_downloading(self, downloading); },
       [=](size_atom) { return self->state.blocks_found; },
       [=](tip_atom) { return self->state.job_parent; },
       [=](found_atom, uint64_t job, const BlockPtr& block) {
@@ -143,8 +199,9 @@ caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf
 }  // namespace
 
 caf::actor spawn_miner(caf::actor_system& system, MinerConfig config, caf::actor chain,
-                       caf::actor mempool) {
-  return system.spawn(miner_actor, std::move(config), std::move(chain), std::move(mempool));
+                       caf::actor mempool, caf::actor sync) {
+  return system.spawn(miner_actor, std::move(config), std::move(chain), std::move(mempool),
+                      std::move(sync));
 }
 
 }  // namespace ac::actors

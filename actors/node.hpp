@@ -1,6 +1,7 @@
 // The node: wires a node's actors together (chain, sync coordinator, mempool, miner, listener,
 // peer sessions), keeps the known-peers list, makes the outbound connections, and relays:
-// every new tip and every accepted transaction is announced by inv to all peers but its source.
+// every new tip and every accepted transaction is announced by inv to all peers but its source
+// (blocks at once, transactions gathered for up to 50 ms into one inv per peer).
 // The addr exchange lets peers of a central node learn of each other: a node connects to each
 // newly learned listening endpoint once. It answers (peers_atom) with the listening endpoints
 // of the peers whose handshake is done.
@@ -15,6 +16,7 @@
 
 #include "actors/chain_backend.hpp"
 #include "actors/log_sink.hpp"
+#include "actors/peer_session.hpp"
 #include "chain/coins.hpp"
 #include "chain/params.hpp"
 #include "chain/result.hpp"
@@ -28,6 +30,7 @@ struct NodeConfig {
   uint16_t listen_port = 0;          // 0: any free port (tests)
   std::vector<std::string> connect;  // "host:port"; "localhost" is taken as 127.0.0.1
   int max_peers = 32;                // inbound connections
+  PeerLimits peer_limits;            // timeouts, send buffer, ban time
   LogSinkPtr log;
   std::string miner_address;  // empty: no mining
   int min_txs = 1;

@@ -6,12 +6,16 @@
 #include <fmt/format.h>
 #include <openssl/rand.h>
 
+#include <sys/socket.h>
+
 #include <ctime>
+#include <deque>
 #include <optional>
 #include <unordered_set>
 
 #include "actors/frame_reader.hpp"
 #include "actors/messages.hpp"
+#include "actors/misbehaviour.hpp"
 #include "net/messages.hpp"
 
 namespace ac::actors {
@@ -23,12 +27,26 @@ struct SessionState {
   caf::io::connection_handle handle;
   std::optional<FrameReader> reader;
   std::string peer;  // "127.0.0.1:8000" as the socket sees it
+  std::string host;  // "127.0.0.1": what discouragement is keyed by
+  int misbehaviour = 0;
+  std::optional<uint64_t> ping_nonce;  // our ping awaiting its pong
+  // getdata items not answered yet, served a batch at a time while the peer keeps reading.
+  std::deque<net::InvItem> getdata_queue;
+  bool serving = false;      // a batch is being fetched
+  bool send_paused = false;  // the peer reads too slowly: no more is served until it catches up
   bool version_sent = false;
   bool verack_owed = false;
   bool version_received = false;
   bool verack_received = false;
   bool ready = false;
   bool closed = false;
+  // Requests to other actors not answered yet: the session quits only when none is left.
+  int pending_requests = 0;
+  // Transactions handed to the mempool and not judged yet. Past kMaxTxsInFlight the peer's
+  // input is no longer read until the mempool catches up, so a flood waits in TCP, not here.
+  int txs_in_flight = 0;
+  bool reading_halted = false;
+  caf::error exit_reason;
   std::string listen_endpoint;  // the peer's, from its version
   int32_t best_height = -1;
   // Hashes the peer announced, sent us or got from us: never announced to it again.
@@ -43,29 +61,23 @@ using Session = caf::io::stateful_broker<SessionState>;
 // Bounds the per-peer memory of announced hashes; forgetting only costs a redundant inv.
 constexpr size_t kMaxKnownInventory = 50'000;
 constexpr size_t kMaxPendingAnnounces = 1'000;
+// Unsent bytes above which getdata is no longer served until the peer has read what it asked
+// for (Bitcoin Core pauses at about 1 MB the same way).
+constexpr size_t kSendWindow = 1024 * 1024;
+// Blocks fetched from the chain in one request when answering getdata.
+constexpr size_t kBlocksPerFetch = 16;
+constexpr int kMaxTxsInFlight = 64;
+constexpr int kResumeTxsInFlight = 16;
+// getdata items waiting to be served: honest peers keep at most a few hundred blocks in flight.
+constexpr size_t kMaxQueuedGetData = 2 * net::kMaxInventoryItems;
 
 void remember(SessionState& state, const Hash256& hash) {
   if (state.known_inventory.size() >= kMaxKnownInventory) state.known_inventory.clear();
   state.known_inventory.insert(hash);
 }
 
-uint64_t random_nonce() {
-  uint64_t nonce = 0;
-  RAND_bytes(reinterpret_cast<unsigned char*>(&nonce), sizeof nonce);
-  return nonce;
-}
-
 caf::actor self_handle(Session* self) {
   return caf::actor_cast<caf::actor>(self);
-}
-
-void send_message(Session* self, const net::Message& message) {
-  auto& state = self->state;
-  if (state.closed) return;
-  state.context->log->trace("->", state.peer, message);
-  Bytes frame = net::encode_frame(state.context->magic, message);
-  self->write(state.handle, frame.size(), frame.data());
-  self->flush(state.handle);
 }
 
 void notify_gone(Session* self) {
@@ -75,15 +87,76 @@ void notify_gone(Session* self) {
   self->send(state.context->node, peer_down_atom::value, me);
 }
 
+// Shuts the socket down both ways. CAF closes a connection gracefully: bytes not yet written
+// are written first, so a peer that stops reading would keep the connection, and the whole
+// middleman at shutdown, waiting forever. The default multiplexer names a connection by its
+// socket, so the handle's id is the descriptor.
+void abort_socket(const caf::io::connection_handle& handle) {
+  ::shutdown(static_cast<int>(handle.id()), SHUT_RDWR);
+}
+
+// A session quits once it is closed and every request it made has been answered: a CAF 0.17
+// broker that quits with a response still to come is never destroyed, and what it holds (the
+// chain actor among others) then keeps the node from shutting down.
+void quit_when_idle(Session* self) {
+  auto& state = self->state;
+  if (state.closed && state.pending_requests == 0) self->quit(state.exit_reason);
+}
+
+// Sends a request whose handlers must begin with `if (answered(self)) return;`.
+template <class... Args>
+auto ask(Session* self, const caf::actor& whom, Args&&... args) {
+  ++self->state.pending_requests;
+  return self->request(whom, caf::infinite, std::forward<Args>(args)...);
+}
+
+// Books an answer; true when the session has closed meanwhile (the answer is then dropped).
+bool answered(Session* self) {
+  --self->state.pending_requests;
+  if (!self->state.closed) return false;
+  quit_when_idle(self);
+  return true;
+}
+
 // Ends the session on our side with one log line.
 void disconnect(Session* self, const std::string& reason) {
   auto& state = self->state;
   if (state.closed) return;
   state.context->log->line(fmt::format("disconnecting {}: {}", state.peer, reason));
   state.closed = true;
+  abort_socket(state.handle);
   self->close(state.handle);
   notify_gone(self);
-  self->quit();
+  quit_when_idle(self);
+}
+
+void send_message(Session* self, const net::Message& message) {
+  auto& state = self->state;
+  if (state.closed) return;
+  state.context->log->trace("->", state.peer, message);
+  Bytes frame = net::encode_frame(state.context->magic, message);
+  self->write(state.handle, frame.size(), frame.data());
+  self->flush(state.handle);
+  // What a flush cannot hand to the socket yet waits in the write buffer: it only grows while
+  // the peer does not read.
+  size_t unsent = self->wr_buf(state.handle).size();
+  if (unsent > state.context->limits.max_send_buffer)
+    disconnect(self, fmt::format("send buffer over {} bytes: peer not reading",
+                                 state.context->limits.max_send_buffer));
+}
+
+// Adds `points` to the peer's score; at the limit the peer is disconnected and its address
+// discouraged (refused for the ban time), unless the address is shared by local tools.
+void misbehaving(Session* self, int points, const std::string& what) {
+  auto& state = self->state;
+  if (state.closed || points <= 0) return;
+  state.misbehaviour += points;
+  state.context->log->line(fmt::format("peer {} misbehaving (+{}, score {}): {}", state.peer,
+                                       points, state.misbehaviour, what));
+  if (state.misbehaviour < kDiscourageScore) return;
+  if (!is_discouragement_exempt(state.host))
+    self->send(state.context->node, discourage_atom::value, state.host, what);
+  disconnect(self, what);
 }
 
 std::vector<net::InvItem> items_of(uint32_t type, const std::vector<Hash256>& hashes) {
@@ -101,7 +174,7 @@ void send_version(Session* self, int32_t height) {
   auto remote = net::NetAddress::from_endpoint(state.peer);
   if (remote) version.addr_recv = *remote;
   version.addr_from = state.context->listen_address;
-  version.nonce = random_nonce();
+  version.nonce = state.context->version_nonce;
   version.user_agent = "/actorchain:0.1/";
   version.start_height = height;
   send_message(self, version);
@@ -129,6 +202,7 @@ void maybe_ready(Session* self) {
   for (const auto& [type, hashes] : state.pending_announces) announce(self, type, hashes);
   state.pending_announces.clear();
   auto me = self_handle(self);
+  self->delayed_send(self, state.context->limits.ping_interval, keepalive_atom::value);
   self->send(state.context->node, peer_up_atom::value, me, state.listen_endpoint);
   if (state.context->sync)
     self->send(state.context->sync, peer_ready_atom::value, me, state.best_height);
@@ -137,6 +211,10 @@ void maybe_ready(Session* self) {
 void on_version(Session* self, const net::Version& version) {
   auto& state = self->state;
   if (state.version_received) return;
+  if (version.nonce == state.context->version_nonce) {
+    disconnect(self, "connected to ourselves (our own version nonce came back)");
+    return;
+  }
   state.version_received = true;
   state.best_height = version.start_height;
   if (version.addr_from.port != 0) state.listen_endpoint = version.addr_from.endpoint();
@@ -149,41 +227,110 @@ void on_version(Session* self, const net::Version& version) {
 }
 
 void on_getblocks(Session* self, const net::GetBlocks& request) {
-  self->request(self->state.context->chain, caf::infinite, hashes_after_atom::value,
-                request.locator, request.hash_stop)
-      .then([=](const std::vector<Hash256>& hashes) {
-        if (!hashes.empty()) send_message(self, net::Inv{items_of(net::kMsgBlock, hashes)});
-      });
+  ask(self, self->state.context->chain, hashes_after_atom::value, request.locator,
+      request.hash_stop)
+      .then(
+          [=](const std::vector<Hash256>& hashes) {
+            if (answered(self)) return;
+            if (!hashes.empty()) send_message(self, net::Inv{items_of(net::kMsgBlock, hashes)});
+          },
+          [=](caf::error&) { answered(self); });
+}
+
+size_t unsent_bytes(Session* self) {
+  return self->wr_buf(self->state.handle).size();
+}
+
+void serve_getdata(Session* self);
+
+void finish_batch(Session* self) {
+  self->state.serving = false;
+  if (answered(self)) return;
+  serve_getdata(self);
+}
+
+void serve_blocks(Session* self, std::vector<Hash256> hashes) {
+  ask(self, self->state.context->chain, get_block_atom::value, hashes)
+      .then(
+          [=](const std::vector<BlockPtr>& blocks) {
+            if (self->state.closed) return finish_batch(self);
+            std::vector<net::InvItem> missing;
+            for (size_t i = 0; i < hashes.size(); ++i) {
+              if (i < blocks.size() && blocks[i]) {
+                remember(self->state, hashes[i]);
+                send_message(self, net::BlockMessage{*blocks[i]});
+              } else {
+                missing.push_back(net::InvItem{net::kMsgBlock, hashes[i]});
+              }
+            }
+            if (!missing.empty()) send_message(self, net::NotFound{std::move(missing)});
+            finish_batch(self);
+          },
+          [=](caf::error&) { finish_batch(self); });
+}
+
+void serve_tx(Session* self, const Hash256& txid) {
+  ask(self, self->state.context->mempool, get_tx_atom::value, txid)
+      .then(
+          [=](const TxPtr& tx) {
+            if (self->state.closed) return finish_batch(self);
+            if (tx) {
+              remember(self->state, txid);
+              send_message(self, net::TxMessage{*tx});
+            } else {
+              send_message(self, net::NotFound{{net::InvItem{net::kMsgTx, txid}}});
+            }
+            finish_batch(self);
+          },
+          [=](caf::error&) { finish_batch(self); });
+}
+
+// Answers the next queued getdata items, one fetch at a time, while the peer reads what it
+// asked for. When it falls behind, serving pauses until CAF reports bytes written
+// (data_transferred_msg).
+void serve_getdata(Session* self) {
+  auto& state = self->state;
+  while (!state.closed && !state.serving && !state.getdata_queue.empty()) {
+    if (unsent_bytes(self) >= kSendWindow) {
+      state.send_paused = true;
+      break;
+    }
+    net::InvItem first = state.getdata_queue.front();
+    state.getdata_queue.pop_front();
+    if (first.type == net::kMsgBlock) {
+      std::vector<Hash256> hashes{first.hash};
+      while (hashes.size() < kBlocksPerFetch && !state.getdata_queue.empty() &&
+             state.getdata_queue.front().type == net::kMsgBlock) {
+        hashes.push_back(state.getdata_queue.front().hash);
+        state.getdata_queue.pop_front();
+      }
+      state.serving = true;
+      serve_blocks(self, std::move(hashes));
+    } else if (first.type == net::kMsgTx && state.context->mempool) {
+      state.serving = true;
+      serve_tx(self, first.hash);
+    } else {
+      send_message(self, net::NotFound{{first}});
+    }
+  }
+}
+
+void on_written(Session* self) {
+  auto& state = self->state;
+  if (state.closed || !state.send_paused || unsent_bytes(self) >= kSendWindow) return;
+  state.send_paused = false;
+  serve_getdata(self);
 }
 
 void on_getdata(Session* self, const net::GetData& request) {
   auto& state = self->state;
-  for (const net::InvItem& item : request.items) {
-    Hash256 hash = item.hash;
-    if (item.type == net::kMsgBlock) {
-      self->request(state.context->chain, caf::infinite, get_block_atom::value, hash)
-          .then([=](const BlockPtr& block) {
-            if (block) {
-              remember(self->state, hash);
-              send_message(self, net::BlockMessage{*block});
-            } else {
-              send_message(self, net::NotFound{{net::InvItem{net::kMsgBlock, hash}}});
-            }
-          });
-    } else if (item.type == net::kMsgTx && state.context->mempool) {
-      self->request(state.context->mempool, caf::infinite, get_tx_atom::value, hash)
-          .then([=](const TxPtr& tx) {
-            if (tx) {
-              remember(self->state, hash);
-              send_message(self, net::TxMessage{*tx});
-            } else {
-              send_message(self, net::NotFound{{net::InvItem{net::kMsgTx, hash}}});
-            }
-          });
-    } else {
-      send_message(self, net::NotFound{{item}});
-    }
+  if (state.getdata_queue.size() + request.items.size() > kMaxQueuedGetData) {
+    disconnect(self,
+               fmt::format("over {} getdata items waiting: peer not reading", kMaxQueuedGetData));
+    return;
   }
+  state.getdata_queue.insert(state.getdata_queue.end(), request.items.begin(), request.items.end());
+  serve_getdata(self);
 }
 
 void on_inv(Session* self, const net::Inv& inv) {
@@ -198,10 +345,14 @@ void on_inv(Session* self, const net::Inv& inv) {
   if (!blocks.empty() && state.context->sync)
     self->send(state.context->sync, block_inv_atom::value, self_handle(self), std::move(blocks));
   if (!txs.empty() && state.context->mempool) {
-    self->request(state.context->mempool, caf::infinite, missing_txs_atom::value, std::move(txs))
-        .then([=](const std::vector<Hash256>& missing) {
-          if (!missing.empty()) send_message(self, net::GetData{items_of(net::kMsgTx, missing)});
-        });
+    ask(self, state.context->mempool, missing_txs_atom::value, std::move(txs))
+        .then(
+            [=](const std::vector<Hash256>& missing) {
+              if (answered(self)) return;
+              if (!missing.empty())
+                send_message(self, net::GetData{items_of(net::kMsgTx, missing)});
+            },
+            [=](caf::error&) { answered(self); });
   }
 }
 
@@ -213,15 +364,29 @@ void on_addr(Session* self, const net::Addr& addr) {
     self->send(self->state.context->node, peer_addrs_atom::value, std::move(endpoints));
 }
 
-void handle_message(Session* self, const net::Message& message) {
+void tx_submitted(Session* self) {
+  auto& state = self->state;
+  if (++state.txs_in_flight < kMaxTxsInFlight || state.reading_halted) return;
+  state.reading_halted = true;
+  self->halt(state.handle);
+}
+
+void tx_judged(Session* self) {
+  auto& state = self->state;
+  if (--state.txs_in_flight > kResumeTxsInFlight || !state.reading_halted) return;
+  state.reading_halted = false;
+  self->trigger(state.handle);
+}
+
+void handle_message(Session* self, net::Message& message) {
   auto& state = self->state;
   state.context->log->trace("<-", state.peer, message);
   if (!state.version_received && !std::holds_alternative<net::Version>(message)) {
-    disconnect(self, fmt::format("misbehaving: {} before version", net::command_of(message)));
+    misbehaving(self, kDiscourageScore, fmt::format("{} before version", net::command_of(message)));
     return;
   }
   std::visit(
-      [&](const auto& m) {
+      [&](auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, net::Version>) {
           on_version(self, m);
@@ -231,7 +396,7 @@ void handle_message(Session* self, const net::Message& message) {
         } else if constexpr (std::is_same_v<T, net::Ping>) {
           send_message(self, net::Pong{m.nonce});
         } else if constexpr (std::is_same_v<T, net::Pong>) {
-          // keepalive answered: nothing to do
+          if (state.ping_nonce == m.nonce) state.ping_nonce.reset();
         } else if constexpr (std::is_same_v<T, net::Addr>) {
           on_addr(self, m);
         } else if constexpr (std::is_same_v<T, net::GetBlocks>) {
@@ -251,13 +416,26 @@ void handle_message(Session* self, const net::Message& message) {
           remember(state, m.block.hash());
           if (state.context->sync)
             self->send(state.context->sync, block_arrived_atom::value, self_handle(self),
-                       std::make_shared<const Block>(m.block));
+                       std::make_shared<const Block>(std::move(m.block)));
         } else if constexpr (std::is_same_v<T, net::TxMessage>) {
-          remember(state, m.tx.txid());
-          if (state.context->mempool)
-            self->request(state.context->mempool, caf::infinite, submit_tx_atom::value,
-                          std::make_shared<const Transaction>(m.tx), self_handle(self))
-                .then([](bool, const std::string&) {});
+          Hash256 txid = m.tx.txid();
+          remember(state, txid);
+          if (state.context->mempool) {
+            tx_submitted(self);
+            ask(self, state.context->mempool, submit_tx_atom::value,
+                std::make_shared<const Transaction>(std::move(m.tx)), self_handle(self))
+                .then(
+                    [=](bool accepted, const std::string& reason) {
+                      if (answered(self)) return;
+                      tx_judged(self);
+                      if (!accepted)
+                        misbehaving(self, tx_penalty(reason),
+                                    fmt::format("invalid tx {}: {}", txid.hex(), reason));
+                    },
+                    [=](caf::error&) {
+                      if (!answered(self)) tx_judged(self);
+                    });
+          }
         }
       },
       message);
@@ -265,18 +443,27 @@ void handle_message(Session* self, const net::Message& message) {
 
 void on_bytes(Session* self, const std::vector<char>& bytes) {
   auto& state = self->state;
+  // CAF may still hand over bytes it read in the same burst after we closed: a session that
+  // has quit must not start requests (their handlers would keep it, and the node, alive).
+  if (state.closed) return;
   auto frames =
       state.reader->feed(ByteSpan(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   if (!frames) {
-    disconnect(self, "misbehaving: " + frames.error().message());
+    std::string what = "bad framing: " + frames.error().message();
+    int points = framing_penalty(frames.reason());
+    if (points > 0)
+      misbehaving(self, points, what);
+    else
+      disconnect(self, what);
     return;
   }
   for (const Frame& frame : *frames) {
     auto message = net::decode_payload(frame.header.command, frame.payload);
     if (!message) {
       if (message.reason() == "unknown-command") continue;
-      disconnect(self, fmt::format("misbehaving: undecodable {}: {}", frame.header.command,
-                                   message.error().message()));
+      misbehaving(
+          self, kDiscourageScore,
+          fmt::format("undecodable {}: {}", frame.header.command, message.error().message()));
       return;
     }
     handle_message(self, *message);
@@ -291,29 +478,74 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
   state.context = context;
   state.handle = handle;
   state.reader.emplace(context->magic);
-  state.peer = fmt::format("{}:{}", self->remote_addr(handle), self->remote_port(handle));
+  state.host = self->remote_addr(handle);
+  state.peer = fmt::format("{}:{}", state.host, self->remote_port(handle));
   self->link_to(context->node);
   // A failed request (an actor gone at shutdown) must not take the connection down with it.
   self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
-  self->configure_read(handle, caf::io::receive_policy::exactly(state.reader->wanted()));
-  self->send(context->node, session_atom::value, self_handle(self));
-  self->request(context->chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
-    send_version(self, tip.height);
+  // Going down with the node: nothing more is owed to the peer.
+  self->set_exit_handler([=](caf::exit_msg& exit) {
+    auto& s = self->state;
+    if (!s.closed) {
+      s.closed = true;
+      abort_socket(s.handle);
+      self->close(s.handle);
+    }
+    s.exit_reason = std::move(exit.reason);
+    quit_when_idle(self);
   });
-  self->delayed_send(self, context->keepalive, keepalive_atom::value);
+  self->configure_read(handle, caf::io::receive_policy::exactly(state.reader->wanted()));
+  self->ack_writes(handle, true);
+  self->send(context->node, session_atom::value, self_handle(self));
+  ask(self, context->chain, tip_atom::value)
+      .then(
+          [=](const TipInfo& tip) {
+            if (answered(self)) return;
+            send_version(self, tip.height);
+          },
+          [=](caf::error&) { answered(self); });
+  self->delayed_send(self, context->limits.handshake_timeout, handshake_timeout_atom::value);
   return {
       [=](const caf::io::new_data_msg& msg) { on_bytes(self, msg.buf); },
+      [=](const caf::io::data_transferred_msg&) { on_written(self); },
       [=](const caf::io::connection_closed_msg&) {
         auto& s = self->state;
         if (s.closed) return;
         s.context->log->line(fmt::format("peer {} closed the connection", s.peer));
         s.closed = true;
         notify_gone(self);
-        self->quit();
+        quit_when_idle(self);
+      },
+      [=](handshake_timeout_atom) {
+        auto& s = self->state;
+        if (!s.ready)
+          disconnect(self, fmt::format("no handshake within {} s",
+                                       s.context->limits.handshake_timeout.count()));
       },
       [=](keepalive_atom) {
-        send_message(self, net::Ping{random_nonce()});
-        self->delayed_send(self, self->state.context->keepalive, keepalive_atom::value);
+        auto& s = self->state;
+        if (!s.ping_nonce) {
+          s.ping_nonce = random_nonce();
+          send_message(self, net::Ping{*s.ping_nonce});
+          self->delayed_send(self, s.context->limits.ping_timeout, ping_timeout_atom::value,
+                             *s.ping_nonce);
+        }
+        self->delayed_send(self, s.context->limits.ping_interval, keepalive_atom::value);
+      },
+      [=](ping_timeout_atom, uint64_t nonce) {
+        auto& s = self->state;
+        if (s.ping_nonce != nonce) return;
+        // While its input is paused the peer's pong cannot be read: it has not read what we
+        // sent for that long.
+        if (s.send_paused)
+          disconnect(self, fmt::format("send buffer full for {} s: peer not reading",
+                                       s.context->limits.ping_timeout.count()));
+        else
+          disconnect(self,
+                     fmt::format("no pong within {} s", s.context->limits.ping_timeout.count()));
+      },
+      [=](misbehaving_atom, int points, const std::string& what) {
+        misbehaving(self, points, what);
       },
       [=](request_blocks_atom, const std::vector<Hash256>& hashes) {
         if (!hashes.empty()) send_message(self, net::GetData{items_of(net::kMsgBlock, hashes)});
@@ -347,14 +579,15 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
 
 }  // namespace
 
+uint64_t random_nonce() {
+  uint64_t nonce = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&nonce), sizeof nonce);
+  return nonce;
+}
+
 caf::actor fork_peer_session(caf::io::broker* listener, caf::io::connection_handle handle,
                              PeerContextPtr context) {
   return listener->fork(peer_session, handle, std::move(context));
-}
-
-caf::expected<caf::actor> connect_peer_session(caf::actor_system& system, const std::string& host,
-                                               uint16_t port, PeerContextPtr context) {
-  return system.middleman().spawn_client(peer_session, host, port, std::move(context));
 }
 
 }  // namespace ac::actors

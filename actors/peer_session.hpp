@@ -1,8 +1,10 @@
 // One TCP connection to a peer, either direction, as a CAF broker: frames the byte stream,
 // checks and decodes every message, runs the version/verack handshake and the addr exchange,
 // answers getblocks, getdata and ping, passes block traffic to the sync coordinator and
-// transactions to the mempool, and writes one trace line per message in and out. A peer that
-// sends bad framing or an undecodable payload is disconnected with one log line.
+// transactions to the mempool, and writes one trace line per message in and out. Bad input
+// costs the peer misbehaviour points (actors/misbehaviour.hpp); at the limit it is disconnected
+// and its address discouraged. A peer that never completes the handshake, stops answering
+// pings or stops reading what we send is disconnected. Each drop is one log line.
 #pragma once
 
 #include <caf/actor.hpp>
@@ -19,6 +21,16 @@
 
 namespace ac::actors {
 
+// How long a session waits for a peer and how much it holds for one. Defaults follow Bitcoin
+// Core's spirit at this project's scale; tests shorten the timeouts.
+struct PeerLimits {
+  std::chrono::seconds handshake_timeout{60};   // version and verack both ways
+  std::chrono::seconds ping_interval{60};       // a ping after this much time since the last
+  std::chrono::seconds ping_timeout{120};       // no pong by then: disconnect
+  size_t max_send_buffer = 16 * 1024 * 1024;    // unsent bytes before a slow reader is dropped
+  std::chrono::seconds ban_time{24 * 60 * 60};  // how long a misbehaving address is refused
+};
+
 // What every session of a node shares.
 struct PeerContext {
   caf::actor node;
@@ -28,18 +40,20 @@ struct PeerContext {
   LogSinkPtr log;
   net::Magic magic{};
   net::NetAddress listen_address;  // ours, sent as addr_from
-  std::chrono::seconds keepalive{60};
+  PeerLimits limits;
+  // Sent in every version of this node: a version carrying it back means we dialled ourselves
+  // (an address learned from a peer can be our own under another name).
+  uint64_t version_nonce = 0;
 };
 
 using PeerContextPtr = std::shared_ptr<const PeerContext>;
 
-// Moves the accepted connection `handle` of `listener` into a new session broker.
+// A nonce from OpenSSL's RNG.
+uint64_t random_nonce();
+
+// Moves the connection `handle` of `listener` (accepted, or an outbound socket it adopted)
+// into a new session broker.
 caf::actor fork_peer_session(caf::io::broker* listener, caf::io::connection_handle handle,
                              PeerContextPtr context);
-
-// Connects to host:port (blocking the calling thread until connected or refused) and starts a
-// session on the connection.
-caf::expected<caf::actor> connect_peer_session(caf::actor_system& system, const std::string& host,
-                                               uint16_t port, PeerContextPtr context);
 
 }  // namespace ac::actors

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "actors/messages.hpp"
+#include "actors/misbehaviour.hpp"
 
 namespace ac::actors {
 namespace {
@@ -26,6 +27,8 @@ struct SyncState {
   PeerId next_peer_id = 1;  // 0 stands for a session that never said it was ready
   std::unordered_map<Hash256, HeldBlock> blocks;
   std::vector<Hash256> last_locator;  // the chain's locator as it last answered
+  std::vector<caf::actor> subscribers;
+  bool downloading = false;  // as last published
   static inline const char* name = "sync_coordinator";
 };
 
@@ -53,6 +56,9 @@ void submit(SyncActor* self, const Hash256& hash) {
   self->request(self->state.chain, caf::infinite, submit_block_atom::value, held.block, held.source)
       .then(
           [=](const BlockVerdict& verdict) {
+            if (!verdict.accepted && held.source)
+              self->send(held.source, misbehaving_atom::value, block_penalty(verdict.outcome),
+                         "invalid block " + hash.hex() + ": " + verdict.outcome);
             apply(self, self->state.planner.on_submitted(hash, verdict.accepted, now(self)));
           },
           [=](caf::error&) {
@@ -93,7 +99,17 @@ void forget_session(SyncActor* self, PeerId peer) {
   self->state.sessions.erase(session);
 }
 
+void publish_downloading(SyncActor* self) {
+  auto& state = self->state;
+  bool downloading = state.planner.downloading();
+  if (downloading == state.downloading) return;
+  state.downloading = downloading;
+  for (const caf::actor& subscriber : state.subscribers)
+    self->send(subscriber, syncing_atom::value, downloading);
+}
+
 void apply(SyncActor* self, SyncPlanner::Actions actions) {
+  publish_downloading(self);
   for (auto& action : actions) {
     if (auto* request = std::get_if<SyncPlanner::RequestBlocks>(&action)) {
       auto session = self->state.sessions.find(request->peer);
@@ -108,6 +124,10 @@ void apply(SyncActor* self, SyncPlanner::Actions actions) {
       if (session == self->state.sessions.end()) continue;
       self->send(session->second, disconnect_atom::value, std::move(drop->reason));
       forget_session(self, drop->peer);
+    } else if (auto* charge = std::get_if<SyncPlanner::Misbehaving>(&action)) {
+      auto session = self->state.sessions.find(charge->peer);
+      if (session == self->state.sessions.end()) continue;
+      self->send(session->second, misbehaving_atom::value, charge->points, std::move(charge->what));
     }
   }
 }
@@ -166,6 +186,10 @@ caf::behavior sync_coordinator(SyncActor* self, caf::actor chain, SyncLimits lim
       [=](const TipChanged& change) {
         apply(self,
               self->state.planner.on_chain_tip(change.tip.height, change.connected, now(self)));
+      },
+      [=](subscribe_atom, const caf::actor& subscriber) {
+        self->state.subscribers.push_back(subscriber);
+        self->send(subscriber, syncing_atom::value, self->state.downloading);
       },
       [=](tick_atom) {
         apply(self, self->state.planner.on_tick(now(self)));

@@ -12,6 +12,8 @@
 //   (not_found_atom, caf::actor session, std::vector<Hash256> hashes)
 //   (TipChanged)           from the chain (subscribe), to learn its height and drop solved hashes
 //   (tick_atom)            its own deadline timer
+//   (subscribe_atom, caf::actor)  the subscriber gets (syncing_atom, bool downloading) now and
+//                          whenever it flips (SyncPlanner::downloading); the miner pauses on it
 // Messages it sends to a session:
 //   (request_blocks_atom, std::vector<Hash256>)  -> session sends getdata
 //   (request_inventory_atom, std::vector<Hash256> locator) -> session sends getblocks

@@ -1,5 +1,7 @@
 #include "actors/sync_planner.hpp"
 
+#include "actors/misbehaviour.hpp"
+
 #include <iterator>
 #include <tuple>
 
@@ -67,8 +69,8 @@ SyncPlanner::Actions SyncPlanner::on_block(PeerId peer, const Hash256& hash, Syn
   if (is_solved(hash)) return actions;
   auto indexed = index_.find(hash);
   if (indexed == index_.end()) {
-    submitting_.insert(hash);
-    actions.push_back(Submit{hash});
+    actions.push_back(
+        Misbehaving{peer, kUnrequestedBlockPoints, "unrequested block " + hash.hex()});
     return actions;
   }
   Entry& entry = queue_.at(indexed->second);

@@ -63,7 +63,13 @@ class SyncPlanner {
     PeerId peer = 0;
     std::string reason;
   };
-  using Action = std::variant<RequestBlocks, RequestInventory, Submit, Disconnect>;
+  // The peer sent something it should not have (a block nobody asked for): charge it `points`.
+  struct Misbehaving {
+    PeerId peer = 0;
+    int points = 0;
+    std::string what;
+  };
+  using Action = std::variant<RequestBlocks, RequestInventory, Submit, Disconnect, Misbehaving>;
   using Actions = std::vector<Action>;
 
   explicit SyncPlanner(SyncLimits limits = {});
@@ -72,8 +78,9 @@ class SyncPlanner {
   Actions on_peer_ready(PeerId peer, int best_height, SyncTime now);
   Actions on_peer_gone(PeerId peer, SyncTime now);
   Actions on_inventory(PeerId peer, const std::vector<Hash256>& hashes, SyncTime now);
-  // A block arrived. Kept (see is_buffered) when it was announced and fits the window; passed
-  // straight to Submit when nobody announced it (a relayed new block); dropped otherwise.
+  // A block arrived. Kept (see is_buffered) when it was announced and fits the window; dropped
+  // otherwise. A block nobody announced was never asked for either (relayed blocks come by inv
+  // first): dropped unvalidated, and the sender charged for it.
   Actions on_block(PeerId peer, const Hash256& hash, SyncTime now);
   Actions on_not_found(PeerId peer, const std::vector<Hash256>& hashes, SyncTime now);
   Actions on_tick(SyncTime now);
@@ -89,6 +96,13 @@ class SyncPlanner {
   size_t in_flight_count(PeerId peer) const;
   size_t awaiting_verdict_count() const { return submitting_.size(); }
   int chain_height() const { return chain_height_; }
+  // Whether the node is catching up: more than one block to fetch or connect, or a peer ahead
+  // of us asked for its inventory. A single relayed block does not count. A peer that lies
+  // about its height cannot hold this up for long: it is dropped when it stalls and not asked
+  // again once its answers bring nothing new.
+  bool downloading() const {
+    return queue_.size() + submitting_.size() > 1 || inventory_request_.has_value();
+  }
   // The peer with the highest claimed height above ours (lowest id on a tie).
   std::optional<PeerId> sync_peer() const;
 

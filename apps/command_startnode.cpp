@@ -81,6 +81,11 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   config.listen_port = env.node_id;
   config.connect = peers_to_connect(env, options);
   config.max_peers = options.max_peers;
+  config.peer_limits.handshake_timeout = std::chrono::seconds(options.handshake_timeout);
+  config.peer_limits.ping_interval = std::chrono::seconds(options.ping_interval);
+  config.peer_limits.ping_timeout = std::chrono::seconds(options.ping_timeout);
+  config.peer_limits.ban_time = std::chrono::seconds(options.ban_time);
+  config.peer_limits.max_send_buffer = options.max_send_buffer;
   config.log = log;
   config.miner_address = options.miner_address;
   config.min_txs = options.min_txs;
@@ -90,6 +95,7 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   caf::actor_system_config caf_config;
   caf_config.load<caf::io::middleman>();
   caf_config.set("scheduler.max-threads", size_t{3});
+  caf_config.set("work-stealing.moderate-poll-attempts", size_t{0});
   {
     caf::actor_system system{caf_config};
     auto started = actors::start_node_actors(system, config, std::move(*backend));

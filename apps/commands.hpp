@@ -2,6 +2,7 @@
 // process exit code after printing its answer (stdout) or one error line (stderr).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,10 +31,19 @@ struct StartNodeOptions {
   std::string listen = "127.0.0.1";
   std::string trace_file;
   int max_peers = 32;
+  // Peer limits in whole seconds and bytes (actors::PeerLimits has the defaults' reasons).
+  int handshake_timeout = 60;
+  int ping_interval = 60;
+  int ping_timeout = 120;
+  int ban_time = 24 * 60 * 60;
+  size_t max_send_buffer = 16 * 1024 * 1024;
 };
 
 int create_wallet(const NodeEnvironment& env, const ChainParams& params);
 int list_addresses(const NodeEnvironment& env, const ChainParams& params);
+// Prints the key of `address` in Wallet Import Format (compressed, the chain's WIF version).
+int dump_private_key(const NodeEnvironment& env, const ChainParams& params,
+                     const std::string& address);
 int create_blockchain(const NodeEnvironment& env, const ChainParams& params,
                       const std::string& address);
 int get_balance(const NodeEnvironment& env, const ChainParams& params, const std::string& address);

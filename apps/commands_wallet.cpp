@@ -1,4 +1,4 @@
-// createwallet, listaddresses.
+// createwallet, listaddresses, dumpprivkey.
 #include <fmt/format.h>
 
 #include "apps/commands.hpp"
@@ -30,6 +30,27 @@ int list_addresses(const NodeEnvironment& env, const ChainParams& params) {
     return 1;
   }
   for (const std::string& address : wallet->addresses(params)) fmt::print("{}\n", address);
+  return 0;
+}
+
+int dump_private_key(const NodeEnvironment& env, const ChainParams& params,
+                     const std::string& address) {
+  auto pubkey_hash = wallet::decode_address(address, params);
+  if (!pubkey_hash) {
+    print_error(pubkey_hash.error());
+    return 1;
+  }
+  auto wallet = open_wallet(env);
+  if (!wallet) {
+    print_error(wallet.error());
+    return 1;
+  }
+  const wallet::PrivateKey* key = wallet->key_for(*pubkey_hash);
+  if (!key) {
+    print_error(make_error("unknown-address", address + " is not in this node's wallet"));
+    return 1;
+  }
+  fmt::print("{}\n", key->to_wif(params));
   return 0;
 }
 

@@ -27,6 +27,10 @@ int run(int argc, char** argv) {
 
   auto* createwallet = cli.add_subcommand("createwallet", "create a key; prints its address");
   auto* listaddresses = cli.add_subcommand("listaddresses", "the wallet's addresses");
+  std::string dump_address;
+  auto* dumpprivkey =
+      cli.add_subcommand("dumpprivkey", "the private key of ADDRESS, in Wallet Import Format");
+  dumpprivkey->add_option("--address", dump_address)->required();
 
   std::string genesis_address;
   auto* createblockchain =
@@ -65,6 +69,24 @@ int run(int argc, char** argv) {
   startnode->add_option("--trace-file", node_options.trace_file, "JSON lines of every message");
   startnode->add_option("--max-peers", node_options.max_peers, "inbound peer limit")
       ->check(CLI::PositiveNumber);
+  startnode
+      ->add_option("--handshake-timeout", node_options.handshake_timeout,
+                   "seconds a peer has to complete version/verack")
+      ->check(CLI::PositiveNumber);
+  startnode->add_option("--ping-interval", node_options.ping_interval, "seconds between pings")
+      ->check(CLI::PositiveNumber);
+  startnode
+      ->add_option("--ping-timeout", node_options.ping_timeout,
+                   "seconds a peer has to answer a ping")
+      ->check(CLI::PositiveNumber);
+  startnode
+      ->add_option("--ban-time", node_options.ban_time,
+                   "seconds a misbehaving peer's address is refused")
+      ->check(CLI::NonNegativeNumber);
+  startnode
+      ->add_option("--max-send-buffer", node_options.max_send_buffer,
+                   "unsent bytes to one peer before it is dropped as not reading")
+      ->check(CLI::PositiveNumber);
 
   std::vector<std::string> args = normalize_flags(argc, argv);
   std::vector<const char*> raw;
@@ -84,6 +106,7 @@ int run(int argc, char** argv) {
 
   if (*createwallet) return create_wallet(*env, params);
   if (*listaddresses) return list_addresses(*env, params);
+  if (*dumpprivkey) return dump_private_key(*env, params, dump_address);
   if (*createblockchain) return create_blockchain(*env, params, genesis_address);
   if (*getbalance) return get_balance(*env, params, balance_address);
   if (*send_cmd) {

@@ -168,6 +168,17 @@ struct MinerActorTest : MempoolActorTest {
   }
 };
 
+TEST_F(MinerActorTest, PausesWhileTheNodeDownloadsAndResumesAfter) {
+  EXPECT_EQ(await_search_parent(blocks[0].hash()), blocks[0].hash());
+  caf::anon_send(miner, syncing_atom::value, true);
+  EXPECT_EQ(await_search_parent(Hash256{}), Hash256{});
+  // Nothing starts a search while paused, not even a change in the mempool.
+  caf::anon_send(miner, mempool_changed_atom::value, uint64_t{5});
+  EXPECT_EQ(ask<Hash256>(miner, tip_atom::value), Hash256{});
+  caf::anon_send(miner, syncing_atom::value, false);
+  EXPECT_EQ(await_search_parent(blocks[0].hash()), blocks[0].hash());
+}
+
 TEST_F(MinerActorTest, AbortsSearchAndRebuildsOnNewTip) {
   EXPECT_EQ(await_search_parent(blocks[0].hash()), blocks[0].hash());
   Block next = make_test_block(blocks[0].hash(), 5);

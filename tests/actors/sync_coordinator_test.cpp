@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "actors/messages.hpp"
+#include "actors/misbehaviour.hpp"
 
 namespace ac::actors {
 namespace {
@@ -48,7 +49,8 @@ caf::behavior fake_chain(caf::stateful_actor<FakeChainState>* self, Hash256 gene
         state.submitted.push_back(verdict.hash);
         verdict.accepted = !state.rejects.contains(verdict.hash);
         verdict.new_tip = verdict.accepted && block->header.prev_block == state.tip_hash;
-        verdict.outcome = verdict.accepted ? (verdict.new_tip ? "new-tip" : "orphan") : "bad";
+        verdict.outcome =
+            verdict.accepted ? (verdict.new_tip ? "new-tip" : "orphan") : "bad-signature";
         if (verdict.new_tip) {
           state.tip_hash = verdict.hash;
           ++state.height;
@@ -68,6 +70,8 @@ struct FakeSessionState {
   std::vector<std::vector<Hash256>> block_requests;
   std::vector<std::vector<Hash256>> locators;
   std::vector<std::string> disconnects;
+  std::vector<std::pair<int, std::string>> charges;  // misbehaviour points and what for
+  std::vector<bool> downloading;                     // as published to a subscriber
   static inline const char* name = "fake_session";
 };
 
@@ -84,6 +88,10 @@ caf::behavior fake_session(caf::stateful_actor<FakeSessionState>* self, const st
       [=](disconnect_atom, const std::string& reason) {
         self->state.disconnects.push_back(reason);
       },
+      [=](misbehaving_atom, int points, const std::string& what) {
+        self->state.charges.emplace_back(points, what);
+      },
+      [=](syncing_atom, bool downloading) { self->state.downloading.push_back(downloading); },
   };
 }
 
@@ -214,6 +222,32 @@ TEST_F(SyncCoordinatorTest, SyncsManyBlocksFromOnePeerInOrder) {
   EXPECT_TRUE(session_state(peer).disconnects.empty());
 }
 
+TEST_F(SyncCoordinatorTest, SubscribersLearnWhenADownloadStartsAndEnds) {
+  start(small_limits());
+  auto miner = new_session();  // records what it is told
+  caf::anon_send(sync, subscribe_atom::value, miner);
+  scheduler->run();
+  auto peer = new_session();
+  ready(peer, 30);
+  announce(peer, hashes(0, 30));
+  serve(peer);
+  ASSERT_EQ(chain_state().height, 30);
+  EXPECT_EQ(session_state(miner).downloading, (std::vector<bool>{false, true, false}));
+}
+
+TEST_F(SyncCoordinatorTest, OneRelayedBlockIsNotADownload) {
+  start(small_limits());
+  auto miner = new_session();
+  caf::anon_send(sync, subscribe_atom::value, miner);
+  scheduler->run();
+  auto peer = new_session();
+  ready(peer, 0);
+  announce(peer, hashes(0, 1));
+  serve(peer);
+  ASSERT_EQ(chain_state().height, 1);
+  EXPECT_EQ(session_state(miner).downloading, std::vector<bool>{false});
+}
+
 TEST_F(SyncCoordinatorTest, OutOfOrderBlocksReachTheChainInAnnouncedOrder) {
   start(small_limits());
   auto peer = new_session();
@@ -323,13 +357,26 @@ TEST_F(SyncCoordinatorTest, SessionThatDiesIsTreatedAsGone) {
   EXPECT_EQ(all_requested(staying), hashes(0, 4));
 }
 
-TEST_F(SyncCoordinatorTest, UnannouncedBlockGoesStraightToTheChain) {
+TEST_F(SyncCoordinatorTest, UnannouncedBlockIsDroppedAndChargedToItsSender) {
   start(small_limits());
   auto peer = new_session();
   ready(peer, 0);
   deliver(peer, blocks[0]->hash());
-  EXPECT_EQ(chain_state().submitted, hashes(0, 1));
-  EXPECT_EQ(chain_state().height, 1);
+  EXPECT_TRUE(chain_state().submitted.empty());
+  ASSERT_EQ(session_state(peer).charges.size(), 1u);
+  EXPECT_EQ(session_state(peer).charges[0].first, kUnrequestedBlockPoints);
+}
+
+TEST_F(SyncCoordinatorTest, InvalidBlockCostsItsSenderTheFullScore) {
+  start(small_limits());
+  auto peer = new_session();
+  ready(peer, 1);
+  chain_state().rejects.insert(blocks[0]->hash());
+  announce(peer, hashes(0, 1));
+  deliver(peer, blocks[0]->hash());
+  ASSERT_EQ(session_state(peer).charges.size(), 1u);
+  EXPECT_EQ(session_state(peer).charges[0].first, kDiscourageScore);
+  EXPECT_NE(session_state(peer).charges[0].second.find("bad-signature"), std::string::npos);
 }
 
 TEST_F(SyncCoordinatorTest, RejectedBlockIsNotFetchedAgain) {

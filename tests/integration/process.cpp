@@ -10,7 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <functional>
 #include <random>
 #include <stdexcept>
 
@@ -77,8 +76,9 @@ TempDir::~TempDir() {
 
 namespace {
 
-// Runs the child that `exec` turns into to completion, collecting its stdout and stderr.
-CommandResult run_child(const std::function<void()>& exec, std::chrono::seconds timeout) {
+// Runs `exec` (which must not return) in a child with its stdout and stderr captured.
+template <class Exec>
+CommandResult run_captured(Exec exec, std::chrono::seconds timeout) {
   int out_pipe[2];
   int err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
@@ -89,7 +89,6 @@ CommandResult run_child(const std::function<void()>& exec, std::chrono::seconds 
     close(out_pipe[0]);
     close(err_pipe[0]);
     exec();
-    _exit(127);
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -129,19 +128,20 @@ CommandResult run_child(const std::function<void()>& exec, std::chrono::seconds 
 
 CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir,
                           const std::vector<std::string>& args, std::chrono::seconds timeout) {
-  return run_child([&] { exec_actorchain(node_id, datadir, args); }, timeout);
+  return run_captured([&] { exec_actorchain(node_id, datadir, args); }, timeout);
 }
 
-CommandResult run_program(const std::string& path, const std::vector<std::string>& args,
+CommandResult run_program(const std::string& binary, const std::vector<std::string>& args,
                           std::chrono::seconds timeout) {
-  return run_child(
+  return run_captured(
       [&] {
-        std::vector<std::string> full = {path};
+        std::vector<std::string> full = {binary};
         full.insert(full.end(), args.begin(), args.end());
         std::vector<char*> argv;
         for (std::string& a : full) argv.push_back(a.data());
         argv.push_back(nullptr);
-        execv(path.c_str(), argv.data());
+        execv(binary.c_str(), argv.data());
+        _exit(127);
       },
       timeout);
 }

@@ -48,8 +48,8 @@ CommandResult run_command(uint16_t node_id, const std::filesystem::path& datadir
                           const std::vector<std::string>& args,
                           std::chrono::seconds timeout = std::chrono::seconds(120));
 
-// Runs the program at `path` with `args` to completion (a tool other than actorchain).
-CommandResult run_program(const std::string& path, const std::vector<std::string>& args,
+// Runs another program (a test tool) to completion.
+CommandResult run_program(const std::string& binary, const std::vector<std::string>& args,
                           std::chrono::seconds timeout = std::chrono::seconds(120));
 
 // A long-running `actorchain` process (startnode) whose combined output is collected by a
@@ -76,6 +76,7 @@ class NodeProcess {
   bool running() const { return pid_ > 0; }
   std::string output() const;  // everything so far
   uint16_t node_id() const { return node_id_; }
+  pid_t pid() const { return pid_; }  // -1 once stopped or killed
 
  private:
   void read_output();

@@ -5,7 +5,10 @@
 #include <iterator>
 #include <sstream>
 
+#include "chain/params.hpp"
 #include "tests/integration/process.hpp"
+#include "wallet/address.hpp"
+#include "wallet/key.hpp"
 
 namespace ac::test {
 namespace {
@@ -64,6 +67,23 @@ TEST_F(Walkthrough, TwoWalletsMinedSendsBothWaysGiveExactBalances) {
   EXPECT_EQ(std::count(hex.out.begin(), hex.out.end(), '\n'), 3);
 
   EXPECT_EQ(run({"verifychain"}).exit_code, 0);
+}
+
+TEST_F(Walkthrough, DumpPrivKeyPrintsTheWifOfTheAddressKey) {
+  std::string alice = ok({"createwallet"});
+  std::string wif = ok({"dumpprivkey", "--address", alice});
+  auto signer = wallet::Signer::create();
+  ASSERT_TRUE(signer);
+  auto key = signer->import_wif(wif, demo_params());
+  ASSERT_TRUE(key) << wif << ": " << key.error().message();
+  EXPECT_EQ(wallet::encode_address(key->pubkey_hash(), demo_params()), alice);
+
+  std::string stranger = ok({"createwallet"});
+  TempDir other;
+  CommandResult unknown =
+      run_command(node_id_, other.path(), {"dumpprivkey", "--address", stranger});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("unknown-address"), std::string::npos) << unknown.err;
 }
 
 TEST_F(Walkthrough, ErrorsAreOneLineOnStderrWithNonZeroExit) {

@@ -1,5 +1,7 @@
 #include "actors/sync_planner.hpp"
 
+#include "actors/misbehaviour.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -81,6 +83,29 @@ TEST_F(SyncPlannerTest, AsksTheOnlyHigherPeerForInventory) {
   ASSERT_EQ(asks.size(), 1u);
   EXPECT_EQ(asks[0].peer, 1u);
   EXPECT_FALSE(asks[0].after.has_value());
+}
+
+TEST_F(SyncPlannerTest, DownloadingLastsUntilThePeerHeightIsReached) {
+  Planner planner(small_limits());
+  planner.on_chain_tip(0, {}, t0);
+  EXPECT_FALSE(planner.downloading());
+  planner.on_peer_ready(1, 3, t0);
+  EXPECT_TRUE(planner.downloading());  // inventory asked
+  planner.on_inventory(1, hash_range(0, 3), t0);
+  for (uint32_t n = 0; n < 3; ++n) planner.on_block(1, hash_of(n), t0);
+  EXPECT_TRUE(planner.downloading());  // verdicts pending
+  // As the chain actor does: the tip change goes out before the verdict.
+  planner.on_chain_tip(3, hash_range(0, 3), t0);
+  for (uint32_t n = 0; n < 3; ++n) planner.on_submitted(hash_of(n), true, t0);
+  EXPECT_FALSE(planner.downloading());
+}
+
+TEST_F(SyncPlannerTest, OneAnnouncedBlockIsNotADownload) {
+  Planner planner(small_limits());
+  planner.on_chain_tip(0, {}, t0);
+  planner.on_peer_ready(1, 0, t0);
+  planner.on_inventory(1, hash_range(0, 1), t0);
+  EXPECT_FALSE(planner.downloading());
 }
 
 TEST_F(SyncPlannerTest, DoesNotAskPeersThatAreNotAhead) {
@@ -403,12 +428,25 @@ TEST_F(SyncPlannerTest, RejectedBlocksAreNeverFetchedAgain) {
   EXPECT_TRUE(planner.on_block(1, hash_of(0), t0).empty());
 }
 
-TEST_F(SyncPlannerTest, UnannouncedBlockIsSubmittedStraightAway) {
+TEST_F(SyncPlannerTest, UnannouncedBlockIsDroppedAndChargedToItsSender) {
   Planner planner = with_peers(small_limits(), {{1, 50}});
   auto actions = planner.on_block(1, hash_of(42), t0);
-  EXPECT_EQ(submitted(actions), std::vector<Hash256>{hash_of(42)});
+  EXPECT_TRUE(submitted(actions).empty());
   EXPECT_EQ(planner.buffered_count(), 0u);
-  EXPECT_TRUE(planner.on_block(1, hash_of(42), t0).empty());  // duplicate while pending
+  ASSERT_EQ(actions.size(), 1u);
+  const auto* charge = std::get_if<Planner::Misbehaving>(&actions[0]);
+  ASSERT_NE(charge, nullptr);
+  EXPECT_EQ(charge->peer, 1u);
+  EXPECT_EQ(charge->points, kUnrequestedBlockPoints);
+}
+
+TEST_F(SyncPlannerTest, BlockAlreadySubmittedIsNotChargedWhenItComesAgain) {
+  Planner planner = with_peers(small_limits(), {{1, 50}});
+  planner.on_inventory(1, hash_range(0, 1), t0);
+  planner.on_block(1, hash_of(0), t0);
+  EXPECT_TRUE(planner.on_block(1, hash_of(0), t0).empty());  // verdict pending
+  planner.on_submitted(hash_of(0), true, t0);
+  EXPECT_TRUE(planner.on_block(1, hash_of(0), t0).empty());  // the chain has it
 }
 
 TEST_F(SyncPlannerTest, UnrequestedBlockFloodDoesNotGrowTheBufferBeyondItsBound) {
