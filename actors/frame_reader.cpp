@@ -1,6 +1,9 @@
 #include "actors/frame_reader.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "net/messages.hpp"
 
 namespace ac::actors {
 
@@ -22,6 +25,15 @@ Result<std::vector<Frame>> FrameReader::feed(ByteSpan bytes) {
       auto header = net::decode_header(buffer_, magic_);
       if (!header) {
         failure_ = header.error();
+        return *failure_;
+      }
+      // A known command's own limit (a ping's 8 bytes) is checked here too, before its payload
+      // is read: a header must not make us wait for, or buffer, what could never decode.
+      auto command_max = net::max_payload_bytes(header->command);
+      if (command_max && header->payload_bytes > *command_max) {
+        failure_ = Error{"payload-too-large",
+                         header->command + ": " + std::to_string(header->payload_bytes) +
+                             " bytes over its " + std::to_string(*command_max)};
         return *failure_;
       }
       header_ = std::move(*header);

@@ -92,5 +92,24 @@ TEST(FrameReader, RejectsOversizedLengthBeforeReadingPayload) {
   EXPECT_EQ(frames.reason(), "payload-too-large");
 }
 
+TEST(FrameReader, RejectsLengthOverTheCommandsOwnMaximumBeforeReadingPayload) {
+  Bytes frame = net::encode_frame(kMagic, net::Message{net::Ping{7}});
+  uint32_t over = 1'000'000;  // under the global limit, far over a ping's 8 bytes
+  for (int i = 0; i < 4; ++i) frame[16 + i] = static_cast<uint8_t>(over >> (8 * i));
+  FrameReader reader(kMagic);
+  auto frames = reader.feed(ByteSpan(frame.data(), net::kHeaderBytes));
+  ASSERT_FALSE(frames.ok());
+  EXPECT_EQ(frames.reason(), "payload-too-large");
+}
+
+TEST(FrameReader, UnknownCommandsAreBoundOnlyByTheGlobalLimit) {
+  Bytes frame = net::encode_message(kMagic, "hostile", Bytes(100, 0xab));
+  FrameReader reader(kMagic);
+  auto frames = reader.feed(frame);
+  ASSERT_TRUE(frames.ok()) << frames.error().message();
+  ASSERT_EQ(frames->size(), 1u);
+  EXPECT_EQ(frames->front().payload.size(), 100u);
+}
+
 }  // namespace
 }  // namespace ac::actors
