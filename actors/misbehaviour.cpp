@@ -5,6 +5,8 @@
 namespace ac::actors {
 
 int block_penalty(std::string_view reason) {
+  // The chain's verdict may carry a detail after the reason ("time-too-new: block <hash>").
+  reason = reason.substr(0, reason.find(':'));
   if (reason == "time-too-new") return 0;
   // Another chain altogether, like another network: the chain disconnects it, no more.
   if (reason == "different-genesis") return 0;

@@ -14,7 +14,8 @@ inline constexpr int kDiscourageScore = 100;
 inline constexpr int kUnrequestedBlockPoints = 10;
 
 // Points for a block the chain refused with `reason`: 0 when the fault may not be the
-// sender's (a local store failure, a block dated too far ahead that may become valid).
+// sender's (a local store failure, a block dated too far ahead that may become valid). A detail
+// after the reason ("time-too-new: block <hash>", as the chain's verdicts carry) is ignored.
 int block_penalty(std::string_view reason);
 
 // Points for a transaction the mempool refused with `reason`: 0 for ordinary refusals (already

@@ -18,6 +18,12 @@ TEST(MisbehaviourTest, BlocksFromTheFutureAndLocalFailuresCostNothing) {
     EXPECT_EQ(block_penalty(reason), 0) << reason;
 }
 
+TEST(MisbehaviourTest, BlockPenaltyLooksAtTheReasonNotItsDetail) {
+  EXPECT_EQ(block_penalty("time-too-new: block 00ab"), 0);
+  EXPECT_EQ(block_penalty("store-write-failed: disk full"), 0);
+  EXPECT_EQ(block_penalty("bad-signature: block 00ab: tx 00cd input 0"), kDiscourageScore);
+}
+
 TEST(MisbehaviourTest, OrdinaryTransactionRefusalsCostNothing) {
   for (const char* reason : {"tx-already-in-mempool", "mempool-conflict", "missing-inputs",
                              "premature-coinbase-spend", "mempool-full"})
