@@ -66,6 +66,8 @@ Connection::Connection(Connection&& other) noexcept
       magic_(other.magic_),
       closed_(other.closed_),
       answer_pings_(other.answer_pings_),
+      answer_unknown_getdata_(other.answer_unknown_getdata_),
+      served_(std::move(other.served_)),
       closed_at_(other.closed_at_) {
   other.fd_ = -1;
 }
@@ -77,6 +79,8 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     magic_ = other.magic_;
     closed_ = other.closed_;
     answer_pings_ = other.answer_pings_;
+    answer_unknown_getdata_ = other.answer_unknown_getdata_;
+    served_ = std::move(other.served_);
     closed_at_ = other.closed_at_;
     other.fd_ = -1;
   }
@@ -168,6 +172,13 @@ std::optional<net::Message> Connection::wait_for(
     if (!message) continue;
     if (const auto* ping = std::get_if<net::Ping>(&*message); ping && answer_pings_)
       send(net::Pong{ping->nonce});
+    if (const auto* request = std::get_if<net::GetData>(&*message);
+        request && answer_unknown_getdata_) {
+      net::NotFound unknown;
+      for (const net::InvItem& item : request->items)
+        if (!served_.contains(item.hash)) unknown.items.push_back(item);
+      if (!unknown.items.empty()) send(unknown);
+    }
     if (accept(*message)) return *message;
   }
   return std::nullopt;

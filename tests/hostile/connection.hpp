@@ -7,10 +7,12 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "chain/bytes.hpp"
 #include "chain/result.hpp"
+#include "chain/uint256.hpp"
 #include "net/header.hpp"
 #include "net/messages.hpp"
 
@@ -53,6 +55,11 @@ class Connection {
 
   // The node's pings are answered while waiting, unless turned off here.
   void set_answer_pings(bool answer) { answer_pings_ = answer; }
+  // As an honest peer, getdata for anything not offered is answered with notfound while
+  // waiting, unless turned off here (a stalling peer stays silent).
+  void set_answer_unknown_getdata(bool answer) { answer_unknown_getdata_ = answer; }
+  // `hash` is ours to send: a getdata for it is left to the caller.
+  void will_serve(const Hash256& hash) { served_.insert(hash); }
 
   // Reads frames until `accept` takes a decoded message or `timeout` passes or the
   // connection closes. Frames that do not decode are skipped. Returns the accepted message.
@@ -97,6 +104,8 @@ class Connection {
   net::Magic magic_{};
   bool closed_ = false;
   bool answer_pings_ = true;
+  bool answer_unknown_getdata_ = true;
+  std::set<Hash256> served_;
   Clock::time_point closed_at_{};
 };
 

@@ -129,6 +129,7 @@ Transaction Forger::spend(const std::vector<OwnCoin>& coins,
 
 bool offer_block(Connection& connection, const Block& block, Duration timeout) {
   Hash256 hash = block.hash();
+  connection.will_serve(hash);
   if (!connection.send(net::Inv{{net::InvItem{net::kMsgBlock, hash}}})) return false;
   auto asked = connection.wait_for<net::GetData>(timeout, [&](const net::GetData& request) {
     return std::any_of(request.items.begin(), request.items.end(),

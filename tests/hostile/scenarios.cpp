@@ -550,6 +550,7 @@ Observation stall_download(const ScenarioContext& context) {
     for (uint8_t& byte : hash) byte = static_cast<uint8_t>(random());
     inv.items.push_back(net::InvItem{net::kMsgBlock, hash});
   }
+  connection->set_answer_unknown_getdata(false);
   auto start = Clock::now();
   connection->send(inv);
   // Pings are answered, getdata never.
