@@ -237,6 +237,7 @@ TEST_F(Hostile, NodeAnswersEveryBadInputAndStillSyncsAndRelays) {
     }
   }
   EXPECT_EQ(out.find("node stopped"), std::string::npos);
+  EXPECT_EQ(out.find("Sanitizer"), std::string::npos) << out.substr(out.find("Sanitizer"), 4000);
 
   // An honest fresh node syncs the target's chain: up to the target's current tip.
   std::optional<TipLine> tip;
@@ -250,18 +251,21 @@ TEST_F(Hostile, NodeAnswersEveryBadInputAndStillSyncsAndRelays) {
 
   // A block an honest peer offers the target reaches the fresh node through it...
   CommandResult block = play("honest-block", "127.0.0.200");
-  ASSERT_EQ(block.exit_code, 0) << block.out << block.err << "node:\n"
+  EXPECT_EQ(block.exit_code, 0) << block.out << block.err << "node:\n"
                                 << lines_about(target->output(), "127.0.0.200");
-  std::string block_hash = word_after(block.out, "block ");
-  ASSERT_TRUE(await_line(*fresh, {"new tip height=", block_hash}, 30s))
-      << block.out << "\n"
-      << fresh->output().substr(0, 4000);
+  if (block.exit_code == 0) {
+    std::string block_hash = word_after(block.out, "block ");
+    EXPECT_TRUE(await_line(*fresh, {"new tip height=", block_hash}, 30s))
+        << block.out << "\n"
+        << fresh->output().substr(0, 4000);
+  }
   // ... and so does a transaction.
   CommandResult tx = play("honest-tx", "127.0.0.201");
-  ASSERT_EQ(tx.exit_code, 0) << tx.out << tx.err << "node:\n"
+  EXPECT_EQ(tx.exit_code, 0) << tx.out << tx.err << "node:\n"
                              << lines_about(target->output(), "127.0.0.201");
-  std::string txid = word_after(tx.out, "tx ");
-  EXPECT_TRUE(await_line(*fresh, {"accepted tx " + txid}, 30s)) << tx.out;
+  if (tx.exit_code == 0) {
+    EXPECT_TRUE(await_line(*fresh, {"accepted tx " + word_after(tx.out, "tx ")}, 30s)) << tx.out;
+  }
 
   EXPECT_EQ(fresh->stop(), 0);
   EXPECT_EQ(target->stop(), 0) << "the target did not survive";
