@@ -124,6 +124,7 @@ SyncPlanner::Actions SyncPlanner::on_tick(SyncTime now) {
     drop_peer(peer, now);
     actions.push_back(Disconnect{peer, "stalling"});
   }
+  give_up_orphans();
   // Bitcoin peers stay silent when they have nothing after our locator.
   if (inventory_request_ && now >= inventory_request_->deadline) {
     auto found = peers_.find(inventory_request_->peer);
@@ -221,13 +222,35 @@ void SyncPlanner::fail(Entry& entry, SyncTime now) {
   entry.retry_at = now + limits_.retry_backoff;
 }
 
+void SyncPlanner::give_up_orphans() {
+  if (peers_.empty()) return;
+  size_t position = 0;  // among the hashes kept, as pick_peer counts them
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    Entry& entry = it->second;
+    const long estimated_height = chain_height_ + 1 + static_cast<long>(position);
+    bool askable =
+        !entry.abandoned || !entry.announcers.empty() || entry.state != HashState::announced;
+    for (const auto& [id, peer] : peers_) {
+      if (askable) break;
+      askable = peer.height >= estimated_height && !entry.tried.contains(id);
+    }
+    if (askable) {
+      ++it;
+      ++position;
+      continue;
+    }
+    index_.erase(entry.hash);
+    it = queue_.erase(it);
+  }
+}
+
 void SyncPlanner::drop_peer(PeerId peer, SyncTime now) {
   for (auto& [sequence, entry] : queue_) {
     if (entry.state == HashState::requested && entry.peer == peer) {
       release(entry);
       entry.retry_at = now;
     }
-    entry.announcers.erase(peer);
+    if (entry.announcers.erase(peer) != 0 && entry.announcers.empty()) entry.abandoned = true;
     entry.tried.erase(peer);
   }
   peers_.erase(peer);

@@ -113,8 +113,9 @@ class SyncPlanner {
     HashState state = HashState::announced;
     PeerId peer = 0;  // requested from
     SyncTime deadline{};
-    SyncTime retry_at{};  // a peer in `tried` may be asked again from then on
-    bool failed = false;  // notfound or timeout once: any peer high enough may be asked
+    SyncTime retry_at{};     // a peer in `tried` may be asked again from then on
+    bool failed = false;     // notfound or timeout once: any peer high enough may be asked
+    bool abandoned = false;  // its last announcer left (not merely answered notfound)
     std::set<PeerId> announcers;
     std::set<PeerId> tried;  // failed since the hash was last asked from a tried peer
   };
@@ -134,6 +135,12 @@ class SyncPlanner {
   bool is_solved(const Hash256& hash) const;
   void release(Entry& entry);
   void fail(Entry& entry, SyncTime now);
+  // Forgets the abandoned hashes (their announcers all left) that no ready peer can still be
+  // asked for (none claims a height reaching them, or each one that does has failed them).
+  // Otherwise a peer that announced blocks it never had and left would keep them at the head of the
+  // queue for good, and every block announced after them would wait behind them. Kept while no peer
+  // is ready: the next one may have them.
+  void give_up_orphans();
   void drop_peer(PeerId peer, SyncTime now);
   std::optional<PeerId> pick_peer(Entry& entry, size_t position, SyncTime now);
   // The follow-up of every input: submit the arrived prefix, fill the request window, keep the

@@ -296,6 +296,28 @@ TEST_F(SyncPlannerTest, OrphanedHashesGoToAnyPeerHighEnough) {
   for (const auto& hash : to_peer3) EXPECT_TRUE(hash == hash_of(0) || hash == hash_of(1));
 }
 
+TEST_F(SyncPlannerTest, OrphanedHashesNoPeerCanServeDoNotHoldUpLaterBlocks) {
+  // Peer 1 announces two blocks it never sends and leaves; peer 2 (too low to be asked for
+  // them) then relays a new block.
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 0}});
+  planner.on_inventory(1, hash_range(0, 2), t0);
+  planner.on_peer_gone(1, t0);
+  planner.on_inventory(2, {hash_of(100)}, t0);
+  EXPECT_TRUE(submitted(planner.on_block(2, hash_of(100), t0)).empty());
+  EXPECT_EQ(submitted(planner.on_tick(t0 + 500ms)), std::vector<Hash256>{hash_of(100)});
+  EXPECT_EQ(planner.unsolved_count(), 0u);
+}
+
+TEST_F(SyncPlannerTest, OrphanedHashEveryCandidateFailedIsGivenUp) {
+  Planner planner = with_peers(small_limits(), {{1, 50}, {2, 50}});
+  planner.on_inventory(1, hash_range(0, 1), t0);
+  EXPECT_EQ(requested_from(planner.on_peer_gone(1, t0), 2), hash_range(0, 1));
+  planner.on_not_found(2, {hash_of(0)}, t0);
+  EXPECT_EQ(planner.unsolved_count(), 1u);
+  planner.on_tick(t0 + 500ms);
+  EXPECT_EQ(planner.unsolved_count(), 0u);
+}
+
 TEST_F(SyncPlannerTest, NextInventoryIsAskedWhenTheLastAnnouncedHashIsRequested) {
   Planner planner = with_peers(SyncLimits{}, {{1, 2000}});
   auto batch = hash_range(0, 500);
