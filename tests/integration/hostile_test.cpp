@@ -268,7 +268,10 @@ TEST_F(Hostile, NodeAnswersEveryBadInputAndStillSyncsAndRelays) {
   }
 
   EXPECT_EQ(fresh->stop(), 0);
-  EXPECT_EQ(target->stop(), 0) << "the target did not survive";
+  int stopped = target->stop();
+  const std::string last = target->output();
+  EXPECT_EQ(stopped, 0) << "the target did not stop cleanly:\n"
+                        << last.substr(last.size() - std::min<size_t>(last.size(), 6000));
   CommandResult verified = run_command(target_, dir_.path(), {"--chain", "quick", "verifychain"});
   EXPECT_EQ(verified.exit_code, 0) << verified.err << verified.out;
 }
