@@ -71,6 +71,14 @@ constexpr int kResumeTxsInFlight = 16;
 // getdata items waiting to be served: honest peers keep at most a few hundred blocks in flight.
 constexpr size_t kMaxQueuedGetData = 2 * net::kMaxInventoryItems;
 
+// A message to ourselves after `delay`, sent anonymously: in CAF 0.17 a broker that has quit
+// can still receive a due timer into its mailbox, and a message naming the broker as its
+// sender would then keep the broker, and itself, alive forever (a leak at every disconnect).
+template <class... Ts>
+void set_timer(Session* self, std::chrono::seconds delay, Ts&&... xs) {
+  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), delay, std::forward<Ts>(xs)...);
+}
+
 void remember(SessionState& state, const Hash256& hash) {
   if (state.known_inventory.size() >= kMaxKnownInventory) state.known_inventory.clear();
   state.known_inventory.insert(hash);
@@ -202,7 +210,7 @@ void maybe_ready(Session* self) {
   for (const auto& [type, hashes] : state.pending_announces) announce(self, type, hashes);
   state.pending_announces.clear();
   auto me = self_handle(self);
-  self->delayed_send(self, state.context->limits.ping_interval, keepalive_atom::value);
+  set_timer(self, state.context->limits.ping_interval, keepalive_atom::value);
   self->send(state.context->node, peer_up_atom::value, me, state.listen_endpoint);
   if (state.context->sync)
     self->send(state.context->sync, peer_ready_atom::value, me, state.best_height);
@@ -504,7 +512,7 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
             send_version(self, tip.height);
           },
           [=](caf::error&) { answered(self); });
-  self->delayed_send(self, context->limits.handshake_timeout, handshake_timeout_atom::value);
+  set_timer(self, context->limits.handshake_timeout, handshake_timeout_atom::value);
   return {
       [=](const caf::io::new_data_msg& msg) { on_bytes(self, msg.buf); },
       [=](const caf::io::data_transferred_msg&) { on_written(self); },
@@ -527,10 +535,9 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
         if (!s.ping_nonce) {
           s.ping_nonce = random_nonce();
           send_message(self, net::Ping{*s.ping_nonce});
-          self->delayed_send(self, s.context->limits.ping_timeout, ping_timeout_atom::value,
-                             *s.ping_nonce);
+          set_timer(self, s.context->limits.ping_timeout, ping_timeout_atom::value, *s.ping_nonce);
         }
-        self->delayed_send(self, s.context->limits.ping_interval, keepalive_atom::value);
+        set_timer(self, s.context->limits.ping_interval, keepalive_atom::value);
       },
       [=](ping_timeout_atom, uint64_t nonce) {
         auto& s = self->state;
