@@ -42,10 +42,11 @@ struct SessionState {
   bool closed = false;
   // Requests to other actors not answered yet: the session quits only when none is left.
   int pending_requests = 0;
-  // Transactions handed to the mempool and not judged yet. Past kMaxTxsInFlight the peer's
-  // input is no longer read until the mempool catches up, so a flood waits in TCP, not here.
+  // The peer's transactions: at most kMaxTxsInFlight handed to the mempool at a time, the
+  // rest waiting here in order (bounded by kMaxWaitingTxBytes).
   int txs_in_flight = 0;
-  bool reading_halted = false;
+  std::deque<std::pair<TxPtr, size_t>> waiting_txs;  // with its serialized size
+  size_t waiting_tx_bytes = 0;
   caf::error exit_reason;
   std::string listen_endpoint;  // the peer's, from its version
   int32_t best_height = -1;
@@ -67,7 +68,8 @@ constexpr size_t kSendWindow = 1024 * 1024;
 // Blocks fetched from the chain in one request when answering getdata.
 constexpr size_t kBlocksPerFetch = 16;
 constexpr int kMaxTxsInFlight = 64;
-constexpr int kResumeTxsInFlight = 16;
+// A peer sending transactions faster than the mempool checks them is dropped past this.
+constexpr size_t kMaxWaitingTxBytes = 4 * 1024 * 1024;
 // getdata items waiting to be served: honest peers keep at most a few hundred blocks in flight.
 constexpr size_t kMaxQueuedGetData = 2 * net::kMaxInventoryItems;
 
@@ -372,18 +374,45 @@ void on_addr(Session* self, const net::Addr& addr) {
     self->send(self->state.context->node, peer_addrs_atom::value, std::move(endpoints));
 }
 
-void tx_submitted(Session* self) {
+// Hands waiting transactions to the mempool while fewer than kMaxTxsInFlight await a verdict.
+void submit_waiting_txs(Session* self) {
   auto& state = self->state;
-  if (++state.txs_in_flight < kMaxTxsInFlight || state.reading_halted) return;
-  state.reading_halted = true;
-  self->halt(state.handle);
+  while (!state.closed && state.txs_in_flight < kMaxTxsInFlight && !state.waiting_txs.empty()) {
+    auto [tx, bytes] = std::move(state.waiting_txs.front());
+    state.waiting_txs.pop_front();
+    state.waiting_tx_bytes -= bytes;
+    ++state.txs_in_flight;
+    Hash256 txid = tx->txid();
+    ask(self, state.context->mempool, submit_tx_atom::value, std::move(tx), self_handle(self))
+        .then(
+            [=](bool accepted, const std::string& reason) {
+              if (answered(self)) return;
+              --self->state.txs_in_flight;
+              if (!accepted)
+                misbehaving(self, tx_penalty(reason),
+                            fmt::format("invalid tx {}: {}", txid.hex(), reason));
+              submit_waiting_txs(self);
+            },
+            [=](caf::error&) {
+              if (answered(self)) return;
+              --self->state.txs_in_flight;
+              submit_waiting_txs(self);
+            });
+  }
 }
 
-void tx_judged(Session* self) {
+void on_tx(Session* self, TxPtr tx) {
   auto& state = self->state;
-  if (--state.txs_in_flight > kResumeTxsInFlight || !state.reading_halted) return;
-  state.reading_halted = false;
-  self->trigger(state.handle);
+  if (!state.context->mempool) return;
+  size_t bytes = tx->serialized_size();
+  if (state.waiting_tx_bytes + bytes > kMaxWaitingTxBytes) {
+    disconnect(self, fmt::format("over {} bytes of transactions waiting to be checked",
+                                 kMaxWaitingTxBytes));
+    return;
+  }
+  state.waiting_tx_bytes += bytes;
+  state.waiting_txs.emplace_back(std::move(tx), bytes);
+  submit_waiting_txs(self);
 }
 
 void handle_message(Session* self, net::Message& message) {
@@ -426,24 +455,8 @@ void handle_message(Session* self, net::Message& message) {
             self->send(state.context->sync, block_arrived_atom::value, self_handle(self),
                        std::make_shared<const Block>(std::move(m.block)));
         } else if constexpr (std::is_same_v<T, net::TxMessage>) {
-          Hash256 txid = m.tx.txid();
-          remember(state, txid);
-          if (state.context->mempool) {
-            tx_submitted(self);
-            ask(self, state.context->mempool, submit_tx_atom::value,
-                std::make_shared<const Transaction>(std::move(m.tx)), self_handle(self))
-                .then(
-                    [=](bool accepted, const std::string& reason) {
-                      if (answered(self)) return;
-                      tx_judged(self);
-                      if (!accepted)
-                        misbehaving(self, tx_penalty(reason),
-                                    fmt::format("invalid tx {}: {}", txid.hex(), reason));
-                    },
-                    [=](caf::error&) {
-                      if (!answered(self)) tx_judged(self);
-                    });
-          }
+          remember(state, m.tx.txid());
+          on_tx(self, std::make_shared<const Transaction>(std::move(m.tx)));
         }
       },
       message);

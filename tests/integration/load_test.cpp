@@ -80,6 +80,10 @@ class Load : public ::testing::Test {
   uint16_t port_ = free_port();
 };
 
+std::string tail_of(const std::string& text, size_t bytes) {
+  return text.size() <= bytes ? text : text.substr(text.size() - bytes);
+}
+
 TEST_F(Load, ThirtyTwoPeersFloodingValidAndInvalidTxsGetEveryValidOneMinedInBoundedMemory) {
   const int txs = load_txs();
   const std::string coins = (dir_.path() / "coins.hex").string();
@@ -107,7 +111,8 @@ TEST_F(Load, ThirtyTwoPeersFloodingValidAndInvalidTxsGetEveryValidOneMinedInBoun
                    "--txids", txids_path, "--timeout", "300"},
                   400s);
   std::cout << flood.out << flood.err;
-  ASSERT_EQ(flood.exit_code, 0) << flood.err << flood.out;
+  ASSERT_EQ(flood.exit_code, 0) << flood.err << flood.out << "\nnode's last lines:\n"
+                                << tail_of(node.output(), 6000);
   const std::string summary = flood.out.substr(flood.out.find("flood connections="));
   EXPECT_EQ(field(summary, "accepted_valid"), std::to_string(txs));
   EXPECT_EQ(field(summary, "accepted_invalid"), "0");
