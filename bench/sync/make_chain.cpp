@@ -34,62 +34,21 @@
 #include "chain/script.hpp"
 #include "chain/script_verify.hpp"
 #include "chain/store.hpp"
+#include "tests/tools/tool_support.hpp"
 #include "wallet/key.hpp"
 #include "wallet/tx_builder.hpp"
 
 namespace ac::bench {
 namespace {
 
-using Options = std::map<std::string, std::string>;
-
-// "--name value" pairs after the command word.
-Result<Options> parse_options(int argc, char** argv) {
-  Options options;
-  for (int i = 2; i < argc; i += 2) {
-    std::string name = argv[i];
-    if (name.rfind("--", 0) != 0 || i + 1 >= argc)
-      return make_error("bad-arguments", fmt::format("expected --name value at '{}'", name));
-    options[name.substr(2)] = argv[i + 1];
-  }
-  return options;
-}
-
-std::string option_or(const Options& options, const std::string& name,
-                      const std::string& fallback) {
-  auto found = options.find(name);
-  return found == options.end() ? fallback : found->second;
-}
-
-// A positive count option; reason "bad-arguments" for anything else.
-Result<int> count_option(const Options& options, const std::string& name, int fallback) {
-  auto found = options.find(name);
-  if (found == options.end()) return fallback;
-  const std::string& text = found->second;
-  int value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || value <= 0)
-    return make_error("bad-arguments",
-                      fmt::format("--{} needs a positive number, got '{}'", name, text));
-  return value;
-}
+using tools::count_option;
+using tools::fixed_key;
+using tools::option_or;
+using tools::Options;
+using tools::solve;
 
 void print_failure(const Error& error) {
   std::fprintf(stderr, "make_bench_chain: %s\n", error.message().c_str());
-}
-
-// Quick params make nearly every other nonce valid: a plain loop is enough.
-Status solve(Block& block, const ChainParams& params) {
-  for (uint32_t nonce = 0; nonce < 0xffffffff; ++nonce) {
-    block.header.nonce = nonce;
-    if (check_proof_of_work(block.hash(), block.header.bits, params)) return {};
-  }
-  return make_error("no-nonce", "no nonce meets the target");
-}
-
-// A key made from a fixed label, so every build signs with the same keys.
-Result<wallet::PrivateKey> fixed_key(const wallet::Signer& signer, std::string_view label) {
-  Hash256 secret = sha256(as_span(label));
-  return signer.import_key(ByteSpan(secret.data.data(), secret.size()));
 }
 
 constexpr Amount kPayment = 1000;
@@ -152,8 +111,8 @@ int64_t system_seconds() {
 
 Status build(const Options& options) {
   const ChainParams params = quick_params();
-  auto block_count_option = count_option(options, "blocks", 10000);
-  auto tx_count_option = count_option(options, "txs", 10);
+  auto block_count_option = count_option(options, "blocks", 10000, 1);
+  auto tx_count_option = count_option(options, "txs", 10, 1);
   if (!block_count_option) return block_count_option.error();
   if (!tx_count_option) return tx_count_option.error();
   const int block_count = *block_count_option;
@@ -271,7 +230,7 @@ Status connect(const Options& options) {
   const ChainParams params = quick_params();
   const std::string import_path = option_or(options, "import", "");
   const std::string store_path = option_or(options, "store", "");
-  auto threads = count_option(options, "threads", 2);
+  auto threads = count_option(options, "threads", 2, 1);
   if (!threads) return threads.error();
   if (import_path.empty() || store_path.empty())
     return make_error("bad-arguments", "connect needs --import FILE and --store DIR");
@@ -318,7 +277,7 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "usage: make_bench_chain build|connect --name value ...\n");
     return 2;
   }
-  auto options = parse_options(argc, argv);
+  auto options = tools::parse_options(argc, argv);
   if (!options) {
     print_failure(options.error());
     return 2;

@@ -71,6 +71,7 @@
 #include "chain/store.hpp"
 #include "net/header.hpp"
 #include "net/messages.hpp"
+#include "tests/tools/tool_support.hpp"
 #include "wallet/key.hpp"
 #include "wallet/tx_builder.hpp"
 
@@ -78,7 +79,11 @@ namespace ac::load {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using Options = std::map<std::string, std::string>;
+using tools::count_option;
+using tools::fixed_key;
+using tools::option_or;
+using tools::Options;
+using tools::solve;
 
 // Consensus-invalid transactions, each on a connection of its own: half bad signatures, half
 // overspends.
@@ -90,56 +95,12 @@ constexpr Amount kConflictFee = 2'000;
 constexpr size_t kWriteChunk = 64 * 1024;
 constexpr uint64_t kLastPingNonce = 0x7478666c6f6f64;
 
-Result<Options> parse_options(int argc, char** argv) {
-  Options options;
-  for (int i = 2; i < argc; i += 2) {
-    std::string name = argv[i];
-    if (name.rfind("--", 0) != 0 || i + 1 >= argc)
-      return make_error("bad-arguments", fmt::format("expected --name value at '{}'", name));
-    options[name.substr(2)] = argv[i + 1];
-  }
-  return options;
-}
-
-std::string option_or(const Options& options, const std::string& name,
-                      const std::string& fallback) {
-  auto found = options.find(name);
-  return found == options.end() ? fallback : found->second;
-}
-
-// A non-negative count option; reason "bad-arguments" for anything else.
-Result<int> count_option(const Options& options, const std::string& name, int fallback) {
-  auto found = options.find(name);
-  if (found == options.end()) return fallback;
-  const std::string& text = found->second;
-  int value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || value < 0)
-    return make_error("bad-arguments",
-                      fmt::format("--{} needs a non-negative number, got '{}'", name, text));
-  return value;
-}
-
 double seconds_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
 
 int64_t system_seconds() {
   return static_cast<int64_t>(std::time(nullptr));
-}
-
-// A key made from a fixed label, so that prepare and flood derive the same one.
-Result<wallet::PrivateKey> fixed_key(const wallet::Signer& signer, std::string_view label) {
-  Hash256 secret = sha256(as_span(label));
-  return signer.import_key(ByteSpan(secret.data.data(), secret.size()));
-}
-
-Status solve(Block& block, const ChainParams& params) {
-  for (uint32_t nonce = 0; nonce < 0xffffffff; ++nonce) {
-    block.header.nonce = nonce;
-    if (check_proof_of_work(block.hash(), block.header.bits, params)) return {};
-  }
-  return make_error("no-nonce", "no nonce meets the target");
 }
 
 Status sign_one(const wallet::Signer& signer, const wallet::PrivateKey& key,
@@ -162,7 +123,7 @@ Result<Transaction> make_spend(const wallet::Signer& signer, const wallet::Priva
 
 Status prepare(const Options& options) {
   const ChainParams params = quick_params();
-  auto valid = count_option(options, "valid", 5000);
+  auto valid = count_option(options, "valid", 5000, 0);
   if (!valid) return valid.error();
   const std::string store_path = option_or(options, "store", "");
   const std::string coins_path = option_or(options, "coins", "");
@@ -659,11 +620,11 @@ Status write_txids(const std::string& path, const Plan& plan) {
 // Exit status: 0 success, 1 goal missed, 2 bad usage or setup failure.
 int flood(const Options& options) {
   const ChainParams params = quick_params();
-  auto valid = count_option(options, "valid", 5000);
-  auto invalid = count_option(options, "invalid", 5000);
-  auto connections = count_option(options, "connections", 32);
-  auto timeout = count_option(options, "timeout", 300);
-  auto bad_wait = count_option(options, "bad-wait", 10);
+  auto valid = count_option(options, "valid", 5000, 0);
+  auto invalid = count_option(options, "invalid", 5000, 0);
+  auto connections = count_option(options, "connections", 32, 0);
+  auto timeout = count_option(options, "timeout", 300, 0);
+  auto bad_wait = count_option(options, "bad-wait", 10, 0);
   for (const auto* option : {&valid, &invalid, &connections, &timeout, &bad_wait})
     if (!*option) {
       std::fprintf(stderr, "tx_flood: %s\n", option->error().message().c_str());
@@ -716,7 +677,7 @@ int main_with(int argc, char** argv) {
     std::fprintf(stderr, "usage: tx_flood prepare|flood --name value ...\n");
     return 2;
   }
-  auto options = parse_options(argc, argv);
+  auto options = tools::parse_options(argc, argv);
   if (!options) {
     std::fprintf(stderr, "tx_flood: %s\n", options.error().message().c_str());
     return 2;
