@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,12 @@ using Clock = std::chrono::steady_clock;
   argv.push_back(nullptr);
   execv(ACTORCHAIN_BIN, argv.data());
   _exit(127);
+}
+
+// In a forked child: a test binary killed by a signal takes its processes with it instead of
+// leaving nodes running. (Pipes are close-on-exec, so no child holds another's pipe open.)
+void die_with_parent() {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
 int decode_status(int status) {
@@ -81,9 +88,11 @@ template <class Exec>
 CommandResult run_captured(Exec exec, std::chrono::seconds timeout) {
   int out_pipe[2];
   int err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe failed");
   pid_t pid = fork();
   if (pid == 0) {
+    die_with_parent();
     dup2(out_pipe[1], STDOUT_FILENO);
     dup2(err_pipe[1], STDERR_FILENO);
     close(out_pipe[0]);
@@ -150,9 +159,10 @@ NodeProcess::NodeProcess(uint16_t node_id, const std::filesystem::path& datadir,
                          const std::vector<std::string>& args)
     : node_id_(node_id) {
   int output_pipe[2];
-  if (pipe(output_pipe) != 0) throw std::runtime_error("pipe failed");
+  if (pipe2(output_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();
   if (pid_ == 0) {
+    die_with_parent();
     dup2(output_pipe[1], STDOUT_FILENO);
     dup2(output_pipe[1], STDERR_FILENO);
     close(output_pipe[0]);
