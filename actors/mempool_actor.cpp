@@ -72,7 +72,8 @@ caf::result<bool, std::string> submit(MempoolActor* self, const TxPtr& tx,
 void on_tip_changed(MempoolActor* self, const TipChanged& change) {
   auto& state = self->state;
   state.tip_height = change.tip.height;
-  if (!change.confirmed.empty()) {
+  // An empty pool (a node catching up) has nothing to evict: skip copying every block's txs.
+  if (!change.confirmed.empty() && state.pool->size() > 0) {
     Block confirmed;
     for (const TxPtr& tx : change.confirmed) confirmed.transactions.push_back(*tx);
     state.pool->remove_for_block(confirmed);
