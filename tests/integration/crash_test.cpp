@@ -11,6 +11,7 @@
 
 #include "tests/integration/node_log.hpp"
 #include "tests/integration/process.hpp"
+#include "tests/integration/quick_chain_test.hpp"
 
 namespace ac::test {
 namespace {
@@ -22,24 +23,14 @@ uint32_t crash_seed() {
   return text != nullptr ? static_cast<uint32_t>(std::strtoul(text, nullptr, 10)) : 20261124u;
 }
 
-class Crash : public ::testing::Test {
+class Crash : public QuickChainTest {
  protected:
-  CommandResult run(uint16_t node, const std::vector<std::string>& args) {
-    std::vector<std::string> full = {"--chain", "quick"};
-    full.insert(full.end(), args.begin(), args.end());
-    return run_command(node, dir_.path(), full, 60s);
-  }
-  std::string ok(uint16_t node, const std::vector<std::string>& args) {
-    CommandResult r = run(node, args);
-    EXPECT_EQ(r.exit_code, 0) << args[0] << " on " << node << " failed: " << r.err << r.out;
-    return r.last_line();
-  }
+  Crash() : QuickChainTest(60s) {}
   std::unique_ptr<NodeProcess> start(uint16_t node, const std::vector<std::string>& args) {
     std::vector<std::string> full = {"--chain", "quick", "startnode"};
     full.insert(full.end(), args.begin(), args.end());
     return std::make_unique<NodeProcess>(node, dir_.path(), full);
   }
-  static std::string endpoint(uint16_t node) { return "127.0.0.1:" + std::to_string(node); }
 
   // The tip verifychain replayed up to ("ok: the coins match a replay of N blocks up to H"),
   // after asserting it passed.
@@ -59,7 +50,6 @@ class Crash : public ::testing::Test {
     return tip;
   }
 
-  TempDir dir_;
   std::mt19937 random_{crash_seed()};
   int uniform(int low, int high) { return std::uniform_int_distribution<int>(low, high)(random_); }
 };

@@ -13,6 +13,7 @@
 
 #include "tests/integration/node_log.hpp"
 #include "tests/integration/process.hpp"
+#include "tests/integration/quick_chain_test.hpp"
 
 namespace ac::test {
 namespace {
@@ -147,25 +148,8 @@ std::optional<std::string> await_line(NodeProcess& node, const std::vector<std::
   }
 }
 
-class Hostile : public ::testing::Test {
+class Hostile : public QuickChainTest {
  protected:
-  std::string ok(uint16_t node, std::vector<std::string> args) {
-    args.insert(args.begin(), {"--chain", "quick"});
-    CommandResult r = run_command(node, dir_.path(), args);
-    EXPECT_EQ(r.exit_code, 0) << args[2] << " on " << node << " failed: " << r.err << r.out;
-    return r.last_line();
-  }
-  static std::string endpoint(uint16_t node) { return "127.0.0.1:" + std::to_string(node); }
-
-  std::unique_ptr<NodeProcess> start(uint16_t node, uint16_t peer,
-                                     std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--chain", "quick", "startnode", "--connect", endpoint(peer)};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto process = std::make_unique<NodeProcess>(node, dir_.path(), args);
-    EXPECT_TRUE(process->wait_for("listening on", 30s)) << process->output();
-    return process;
-  }
-
   CommandResult play(const std::string& scenario, const std::string& from) {
     return run_program(
         HOSTILE_PEER_BIN,
@@ -173,7 +157,6 @@ class Hostile : public ::testing::Test {
         std::chrono::seconds(180));
   }
 
-  TempDir dir_;
   uint16_t target_ = free_port();
   uint16_t fresh_ = free_port();
 };
@@ -272,7 +255,7 @@ TEST_F(Hostile, NodeAnswersEveryBadInputAndStillSyncsAndRelays) {
   const std::string last = target->output();
   EXPECT_EQ(stopped, 0) << "the target did not stop cleanly:\n"
                         << last.substr(last.size() - std::min<size_t>(last.size(), 6000));
-  CommandResult verified = run_command(target_, dir_.path(), {"--chain", "quick", "verifychain"});
+  CommandResult verified = run(target_, {"verifychain"});
   EXPECT_EQ(verified.exit_code, 0) << verified.err << verified.out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "tests/integration/node_log.hpp"
 #include "tests/integration/process.hpp"
+#include "tests/integration/quick_chain_test.hpp"
 
 namespace ac::test {
 namespace {
@@ -27,18 +28,9 @@ std::optional<std::string> next_block_mined_with_payment(LogReader& log,
   return std::nullopt;
 }
 
-class Partition : public ::testing::Test {
+class Partition : public QuickChainTest {
  protected:
-  CommandResult run(uint16_t node, const std::vector<std::string>& args) {
-    std::vector<std::string> full = {"--chain", "quick"};
-    full.insert(full.end(), args.begin(), args.end());
-    return run_command(node, dir_.path(), full, 60s);
-  }
-  std::string ok(uint16_t node, const std::vector<std::string>& args) {
-    CommandResult r = run(node, args);
-    EXPECT_EQ(r.exit_code, 0) << args[0] << " on " << node << " failed: " << r.err << r.out;
-    return r.last_line();
-  }
+  Partition() : QuickChainTest(60s) {}
   // Starts `node` connected to `peers` only (its own endpoint when it must dial nobody) and
   // waits until it listens.
   std::unique_ptr<NodeProcess> start(uint16_t node, const std::vector<uint16_t>& peers,
@@ -53,7 +45,6 @@ class Partition : public ::testing::Test {
     EXPECT_TRUE(process->wait_for("listening on", 30s)) << process->output();
     return process;
   }
-  static std::string endpoint(uint16_t node) { return "127.0.0.1:" + std::to_string(node); }
   // The tip verifychain replayed up to, after asserting it passed.
   TipLine verified_tip(uint16_t node) {
     CommandResult r = run(node, {"verifychain"});
@@ -144,7 +135,6 @@ class Partition : public ::testing::Test {
               ok(b_, {"getbalance", "--address", address_b_}));
   }
 
-  TempDir dir_;
   uint16_t a_ = free_port();
   uint16_t b_ = free_port();
   uint16_t c_ = free_port();

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "tests/integration/process.hpp"
+#include "tests/integration/quick_chain_test.hpp"
 
 namespace ac::test {
 namespace {
@@ -44,29 +45,8 @@ int highest_logged_tip(NodeProcess& process) {
   return highest;
 }
 
-class Sync : public ::testing::Test {
+class Sync : public QuickChainTest {
  protected:
-  CommandResult run(uint16_t node, std::vector<std::string> args) {
-    args.insert(args.begin(), {"--chain", "quick"});
-    return run_command(node, dir_.path(), args);
-  }
-  std::string ok(uint16_t node, const std::vector<std::string>& args) {
-    CommandResult r = run(node, args);
-    EXPECT_EQ(r.exit_code, 0) << args[0] << " on " << node << " failed: " << r.err << r.out;
-    return r.last_line();
-  }
-  static std::string endpoint(uint16_t node) { return "127.0.0.1:" + std::to_string(node); }
-
-  // startnode connected to `peer` (a node given its own address connects nowhere).
-  std::unique_ptr<NodeProcess> start(uint16_t node, uint16_t peer,
-                                     std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--chain", "quick", "startnode", "--connect", endpoint(peer)};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto process = std::make_unique<NodeProcess>(node, dir_.path(), args);
-    EXPECT_TRUE(process->wait_for("listening on", 30s)) << process->output();
-    return process;
-  }
-
   // The stored tip of a stopped node, from the first line of printchain.
   Tip tip_of(uint16_t node) {
     CommandResult chain = run(node, {"printchain"});
@@ -137,7 +117,6 @@ class Sync : public ::testing::Test {
     EXPECT_EQ(verified.exit_code, 0) << "node " << node << ": " << verified.err << verified.out;
   }
 
-  TempDir dir_;
   uint16_t node_a_ = free_port();
   uint16_t node_b_ = free_port();
 };
