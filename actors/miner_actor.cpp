@@ -133,6 +133,13 @@ void consider(Miner* self, uint64_t pool_size) {
   start_job(self, pool_size);
 }
 
+// Asks the mempool how many transactions it holds and considers mining on that.
+void reconsider(Miner* self) {
+  self->request(self->state.mempool, caf::infinite, size_atom::value).then([=](uint64_t size) {
+    consider(self, size);
+  });
+}
+
 void set_downloading(Miner* self, bool downloading) {
   auto& state = self->state;
   if (downloading == state.downloading) return;
@@ -143,9 +150,7 @@ void set_downloading(Miner* self, bool downloading) {
     ++state.job;  // a template still being fetched is dropped when it comes
     return;
   }
-  self->request(state.mempool, caf::infinite, size_atom::value).then([=](uint64_t size) {
-    consider(self, size);
-  });
+  reconsider(self);
 }
 
 caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf::actor mempool,
@@ -159,9 +164,7 @@ caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf
   self->send(state.chain, subscribe_atom::value, me);
   self->send(state.mempool, subscribe_atom::value, me);
   if (sync) self->send(sync, subscribe_atom::value, me);
-  self->request(state.mempool, caf::infinite, size_atom::value).then([=](uint64_t size) {
-    consider(self, size);
-  });
+  reconsider(self);
   return {
       [=](mempool_changed_atom, uint64_t size) { consider(self, size); },
       [=](const TipChanged&) {

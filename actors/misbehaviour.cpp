@@ -35,7 +35,7 @@ int framing_penalty(std::string_view reason) {
 }
 
 bool is_discouragement_exempt(std::string_view host) {
-  return host == "127.0.0.1" || host == "::1" || host == "localhost";
+  return host == "127.0.0.1" || host == "::1";
 }
 
 }  // namespace ac::actors

@@ -140,6 +140,11 @@ void disconnect(Session* self, const std::string& reason) {
   quit_when_idle(self);
 }
 
+// What a flush could not hand to the socket yet: it only grows while the peer does not read.
+size_t unsent_bytes(Session* self) {
+  return self->wr_buf(self->state.handle).size();
+}
+
 void send_message(Session* self, const net::Message& message) {
   auto& state = self->state;
   if (state.closed) return;
@@ -147,10 +152,7 @@ void send_message(Session* self, const net::Message& message) {
   Bytes frame = net::encode_frame(state.context->magic, message);
   self->write(state.handle, frame.size(), frame.data());
   self->flush(state.handle);
-  // What a flush cannot hand to the socket yet waits in the write buffer: it only grows while
-  // the peer does not read.
-  size_t unsent = self->wr_buf(state.handle).size();
-  if (unsent > state.context->limits.max_send_buffer)
+  if (unsent_bytes(self) > state.context->limits.max_send_buffer)
     disconnect(self, fmt::format("send buffer over {} bytes: peer not reading",
                                  state.context->limits.max_send_buffer));
 }
@@ -245,10 +247,6 @@ void on_getblocks(Session* self, const net::GetBlocks& request) {
             if (!hashes.empty()) send_message(self, net::Inv{items_of(net::kMsgBlock, hashes)});
           },
           [=](caf::error&) { answered(self); });
-}
-
-size_t unsent_bytes(Session* self) {
-  return self->wr_buf(self->state.handle).size();
 }
 
 void serve_getdata(Session* self);
