@@ -30,6 +30,8 @@ constexpr size_t kAddressKeyBytes = 1 + 20 + kOutPointKeyBytes;
 
 constexpr size_t kBlockCacheBytes = 8 << 20;
 constexpr int kBloomBitsPerKey = 10;
+constexpr size_t kWriteBufferBytes = 16 << 20;
+constexpr size_t kMaxTableBytes = 32 << 20;
 
 void append(std::string& key, ByteSpan bytes) {
   key.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -201,6 +203,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   options.create_if_missing = true;
   options.filter_policy = impl->filter_policy.get();
   options.block_cache = impl->block_cache.get();
+  // As Bitcoin Core sets it: hashes, keys and signatures do not compress, so snappy only costs
+  // CPU; a larger write buffer and larger tables mean fewer, cheaper compactions while a node
+  // connects thousands of blocks.
+  options.compression = leveldb::kNoCompression;
+  options.write_buffer_size = kWriteBufferBytes;
+  options.max_file_size = kMaxTableBytes;
   leveldb::DB* db = nullptr;
   leveldb::Status status = leveldb::DB::Open(options, path, &db);
   if (!status.ok()) {
