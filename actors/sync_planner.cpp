@@ -2,6 +2,7 @@
 
 #include "actors/misbehaviour.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <tuple>
 
@@ -82,12 +83,8 @@ SyncPlanner::Actions SyncPlanner::on_block(PeerId peer, const Hash256& hash, Syn
       if (++position >= limits_.max_buffered_blocks) return actions;
     }
   }
-  if (entry.state == HashState::requested && entry.peer == peer) {
-    // The peer is making progress: a deep window is not a stall, only silence is.
-    for (const auto& pending : peers_.at(peer).in_flight) {
-      queue_.at(index_.at(pending)).deadline = now + limits_.request_timeout;
-    }
-  }
+  // The peer is making progress: a deep window is not a stall, only silence is.
+  if (entry.state == HashState::requested && entry.peer == peer) peers_.at(peer).progress_at = now;
   release(entry);
   entry.state = HashState::arrived;
   ++buffered_count_;
@@ -112,7 +109,7 @@ SyncPlanner::Actions SyncPlanner::on_tick(SyncTime now) {
   Actions actions;
   std::set<PeerId> stalled;
   for (auto& [sequence, entry] : queue_) {
-    if (entry.state != HashState::requested || now < entry.deadline) continue;
+    if (entry.state != HashState::requested || now < deadline_of(entry)) continue;
     stalled.insert(entry.peer);
     fail(entry, now);
   }
@@ -182,7 +179,7 @@ bool SyncPlanner::is_buffered(const Hash256& hash) const {
 
 size_t SyncPlanner::in_flight_count(PeerId peer) const {
   auto found = peers_.find(peer);
-  return found == peers_.end() ? 0 : found->second.in_flight.size();
+  return found == peers_.end() ? 0 : found->second.in_flight;
 }
 
 std::optional<PeerId> SyncPlanner::sync_peer() const {
@@ -206,10 +203,16 @@ bool SyncPlanner::is_solved(const Hash256& hash) const {
   return known_.contains(hash) || submitting_.contains(hash) || rejected_.contains(hash);
 }
 
+SyncTime SyncPlanner::deadline_of(const Entry& entry) const {
+  auto peer = peers_.find(entry.peer);
+  if (peer == peers_.end()) return entry.deadline;
+  return std::max(entry.deadline, peer->second.progress_at + limits_.request_timeout);
+}
+
 void SyncPlanner::release(Entry& entry) {
   if (entry.state != HashState::requested) return;
   auto found = peers_.find(entry.peer);
-  if (found != peers_.end()) found->second.in_flight.erase(entry.hash);
+  if (found != peers_.end()) --found->second.in_flight;
   --total_in_flight_;
   entry.state = HashState::announced;
 }
@@ -265,12 +268,12 @@ std::optional<PeerId> SyncPlanner::pick_peer(Entry& entry, size_t position, Sync
   std::optional<PeerId> best;
   std::tuple<bool, bool, size_t> best_rank;
   for (const auto& [id, peer] : peers_) {
-    if (peer.in_flight.size() >= limits_.max_in_flight_per_peer) continue;
+    if (peer.in_flight >= limits_.max_in_flight_per_peer) continue;
     const bool announcer = entry.announcers.contains(id);
     if (!announcer && !(anyone_high_enough && peer.height >= estimated_height)) continue;
     // Untried first, then announcers, then the least loaded; ids break ties (map order).
     std::tuple<bool, bool, size_t> rank{entry.tried.contains(id), !announcer,
-                                        peer.in_flight.size()};
+                                        peer.in_flight};
     if (!best || rank < best_rank) {
       best = id;
       best_rank = rank;
@@ -302,7 +305,9 @@ void SyncPlanner::flush_submits(Actions& actions) {
 void SyncPlanner::assign_requests(SyncTime now, Actions& actions) {
   auto has_capacity = [&] {
     for (const auto& [id, peer] : peers_) {
-      if (peer.in_flight.size() < limits_.max_in_flight_per_peer) return true;
+      if (peer.in_flight == 0 ||
+          peer.in_flight + limits_.min_request_batch <= limits_.max_in_flight_per_peer)
+        return true;
     }
     return false;
   };
@@ -318,7 +323,7 @@ void SyncPlanner::assign_requests(SyncTime now, Actions& actions) {
     entry.state = HashState::requested;
     entry.peer = *peer;
     entry.deadline = now + limits_.request_timeout;
-    peers_.at(*peer).in_flight.insert(entry.hash);
+    ++peers_.at(*peer).in_flight;
     ++total_in_flight_;
     batches[*peer].push_back(entry.hash);
     if (total_in_flight_ >= limits_.max_in_flight_total) break;

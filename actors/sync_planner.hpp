@@ -29,6 +29,9 @@ namespace ac::actors {
 struct SyncLimits {
   size_t max_in_flight_per_peer = 128;
   size_t max_in_flight_total = 512;
+  // A peer with blocks in flight is sent more once this many fit: one getdata per arrived block
+  // would cost a message, a trace line and a wake-up each.
+  size_t min_request_batch = 16;
   std::chrono::milliseconds request_timeout{5000};
   std::chrono::milliseconds tick_interval{500};
   size_t max_buffered_blocks = 2048;  // arrived out of order, waiting for their predecessors
@@ -112,7 +115,7 @@ class SyncPlanner {
     Hash256 hash;
     HashState state = HashState::announced;
     PeerId peer = 0;  // requested from
-    SyncTime deadline{};
+    SyncTime deadline{};     // when requested: its time plus the request timeout
     SyncTime retry_at{};     // a peer in `tried` may be asked again from then on
     bool failed = false;     // notfound or timeout once: any peer high enough may be asked
     bool abandoned = false;  // its last announcer left (not merely answered notfound)
@@ -121,8 +124,11 @@ class SyncPlanner {
   };
   struct Peer {
     int height = -1;
-    std::set<Hash256> in_flight;
+    size_t in_flight = 0;  // blocks requested from it and not yet arrived or failed
     size_t stalls = 0;
+    // When a block it was asked for last arrived: every request to it is then given the full
+    // timeout again, so a deep window is not a stall, only silence is.
+    SyncTime progress_at{};
     std::optional<Hash256> batch_tail;         // last hash of its last answer to getblocks
     std::optional<int> nothing_new_at_height;  // its last getblocks answer brought nothing new
   };
@@ -133,6 +139,8 @@ class SyncPlanner {
 
   Entry* find_entry(const Hash256& hash);
   bool is_solved(const Hash256& hash) const;
+  // A requested entry times out then: its own deadline, pushed back by its peer's progress.
+  SyncTime deadline_of(const Entry& entry) const;
   void release(Entry& entry);
   void fail(Entry& entry, SyncTime now);
   // Forgets the abandoned hashes (their announcers all left) that no ready peer can still be
