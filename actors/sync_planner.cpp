@@ -272,8 +272,7 @@ std::optional<PeerId> SyncPlanner::pick_peer(Entry& entry, size_t position, Sync
     const bool announcer = entry.announcers.contains(id);
     if (!announcer && !(anyone_high_enough && peer.height >= estimated_height)) continue;
     // Untried first, then announcers, then the least loaded; ids break ties (map order).
-    std::tuple<bool, bool, size_t> rank{entry.tried.contains(id), !announcer,
-                                        peer.in_flight};
+    std::tuple<bool, bool, size_t> rank{entry.tried.contains(id), !announcer, peer.in_flight};
     if (!best || rank < best_rank) {
       best = id;
       best_rank = rank;

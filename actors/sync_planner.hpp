@@ -114,7 +114,7 @@ class SyncPlanner {
   struct Entry {
     Hash256 hash;
     HashState state = HashState::announced;
-    PeerId peer = 0;  // requested from
+    PeerId peer = 0;         // requested from
     SyncTime deadline{};     // when requested: its time plus the request timeout
     SyncTime retry_at{};     // a peer in `tried` may be asked again from then on
     bool failed = false;     // notfound or timeout once: any peer high enough may be asked

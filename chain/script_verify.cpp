@@ -1,6 +1,7 @@
 #include "chain/script_verify.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <limits>
@@ -20,6 +21,16 @@ namespace {
 Error input_error(const Transaction& tx, size_t input_index, std::string reason) {
   return make_error(std::move(reason),
                     "tx " + tx.txid().hex() + " input " + std::to_string(input_index));
+}
+
+constexpr std::chrono::microseconds kMaxSpin{100};
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
 }
 
 }  // namespace
@@ -64,7 +75,8 @@ struct ScriptVerifier::Impl {
   bool stopping = false;
   uint64_t generation = 0;
   bool batch_open = false;
-  size_t participants = 0;  // workers inside the open batch
+  size_t participants = 0;        // workers inside the open batch
+  std::atomic<size_t> active{0};  // the same count, read without the mutex while spinning
   std::span<const ScriptCheck> checks;
 
   std::atomic<size_t> next_index{0};
@@ -101,8 +113,10 @@ struct ScriptVerifier::Impl {
       seen_generation = generation;
       if (!batch_open) continue;  // woke too late for that batch
       ++participants;
+      active.fetch_add(1, std::memory_order_relaxed);
       lock.unlock();
       work();
+      active.fetch_sub(1, std::memory_order_release);
       lock.lock();
       if (--participants == 0) work_done.notify_all();
     }
@@ -149,6 +163,13 @@ Status ScriptVerifier::verify_all(std::span<const ScriptCheck> checks) {
   impl_->work_ready.notify_all();
   impl_->work();
 
+  // Each worker still inside holds at most one check, tens of microseconds of work: spinning
+  // that long beats sleeping, as waking from the condition variable can take as long again.
+  const auto give_up = std::chrono::steady_clock::now() + kMaxSpin;
+  while (impl_->active.load(std::memory_order_acquire) != 0 &&
+         std::chrono::steady_clock::now() < give_up) {
+    cpu_relax();
+  }
   std::unique_lock lock(impl_->mutex);
   impl_->work_done.wait(lock, [&] { return impl_->participants == 0; });
   impl_->batch_open = false;
