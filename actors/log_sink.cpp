@@ -3,7 +3,6 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <chrono>
 #include <ctime>
 
 namespace ac::actors {
@@ -17,39 +16,95 @@ std::string clock_text() {
   return fmt::format("{:%H:%M:%S}.{:03}", local, ms.count());
 }
 
-LogSink::LogSink(std::string node, std::FILE* out) : node_(std::move(node)), out_(out) {}
+LogSink::LogSink(std::string node, std::FILE* out)
+    : node_(std::move(node)), out_(out), writer_([this] { write_loop(); }) {}
 
 LogSink::~LogSink() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
   if (trace_file_ != nullptr) std::fclose(trace_file_);
 }
 
 Status LogSink::open_trace_file(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "a");
+  if (file == nullptr) return make_error("trace-file-open-failed", path);
+  std::lock_guard files(file_mutex_);
   std::lock_guard lock(mutex_);
   if (trace_file_ != nullptr) std::fclose(trace_file_);
-  trace_file_ = std::fopen(path.c_str(), "a");
-  if (trace_file_ == nullptr) return make_error("trace-file-open-failed", path);
+  trace_file_ = file;
   return {};
 }
 
 void LogSink::line(const std::string& text) {
-  std::lock_guard lock(mutex_);
-  std::fputs(text.c_str(), out_);
-  std::fputc('\n', out_);
-  std::fflush(out_);
+  // Stamped like a trace line, so merged logs sort events and messages into one timeline.
+  append(fmt::format("{} [{}] {}\n", clock_text(), node_, text), nullptr);
 }
 
 void LogSink::trace(const std::string& direction, const std::string& peer,
                     const net::Message& message) {
   net::TraceContext context{clock_text(), node_, direction, peer};
-  std::string text = net::trace_line(context, message);
-  std::lock_guard lock(mutex_);
-  std::fputs(text.c_str(), out_);
-  std::fputc('\n', out_);
+  std::string text = net::trace_line(context, message) + '\n';
+  bool want_json;
+  {
+    std::lock_guard lock(mutex_);
+    want_json = trace_file_ != nullptr;
+  }
+  if (!want_json) return append(text, nullptr);
+  const std::string json = net::trace_json_line(context, message) + '\n';
+  append(text, &json);
+}
+
+void LogSink::append(const std::string& text, const std::string* json) {
+  bool was_empty;
+  bool full;
+  {
+    std::lock_guard lock(mutex_);
+    was_empty = pending_text_.empty() && pending_json_.empty();
+    pending_text_ += text;
+    if (json != nullptr) pending_json_ += *json;
+    full = pending_text_.size() + pending_json_.size() >= kMaxPendingBytes;
+  }
+  // A full buffer is written by the thread that filled it: memory stays bounded when the
+  // output blocks, and the log never trails the node by more than this much.
+  if (full) return write_pending();
+  if (was_empty) wake_.notify_one();
+}
+
+void LogSink::write_pending() {
+  // file_mutex_ first and for the whole swap-and-write, so batches reach the files in order.
+  std::lock_guard files(file_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    written_text_.swap(pending_text_);
+    written_json_.swap(pending_json_);
+  }
+  std::fwrite(written_text_.data(), 1, written_text_.size(), out_);
   std::fflush(out_);
-  if (trace_file_ != nullptr) {
-    std::fputs(net::trace_json_line(context, message).c_str(), trace_file_);
-    std::fputc('\n', trace_file_);
+  if (trace_file_ != nullptr && !written_json_.empty()) {
+    std::fwrite(written_json_.data(), 1, written_json_.size(), trace_file_);
     std::fflush(trace_file_);
+  }
+  written_text_.clear();
+  written_json_.clear();
+}
+
+void LogSink::write_loop() {
+  for (;;) {
+    bool last;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock,
+                 [&] { return closing_ || !pending_text_.empty() || !pending_json_.empty(); });
+      // Let the batch fill; closing cuts the wait short.
+      wake_.wait_for(lock, kFlushDelay, [&] { return closing_; });
+      last = closing_;
+    }
+    write_pending();
+    if (last) return;
   }
 }
 

@@ -67,9 +67,9 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
 }
 
-# HH:MM:SS.mmm of the log's first line with TEXT, as seconds of the day.
-log_time() {
-  grep -m1 -F -- "$1" "$2" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }'
+# The HH:MM:SS.mmm that starts a log line on stdin, as seconds of the day.
+clock_seconds() {
+  awk '{ split($1, t, ":"); printf "%.3f\n", t[1] * 3600 + t[2] * 60 + t[3] }'
 }
 
 # CPU seconds per thread name, e.g. "caf.actor=4.10 actorchain=1.80": which threads did the work.
@@ -143,11 +143,12 @@ run_sync() {
     kill -INT "$perf_pid" 2>/dev/null || true
     wait "$perf_pid" 2>/dev/null || true
   fi
+  # Every log line starts with its time: the sync runs from the node's first line (listening,
+  # about to connect) to the line of the final tip; process start and store opening are not
+  # part of it, as the local connect's timing leaves out opening its store.
   local first last
-  # "new tip" lines carry no time: the last traced message before it stands in.
-  first=$(grep -m1 '^[0-9][0-9]:' "$log" | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }')
-  last=$(sed "/new tip height=$BLOCKS /q" "$log" | grep '^[0-9][0-9]:' | tail -1 |
-    awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }')
+  first=$(head -1 "$log" | clock_seconds)
+  last=$(grep -m1 -F "new tip height=$BLOCKS " "$log" | clock_seconds)
   # Idle nodes still cost CPU: stop this run's processes before the next one.
   local pid
   for pid in $sync_pid $source_pid $proxy_pid; do kill "$pid" 2>/dev/null || true; done
@@ -172,28 +173,29 @@ if [[ -z ${SKIP_PROXY:-} && $status == 0 ]]; then
   if run_sync proxy; then proxy=$RESULT; else status=1; fi
 fi
 
-row() {  # name seconds cpu_seconds [source_cpu_seconds]
-  printf '%-22s %8.2f %10.1f %10.1f %8.2f %9s %8.2f %10s\n' "$1" "$2" "$(echo "$BLOCKS / $2" | bc -l)" \
-    "$(echo "$txs / $2" | bc -l)" "$(echo "$local_seconds / $2" | bc -l)" "$3" \
-    "$(echo "$local_cpu / $3" | bc -l)" "${4:--}"
+row() {  # name seconds [wall_seconds cpu_seconds source_cpu_seconds]
+  printf '%-22s %8.2f %10.1f %10.1f %8.2f %8s %8s %8s %10s\n' "$1" "$2" \
+    "$(echo "$BLOCKS / $2" | bc -l)" "$(echo "$txs / $2" | bc -l)" \
+    "$(echo "$local_seconds / $2" | bc -l)" "$(printf '%.2f' "${3:-0}")" "${4:-$local_cpu}" \
+    "$(printf '%.2f' "$(echo "$local_cpu / ${4:-$local_cpu}" | bc -l)")" "${5:--}"
 }
 echo
-printf '%-22s %8s %10s %10s %8s %9s %8s %10s\n' run seconds blocks/s txs/s "vs local" "cpu s" \
-  "cpu vs" "source cpu"
-row "local connect" "$local_seconds" "$local_cpu"
+printf '%-22s %8s %10s %10s %8s %8s %8s %8s %10s\n' run seconds blocks/s txs/s "vs local" \
+  "wall s" "cpu s" "cpu vs" "source cpu"
+row "local connect" "$local_seconds"
 if [[ -n $loop ]]; then
   read -r wall logged cpu source_cpu <<<"$loop"
-  row "sync loopback" "$wall" "$cpu" "$source_cpu"
-  echo "  (loopback from its log's first to last message: ${logged} s)"
+  row "sync loopback" "$logged" "$wall" "$cpu" "$source_cpu"
 fi
 if [[ -n $proxy ]]; then
   read -r wall logged cpu source_cpu <<<"$proxy"
-  row "sync +${DELAY_MS}ms each way" "$wall" "$cpu" "$source_cpu"
-  echo "  (proxy from its log's first to last message: ${logged} s)"
+  row "sync +${DELAY_MS}ms each way" "$logged" "$wall" "$cpu" "$source_cpu"
 fi
-echo "seconds: wall time from starting the fresh node until it logs new tip height=$BLOCKS;" \
-  "cpu s: CPU time of that process (all threads) meanwhile; vs local: local/sync, by wall" \
-  "time and by CPU time (steadier on a loaded machine)"
+echo "seconds: local connect from the first block after the genesis to the last; a sync from" \
+  "the fresh node's first log line (listening, about to connect) to its line new tip" \
+  "height=$BLOCKS. wall s: from starting the fresh node's process to seeing that line." \
+  "vs local: local seconds / sync seconds. cpu s: CPU time of the syncing process (all" \
+  "threads, its start included); cpu vs: local CPU / sync CPU, steadier on a loaded machine."
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ -n $proxy ]]; then
   printf 'proxy run total: %.2f s for %d blocks (target <= 10 s)\n' "${proxy%% *}" "$BLOCKS"
