@@ -14,6 +14,12 @@ struct ChainActorState {
   std::shared_ptr<ChainBackend> backend;
   LogSinkPtr log;
   std::vector<caf::actor> subscribers;
+  // Held back until publish_atom comes round (see the header): the merged tip change, and the
+  // verdicts of the blocks it covers, answered after it as before.
+  std::optional<TipChanged> unpublished;
+  size_t unpublished_blocks = 0;
+  std::vector<std::pair<caf::response_promise, BlockVerdict>> unanswered;
+  bool publish_queued = false;
   static inline const char* name = "chain";
 };
 
@@ -36,11 +42,50 @@ BlockPtr load_block(const ChainBackend& backend, const Hash256& hash) {
   return std::make_shared<const Block>(std::move(*block));
 }
 
-void publish(ChainActor* self, TipChanged change) {
+void log_new_tip(ChainActor* self, const TipInfo& tip) {
+  self->state.log->line(fmt::format("new tip height={} hash={}", tip.height, tip.hash.hex()));
+}
+
+// Sends the held-back tip change, then answers the verdicts behind it.
+void publish_held(ChainActor* self) {
   auto& state = self->state;
-  state.log->line(
-      fmt::format("new tip height={} hash={}", change.tip.height, change.tip.hash.hex()));
-  for (const caf::actor& subscriber : state.subscribers) self->send(subscriber, change);
+  if (state.unpublished) {
+    for (const caf::actor& subscriber : state.subscribers)
+      self->send(subscriber, *state.unpublished);
+    state.unpublished.reset();
+  }
+  state.unpublished_blocks = 0;
+  for (auto& [promise, verdict] : state.unanswered) promise.deliver(std::move(verdict));
+  state.unanswered.clear();
+}
+
+// Only a plain extension merges: blocks connected on top of the held change. A reorganisation
+// is published on its own, after what was held.
+bool extends(const TipChanged& held, const TipChanged& next) {
+  return next.disconnected.empty() && next.returned_to_mempool.empty() && !held.connected.empty() &&
+         !next.connected.empty();
+}
+
+void hold(ChainActor* self, TipChanged change) {
+  auto& state = self->state;
+  log_new_tip(self, change.tip);
+  if (state.unpublished && !extends(*state.unpublished, change)) publish_held(self);
+  if (!state.unpublished) {
+    state.unpublished = std::move(change);
+  } else {
+    TipChanged& held = *state.unpublished;
+    held.tip = change.tip;
+    held.connected.insert(held.connected.end(), change.connected.begin(), change.connected.end());
+    held.confirmed.insert(held.confirmed.end(), change.confirmed.begin(), change.confirmed.end());
+    // The source must have every block announced as known to it.
+    if (held.source != change.source) held.source = caf::actor();
+  }
+  ++state.unpublished_blocks;
+}
+
+void publish(ChainActor* self, TipChanged change) {
+  hold(self, std::move(change));
+  publish_held(self);
 }
 
 BlockVerdict submit(ChainActor* self, const BlockPtr& block, const caf::actor& source) {
@@ -70,6 +115,7 @@ BlockVerdict submit(ChainActor* self, const BlockPtr& block, const caf::actor& s
       TipChanged change;
       change.tip = tip_info(backend.tip());
       change.connected.push_back(verdict.hash);
+      change.source = source;
       publish(self, std::move(change));
     }
     verdict.tip = tip_info(backend.tip());
@@ -89,18 +135,43 @@ BlockVerdict submit(ChainActor* self, const BlockPtr& block, const caf::actor& s
     change.disconnected = std::move(acceptance.disconnected);
     change.confirmed = shared(acceptance.confirmed);
     change.returned_to_mempool = shared(acceptance.returned);
-    publish(self, std::move(change));
+    // The sender has this block and its ancestors, not the waiting orphans it let connect.
+    if (!change.connected.empty() && change.connected.back() == verdict.hash)
+      change.source = source;
+    hold(self, std::move(change));
   }
   return verdict;
+}
+
+// Answers a submitted block's verdict. While a tip change is held back, the verdict waits
+// behind it, so that a submitter hears of the tip before the verdict, as without batching.
+caf::result<BlockVerdict> answer(ChainActor* self, BlockVerdict verdict) {
+  auto& state = self->state;
+  if (!state.unpublished) return verdict;
+  auto promise = self->make_response_promise<BlockVerdict>();
+  state.unanswered.emplace_back(promise, std::move(verdict));
+  if (state.unpublished_blocks >= kMaxBlocksPerTipChange) {
+    publish_held(self);
+  } else if (!state.publish_queued) {
+    // Behind every message queued by now: the blocks waiting there join this batch.
+    state.publish_queued = true;
+    self->send(self, publish_atom::value);
+  }
+  return promise;
 }
 
 caf::behavior chain_actor(ChainActor* self, std::shared_ptr<ChainBackend> backend, LogSinkPtr log) {
   self->state.backend = std::move(backend);
   self->state.log = std::move(log);
   return {
-      [=](submit_block_atom, const BlockPtr& block, const caf::actor& source) -> BlockVerdict {
-        if (!block) return BlockVerdict{{}, false, false, "null-block", {}};
-        return submit(self, block, source);
+      [=](submit_block_atom, const BlockPtr& block,
+          const caf::actor& source) -> caf::result<BlockVerdict> {
+        if (!block) return answer(self, BlockVerdict{{}, false, false, "null-block", {}});
+        return answer(self, submit(self, block, source));
+      },
+      [=](publish_atom) {
+        self->state.publish_queued = false;
+        publish_held(self);
       },
       [=](tip_atom) -> TipInfo { return tip_info(self->state.backend->tip()); },
       [=](locator_atom) -> std::vector<Hash256> { return self->state.backend->locator(); },

@@ -3,6 +3,11 @@
 // change. A node with no chain adopts the genesis of the first peer that sends one; a peer
 // whose genesis differs from ours is refused and disconnected.
 //
+// While blocks queue up (a sync), the tip changes of the blocks connected one after another
+// are published as one TipChanged once the blocks queued meanwhile are through, or every
+// kMaxBlocksPerTipChange blocks, and their verdicts right after it. Each subscriber then wakes
+// once per batch instead of once per block; a lone block is published at once.
+//
 // Messages (actors/messages.hpp):
 //   (submit_block_atom, BlockPtr, caf::actor source) -> BlockVerdict
 //       source (may be null) is told (disconnect_atom, reason) when it sent another genesis.
@@ -27,6 +32,7 @@
 namespace ac::actors {
 
 inline constexpr size_t kMaxHashesAfter = 500;
+inline constexpr size_t kMaxBlocksPerTipChange = 64;
 
 // `detached`: run on its own thread, so validating a block never holds a scheduler worker.
 caf::actor spawn_chain(caf::actor_system& system, std::shared_ptr<ChainBackend> backend,

@@ -109,6 +109,8 @@ using dialled_atom = caf::atom_constant<caf::atom("dialled")>;
 using connect_atom = caf::atom_constant<caf::atom("connect")>;
 // mempool -> miner: (mempool_changed_atom, uint64_t size).
 using mempool_changed_atom = caf::atom_constant<caf::atom("mpchanged")>;
+// chain's own: publish the tip changes and verdicts held back while blocks were queued.
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
 
 // The chain's best tip as others need it.
 struct TipInfo {
@@ -133,6 +135,9 @@ struct TipChanged {
   std::vector<Hash256> disconnected;       // in disconnection order
   std::vector<TxPtr> confirmed;            // now in the active chain (mempool evicts)
   std::vector<TxPtr> returned_to_mempool;  // from disconnected blocks, not in the new chain
+  // The session whose block ended `connected`, so it has them all: no need to announce them to
+  // it. None for blocks mined here or when orphans it did not send connected after its block.
+  caf::actor source;
 };
 
 }  // namespace ac::actors

@@ -251,8 +251,10 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
       },
       [=](const TipChanged& change) {
         if (change.connected.empty()) return;
-        for (const auto& [session, endpoint] : self->state.sessions)
-          self->send(session, announce_atom::value, net::kMsgBlock, change.connected);
+        for (const auto& [session, endpoint] : self->state.sessions) {
+          if (session != change.source)
+            self->send(session, announce_atom::value, net::kMsgBlock, change.connected);
+        }
       },
       [=](mempool_changed_atom, uint64_t) {},
       [=](discourage_atom, const std::string& host, const std::string& what) {

@@ -1,5 +1,7 @@
 #include "actors/chain_actor.hpp"
 
+#include <caf/scheduler/test_coordinator.hpp>
+
 #include "actors/messages.hpp"
 #include "memory_chain.hpp"
 #include "test_support.hpp"
@@ -93,6 +95,110 @@ TEST_F(ChainActorTest, PublishesTipChangesWithConfirmedAndReturnedTransactions) 
   ASSERT_EQ(second.connected.size(), 2u);
   ASSERT_EQ(second.returned_to_mempool.size(), 1u);
   EXPECT_EQ(second.returned_to_mempool[0]->txid(), spend.txid());
+}
+
+TEST_F(ChainActorTest, TipChangeNamesTheSessionWhoseBlockEndedIt) {
+  auto blocks = make_test_chain(4);
+  submit(blocks[0]);
+  (*self)->send(chain, subscribe_atom::value, caf::actor{*self});
+  caf::actor session = system->spawn([] { return caf::behavior{[](int) {}}; });
+  auto next_change = [&] {
+    TipChanged got;
+    (*self)->receive([&](const TipChanged& change) { got = change; },
+                     caf::after(std::chrono::seconds(5)) >> [] { ADD_FAILURE(); });
+    return got;
+  };
+  EXPECT_TRUE(submit(blocks[1], session).new_tip);
+  EXPECT_EQ(next_change().source, session);
+  // blocks[3] waits as an orphan; blocks[2] from the session connects it too, and the session
+  // may not have blocks[3]: it must hear of it.
+  EXPECT_FALSE(submit(blocks[3]).new_tip);
+  EXPECT_TRUE(submit(blocks[2], session).new_tip);
+  TipChanged both = next_change();
+  EXPECT_EQ(both.connected, (std::vector<Hash256>{blocks[2].hash(), blocks[3].hash()}));
+  EXPECT_FALSE(both.source);
+  caf::anon_send_exit(session, caf::exit_reason::user_shutdown);
+}
+
+// Under the deterministic scheduler: everything sent before run() is queued together.
+struct ChainActorBatchingTest : ::testing::Test {
+  caf::actor_system_config config;
+  std::unique_ptr<caf::actor_system> system;
+  caf::scheduler::test_coordinator* scheduler = nullptr;
+  std::unique_ptr<caf::scoped_actor> self;
+  caf::actor chain;
+
+  ChainActorBatchingTest() {
+    config.set("scheduler.policy", caf::atom("testing"));
+    system = std::make_unique<caf::actor_system>(config);
+    scheduler = &dynamic_cast<caf::scheduler::test_coordinator&>(system->scheduler());
+    self = std::make_unique<caf::scoped_actor>(*system, true);
+    chain = spawn_chain(*system, std::make_shared<MemoryChain>(), testing::captured_log());
+  }
+
+  ~ChainActorBatchingTest() override {
+    caf::anon_send_exit(chain, caf::exit_reason::user_shutdown);
+    scheduler->run();
+  }
+
+  void submit_all(const std::vector<Block>& blocks) {
+    for (const Block& block : blocks)
+      (*self)->send(chain, submit_block_atom::value, std::make_shared<const Block>(block),
+                    caf::actor());
+    scheduler->run();
+  }
+
+  TipChanged next_tip_change() {
+    TipChanged got;
+    (*self)->receive([&](const TipChanged& change) { got = change; },
+                     [&](const BlockVerdict&) { ADD_FAILURE() << "a verdict before its tip"; },
+                     caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE() << "no tip"; });
+    return got;
+  }
+
+  void expect_verdicts(const std::vector<Block>& blocks) {
+    for (const Block& block : blocks) {
+      (*self)->receive(
+          [&](const BlockVerdict& verdict) {
+            EXPECT_EQ(verdict.hash, block.hash());
+            EXPECT_TRUE(verdict.accepted);
+          },
+          [&](const TipChanged&) { ADD_FAILURE() << "a tip change before the verdicts"; },
+          caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE() << "no verdict"; });
+    }
+  }
+};
+
+std::vector<Hash256> hashes_of(const std::vector<Block>& blocks) {
+  std::vector<Hash256> out;
+  for (const Block& block : blocks) out.push_back(block.hash());
+  return out;
+}
+
+TEST_F(ChainActorBatchingTest, QueuedBlocksMakeOneTipChangeAheadOfTheirVerdicts) {
+  auto blocks = make_test_chain(1 + kMaxBlocksPerTipChange + 6);
+  submit_all({blocks[0]});
+  (*self)->send(chain, subscribe_atom::value, caf::actor{*self});
+  scheduler->run();
+  (*self)->receive([](const BlockVerdict&) {});  // the genesis, published before anyone listened
+
+  std::vector<Block> first(blocks.begin() + 1, blocks.begin() + 1 + kMaxBlocksPerTipChange);
+  std::vector<Block> rest(blocks.begin() + 1 + kMaxBlocksPerTipChange, blocks.end());
+  submit_all(std::vector<Block>(blocks.begin() + 1, blocks.end()));
+  TipChanged change = next_tip_change();
+  EXPECT_EQ(change.connected, hashes_of(first)) << "at most kMaxBlocksPerTipChange per change";
+  EXPECT_EQ(change.tip.hash, first.back().hash());
+  expect_verdicts(first);
+  change = next_tip_change();
+  EXPECT_EQ(change.connected, hashes_of(rest));
+  EXPECT_EQ(change.tip.height, static_cast<int>(blocks.size()) - 1);
+  expect_verdicts(rest);
+
+  // A lone block is published on its own.
+  Block lone = make_test_block(blocks.back().hash(), 99);
+  submit_all({lone});
+  EXPECT_EQ(next_tip_change().connected, std::vector<Hash256>{lone.hash()});
+  expect_verdicts({lone});
 }
 
 }  // namespace
