@@ -176,7 +176,8 @@ fi
 row() {  # name seconds [wall_seconds cpu_seconds source_cpu_seconds]
   printf '%-22s %8.2f %10.1f %10.1f %8.2f %8s %8s %8s %10s\n' "$1" "$2" \
     "$(echo "$BLOCKS / $2" | bc -l)" "$(echo "$txs / $2" | bc -l)" \
-    "$(echo "$local_seconds / $2" | bc -l)" "$(printf '%.2f' "${3:-0}")" "${4:-$local_cpu}" \
+    "$(echo "$local_seconds / $2" | bc -l)" "$([[ -n ${3:-} ]] && printf '%.2f' "$3" || echo -)" \
+    "${4:-$local_cpu}" \
     "$(printf '%.2f' "$(echo "$local_cpu / ${4:-$local_cpu}" | bc -l)")" "${5:--}"
 }
 echo
