@@ -163,6 +163,11 @@ caf::result<BlockVerdict> answer(ChainActor* self, BlockVerdict verdict) {
 caf::behavior chain_actor(ChainActor* self, std::shared_ptr<ChainBackend> backend, LogSinkPtr log) {
   self->state.backend = std::move(backend);
   self->state.log = std::move(log);
+  // What was held back is true already: tell it before going.
+  self->set_exit_handler([=](caf::exit_msg& exit) {
+    publish_held(self);
+    self->quit(exit.reason);
+  });
   return {
       [=](submit_block_atom, const BlockPtr& block,
           const caf::actor& source) -> caf::result<BlockVerdict> {

@@ -101,7 +101,8 @@ TEST_F(ChainActorTest, TipChangeNamesTheSessionWhoseBlockEndedIt) {
   auto blocks = make_test_chain(4);
   submit(blocks[0]);
   (*self)->send(chain, subscribe_atom::value, caf::actor{*self});
-  caf::actor session = system->spawn([] { return caf::behavior{[](int) {}}; });
+  // Spawned with an argument: CAF 0.17 binds a null reference for argument-less functions.
+  caf::actor session = system->spawn([](int) { return caf::behavior{[](int) {}}; }, 0);
   auto next_change = [&] {
     TipChanged got;
     (*self)->receive([&](const TipChanged& change) { got = change; },
