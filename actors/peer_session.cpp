@@ -11,16 +11,22 @@
 #include <ctime>
 #include <deque>
 #include <optional>
-#include <unordered_set>
 
 #include "actors/frame_reader.hpp"
 #include "actors/messages.hpp"
 #include "actors/misbehaviour.hpp"
 #include "net/messages.hpp"
+#include "net/rolling_bloom.hpp"
 
 namespace ac::actors {
 
 namespace {
+
+// The per-peer memory of announced hashes, as a rolling Bloom filter of about 216 KB: forgetting
+// costs a redundant inv; a false positive (one in a million) one announcement the peer then
+// gets from its other peers.
+constexpr size_t kKnownInventory = 20'000;
+constexpr double kKnownInventoryFalsePositiveRate = 0.000001;
 
 struct SessionState {
   PeerContextPtr context;
@@ -50,8 +56,9 @@ struct SessionState {
   caf::error exit_reason;
   std::string listen_endpoint;  // the peer's, from its version
   int32_t best_height = -1;
-  // Hashes the peer announced, sent us or got from us: never announced to it again.
-  std::unordered_set<Hash256> known_inventory;
+  // Hashes the peer announced, sent us or got from us: not announced to it again (for at
+  // least the last kKnownInventory of them).
+  net::RollingBloomFilter known_inventory{kKnownInventory, kKnownInventoryFalsePositiveRate};
   // Announces that came before the handshake finished: sent once it has.
   std::vector<std::pair<uint32_t, std::vector<Hash256>>> pending_announces;
   static inline const char* name = "peer_session";
@@ -59,8 +66,6 @@ struct SessionState {
 
 using Session = caf::io::stateful_broker<SessionState>;
 
-// Bounds the per-peer memory of announced hashes; forgetting only costs a redundant inv.
-constexpr size_t kMaxKnownInventory = 50'000;
 constexpr size_t kMaxPendingAnnounces = 1'000;
 // Unsent bytes above which getdata is no longer served until the peer has read what it asked
 // for (Bitcoin Core pauses at about 1 MB the same way).
@@ -82,7 +87,6 @@ void set_timer(Session* self, std::chrono::seconds delay, Ts&&... xs) {
 }
 
 void remember(SessionState& state, const Hash256& hash) {
-  if (state.known_inventory.size() >= kMaxKnownInventory) state.known_inventory.clear();
   state.known_inventory.insert(hash);
 }
 
@@ -202,7 +206,7 @@ void announce(Session* self, uint32_t type, const std::vector<Hash256>& hashes) 
   auto& state = self->state;
   std::vector<Hash256> fresh;
   for (const Hash256& hash : hashes)
-    if (state.known_inventory.count(hash) == 0) fresh.push_back(hash);
+    if (!state.known_inventory.contains(hash)) fresh.push_back(hash);
   for (const Hash256& hash : fresh) remember(state, hash);
   if (!fresh.empty()) send_message(self, net::Inv{items_of(type, fresh)});
 }
