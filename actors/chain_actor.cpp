@@ -199,6 +199,19 @@ caf::behavior chain_actor(ChainActor* self, std::shared_ptr<ChainBackend> backen
       [=](subscribe_atom, const caf::actor& subscriber) {
         self->state.subscribers.push_back(subscriber);
       },
+      [=](summary_atom, const Hash256& hash) -> std::optional<BlockSummary> {
+        return self->state.backend->summary(hash);
+      },
+      [=](hash_at_atom, int height) -> std::optional<Hash256> {
+        return self->state.backend->active_hash_at(height);
+      },
+      [=](branch_tips_atom) -> std::vector<BranchTip> {
+        return self->state.backend->branch_tips();
+      },
+      [=](verify_atom) -> std::string {
+        Status verified = self->state.backend->verify();
+        return verified ? std::string{} : verified.error().message();
+      },
   };
 }
 

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "chain/block.hpp"
+#include "chain/block_index.hpp"
+#include "chain/chainstate.hpp"
 #include "chain/result.hpp"
 #include "chain/uint256.hpp"
 
@@ -33,6 +35,15 @@ struct Acceptance {
   std::vector<Transaction> returned;
 };
 
+// One block of the index as the RPC describes it (Core's getblockheader fields).
+struct BlockSummary {
+  BlockIndexRecord record;
+  bool in_active_chain = false;
+  std::optional<Hash256> next;  // the active chain's next block
+  int64_t median_time = 0;
+  int tip_height = -1;  // the active tip's (confirmations = tip_height - height + 1)
+};
+
 class ChainBackend {
  public:
   virtual ~ChainBackend() = default;
@@ -50,6 +61,13 @@ class ChainBackend {
   // Makes `block` the genesis of an empty chain.
   virtual Status create_genesis(const Block& block) = 0;
   virtual Acceptance accept_block(const Block& block) = 0;
+
+  // For the RPC; a backend without a block index (the actor tests' MemoryChain) knows none.
+  virtual std::optional<BlockSummary> summary(const Hash256&) const { return std::nullopt; }
+  virtual std::optional<Hash256> active_hash_at(int) const { return std::nullopt; }
+  virtual std::vector<BranchTip> branch_tips() const { return {}; }
+  // Recomputes the coins from the blocks and compares (ChainState::verify_chain).
+  virtual Status verify() const { return Status::success(); }
 };
 
 }  // namespace ac::actors

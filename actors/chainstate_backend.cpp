@@ -84,4 +84,28 @@ Acceptance ChainStateBackend::accept_block(const Block& block) {
   return out;
 }
 
+std::optional<BlockSummary> ChainStateBackend::summary(const Hash256& hash) const {
+  auto record = chain_->record(hash);
+  if (!record) return std::nullopt;
+  BlockSummary out;
+  out.record = std::move(*record);
+  out.in_active_chain = chain_->in_active_chain(hash);
+  if (out.in_active_chain) out.next = chain_->active_chain_hash_at(out.record.height + 1);
+  out.median_time = chain_->median_time_past(hash).value_or(0);
+  if (auto tip = chain_->tip()) out.tip_height = tip->height;
+  return out;
+}
+
+std::optional<Hash256> ChainStateBackend::active_hash_at(int height) const {
+  return chain_->active_chain_hash_at(height);
+}
+
+std::vector<BranchTip> ChainStateBackend::branch_tips() const {
+  return chain_->branch_tips();
+}
+
+Status ChainStateBackend::verify() const {
+  return chain_->verify_chain();
+}
+
 }  // namespace ac::actors

@@ -31,6 +31,10 @@ class ChainStateBackend : public ChainBackend {
   bool has_block(const Hash256& hash) const override;
   Status create_genesis(const Block& block) override;
   Acceptance accept_block(const Block& block) override;
+  std::optional<BlockSummary> summary(const Hash256& hash) const override;
+  std::optional<Hash256> active_hash_at(int height) const override;
+  std::vector<BranchTip> branch_tips() const override;
+  Status verify() const override;
 
   // Reads only: LevelDB reads are safe from other threads while the chain actor writes.
   const Store& store() const { return *store_; }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/chain_backend.hpp"
 #include "chain/block.hpp"
 #include "chain/transaction.hpp"
 #include "chain/uint256.hpp"
@@ -54,6 +55,13 @@ using hashes_after_atom = caf::atom_constant<caf::atom("hashafter")>;
 using get_block_atom = caf::atom_constant<caf::atom("getblock")>;
 using has_block_atom = caf::atom_constant<caf::atom("hasblock")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+// rpc -> chain: (summary_atom, Hash256) -> std::optional<BlockSummary>;
+// (hash_at_atom, int height) -> std::optional<Hash256> on the active chain;
+// (branch_tips_atom) -> std::vector<BranchTip>; (verify_atom) -> std::string ("" when equal).
+using summary_atom = caf::atom_constant<caf::atom("summary")>;
+using hash_at_atom = caf::atom_constant<caf::atom("hashat")>;
+using branch_tips_atom = caf::atom_constant<caf::atom("brtips")>;
+using verify_atom = caf::atom_constant<caf::atom("verify")>;
 
 // ---- mempool, miner, node -----------------------------------------------------------------
 using submit_tx_atom = caf::atom_constant<caf::atom("submittx")>;
@@ -69,6 +77,7 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 // ---- utxo_indexer (actors/utxo_indexer.hpp) ----------------------------------------------
 using balance_atom = caf::atom_constant<caf::atom("balance")>;
 using coins_atom = caf::atom_constant<caf::atom("coins")>;
+using coin_atom = caf::atom_constant<caf::atom("coin")>;
 
 // ---- node <-> peer_session (actors/node.hpp, actors/peer_session.hpp) ---------------------
 // session -> node: handshake done; (peer_up_atom, caf::actor session, std::string endpoint)
@@ -157,3 +166,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::Hash256)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TipInfo)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockVerdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TipChanged)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::actors::BlockSummary>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::Hash256>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::BranchTip>)

@@ -19,6 +19,9 @@ caf::behavior utxo_indexer(caf::event_based_actor*, std::shared_ptr<const Store>
       [=](coins_atom, const Hash160& pubkey_hash) -> AddressCoins {
         return store->coins_of(pubkey_hash);
       },
+      [=](coin_atom, const OutPoint& outpoint) -> std::optional<Coin> {
+        return store->coin(outpoint);
+      },
   };
 }
 

@@ -6,12 +6,14 @@
 // Messages (actors/messages.hpp):
 //   (balance_atom, Hash160 pubkey_hash) -> int64_t  sum of the P2PKH coins paying it
 //   (coins_atom, Hash160 pubkey_hash) -> AddressCoins
+//   (coin_atom, OutPoint) -> std::optional<Coin>  the unspent coin, if any (gettxout)
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>
 
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -27,3 +29,5 @@ caf::actor spawn_utxo_indexer(caf::actor_system& system, std::shared_ptr<const S
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::Hash160)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::AddressCoins)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::OutPoint)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::Coin>)

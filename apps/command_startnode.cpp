@@ -4,11 +4,16 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 
 #include "actors/chainstate_backend.hpp"
 #include "actors/node.hpp"
+#include "actors/rpc_methods.hpp"
+#include "actors/rpc_server.hpp"
 #include "apps/commands.hpp"
 #include "wallet/address.hpp"
 
@@ -37,6 +42,46 @@ std::vector<std::string> peers_to_connect(const NodeEnvironment& env,
   if (peers.empty()) peers.push_back(fmt::format("localhost:{}", kCentralPort));
   std::erase_if(peers, [&](const std::string& p) { return is_own_endpoint(p, env, options); });
   return peers;
+}
+
+// Starts the JSON-RPC server for the running actors and writes the cookie when no user and
+// password were given. Null server with --no-rpc.
+Result<std::unique_ptr<actors::RpcServer>> start_rpc(
+    const NodeEnvironment& env, const ChainParams& params, const StartNodeOptions& options,
+    caf::actor_system& system, const actors::NodeActors& node_actors, actors::LogSinkPtr log,
+    std::atomic<bool>& stop_requested) {
+  const RpcOptions& rpc = options.rpc;
+  if (rpc.disabled) return std::unique_ptr<actors::RpcServer>{};
+  auto port = rpc_port(env, rpc);
+  if (!port) return port.error();
+  if (rpc.user.empty() != rpc.password.empty())
+    return make_error("bad-arguments", "--rpc-user and --rpc-password go together");
+  actors::RpcNodeContext context;
+  context.system = &system;
+  context.actors = node_actors;
+  context.params = params;
+  context.request_stop = [&stop_requested] {
+    stop_requested = true;
+    ::kill(::getpid(), SIGTERM);  // main waits in sigwait: a clean stop, as on Ctrl-C
+  };
+  actors::RpcServerConfig config;
+  config.bind = rpc.bind;
+  config.port = *port;
+  config.threads = static_cast<size_t>(rpc.threads);
+  config.work_queue = static_cast<size_t>(rpc.work_queue);
+  config.timeout = std::chrono::seconds(rpc.server_timeout);
+  config.credentials = rpc.user + ":" + rpc.password;
+  if (rpc.user.empty()) {
+    auto cookie = write_cookie(env);
+    if (!cookie) return cookie.error();
+    config.credentials = *cookie;
+  }
+  auto server = actors::RpcServer::start(config, actors::make_node_methods(context), log);
+  if (!server) {
+    if (rpc.user.empty()) remove_cookie(env);
+    return server.error();
+  }
+  return std::move(*server);
 }
 
 }  // namespace
@@ -103,9 +148,23 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
       print_error(started.error());
       return 1;
     }
+    std::atomic<bool> stop_requested{false};
+    auto rpc_server = start_rpc(env, params, options, system, *started, log, stop_requested);
+    if (!rpc_server) {
+      print_error(rpc_server.error());
+      actors::stop_node_actors(*started);
+      return 1;
+    }
     int received = 0;
     sigwait(&signals, &received);
-    log->line(fmt::format("shutting down ({})", received == SIGINT ? "SIGINT" : "SIGTERM"));
+    log->line(fmt::format("shutting down ({})", stop_requested       ? "rpc stop"
+                                                : received == SIGINT ? "SIGINT"
+                                                                     : "SIGTERM"));
+    // The RPC first: no request may reach actors that are going away.
+    if (*rpc_server) {
+      (*rpc_server)->stop();
+      if (options.rpc.user.empty()) remove_cookie(env);
+    }
     actors::stop_node_actors(*started);
   }
   log->line("node stopped");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "apps/cli_args.hpp"
+#include "apps/rpc_credentials.hpp"
 #include "chain/params.hpp"
 
 namespace ac::app {
@@ -37,6 +38,7 @@ struct StartNodeOptions {
   int ping_timeout = 120;
   int ban_time = 24 * 60 * 60;
   size_t max_send_buffer = 16 * 1024 * 1024;
+  RpcOptions rpc;
 };
 
 int create_wallet(const NodeEnvironment& env, const ChainParams& params);

@@ -6,6 +6,7 @@
 
 #include "apps/cli_args.hpp"
 #include "apps/commands.hpp"
+#include "apps/rpc_client.hpp"
 
 namespace {
 
@@ -24,6 +25,14 @@ int run(int argc, char** argv) {
          "chain parameters: demo, or quick (trivial proof of work, for tests and benchmarks)")
       ->check(CLI::IsMember({"demo", "quick"}))
       ->capture_default_str();
+
+  // How the command line reaches a running node's RPC (`rpc`, and the commands that go through
+  // it while their node runs).
+  RpcOptions client_rpc;
+  cli.add_option("--rpc-port", client_rpc.port, "the node's RPC port (default NODE_ID + 1000)")
+      ->check(CLI::Range(0, 65535));
+  cli.add_option("--rpc-user", client_rpc.user, "RPC user (default: the node's cookie file)");
+  cli.add_option("--rpc-password", client_rpc.password, "RPC password");
 
   auto* createwallet = cli.add_subcommand("createwallet", "create a key; prints its address");
   auto* listaddresses = cli.add_subcommand("listaddresses", "the wallet's addresses");
@@ -88,13 +97,48 @@ int run(int argc, char** argv) {
                    "unsent bytes to one peer before it is dropped as not reading")
       ->check(CLI::PositiveNumber);
 
+  startnode->add_flag("--no-rpc", node_options.rpc.disabled, "no JSON-RPC server");
+  startnode->add_option("--rpc-bind", node_options.rpc.bind, "RPC listening address")
+      ->capture_default_str();
+  startnode
+      ->add_option("--rpc-threads", node_options.rpc.threads,
+                   "RPC connections served at once (a keep-alive connection holds one)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  startnode
+      ->add_option("--rpc-workqueue", node_options.rpc.work_queue,
+                   "RPC connections waiting for a thread before HTTP 503")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  startnode
+      ->add_option("--rpc-servertimeout", node_options.rpc.server_timeout,
+                   "seconds an RPC client may stay silent mid-request")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+
+  std::vector<std::string> rpc_words;
+  auto* rpc_cmd = cli.add_subcommand("rpc", "call METHOD of the running node (bitcoin-cli)");
+  rpc_cmd->add_option("words", rpc_words, "METHOD [PARAMS...]; JSON when it parses as JSON")
+      ->required();
+  rpc_cmd->prefix_command();
+
   std::vector<std::string> args = normalize_flags(argc, argv);
   std::vector<const char*> raw;
   for (const std::string& arg : args) raw.push_back(arg.c_str());
   try {
     cli.parse(static_cast<int>(raw.size()), raw.data());
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One line like every other error, not CLI11's paragraph.
+    std::string detail = e.what();
+    for (char& c : detail)
+      if (c == '\n') c = ' ';
+    while (!detail.empty() && detail.back() == ' ') detail.pop_back();
+    print_error(ac::make_error("bad-arguments", detail));
+    return 2;
   }
 
   auto env = node_environment(datadir);
@@ -120,7 +164,13 @@ int run(int argc, char** argv) {
   }
   if (*printchain) return print_chain(*env, params, print_hex);
   if (*verifychain) return verify_chain(*env, params);
-  if (*startnode) return start_node(*env, params, node_options);
+  if (*startnode) {
+    node_options.rpc.port = client_rpc.port;
+    node_options.rpc.user = client_rpc.user;
+    node_options.rpc.password = client_rpc.password;
+    return start_node(*env, params, node_options);
+  }
+  if (*rpc_cmd) return rpc_command(*env, client_rpc, rpc_words);
   return 2;
 }
 

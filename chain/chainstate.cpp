@@ -489,6 +489,24 @@ bool ChainState::in_active_chain(const Hash256& hash) const {
   return height < active_.size() && active_[height] == node;
 }
 
+std::vector<BranchTip> ChainState::branch_tips() const {
+  std::vector<BranchTip> tips;
+  for (const auto& [hash, node] : index_) {
+    if (!node.children.empty()) continue;
+    BranchTip tip{hash, node.record.height, 0, "active"};
+    const Node* on_active = &node;
+    while (on_active && !in_active_chain(on_active->record.hash)) on_active = on_active->parent;
+    tip.branch_length = node.record.height - (on_active ? on_active->record.height : -1);
+    if (tip.branch_length > 0) tip.status = node.record.failed() ? "invalid" : "valid-fork";
+    tips.push_back(std::move(tip));
+  }
+  std::sort(tips.begin(), tips.end(), [](const BranchTip& a, const BranchTip& b) {
+    if ((a.branch_length == 0) != (b.branch_length == 0)) return a.branch_length == 0;
+    return a.height > b.height;
+  });
+  return tips;
+}
+
 std::optional<Hash256> ChainState::active_chain_hash_at(int height) const {
   if (height < 0 || static_cast<size_t>(height) >= active_.size()) return std::nullopt;
   return active_[height]->record.hash;

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -62,6 +63,15 @@ struct ChainTip {
   Arith256 chain_work;
 };
 
+// A block of the index with no child (Core's getchaintips): how far its branch reaches back
+// to the active chain and what it is.
+struct BranchTip {
+  Hash256 hash;
+  int height = 0;
+  int branch_length = 0;  // blocks between it and the active chain; 0 for the active tip
+  std::string status;     // "active", "valid-fork" or "invalid"
+};
+
 class ChainState {
  public:
   using Clock = std::function<int64_t()>;  // seconds since the epoch; empty: the system clock
@@ -105,6 +115,8 @@ class ChainState {
   bool is_orphan(const Hash256& hash) const { return orphans_.contains(hash); }
   bool in_active_chain(const Hash256& hash) const;
   std::optional<Hash256> active_chain_hash_at(int height) const;
+  // Every block with no child, the active tip first, then by height (highest first).
+  std::vector<BranchTip> branch_tips() const;
   std::optional<Block> block(const Hash256& hash) const { return store_.block(hash); }
   std::optional<Bytes> block_bytes(const Hash256& hash) const { return store_.block_bytes(hash); }
   // Median time of the (up to) median_time_span blocks ending at `hash`.

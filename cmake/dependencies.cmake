@@ -28,3 +28,11 @@ set_target_properties(CAF::io PROPERTIES IMPORTED_LOCATION "${CAF_IO_LIBRARY}"
 if(ACTORCHAIN_BENCH)
   find_package(benchmark CONFIG REQUIRED)
 endif()
+
+# JSON-RPC (issue 10). nlohmann-json: header-only, the de-facto C++ JSON library, exact integer
+# handling. cpp-httplib: a small, well-kept HTTP/1.1 server and client with keep-alive, read
+# timeouts, body limits and a pluggable thread pool, which is all the RPC server needs (Debian
+# ships it compiled, with its flags in a pkg-config file).
+find_package(nlohmann_json 3.11 CONFIG REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

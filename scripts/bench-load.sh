@@ -60,7 +60,7 @@ cpu_seconds() {
 
 address=$("$ACTORCHAIN" --chain quick createwallet --datadir "$RUN" | tail -n1)
 "$TX_FLOOD" prepare --store "$RUN/$PORT/chainstate" --coins "$RUN/coins.hex" --valid "$TXS"
-"$ACTORCHAIN" --chain quick startnode --miner "$address" --min-txs 1 \
+"$ACTORCHAIN" --chain quick startnode --rpc-port 0 --miner "$address" --min-txs 1 \
   --connect "127.0.0.1:$PORT" --max-peers $((CONNECTIONS + 10)) --datadir "$RUN" >"$LOG" 2>&1 &
 NODE_PID=$!
 wait_for "$LOG" "listening on" 30

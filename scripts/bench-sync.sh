@@ -93,7 +93,7 @@ run_sync() {
   mkdir -p "$dir/source/$source_port" "$dir/sync"
   cp -r "$CACHE/chainstate" "$dir/source/$source_port/chainstate"
 
-  NODE_ID=$source_port "$ACTORCHAIN" --chain quick --datadir "$dir/source" startnode \
+  NODE_ID=$source_port "$ACTORCHAIN" --chain quick --datadir "$dir/source" startnode --rpc-port 0 \
     --connect "127.0.0.1:$dead_port" >"$dir/source.log" 2>&1 &
   local source_pid=$!
   PIDS+=($source_pid)
@@ -117,7 +117,7 @@ run_sync() {
 
   local log=$dir/sync.log start end
   start=$(now)
-  NODE_ID=$sync_port "$ACTORCHAIN" --chain quick --datadir "$dir/sync" startnode \
+  NODE_ID=$sync_port "$ACTORCHAIN" --chain quick --datadir "$dir/sync" startnode --rpc-port 0 \
     --connect "127.0.0.1:$target_port" >"$log" 2>&1 &
   local sync_pid=$!
   PIDS+=($sync_pid)

@@ -36,7 +36,7 @@ class Node:
         env = dict(os.environ, NODE_ID=str(node_id))
         self.node_id = node_id
         self.process = subprocess.Popen(
-            [binary, "--datadir", datadir, "startnode"] + args, env=env,
+            [binary, "--datadir", datadir, "startnode", "--rpc-port", "0"] + args, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines = []
         self.cursor = 0

@@ -27,7 +27,7 @@ class Crash : public QuickChainTest {
  protected:
   Crash() : QuickChainTest(60s) {}
   std::unique_ptr<NodeProcess> start(uint16_t node, const std::vector<std::string>& args) {
-    std::vector<std::string> full = {"--chain", "quick", "startnode"};
+    std::vector<std::string> full = {"--chain", "quick", "startnode", "--rpc-port", "0"};
     full.insert(full.end(), args.begin(), args.end());
     return std::make_unique<NodeProcess>(node, dir_.path(), full);
   }

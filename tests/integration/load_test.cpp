@@ -98,9 +98,10 @@ TEST_F(Load, ThirtyTwoPeersFloodingValidAndInvalidTxsGetEveryValidOneMinedInBoun
   ASSERT_EQ(prepared.exit_code, 0) << prepared.err << prepared.out;
 
   const std::string endpoint = "127.0.0.1:" + std::to_string(port_);
-  NodeProcess node(port_, dir_.path(),
-                   {"--chain", "quick", "startnode", "--miner", miner_address, "--min-txs", "1",
-                    "--connect", endpoint, "--max-peers", std::to_string(kConnections + kBadTxs)});
+  NodeProcess node(
+      port_, dir_.path(),
+      {"--chain", "quick", "startnode", "--rpc-port", "0", "--miner", miner_address, "--min-txs",
+       "1", "--connect", endpoint, "--max-peers", std::to_string(kConnections + kBadTxs)});
   ASSERT_TRUE(node.wait_for("listening on", 30s)) << node.output();
   const long rss_before_kib = memory_kib(node.pid(), "VmRSS");
 

@@ -25,7 +25,8 @@ class ThreeNodes : public ::testing::Test {
   }
   // Every node is given the central's address; the central, given its own, connects nowhere.
   std::unique_ptr<NodeProcess> start(uint16_t node, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"startnode", "--connect", central_endpoint()};
+    std::vector<std::string> args = {"startnode", "--rpc-port", "0", "--connect",
+                                     central_endpoint()};
     args.insert(args.end(), extra.begin(), extra.end());
     auto process = std::make_unique<NodeProcess>(node, dir_.path(), args);
     EXPECT_TRUE(process->wait_for("listening on", 30s)) << process->output();

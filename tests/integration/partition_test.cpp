@@ -35,7 +35,7 @@ class Partition : public QuickChainTest {
   // waits until it listens.
   std::unique_ptr<NodeProcess> start(uint16_t node, const std::vector<uint16_t>& peers,
                                      const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"--chain", "quick", "startnode"};
+    std::vector<std::string> args = {"--chain", "quick", "startnode", "--rpc-port", "0"};
     for (uint16_t peer : peers) {
       args.push_back("--connect");
       args.push_back(endpoint(peer));

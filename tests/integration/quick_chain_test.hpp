@@ -36,7 +36,8 @@ class QuickChainTest : public ::testing::Test {
   // listens.
   std::unique_ptr<NodeProcess> start(uint16_t node, uint16_t peer,
                                      std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--chain", "quick", "startnode", "--connect", endpoint(peer)};
+    std::vector<std::string> args = {"--chain", "quick",     "startnode",   "--rpc-port",
+                                     "0",       "--connect", endpoint(peer)};
     args.insert(args.end(), extra.begin(), extra.end());
     auto process = std::make_unique<NodeProcess>(node, dir_.path(), args);
     EXPECT_TRUE(process->wait_for("listening on", std::chrono::seconds(30))) << process->output();

@@ -1,0 +1,35 @@
+// The JSON-RPC methods of a running node, with Core's names, parameters, result fields and
+// error codes. Each asks the actors (actors/rpc_ask.hpp) from the HTTP thread that serves it.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "actors/node.hpp"
+#include "chain/params.hpp"
+#include "net/jsonrpc.hpp"
+
+namespace caf {
+class actor_system;
+}
+
+namespace ac::actors {
+
+struct RpcNodeContext {
+  caf::actor_system* system = nullptr;
+  NodeActors actors;
+  ChainParams params;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::function<void()> request_stop;         // `stop`: begins a clean shutdown
+  std::chrono::milliseconds timeout{30'000};  // per question to an actor
+};
+
+// Every method: blockchain, mempool and raw transactions (rpc_chain_methods.cpp), network,
+// mining and control (rpc_node_methods.cpp), and `help` over all of them.
+std::shared_ptr<rpc::Dispatcher> make_node_methods(const RpcNodeContext& context);
+
+void add_chain_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+
+}  // namespace ac::actors

@@ -1,0 +1,203 @@
+// Network, mining, utility and control methods (Core's src/rpc/net.cpp, mining.cpp, misc.cpp,
+// server.cpp), and the table of every method.
+#include <fmt/format.h>
+
+#include <atomic>
+#include <ctime>
+
+#include "actors/messages.hpp"
+#include "actors/rpc_ask.hpp"
+#include "actors/rpc_methods.hpp"
+#include "chain/block_assembly.hpp"
+#include "chain/pow.hpp"
+#include "chain/pow_search.hpp"
+#include "chain/script.hpp"
+#include "net/jsonrpc_params.hpp"
+#include "net/rpc_json.hpp"
+#include "wallet/address.hpp"
+
+namespace ac::actors {
+
+namespace {
+
+using rpc::Json;
+using rpc::RpcError;
+
+constexpr int kProtocolVersion = 70015;
+
+std::vector<std::string> peer_endpoints(const RpcAsk& ask, const RpcNodeContext& ctx) {
+  return ask.value<std::vector<std::string>>(ctx.actors.node, peers_atom::value);
+}
+
+Hash160 address_param(const Json& params, size_t index, const ChainParams& chain) {
+  auto decoded = wallet::decode_address(rpc::string_param(params, index), chain);
+  if (!decoded) throw RpcError(rpc::kInvalidAddressOrKey, "Invalid address");
+  return *decoded;
+}
+
+// One block on the tip paying `payout`, with what the mempool offers; mined on this thread.
+Hash256 generate_block(const RpcAsk& ask, const RpcNodeContext& ctx, const Hash160& payout) {
+  TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, tip_atom::value);
+  if (tip.height < 0) throw RpcError(rpc::kMiscError, "No chain yet: nothing to build on");
+  auto [txs, fees] = ask.pair<std::vector<TxPtr>, int64_t>(
+      ctx.actors.mempool, select_txs_atom::value,
+      static_cast<uint64_t>(ctx.params.max_block_bytes - 1000));
+  BlockTemplate block_template;
+  block_template.parent = tip.hash;
+  block_template.height = tip.height + 1;
+  block_template.median_time_past = tip.median_time_past;
+  block_template.now = std::time(nullptr);
+  block_template.payout_script = p2pkh_script(payout);
+  for (const TxPtr& tx : txs) block_template.transactions.push_back(*tx);
+  block_template.fees = fees;
+  Block block = assemble_block(block_template, ctx.params);
+  auto target = target_from_compact(block.header.bits);
+  if (!target) throw RpcError(rpc::kMiscError, "the chain's bits encode no target");
+  std::atomic<bool> never_cancelled{false};
+  uint64_t extra_nonce = 0;
+  auto found = search_proof_of_work(block.header, *target, PowSearchOptions{}, never_cancelled,
+                                    [&](BlockHeader& header) {
+                                      set_extra_nonce(block, block_template.height, ++extra_nonce);
+                                      header.merkle_root = block.header.merkle_root;
+                                    });
+  if (!found.header) throw RpcError(rpc::kMiscError, "mining stopped");
+  block.header = *found.header;
+  auto verdict = ask.value<BlockVerdict>(ctx.actors.chain, submit_block_atom::value,
+                                         std::make_shared<const Block>(block), caf::actor{});
+  if (!verdict.accepted) throw RpcError(rpc::kVerifyError, "block rejected: " + verdict.outcome);
+  return verdict.hash;
+}
+
+void add_network(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
+  RpcAsk ask(*ctx.system, ctx.timeout);
+  methods.add(
+      {"Network", "getconnectioncount", {}, 0, "getconnectioncount", [=](const Json&) -> Json {
+         return peer_endpoints(ask, ctx).size();
+       }});
+  methods.add({"Network", "getnetworkinfo", {}, 0, "getnetworkinfo", [=](const Json&) -> Json {
+                 return Json{{"version", 10000},
+                             {"subversion", "/actorchain:0.1.0/"},
+                             {"protocolversion", kProtocolVersion},
+                             {"localservices", "0000000000000001"},
+                             {"localrelay", true},
+                             {"networkactive", true},
+                             {"connections", peer_endpoints(ask, ctx).size()},
+                             {"relayfee", rpc::amount_json(0)},
+                             {"warnings", ""}};
+               }});
+  methods.add({"Network", "getpeerinfo", {}, 0, "getpeerinfo", [=](const Json&) -> Json {
+                 Json out = Json::array();
+                 int id = 0;
+                 for (const std::string& endpoint : peer_endpoints(ask, ctx))
+                   out.push_back({{"id", id++}, {"addr", endpoint}});
+                 return out;
+               }});
+  methods.add({"Network",
+               "addnode",
+               {"node", "command"},
+               2,
+               "addnode \"node\" \"command\"",
+               [=](const Json& params) -> Json {
+                 std::string node = rpc::string_param(params, 0);
+                 std::string command = rpc::string_param(params, 1);
+                 if (command != "add" && command != "remove" && command != "onetry")
+                   throw RpcError(rpc::kMiscError, "addnode \"node\" \"command\"");
+                 if (node.rfind(':') == std::string::npos)
+                   throw RpcError(rpc::kInvalidParameter, "node must be host:port");
+                 if (command == "remove") {
+                   for (const std::string& endpoint : peer_endpoints(ask, ctx))
+                     if (endpoint == node) return nullptr;
+                   throw RpcError(rpc::kClientNodeNotAdded,
+                                  "Error: Node could not be removed. "
+                                  "It has not been added previously.");
+                 }
+                 caf::anon_send(ctx.actors.node, connect_atom::value, node);
+                 return nullptr;
+               }});
+  methods.add({"Network", "ping", {}, 0, "ping", [=](const Json&) -> Json { return nullptr; }});
+}
+
+void add_mining(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
+  RpcAsk ask(*ctx.system, ctx.timeout);
+  methods.add({"Generating",
+               "generatetoaddress",
+               {"nblocks", "address", "maxtries"},
+               2,
+               "generatetoaddress nblocks \"address\" ( maxtries )",
+               [=](const Json& params) -> Json {
+                 int64_t count = rpc::int_param(params, 0, 0);
+                 Hash160 payout = address_param(params, 1, ctx.params);
+                 rpc::int_param(params, 2, 1'000'000);
+                 if (count < 0 || count > 10'000)
+                   throw RpcError(rpc::kInvalidParameter, "nblocks must be 0 to 10000");
+                 Json hashes = Json::array();
+                 for (int64_t i = 0; i < count; ++i)
+                   hashes.push_back(generate_block(ask, ctx, payout).hex());
+                 return hashes;
+               }});
+  methods.add({"Mining", "getmininginfo", {}, 0, "getmininginfo", [=](const Json&) -> Json {
+                 TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, tip_atom::value);
+                 auto pooled = ask.value<uint64_t>(ctx.actors.mempool, size_atom::value);
+                 return Json{{"blocks", tip.height},
+                             {"difficulty", rpc::difficulty(ctx.params.block_bits)},
+                             {"networkhashps", 0},
+                             {"pooledtx", pooled},
+                             {"chain", ctx.params.name},
+                             {"warnings", ""}};
+               }});
+}
+
+void add_control(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
+  methods.add({"Control", "stop", {}, 0, "stop", [=](const Json&) -> Json {
+                 if (ctx.request_stop) ctx.request_stop();
+                 return "actorchain stopping";
+               }});
+  methods.add({"Control", "uptime", {}, 0, "uptime", [=](const Json&) -> Json {
+                 return std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::steady_clock::now() - ctx.started)
+                     .count();
+               }});
+  methods.add({"Util",
+               "validateaddress",
+               {"address"},
+               1,
+               "validateaddress \"address\"",
+               [=](const Json& params) -> Json {
+                 std::string address = rpc::string_param(params, 0);
+                 auto decoded = wallet::decode_address(address, ctx.params);
+                 if (!decoded) return Json{{"isvalid", false}, {"error", "Invalid address"}};
+                 return Json{{"isvalid", true},
+                             {"address", address},
+                             {"scriptPubKey", to_hex(p2pkh_script(*decoded))},
+                             {"isscript", false},
+                             {"iswitness", false}};
+               }});
+}
+
+}  // namespace
+
+void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context) {
+  add_network(methods, context);
+  add_mining(methods, context);
+  add_control(methods, context);
+}
+
+std::shared_ptr<rpc::Dispatcher> make_node_methods(const RpcNodeContext& context) {
+  auto methods = std::make_shared<rpc::Dispatcher>();
+  add_chain_methods(*methods, context);
+  add_node_methods(*methods, context);
+  const rpc::Dispatcher* table = methods.get();  // the method lives inside the table
+  methods->add({"Control",
+                "help",
+                {"command"},
+                0,
+                "help ( \"command\" )",
+                [table](const Json& params) -> Json {
+                  if (rpc::has_param(params, 0))
+                    return table->help_for(rpc::string_param(params, 0));
+                  return table->help_text();
+                }});
+  return methods;
+}
+
+}  // namespace ac::actors

@@ -1,0 +1,70 @@
+#include "apps/rpc_credentials.hpp"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <fstream>
+
+#include "chain/bytes.hpp"
+
+namespace ac::app {
+
+std::filesystem::path cookie_path(const NodeEnvironment& env) {
+  return env.node_dir / ".cookie";
+}
+
+Result<uint16_t> rpc_port(const NodeEnvironment& env, const RpcOptions& options) {
+  int port = options.port >= 0 ? options.port : env.node_id + 1000;
+  if (port > 65535)
+    return make_error("rpc-port-invalid",
+                      fmt::format("NODE_ID {} + 1000 is no port; give --rpc-port", env.node_id));
+  return static_cast<uint16_t>(port);
+}
+
+Result<std::string> write_cookie(const NodeEnvironment& env) {
+  std::array<uint8_t, 32> secret{};
+  if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1)
+    return make_error("cookie-write-failed", "no randomness from OpenSSL");
+  std::string cookie = "__cookie__:" + to_hex(ByteSpan(secret.data(), secret.size()));
+  std::filesystem::path path = cookie_path(env);
+  std::filesystem::path temporary = path;
+  temporary += ".tmp";
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error("cookie-write-failed", temporary.string());
+  bool written = ::fchmod(fd, 0600) == 0 &&
+                 ::write(fd, cookie.data(), cookie.size()) == static_cast<ssize_t>(cookie.size()) &&
+                 ::fsync(fd) == 0;
+  ::close(fd);
+  std::error_code error;
+  if (written) std::filesystem::rename(temporary, path, error);
+  if (!written || error) {
+    std::filesystem::remove(temporary, error);
+    return make_error("cookie-write-failed", path.string());
+  }
+  return cookie;
+}
+
+void remove_cookie(const NodeEnvironment& env) {
+  std::error_code ignored;
+  std::filesystem::remove(cookie_path(env), ignored);
+}
+
+Result<std::string> client_credentials(const NodeEnvironment& env, const RpcOptions& options) {
+  if (!options.user.empty() || !options.password.empty())
+    return options.user + ":" + options.password;
+  std::ifstream in(cookie_path(env));
+  std::string cookie;
+  if (!in || !std::getline(in, cookie) || cookie.empty())
+    return make_error("rpc-no-credentials",
+                      fmt::format("no cookie at {} (is node {} running? with --rpc-user, give "
+                                  "--rpc-user and --rpc-password here too)",
+                                  cookie_path(env).string(), env.node_id));
+  return cookie;
+}
+
+}  // namespace ac::app
