@@ -17,11 +17,11 @@
 #include "actors/miner_actor.hpp"
 #include "actors/peer_session.hpp"
 #include "actors/sync_coordinator.hpp"
-#include "actors/tcp_connect.hpp"
 #include "actors/utxo_indexer.hpp"
 #include "chain/memory_coins.hpp"
 #include "chain/script.hpp"
 #include "net/messages.hpp"
+#include "p2p/tcp_connect.hpp"
 #include "wallet/address.hpp"
 
 namespace ac::actors {
@@ -148,7 +148,7 @@ void dialler(caf::blocking_actor* self, caf::actor node, caf::actor listener, st
   auto report = [&](caf::actor session, std::string error) {
     self->send(node, dialled_atom::value, endpoint, std::move(session), std::move(error));
   };
-  Result<int> socket = tcp_connect(host, port, kConnectTimeout, *stopping);
+  Result<int> socket = p2p::tcp_connect(host, port, kConnectTimeout, *stopping);
   if (!socket) return report({}, socket.error().message());
   self->request(listener, caf::infinite, adopt_atom::value, *socket)
       .receive([&](const caf::actor& session) { report(session, {}); },

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fails when a file includes a layer above its own: chain <- wallet <- net <- actors <- apps.
+# Fails when a file includes a layer above its own: chain <- wallet <- net <- p2p <- actors <- apps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -13,14 +13,21 @@ check() {
     status=1
   fi
 }
-check chain "wallet|net|actors|apps"
-check wallet "net|actors|apps"
-check net "actors|apps"
+check chain "wallet|net|p2p|actors|apps"
+check wallet "net|p2p|actors|apps"
+check net "p2p|actors|apps"
+check p2p "actors|apps"
 check actors "apps"
-# CAF stays out of the pure layers.
-if grep -rn "#include <caf/" chain wallet net >/dev/null 2>&1; then
+# CAF stays out of the layers below actors.
+if grep -rn "#include <caf/" chain wallet net p2p >/dev/null 2>&1; then
   echo "layering violation: CAF included below actors/" >&2
-  grep -rn "#include <caf/" chain wallet net >&2
+  grep -rn "#include <caf/" chain wallet net p2p >&2
+  status=1
+fi
+# Sockets stay out of the pure layers: they live in p2p/ and above.
+if grep -rnE "#include <(sys/socket|netdb|poll)\.h>" chain wallet net >/dev/null 2>&1; then
+  echo "layering violation: sockets used below p2p/" >&2
+  grep -rnE "#include <(sys/socket|netdb|poll)\.h>" chain wallet net >&2
   status=1
 fi
 exit $status

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   double timeout_seconds = 10;
   bool list = false;
   cli.add_option("--target", context.connect.target, "the node, host:port");
-  cli.add_option("--from", context.connect.from, "source IP to connect from (127.0.0.X)");
+  cli.add_option("--from", context.connect.socket.from, "source IP to connect from (127.0.0.X)");
   cli.add_option("--scenario", scenario_name, "the scenario to play");
   cli.add_option("--chain", chain, "quick or demo")->check(CLI::IsMember({"quick", "demo"}));
   cli.add_option("--timeout", timeout_seconds, "seconds to wait for an expected disconnection");

@@ -53,15 +53,15 @@ Observation expect_stay(const ScenarioContext& context, Connection& connection,
 }
 
 Result<Connection> connect(const ScenarioContext& context) {
-  return Connection::open(context.connect, context.params.magic);
+  return Connection::connect(context.connect, context.params.magic);
 }
 
-// Connected, handshake done; `extra_height` as Connection::handshake.
+// Connected, handshake done; `extra_height` as hostile::handshake.
 Result<Connection> connect_ready(const ScenarioContext& context, int32_t& node_height,
                                  int extra_height = 0) {
   auto connection = connect(context);
   if (!connection) return connection.error();
-  auto height = connection->handshake(Duration(10'000), extra_height);
+  auto height = handshake(*connection, Duration(10'000), extra_height);
   if (!height) return make_error("no-handshake");
   node_height = *height;
   return connection;
@@ -496,7 +496,7 @@ Observation handshake_timeout(const ScenarioContext& context) {
   auto start = Clock::now();
   // Half a handshake: our version, never the verack.
   if (!connection->wait_for<net::Version>(Duration(5'000))) return failed("no version");
-  connection->send_version(0);
+  connection->send(p2p::client_version(kUserAgent, 0));
   return observe(*connection, start, std::max(context.timeout, Duration(30'000)));
 }
 
@@ -511,7 +511,7 @@ Observation ping_timeout(const ScenarioContext& context) {
 
 Observation send_buffer(const ScenarioContext& context) {
   ScenarioContext small = context;
-  small.connect.receive_buffer_bytes = 4096;
+  small.connect.socket.receive_buffer_bytes = 4096;
   int32_t height = 0;
   auto connection = connect_ready(small, height);
   if (!connection) return failed(connection.error().message());

@@ -35,13 +35,7 @@
 //
 // Both commands end with one line of key=value pairs. Exit status of flood: 0 when every valid
 // transaction was accepted and no flooding connection was dropped, 1 otherwise.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -71,6 +65,7 @@
 #include "chain/store.hpp"
 #include "net/header.hpp"
 #include "net/messages.hpp"
+#include "p2p/client.hpp"
 #include "tests/tools/tool_support.hpp"
 #include "wallet/key.hpp"
 #include "wallet/tx_builder.hpp"
@@ -305,50 +300,21 @@ Result<Plan> make_plan(const net::Magic& magic, const Transaction& fan_out, int 
   return plan;
 }
 
-// One P2P connection: non-blocking socket, outgoing bytes, incoming frames.
+// One P2P connection (the shared client, used without blocking once the handshake is done):
+// outgoing bytes and what the flood has seen on it.
 struct Connection {
-  int fd = -1;
+  explicit Connection(p2p::Client connected) : client(std::move(connected)) {}
+  p2p::Client client;
   bool bad = false;  // carries a consensus-invalid transaction: expected to be dropped
-  bool version_received = false;
-  bool verack_received = false;
   bool closed = false;
   std::string close_reason;
   Bytes out;
   size_t out_at = 0;
-  Bytes in;
-  size_t in_at = 0;
   const Queue* queue = nullptr;  // frames to push once the flood starts
   size_t next = 0;
   bool ping_queued = false;  // the ping after the last transaction
   bool pong_received = false;
-  bool ready() const { return version_received && verack_received; }
 };
-
-Result<int> open_socket(const std::string& target) {
-  size_t colon = target.rfind(':');
-  if (colon == std::string::npos) return make_error("bad-target", target);
-  const std::string host = target.substr(0, colon);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  int port = 0;
-  auto [end, error] =
-      std::from_chars(target.data() + colon + 1, target.data() + target.size(), port);
-  if (error != std::errc{} || end != target.data() + target.size() || port <= 0 || port > 65535 ||
-      inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1)
-    return make_error("bad-target", target + " (want IPv4:PORT)");
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return make_error("socket-failed", std::strerror(errno));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    std::string reason = std::strerror(errno);
-    close(fd);
-    return make_error("connect-failed", target + ": " + reason);
-  }
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  return fd;
-}
 
 class Flood {
  public:
@@ -357,48 +323,41 @@ class Flood {
     invalid_set_.insert(plan_.invalid.begin(), plan_.invalid.end());
     valid_seen_.assign(plan_.valid.size(), false);
   }
-  ~Flood() {
-    for (Connection& c : connections_)
-      if (c.fd >= 0) close(c.fd);
-  }
   Flood(const Flood&) = delete;
   Flood& operator=(const Flood&) = delete;
 
+  // Connects and completes the version/verack handshake on every connection, one after the
+  // other. Reasons: as p2p::Client::connect, "handshake-failed".
   Status connect_all(const std::string& target) {
     for (size_t i = 0; i < plan_.flood.size() + plan_.bad.size(); ++i) {
-      auto fd = open_socket(target);
-      if (!fd) return fd.error();
-      Connection& c = connections_.emplace_back();
-      c.fd = *fd;
+      auto client = p2p::Client::connect(target, magic_);
+      if (!client) return client.error();
+      net::Version version = p2p::client_version("/tx_flood/", 0);
+      if (!client->handshake(p2p::Duration(10'000), version))
+        return make_error("handshake-failed",
+                          client->open() ? "no verack in time" : client->close_reason().message());
+      Connection& c = connections_.emplace_back(std::move(*client));
       c.bad = i >= plan_.flood.size();
       c.queue = c.bad ? &plan_.bad[i - plan_.flood.size()] : &plan_.flood[i];
-      net::Version version;
-      version.timestamp = system_seconds();
-      version.nonce = (static_cast<uint64_t>(system_seconds()) << 16) ^ i;
-      version.user_agent = "/tx_flood/";
-      queue_message(c, version);
     }
     return {};
   }
 
-  // Runs until the goal or the deadline. Returns false when the handshakes did not complete.
-  bool run(Clock::duration timeout, Clock::duration bad_wait) {
+  // Floods until the goal or the deadline.
+  void run(Clock::duration timeout, Clock::duration bad_wait) {
     const auto deadline = Clock::now() + timeout;
     std::vector<pollfd> fds(connections_.size());
-    bool started = false;
+    start_ = Clock::now();
+    // What arrived after each handshake may already sit in the client's buffer.
+    for (Connection& c : connections_) read_from(c);
     while (Clock::now() < deadline) {
-      if (!started && all_ready()) {
-        started = true;
-        start_ = Clock::now();
-      }
-      if (started && all_read_ && accepted_valid_ == plan_.valid.size()) {
+      if (all_read_ && accepted_valid_ == plan_.valid.size()) {
         if (bad_dropped() == plan_.bad.size() || Clock::now() >= last_accept_ + bad_wait) break;
       }
-      if (!started && any_flood_closed()) return false;
       for (size_t i = 0; i < connections_.size(); ++i) {
         Connection& c = connections_[i];
-        if (started) refill(c);
-        fds[i].fd = c.closed ? -1 : c.fd;
+        refill(c);
+        fds[i].fd = c.closed ? -1 : c.client.fd();
         fds[i].events = POLLIN | (c.out_at < c.out.size() ? POLLOUT : 0);
         fds[i].revents = 0;
       }
@@ -409,13 +368,12 @@ class Flood {
         if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_from(c);
         if (!c.closed && (fds[i].revents & POLLOUT)) write_to(c);
       }
-      if (started && !all_read_ && all_pongs_received()) {
+      if (!all_read_ && all_pongs_received()) {
         all_read_ = true;
         read_end_ = Clock::now();
       }
     }
     end_ = Clock::now();
-    return started;
   }
 
   size_t accepted_valid() const { return accepted_valid_; }
@@ -454,16 +412,6 @@ class Flood {
     c.out.insert(c.out.end(), frame.begin(), frame.end());
   }
 
-  bool all_ready() const {
-    for (const Connection& c : connections_)
-      if (!c.ready()) return false;
-    return true;
-  }
-  bool any_flood_closed() const {
-    for (const Connection& c : connections_)
-      if (c.closed) return true;
-    return false;
-  }
   bool all_pongs_received() const {
     for (const Connection& c : connections_)
       if (!c.bad && !c.pong_received) return false;
@@ -498,77 +446,22 @@ class Flood {
   }
 
   void write_to(Connection& c) {
-    while (c.out_at < c.out.size()) {
-      ssize_t n =
-          send(c.fd, c.out.data() + c.out_at, c.out.size() - c.out_at, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n > 0) {
-        c.out_at += static_cast<size_t>(n);
-        continue;
-      }
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-      if (n < 0 && errno == EINTR) continue;
-      mark_closed(c, n < 0 ? std::strerror(errno) : "send returned 0");
-      return;
-    }
+    c.out_at += c.client.write_some(ByteSpan(c.out).subspan(c.out_at));
+    if (!c.client.open()) mark_closed(c);
   }
 
   void read_from(Connection& c) {
-    uint8_t buffer[65536];
-    while (!c.closed) {
-      ssize_t n = recv(c.fd, buffer, sizeof buffer, MSG_DONTWAIT);
-      if (n > 0) {
-        c.in.insert(c.in.end(), buffer, buffer + n);
-        continue;
-      }
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      if (n < 0 && errno == EINTR) continue;
-      mark_closed(c, n == 0 ? "closed by the node" : std::strerror(errno));
-      break;
-    }
-    parse(c);
+    c.client.read_available([&](const net::Message& message) { handle(c, message); });
+    if (!c.client.open()) mark_closed(c);
   }
 
-  void mark_closed(Connection& c, const std::string& reason) {
+  void mark_closed(Connection& c) {
     c.closed = true;
-    c.close_reason = reason;
-  }
-
-  void parse(Connection& c) {
-    while (c.in.size() - c.in_at >= net::kHeaderBytes) {
-      auto header = net::decode_header(ByteSpan(c.in.data() + c.in_at, net::kHeaderBytes), magic_);
-      if (!header) {
-        mark_closed(c, "undecodable header from the node: " + header.error().message());
-        return;
-      }
-      const size_t frame_bytes = net::kHeaderBytes + header->payload_bytes;
-      if (c.in.size() - c.in_at < frame_bytes) break;
-      ByteSpan payload(c.in.data() + c.in_at + net::kHeaderBytes, header->payload_bytes);
-      c.in_at += frame_bytes;
-      const std::string& command = header->command;
-      if (command != "version" && command != "verack" && command != "ping" && command != "pong" &&
-          command != "inv")
-        continue;
-      auto message = net::decode_payload(command, payload);
-      if (!message) {
-        mark_closed(c, "undecodable " + command + " from the node");
-        return;
-      }
-      handle(c, *message);
-    }
-    // Keep the buffer from growing: drop what was parsed once it is most of it.
-    if (c.in_at > 0 && c.in_at * 2 >= c.in.size()) {
-      c.in.erase(c.in.begin(), c.in.begin() + static_cast<std::ptrdiff_t>(c.in_at));
-      c.in_at = 0;
-    }
+    c.close_reason = c.client.close_reason().message();
   }
 
   void handle(Connection& c, const net::Message& message) {
-    if (std::holds_alternative<net::Version>(message)) {
-      if (!c.version_received) queue_message(c, net::Verack{});
-      c.version_received = true;
-    } else if (std::holds_alternative<net::Verack>(message)) {
-      c.verack_received = true;
-    } else if (const auto* ping = std::get_if<net::Ping>(&message)) {
+    if (const auto* ping = std::get_if<net::Ping>(&message)) {
       queue_message(c, net::Pong{ping->nonce});
     } else if (const auto* pong = std::get_if<net::Pong>(&message)) {
       if (pong->nonce == kLastPingNonce) c.pong_received = true;
@@ -661,12 +554,10 @@ int flood(const Options& options) {
   Flood run(params, std::move(*plan));
   if (Status connected = run.connect_all(target); !connected) {
     std::fprintf(stderr, "tx_flood: %s\n", connected.error().message().c_str());
-    return 2;
+    // A node that does not finish the handshakes misses the goal; anything else is setup.
+    return connected.reason() == "handshake-failed" ? 1 : 2;
   }
-  if (!run.run(std::chrono::seconds(*timeout), std::chrono::seconds(*bad_wait))) {
-    std::fprintf(stderr, "tx_flood: the handshakes did not complete\n");
-    return 1;
-  }
+  run.run(std::chrono::seconds(*timeout), std::chrono::seconds(*bad_wait));
   run.print_summary(static_cast<size_t>(*connections));
   const bool ok = run.accepted_valid() == static_cast<size_t>(*valid) && !run.flood_dropped();
   return ok ? 0 : 1;

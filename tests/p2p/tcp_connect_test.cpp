@@ -1,11 +1,11 @@
-#include "actors/tcp_connect.hpp"
+#include "p2p/tcp_connect.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace ac::actors {
+namespace ac::p2p {
 namespace {
 
 using namespace std::chrono_literals;
@@ -56,4 +56,4 @@ TEST(TcpConnect, UnknownHostIsResolveFailed) {
 }
 
 }  // namespace
-}  // namespace ac::actors
+}  // namespace ac::p2p
