@@ -8,7 +8,14 @@
 namespace ac::actors {
 
 std::string clock_text() {
-  auto now = std::chrono::system_clock::now();
+  return clock_text(std::chrono::system_clock::now());
+}
+
+int64_t epoch_us(std::chrono::system_clock::time_point when) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count();
+}
+
+std::string clock_text(std::chrono::system_clock::time_point now) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
   std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   std::tm local{};
@@ -39,22 +46,42 @@ Status LogSink::open_trace_file(const std::string& path) {
   return {};
 }
 
-void LogSink::line(const std::string& text) {
-  // Stamped like a trace line, so merged logs sort events and messages into one timeline.
-  append(fmt::format("{} [{}] {}\n", clock_text(), node_, text), nullptr);
+bool LogSink::tracing() {
+  std::lock_guard lock(mutex_);
+  return trace_file_ != nullptr;
 }
 
-void LogSink::trace(const std::string& direction, const std::string& peer,
+void LogSink::line(const std::string& text, const net::TraceConnection* connection) {
+  auto now = std::chrono::system_clock::now();
+  // Stamped like a trace line, so merged logs sort events and messages into one timeline.
+  std::string human = fmt::format("{} [{}] {}\n", clock_text(now), node_, text);
+  if (!tracing()) return append(human, nullptr);
+  net::LogEvent event = net::classify_log_line(text);
+  std::string json =
+      net::trace_json_event({epoch_us(now), node_}, event.kind, text, event.fields, connection) +
+      '\n';
+  append(human, &json);
+}
+
+void LogSink::event(std::string_view kind, const std::string& text, const std::string& fields,
+                    const net::TraceConnection* connection) {
+  if (!tracing()) return;
+  auto now = std::chrono::system_clock::now();
+  std::string json =
+      net::trace_json_event({epoch_us(now), node_}, kind, text, fields, connection) + '\n';
+  append("", &json);
+}
+
+void LogSink::trace(const net::TraceConnection& connection, bool sent,
+                    const net::Checksum& checksum, size_t payload_bytes,
                     const net::Message& message) {
-  net::TraceContext context{clock_text(), node_, direction, peer};
+  auto now = std::chrono::system_clock::now();
+  net::TraceContext context{clock_text(now), node_, sent ? "->" : "<-", connection.peer};
   std::string text = net::trace_line(context, message) + '\n';
-  bool want_json;
-  {
-    std::lock_guard lock(mutex_);
-    want_json = trace_file_ != nullptr;
-  }
-  if (!want_json) return append(text, nullptr);
-  const std::string json = net::trace_json_line(context, message) + '\n';
+  if (!tracing()) return append(text, nullptr);
+  const std::string json = net::trace_json_message({epoch_us(now), node_}, connection, sent,
+                                                   checksum, payload_bytes, message) +
+                           '\n';
   append(text, &json);
 }
 

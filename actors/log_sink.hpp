@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "chain/result.hpp"
@@ -39,14 +40,22 @@ class LogSink {
 
   const std::string& node() const { return node_; }
 
-  // One line of the human log: "<time> [<node>] <text>".
-  void line(const std::string& text);
+  // One line of the human log: "<time> [<node>] <text>"; in the trace file, the event it
+  // reports (net::classify_log_line), about `connection` when given.
+  void line(const std::string& text, const net::TraceConnection* connection = nullptr);
 
-  // One message trace: "<time> [<node>] <direction> <peer> <summary>" to the log, and its
-  // JSON form to the trace file if one is open.
-  void trace(const std::string& direction, const std::string& peer, const net::Message& message);
+  // An event for the trace file only (connected, handshake, sync...): `fields` are JSON
+  // object members, "" for none.
+  void event(std::string_view kind, const std::string& text, const std::string& fields = "",
+             const net::TraceConnection* connection = nullptr);
+
+  // One message trace: "<time> [<node>] <-|-> <peer> <summary>" to the log, and its JSON form
+  // (connection, checksum, payload size, key fields) to the trace file if one is open.
+  void trace(const net::TraceConnection& connection, bool sent, const net::Checksum& checksum,
+             size_t payload_bytes, const net::Message& message);
 
  private:
+  bool tracing();
   // Appends under the mutex; wakes the writer when the buffers were empty.
   void append(const std::string& text, const std::string* json);
   void write_pending();
@@ -70,5 +79,8 @@ using LogSinkPtr = std::shared_ptr<LogSink>;
 
 // "12:00:01.204": local wall-clock time with milliseconds.
 std::string clock_text();
+std::string clock_text(std::chrono::system_clock::time_point when);
+// Microseconds since the Unix epoch, as trace files stamp events.
+int64_t epoch_us(std::chrono::system_clock::time_point when);
 
 }  // namespace ac::actors

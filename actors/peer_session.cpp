@@ -6,8 +6,10 @@
 #include <fmt/format.h>
 #include <openssl/rand.h>
 
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <ctime>
 #include <deque>
 #include <optional>
@@ -32,8 +34,9 @@ struct SessionState {
   PeerContextPtr context;
   caf::io::connection_handle handle;
   std::optional<FrameReader> reader;
-  std::string peer;  // "127.0.0.1:8000" as the socket sees it
-  std::string host;  // "127.0.0.1": what discouragement is keyed by
+  std::string peer;            // "127.0.0.1:8000" as the socket sees it
+  std::string host;            // "127.0.0.1": what discouragement is keyed by
+  net::TraceConnection trace;  // how the trace file names this connection
   int misbehaviour = 0;
   std::optional<uint64_t> ping_nonce;  // our ping awaiting its pong
   // getdata items not answered yet, served a batch at a time while the peer keeps reading.
@@ -136,7 +139,7 @@ bool answered(Session* self) {
 void disconnect(Session* self, const std::string& reason) {
   auto& state = self->state;
   if (state.closed) return;
-  state.context->log->line(fmt::format("disconnecting {}: {}", state.peer, reason));
+  state.context->log->line(fmt::format("disconnecting {}: {}", state.peer, reason), &state.trace);
   state.closed = true;
   abort_socket(state.handle);
   self->close(state.handle);
@@ -152,8 +155,11 @@ size_t unsent_bytes(Session* self) {
 void send_message(Session* self, const net::Message& message) {
   auto& state = self->state;
   if (state.closed) return;
-  state.context->log->trace("->", state.peer, message);
   Bytes frame = net::encode_frame(state.context->magic, message);
+  net::Checksum checksum;
+  std::copy_n(frame.begin() + net::kHeaderBytes - checksum.size(), checksum.size(),
+              checksum.begin());
+  state.context->log->trace(state.trace, true, checksum, frame.size() - net::kHeaderBytes, message);
   self->write(state.handle, frame.size(), frame.data());
   self->flush(state.handle);
   if (unsent_bytes(self) > state.context->limits.max_send_buffer)
@@ -168,7 +174,8 @@ void misbehaving(Session* self, int points, const std::string& what) {
   if (state.closed || points <= 0) return;
   state.misbehaviour += points;
   state.context->log->line(fmt::format("peer {} misbehaving (+{}, score {}): {}", state.peer,
-                                       points, state.misbehaviour, what));
+                                       points, state.misbehaviour, what),
+                           &state.trace);
   if (state.misbehaviour < kDiscourageScore) return;
   if (!is_discouragement_exempt(state.host))
     self->send(state.context->node, discourage_atom::value, state.host, what);
@@ -215,6 +222,7 @@ void maybe_ready(Session* self) {
   auto& state = self->state;
   if (state.ready || !state.version_received || !state.verack_received) return;
   state.ready = true;
+  state.context->log->event("handshake", "handshake done with " + state.peer, "", &state.trace);
   for (const auto& [type, hashes] : state.pending_announces) announce(self, type, hashes);
   state.pending_announces.clear();
   auto me = self_handle(self);
@@ -417,9 +425,13 @@ void on_tx(Session* self, TxPtr tx) {
   submit_waiting_txs(self);
 }
 
-void handle_message(Session* self, net::Message& message) {
+void handle_message(Session* self, net::Message& message, const net::MessageHeader& header) {
   auto& state = self->state;
-  state.context->log->trace("<-", state.peer, message);
+  // An inbound peer's node id is its listening port, which its version tells.
+  if (auto* version = std::get_if<net::Version>(&message);
+      version && state.trace.peer_node.empty() && version->addr_from.port != 0)
+    state.trace.peer_node = std::to_string(version->addr_from.port);
+  state.context->log->trace(state.trace, false, header.checksum, header.payload_bytes, message);
   if (!state.version_received && !std::holds_alternative<net::Version>(message)) {
     misbehaving(self, kDiscourageScore, fmt::format("{} before version", net::command_of(message)));
     return;
@@ -489,10 +501,46 @@ void on_bytes(Session* self, const std::vector<char>& bytes) {
           fmt::format("undecodable {}: {}", frame.header.command, message.error().message()));
       return;
     }
-    handle_message(self, *message);
+    handle_message(self, *message, frame.header);
     if (state.closed) return;
   }
   self->configure_read(state.handle, caf::io::receive_policy::exactly(state.reader->wanted()));
+}
+
+// "127.0.0.1:53412": our end of the socket, written like `peer` (the default multiplexer's
+// handle id is the descriptor).
+std::string local_endpoint(const caf::io::connection_handle& handle) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(static_cast<int>(handle.id()), reinterpret_cast<sockaddr*>(&address),
+                    &length) != 0)
+    return "";
+  char host[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET) {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+    inet_ntop(AF_INET, &v4->sin_addr, host, sizeof host);
+    return fmt::format("{}:{}", host, ntohs(v4->sin_port));
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+  inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host);
+  return fmt::format("{}:{}", host, ntohs(v6->sin6_port));
+}
+
+// Names the connection for the trace file: a number of this run, both endpoints, and the
+// peer's node id when we dialled it (its listening port; an inbound peer's comes with its
+// version). Then the "connected" event.
+void start_trace(Session* self) {
+  static std::atomic<uint64_t> last_id{0};
+  auto& state = self->state;
+  state.trace.id = ++last_id;
+  state.trace.local = local_endpoint(state.handle);
+  state.trace.peer = state.peer;
+  bool inbound =
+      state.trace.local.ends_with(":" + std::to_string(state.context->listen_address.port));
+  if (!inbound) state.trace.peer_node = std::to_string(self->remote_port(state.handle));
+  state.context->log->event(
+      "connected", fmt::format("connected {} {}", inbound ? "from" : "to", state.peer),
+      fmt::format("\"inbound\":{}", inbound ? "true" : "false"), &state.trace);
 }
 
 caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
@@ -503,6 +551,7 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
   state.reader.emplace(context->magic);
   state.host = self->remote_addr(handle);
   state.peer = fmt::format("{}:{}", state.host, self->remote_port(handle));
+  start_trace(self);
   self->link_to(context->node);
   // A failed request (an actor gone at shutdown) must not take the connection down with it.
   self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
@@ -534,7 +583,7 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
       [=](const caf::io::connection_closed_msg&) {
         auto& s = self->state;
         if (s.closed) return;
-        s.context->log->line(fmt::format("peer {} closed the connection", s.peer));
+        s.context->log->line(fmt::format("peer {} closed the connection", s.peer), &s.trace);
         s.closed = true;
         notify_gone(self);
         quit_when_idle(self);

@@ -29,6 +29,7 @@ struct SyncState {
   std::vector<Hash256> last_locator;  // the chain's locator as it last answered
   std::vector<caf::actor> subscribers;
   bool downloading = false;  // as last published
+  LogSinkPtr log;            // may be null
   static inline const char* name = "sync_coordinator";
 };
 
@@ -104,6 +105,9 @@ void publish_downloading(SyncActor* self) {
   bool downloading = state.planner.downloading();
   if (downloading == state.downloading) return;
   state.downloading = downloading;
+  if (state.log)
+    state.log->event(downloading ? "sync_started" : "sync_finished",
+                     downloading ? "blocks to download" : "no block left to download");
   for (const caf::actor& subscriber : state.subscribers)
     self->send(subscriber, syncing_atom::value, downloading);
 }
@@ -140,8 +144,10 @@ void session_gone(SyncActor* self, const caf::actor_addr& address) {
   apply(self, self->state.planner.on_peer_gone(peer, now(self)));
 }
 
-caf::behavior sync_coordinator(SyncActor* self, caf::actor chain, SyncLimits limits) {
+caf::behavior sync_coordinator(SyncActor* self, caf::actor chain, SyncLimits limits,
+                               LogSinkPtr log) {
   self->state.chain = chain;
+  self->state.log = std::move(log);
   self->state.planner = SyncPlanner(limits);
   self->send(chain, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
   self->request(chain, caf::infinite, tip_atom::value)
@@ -200,8 +206,9 @@ caf::behavior sync_coordinator(SyncActor* self, caf::actor chain, SyncLimits lim
 
 }  // namespace
 
-caf::actor spawn_sync_coordinator(caf::actor_system& system, caf::actor chain, SyncLimits limits) {
-  return system.spawn(sync_coordinator, std::move(chain), limits);
+caf::actor spawn_sync_coordinator(caf::actor_system& system, caf::actor chain, SyncLimits limits,
+                                  LogSinkPtr log) {
+  return system.spawn(sync_coordinator, std::move(chain), limits, std::move(log));
 }
 
 }  // namespace ac::actors

@@ -27,11 +27,13 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/log_sink.hpp"
 #include "actors/sync_planner.hpp"  // SyncLimits; the decisions themselves
 
 namespace ac::actors {
 
+// `log`, when given, gets the sync_started / sync_finished events of the trace file.
 caf::actor spawn_sync_coordinator(caf::actor_system& system, caf::actor chain,
-                                  SyncLimits limits = {});
+                                  SyncLimits limits = {}, LogSinkPtr log = nullptr);
 
 }  // namespace ac::actors

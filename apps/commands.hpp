@@ -23,6 +23,7 @@ struct SendOptions {
   std::vector<Payment> payments;
   bool mine = false;
   std::vector<std::string> connect;  // host:port of the node to hand the tx to
+  std::string trace_file;            // JSON lines of the hand-over, traced as a client
 };
 
 struct StartNodeOptions {
@@ -41,6 +42,15 @@ struct StartNodeOptions {
   RpcOptions rpc;
 };
 
+struct DiagramOptions {
+  std::vector<std::string> traces;  // --trace-file outputs of one run's nodes
+  std::string format = "svg";       // svg, html or mermaid
+  std::string out;                  // "" or "-": stdout
+  std::vector<std::string> only;    // commands or event kinds to keep
+  std::string from;                 // diagram::parse_time's forms
+  std::string to;
+};
+
 int create_wallet(const NodeEnvironment& env, const ChainParams& params);
 int list_addresses(const NodeEnvironment& env, const ChainParams& params);
 // Prints the key of `address` in Wallet Import Format (compressed, the chain's WIF version).
@@ -54,5 +64,7 @@ int print_chain(const NodeEnvironment& env, const ChainParams& params, bool hex)
 int verify_chain(const NodeEnvironment& env, const ChainParams& params);
 int start_node(const NodeEnvironment& env, const ChainParams& params,
                const StartNodeOptions& options);
+// Needs no NODE_ID: it reads trace files only. Prints the output file's path when it wrote one.
+int draw_diagram(const DiagramOptions& options);
 
 }  // namespace ac::app

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <memory>
 #include <unordered_set>
 
 #include "apps/commands.hpp"
@@ -28,6 +29,10 @@ struct ParsedPayment {
   Hash160 to;
   Amount amount = 0;
 };
+
+std::string handover_endpoint(const SendOptions& options) {
+  return options.connect.empty() ? "localhost:8000" : options.connect.front();
+}
 
 Result<ParsedPayment> parse_payment(const Payment& payment, const ChainParams& params) {
   auto from = wallet::decode_address(payment.from, params);
@@ -131,17 +136,24 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
     return 0;
   }
 
+  // The client traces as itself, not as the node whose wallet it uses.
+  auto log = std::make_unique<actors::LogSink>(fmt::format("send-{}", env.node_id));
+  if (!options.trace_file.empty()) {
+    if (Status opened = log->open_trace_file(options.trace_file); !opened)
+      return fail(opened.error());
+    log->event("start", "send: a client of " + handover_endpoint(options), "\"role\":\"client\"");
+  }
   HandoverOptions handover;
-  handover.endpoint = options.connect.empty() ? "localhost:8000" : options.connect.front();
-  handover.our_port = env.node_id;
+  handover.endpoint = handover_endpoint(options);
   handover.our_height = tip.height;
-  handover.trace = [](const std::string& line) { fmt::print("{}\n", line); };
+  handover.log = log.get();
   for (const Transaction& tx : transactions) {
     if (Status s = hand_over_transaction(tx, params, handover); !s) return fail(s.error());
     std::vector<OutPoint> spent;
     for (const TxIn& in : tx.inputs) spent.push_back(in.prevout);
     if (Status s = wallet->mark_spent(spent, tx.txid(), now_seconds()); !s) return fail(s.error());
   }
+  log.reset();  // its lines are out before the txids, which end the output
   for (const Transaction& tx : transactions) fmt::print("{}\n", tx.txid().hex());
   return 0;
 }

@@ -60,6 +60,8 @@ int run(int argc, char** argv) {
   send_cmd->add_flag("--mine", send_options.mine,
                      "mine the block here, reward to the first sender");
   send_cmd->add_option("--connect", send_options.connect, "node to hand the tx to (host:port)");
+  send_cmd->add_option("--trace-file", send_options.trace_file,
+                       "JSON lines of the hand-over's messages (traced as client send-NODE_ID)");
 
   bool print_hex = false;
   auto* printchain = cli.add_subcommand("printchain", "blocks from the tip to the genesis");
@@ -122,6 +124,22 @@ int run(int argc, char** argv) {
       ->required();
   rpc_cmd->prefix_command();
 
+  DiagramOptions diagram_options;
+  auto* diagram = cli.add_subcommand(
+      "diagram", "draw trace files of several nodes as one sequence diagram (needs no NODE_ID)");
+  diagram->add_option("--format", diagram_options.format, "svg, html or mermaid")
+      ->check(CLI::IsMember({"svg", "html", "mermaid"}))
+      ->capture_default_str();
+  diagram->add_option("--out", diagram_options.out, "output file (default: stdout)");
+  diagram->add_option("--only", diagram_options.only, "commands or node events to keep")
+      ->delimiter(',')
+      ->allow_extra_args(false);  // the trace files after it are not commands
+  diagram->add_option("--from", diagram_options.from, "start: +SECONDS, HH:MM:SS.mmm or us");
+  diagram->add_option("--to", diagram_options.to, "end, in the same forms");
+  diagram->add_option("traces", diagram_options.traces, "trace files (--trace-file)")
+      ->required()
+      ->check(CLI::ExistingFile);
+
   std::vector<std::string> args = normalize_flags(argc, argv);
   std::vector<const char*> raw;
   for (const std::string& arg : args) raw.push_back(arg.c_str());
@@ -134,8 +152,6 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // One line like every other error, not CLI11's paragraph.
     std::string detail = e.what();
-    if (!cli.remaining().empty() && cli.get_subcommands().empty())
-      detail = "unknown command '" + cli.remaining().front() + "' (see --help)";
     for (char& c : detail)
       if (c == '\n') c = ' ';
     while (!detail.empty() && detail.back() == ' ') detail.pop_back();
@@ -143,6 +159,7 @@ int run(int argc, char** argv) {
     return 2;
   }
 
+  if (*diagram) return draw_diagram(diagram_options);
   auto env = node_environment(datadir);
   if (!env) {
     print_error(env.error());

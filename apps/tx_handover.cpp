@@ -1,5 +1,10 @@
 #include "apps/tx_handover.hpp"
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <fmt/format.h>
+
 #include "actors/log_sink.hpp"
 #include "net/messages.hpp"
 #include "net/trace.hpp"
@@ -23,6 +28,47 @@ Status sent(const p2p::Client& client) {
   return client.close_reason();
 }
 
+// "127.0.0.1:53412": our end of the socket (`local`) or the node's, as the node's own trace
+// writes them.
+std::string endpoint_of(int fd, bool local) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  auto* raw = reinterpret_cast<sockaddr*>(&address);
+  if ((local ? getsockname(fd, raw, &length) : getpeername(fd, raw, &length)) != 0) return "";
+  char host[INET6_ADDRSTRLEN] = {};
+  uint16_t port = 0;
+  if (address.ss_family == AF_INET) {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+    inet_ntop(AF_INET, &v4->sin_addr, host, sizeof host);
+    port = ntohs(v4->sin_port);
+  } else {
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+    inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host);
+    port = ntohs(v6->sin6_port);
+  }
+  return fmt::format("{}:{}", host, port);
+}
+
+// Traces the client's messages into `log` as connection 1 of the client. The checksum and
+// size are those of the message's frame: encoding is canonical, so re-encoding a decoded
+// message gives the bytes that travelled.
+void trace_into(actors::LogSink& log, p2p::Client& client, const net::Magic& magic) {
+  net::TraceConnection connection;
+  connection.id = 1;
+  connection.local = endpoint_of(client.fd(), true);
+  connection.peer = endpoint_of(client.fd(), false);
+  if (size_t colon = connection.peer.rfind(':'); colon != std::string::npos)
+    connection.peer_node = connection.peer.substr(colon + 1);  // a node's id is its port
+  log.event("connected", "connected to " + connection.peer, "\"inbound\":false", &connection);
+  client.set_trace([&log, connection, magic](const char* direction, const net::Message& message) {
+    Bytes frame = net::encode_frame(magic, message);
+    net::Checksum checksum;
+    std::copy_n(frame.begin() + net::kHeaderBytes - checksum.size(), checksum.size(),
+                checksum.begin());
+    log.trace(connection, direction[0] == '-', checksum, frame.size() - net::kHeaderBytes, message);
+  });
+}
+
 }  // namespace
 
 Status hand_over_transaction(const Transaction& tx, const ChainParams& params,
@@ -36,18 +82,11 @@ Status hand_over_transaction(const Transaction& tx, const ChainParams& params,
                                             connected.error().message() + ")");
   p2p::Client& session = *connected;
   session.set_send_timeout(options.timeout);
-  if (options.trace) {
-    session.set_trace([&](const char* direction, const net::Message& message) {
-      net::TraceContext context{actors::clock_text(), std::to_string(options.our_port), direction,
-                                options.endpoint};
-      options.trace(net::trace_line(context, message));
-    });
-  }
+  if (options.log) trace_into(*options.log, session, params.magic);
 
   net::Version version = p2p::client_version("/actorchain:0.1/", options.our_height);
   if (auto peer = net::NetAddress::from_endpoint(options.endpoint); peer) version.addr_recv = *peer;
-  if (auto self = net::NetAddress::from_host("127.0.0.1", options.our_port); self)
-    version.addr_from = *self;
+  // addr_from keeps port 0 (client_version): a client does not listen, and is not the node.
   if (!session.handshake(options.timeout, version)) {
     Error why =
         session.open() ? make_error("timeout", "no answer from the node") : session.close_reason();

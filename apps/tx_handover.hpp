@@ -5,9 +5,9 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <string>
 
+#include "actors/log_sink.hpp"
 #include "chain/params.hpp"
 #include "chain/result.hpp"
 #include "chain/transaction.hpp"
@@ -16,11 +16,11 @@ namespace ac::app {
 
 struct HandoverOptions {
   std::string endpoint = "localhost:8000";  // host:port of the node
-  uint16_t our_port = 0;                    // advertised as our listening address
   int our_height = 0;
   std::chrono::seconds timeout{15};
-  // Called with a trace line for each message sent or received.
-  std::function<void(const std::string&)> trace;
+  // Where each message sent or received is traced (its text line and, if the sink has a
+  // trace file, its JSON line), under the sink's own id: a client, not a node. May be null.
+  actors::LogSink* log = nullptr;
 };
 
 // Reasons: "connect-failed", "handshake-failed", "peer-closed", "timeout",

@@ -6,6 +6,7 @@ find_package(fmt CONFIG REQUIRED)
 find_package(OpenSSL 3.0 REQUIRED)
 find_package(GTest CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
+find_package(nlohmann_json 3 CONFIG REQUIRED)
 
 find_path(SECP256K1_INCLUDE_DIR secp256k1.h REQUIRED)
 find_library(SECP256K1_LIBRARY NAMES secp256k1 REQUIRED)

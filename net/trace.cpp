@@ -81,6 +81,12 @@ class JsonObject {
     text_ += json;
     return *this;
   }
+  // Members already written as JSON ("\"a\":1,\"b\":2").
+  JsonObject& raw_members(std::string_view members) {
+    text_ += text_.empty() ? "{" : ",";
+    text_ += members;
+    return *this;
+  }
   std::string finish() const { return text_.empty() ? "{}" : text_ + "}"; }
 
  private:
@@ -227,13 +233,37 @@ std::string trace_line(const TraceContext& context, const Message& message) {
   return out;
 }
 
-std::string trace_json_line(const TraceContext& context, const Message& message) {
+namespace {
+
+void connection_fields(JsonObject& json, const TraceConnection& connection) {
+  json.unsigned_number("conn", connection.id);
+  if (!connection.local.empty()) json.string("local", connection.local);
+  json.string("peer", connection.peer);
+  if (!connection.peer_node.empty()) json.string("peer_node", connection.peer_node);
+}
+
+}  // namespace
+
+std::string trace_json_message(const TraceStamp& stamp, const TraceConnection& connection,
+                               bool sent, const Checksum& checksum, size_t payload_bytes,
+                               const Message& message) {
   JsonObject json;
-  json.string("time", context.time)
-      .string("node", context.node)
-      .string("direction", context.direction)
-      .string("peer", context.peer);
+  json.number("schema", kTraceSchema).number("t_us", stamp.time_us).string("node", stamp.node);
+  connection_fields(json, connection);
+  json.string("dir", sent ? "send" : "recv");
+  json.string("checksum", to_hex(ByteSpan(checksum.data(), checksum.size())));
+  json.unsigned_number("size", payload_bytes);
   message_fields(json, message);
+  return json.finish();
+}
+
+std::string trace_json_event(const TraceStamp& stamp, std::string_view kind, std::string_view text,
+                             std::string_view fields, const TraceConnection* connection) {
+  JsonObject json;
+  json.number("schema", kTraceSchema).number("t_us", stamp.time_us).string("node", stamp.node);
+  if (connection != nullptr) connection_fields(json, *connection);
+  json.string("event", kind).string("text", printable(text));
+  if (!fields.empty()) json.raw_members(fields);
   return json.finish();
 }
 

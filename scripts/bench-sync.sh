@@ -7,6 +7,7 @@
 #                                    #      SKIP_PROXY=1, KEEP=1 (keep the run folder)
 #                                    #      PERF=1: perf record -g the syncing node (perf-*.data)
 #                                    #      ACTORCHAIN=path: another node binary to measure
+#                                    #      TRACE=1: the loopback run traced, then drawn (timed)
 # Exit status: 0 when every sync reached the tip, 1 otherwise.
 set -euo pipefail
 
@@ -93,8 +94,14 @@ run_sync() {
   mkdir -p "$dir/source/$source_port" "$dir/sync"
   cp -r "$CACHE/chainstate" "$dir/source/$source_port/chainstate"
 
+  # TRACE=1: both nodes of the loopback run write trace files, drawn afterwards (timed).
+  local source_trace=() sync_trace=()
+  if [[ -n ${TRACE:-} && $mode == loopback ]]; then
+    source_trace=(--trace-file "$dir/source.jsonl")
+    sync_trace=(--trace-file "$dir/sync.jsonl")
+  fi
   NODE_ID=$source_port "$ACTORCHAIN" --chain quick --datadir "$dir/source" startnode --rpc-port 0 \
-    --connect "127.0.0.1:$dead_port" >"$dir/source.log" 2>&1 &
+    --connect "127.0.0.1:$dead_port" "${source_trace[@]}" >"$dir/source.log" 2>&1 &
   local source_pid=$!
   PIDS+=($source_pid)
   wait_for "$dir/source.log" "listening on" 30 || {
@@ -118,7 +125,7 @@ run_sync() {
   local log=$dir/sync.log start end
   start=$(now)
   NODE_ID=$sync_port "$ACTORCHAIN" --chain quick --datadir "$dir/sync" startnode --rpc-port 0 \
-    --connect "127.0.0.1:$target_port" >"$log" 2>&1 &
+    --connect "127.0.0.1:$target_port" "${sync_trace[@]}" >"$log" 2>&1 &
   local sync_pid=$!
   PIDS+=($sync_pid)
   local perf_pid=""
@@ -153,6 +160,14 @@ run_sync() {
   local pid
   for pid in $sync_pid $source_pid $proxy_pid; do kill "$pid" 2>/dev/null || true; done
   for pid in $sync_pid $source_pid $proxy_pid; do wait "$pid" 2>/dev/null || true; done
+  if ((${#sync_trace[@]} > 0)); then
+    local drawn=$BUILD/bench-sync/sync-diagram.svg drawing_start
+    drawing_start=$(now)
+    "$ACTORCHAIN" diagram --out "$drawn" "$dir/source.jsonl" "$dir/sync.jsonl" >/dev/null
+    printf 'diagram of the %s-block sync: %.2f s to draw, %s bytes (%s lines of traces): %s\n' \
+      "$BLOCKS" "$(echo "$(now) - $drawing_start" | bc -l)" "$(stat -c %s "$drawn")" \
+      "$(cat "$dir/source.jsonl" "$dir/sync.jsonl" | wc -l)" "$drawn" >&2
+  fi
   RESULT="$(echo "$end - $start" | bc -l) $(echo "$last - $first" | bc -l) $sync_cpu $source_cpu"
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds (Release) and runs the tutorial's three-node
-# scenario on loopback with real processes, narrating each step and printing every node's
-# message traces in time order. Exits non-zero as soon as a step does not do what it should.
+# scenario on loopback with real processes, narrating each step. Every node (and the wallet's
+# `send`, a client of its own) writes a --trace-file; the run ends by drawing them as one
+# sequence diagram (SVG and HTML in DEMO_OUT, default build/demo/, paths printed) and printing
+# it as text, one line per message. Exits non-zero as soon as a step does not do what it should.
 #
 #   central 8000: creates the chain and makes two mined sends to the wallet node (3 blocks)
 #   wallet  8001: starts with no chain and syncs; then sends to the miner without --mine
@@ -20,6 +22,9 @@ central=${DEMO_PORT:-8000}
 wallet=$((central + 1))
 miner=$((central + 2))
 work=$(mktemp -d /tmp/actorchain-demo.XXXXXX)
+out=${DEMO_OUT:-$PWD/build/demo}
+mkdir -p "$out"
+rm -f "$out"/*.jsonl
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -43,7 +48,7 @@ start_node() {  # start_node NODE ARGS...: runs in the background, output in $wo
   local node=$1
   shift
   NODE_ID=$node "$bin" startnode "$@" --datadir "$work/data" --connect "127.0.0.1:$central" \
-    >>"$work/$node.log" 2>&1 &
+    --trace-file "$out/$node.jsonl" >>"$work/$node.log" 2>&1 &
   pids+=($!)
   eval "pid_$node=$!"
 }
@@ -78,7 +83,8 @@ ac "$central" send --from "$central_address" --to "$wallet_address" --amount 2 -
 ac "$central" send --from "$central_address" --to "$wallet_address" --amount 3 --mine | tail -n1
 
 say "Central $central starts listening"
-NODE_ID=$central "$bin" startnode --datadir "$work/data" >>"$work/$central.log" 2>&1 &
+NODE_ID=$central "$bin" startnode --datadir "$work/data" --connect "127.0.0.1:$central" --trace-file "$out/$central.jsonl" \
+  >>"$work/$central.log" 2>&1 &
 pids+=($!)
 pid_central=$!
 eval "pid_$central=$pid_central"
@@ -97,7 +103,7 @@ await "$miner" "new tip height=2"
 
 say "The wallet node sends 1 coin to the miner's address, handing the tx to the central node"
 ac "$wallet" send --from "$wallet_address" --to "$miner_address" --amount 1 \
-  --connect "127.0.0.1:$central"
+  --connect "127.0.0.1:$central" --trace-file "$out/send-$wallet.jsonl"
 
 say "The miner mines the transaction; the central node receives the block"
 await "$miner" "mined block"
@@ -113,8 +119,13 @@ stop_node "$miner"
 kill -TERM "$pid_central"
 wait "$pid_central" || fail "node $central did not shut down cleanly"
 
-say "The message traces of all three nodes, in time order"
-grep -hE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} ' "$work"/*.log | sort -s -k1,1
+say "The run as one sequence diagram: each message once, sender -> receiver, in causal order"
+traces=("$out/$central.jsonl" "$out/$wallet.jsonl" "$out/$miner.jsonl" "$out/send-$wallet.jsonl")
+"$bin" diagram --format mermaid "${traces[@]}" | sed 's/^/   /'
+"$bin" diagram --out "$out/demo.svg" "${traces[@]}" >/dev/null || fail "diagram failed"
+"$bin" diagram --format html --out "$out/demo.html" "${traces[@]}" >/dev/null ||
+  fail "diagram failed"
+echo "   diagram: $out/demo.svg (and $out/demo.html, filterable); traces: $out/*.jsonl"
 
 say "Balances as each node sees them"
 for node in "$central" "$wallet" "$miner"; do

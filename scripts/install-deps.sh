@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libcpp-httplib-dev nodejs
   clang libfuzzer-14-dev libclang-rt-14-dev
   python3 python3-bitcoinlib tshark iproute2 procps
+  chromium libpng-dev
 )
 
 missing=()
