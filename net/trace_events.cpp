@@ -98,7 +98,9 @@ const std::vector<Rule>& rules() {
       {"peer ", "misbehaving",
        [](auto rest) {
          // "peer 1.2.3.4:5 misbehaving (+10, score 20): what"
-         auto [head, what] = split_reason(rest);
+         // Plain variables, not a structured binding: clang 14 cannot capture those.
+         std::string_view head = split_reason(rest).first;
+         std::string_view what = split_reason(rest).second;
          auto after = [&](std::string_view mark) {
            size_t at = head.find(mark);
            if (at == std::string_view::npos) return std::string_view();
