@@ -24,6 +24,8 @@ namespace ac::actors {
 
 namespace {
 
+constexpr int kListenBacklog = 1024;
+
 // Set on the threads that only answer 503: connections beyond the work queue.
 thread_local bool t_overflow_lane = false;
 
@@ -190,6 +192,16 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(RpcServerConfig config,
       json_reply(response, response.status, error_body(rpc::kInvalidRequest, "Bad request"));
   });
 
+  // httplib's default sets SO_REUSEPORT too, which would let a second node bind the same
+  // port and share its connections: only SO_REUSEADDR (restart while old sockets linger).
+  // The listening socket is remembered to deepen its backlog below.
+  auto listening = std::make_shared<int>(-1);
+  http.set_socket_options([listening](int fd) {
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (*listening < 0) *listening = fd;
+  });
+
   std::string where = fmt::format("{}:{}", cfg.bind, cfg.port);
   if (cfg.port == 0) {
     int port = http.bind_to_any_port(cfg.bind);
@@ -214,6 +226,9 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(RpcServerConfig config,
     }
     impl->port = cfg.port;
   }
+  // httplib listens with a backlog of 5: a burst of clients (200 at once) would overflow it
+  // and see resets. Linux takes a second listen() as a new backlog.
+  if (*listening >= 0) ::listen(*listening, kListenBacklog);
   impl->listener = std::thread([self] { self->http.listen_after_bind(); });
   // stop() only reaches a server that has started listening: wait for it (moments).
   for (int i = 0; i < 5000 && !http.is_running(); ++i)

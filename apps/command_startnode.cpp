@@ -109,7 +109,11 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
 
   auto backend = actors::ChainStateBackend::open(env.store_dir().string(), params);
   if (!backend) {
-    print_error(backend.error());
+    if (backend.reason() == "store-locked")
+      print_error(make_error("store-locked", fmt::format("node {} is already running and holds {}",
+                                                         env.node_id, env.node_dir.string())));
+    else
+      print_error(backend.error());
     return 1;
   }
   auto log = std::make_shared<actors::LogSink>(std::to_string(env.node_id));
@@ -151,7 +155,13 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
     caf::actor_system system{caf_config};
     auto started = actors::start_node_actors(system, config, std::move(*backend));
     if (!started) {
-      print_error(started.error());
+      // CAF's text names its internals; the user needs to know the port is taken.
+      if (started.reason() == "listen-failed" &&
+          started.error().detail.find("cannot_open_port") != std::string::npos)
+        print_error(make_error(
+            "port-in-use", fmt::format("{}:{} is already in use", options.listen, env.node_id)));
+      else
+        print_error(started.error());
       return 1;
     }
     std::atomic<bool> stop_requested{false};

@@ -152,6 +152,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // One line like every other error, not CLI11's paragraph.
     std::string detail = e.what();
+    if (!cli.remaining().empty() && cli.get_subcommands().empty())
+      detail = "unknown command '" + cli.remaining().front() + "' (see --help)";
     for (char& c : detail)
       if (c == '\n') c = ' ';
     while (!detail.empty() && detail.back() == ' ') detail.pop_back();

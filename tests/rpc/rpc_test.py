@@ -1,0 +1,464 @@
+#!/usr/bin/env python3
+"""JSON-RPC of a running node, driven as Core's users drive bitcoind.
+
+Starts `actorchain startnode` on a small quick chain (three blocks mined through
+generatetoaddress) and checks, through Python's http.client with Basic auth (what Core's
+AuthServiceProxy does): every method's result against the block data, Core's error codes for
+bad inputs, bad credentials, 200 concurrent connections, a slow client, the work-queue bound
+(HTTP 503), the cookie file, `actorchain rpc`, and a clean `stop`. Then the npm bitcoin-core
+client (tests/rpc/package.json, installed here with `npm ci`) drives the same node.
+
+Usage: rpc_test.py --binary build/actorchain [--work DIR]
+"""
+import argparse
+import base64
+import hashlib
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ARGS = None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sha256d(data):
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
+
+
+def display_hex(digest):
+    return digest[::-1].hex()
+
+
+class Node:
+    """A running node whose output lines can be awaited; killed on close if still running."""
+
+    def __init__(self, binary, datadir, node_id, extra):
+        self.binary, self.datadir, self.node_id = binary, datadir, node_id
+        self.env = dict(os.environ, NODE_ID=str(node_id))
+        self.lines = []
+        self.cond = threading.Condition()
+        self.proc = subprocess.Popen(
+            [binary, "--chain", "quick", "--datadir", datadir, "startnode",
+             "--connect", "127.0.0.1:1"] + extra,
+            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+        line = self.wait_for(r"rpc server listening on 127\.0\.0\.1:(\d+)")
+        self.port = int(re.search(r":(\d+)$", line).group(1))
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.cond:
+                self.lines.append(line.rstrip("\n"))
+                self.cond.notify_all()
+
+    def wait_for(self, pattern, timeout=20):
+        deadline = time.time() + timeout
+        with self.cond:
+            while True:
+                for line in self.lines:
+                    if re.search(pattern, line):
+                        return line
+                left = deadline - time.time()
+                if left <= 0 or self.proc.poll() is not None:
+                    raise AssertionError("no line matching %r; output:\n%s"
+                                         % (pattern, "\n".join(self.lines[-30:])))
+                self.cond.wait(min(left, 0.5))
+
+    def cookie_path(self):
+        return os.path.join(self.datadir, str(self.node_id), ".cookie")
+
+    def cookie(self):
+        with open(self.cookie_path()) as f:
+            return f.read().strip()
+
+    def cli(self, *args):
+        return subprocess.run([self.binary, "--chain", "quick", "--datadir", self.datadir,
+                               "--rpc-port", str(self.port)] + list(args),
+                              env=self.env, capture_output=True, text=True, timeout=60)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def request(port, body, credentials, method="POST", path="/", timeout=10, headers=None):
+    """One HTTP request on a fresh connection: (status, headers, body text)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    all_headers = {"Content-Type": "application/json"}
+    if credentials is not None:
+        token = base64.b64encode(credentials.encode()).decode()
+        all_headers["Authorization"] = "Basic " + token
+    all_headers.update(headers or {})
+    conn.request(method, path, body=body, headers=all_headers)
+    response = conn.getresponse()
+    text = response.read().decode()
+    conn.close()
+    return response.status, dict(response.getheaders()), text
+
+
+class RpcTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="rpc-test-")
+        cls.node_id = free_port()
+        cls.datadir = os.path.join(cls.work, "data")
+        env = dict(os.environ, NODE_ID=str(cls.node_id))
+        run = lambda *a: subprocess.run([ARGS.binary, "--chain", "quick", "--datadir",
+                                         cls.datadir] + list(a), env=env, check=True,
+                                        capture_output=True, text=True)
+        cls.address = run("createwallet").stdout.strip().splitlines()[-1]
+        run("createblockchain", "--address", cls.address)
+        cls.node = Node(ARGS.binary, cls.datadir, cls.node_id,
+                        ["--rpc-port", "0", "--rpc-workqueue", "256", "--rpc-servertimeout", "2"])
+        cls.credentials = cls.node.cookie()
+        cls.hashes = [cls.call("getblockhash", [0])]
+        cls.hashes += cls.call("generatetoaddress", [3, cls.address])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.node.close()
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    @classmethod
+    def call(cls, method, params=None):
+        status, _, text = request(cls.node.port, json.dumps(
+            {"jsonrpc": "1.0", "id": "t", "method": method, "params": params or []}),
+            cls.credentials)
+        body = json.loads(text)
+        if status != 200:
+            raise AssertionError("%s -> HTTP %d %s" % (method, status, text))
+        return body["result"]
+
+    def error_of(self, method, params=None, expect_status=500):
+        status, headers, text = request(self.node.port, json.dumps(
+            {"id": 5, "method": method, "params": params if params is not None else []}),
+            self.credentials)
+        self.assertEqual(status, expect_status, text)
+        self.assertEqual(headers.get("Content-Type"), "application/json")
+        body = json.loads(text)
+        self.assertIsNone(body["result"])
+        self.assertEqual(body["id"], 5)
+        return body["error"]["code"], body["error"]["message"]
+
+    def raw_block(self, block_hash):
+        return bytes.fromhex(self.call("getblock", [block_hash, 0]))
+
+    # ---- authentication and the cookie -------------------------------------------------
+    def test_cookie_is_private_and_well_formed(self):
+        mode = os.stat(self.node.cookie_path()).st_mode & 0o777
+        self.assertEqual(mode, 0o600)
+        self.assertRegex(self.credentials, r"^__cookie__:[0-9a-f]{64}$")
+
+    def test_missing_or_wrong_credentials_get_401(self):
+        for credentials in (None, "__cookie__:" + "0" * 64, "user:pass", ""):
+            status, headers, _ = request(self.node.port, '{"method":"getblockcount"}',
+                                         credentials)
+            self.assertEqual(status, 401, credentials)
+            self.assertEqual(headers.get("WWW-Authenticate"), 'Basic realm="jsonrpc"')
+        status, _, _ = request(self.node.port, '{"method":"getblockcount"}', None,
+                               headers={"Authorization": "Bearer abc"})
+        self.assertEqual(status, 401)
+
+    # ---- chain -------------------------------------------------------------------------
+    def test_heights_and_hashes_match_the_blocks(self):
+        self.assertEqual(self.call("getblockcount"), 3)
+        self.assertEqual(self.call("getbestblockhash"), self.hashes[3])
+        for height, block_hash in enumerate(self.hashes):
+            self.assertEqual(self.call("getblockhash", [height]), block_hash)
+            raw = self.raw_block(block_hash)
+            self.assertEqual(display_hex(sha256d(raw[:80])), block_hash)
+            self.assertEqual(self.call("getblockheader", [block_hash, False]), raw[:80].hex())
+
+    def test_getblock_verbose_fields(self):
+        block = self.call("getblock", [self.hashes[2], 1])
+        raw = self.raw_block(self.hashes[2])
+        self.assertEqual(block["hash"], self.hashes[2])
+        self.assertEqual(block["height"], 2)
+        self.assertEqual(block["confirmations"], 2)
+        self.assertEqual(block["previousblockhash"], self.hashes[1])
+        self.assertEqual(block["nextblockhash"], self.hashes[3])
+        self.assertEqual(block["size"], len(raw))
+        self.assertEqual(block["merkleroot"], display_hex(raw[36:68]))
+        self.assertEqual(block["bits"], "207fffff")
+        self.assertEqual(block["nTx"], 1)
+        coinbase_raw = raw[81:]  # one transaction: compact size 1 then the coinbase
+        self.assertEqual(block["tx"], [display_hex(sha256d(coinbase_raw))])
+        header = self.call("getblockheader", [self.hashes[2]])
+        for key in ("hash", "height", "confirmations", "previousblockhash", "nextblockhash",
+                    "merkleroot", "time", "bits", "chainwork"):
+            self.assertEqual(header[key], block[key], key)
+        self.assertNotIn("previousblockhash", self.call("getblock", [self.hashes[0]]))
+
+    def test_getblock_verbosity_2_and_amounts_with_8_decimals(self):
+        status, _, text = request(self.node.port, json.dumps(
+            {"id": 1, "method": "getblock", "params": [self.hashes[3], 2]}), self.credentials)
+        self.assertEqual(status, 200)
+        self.assertIn('"value":10.00000000', text)
+        tx = json.loads(text)["result"]["tx"][0]
+        self.assertEqual(tx["vin"][0]["coinbase"][:2], "53")  # BIP34: height 3 as OP_3
+        self.assertEqual(tx["vout"][0]["scriptPubKey"]["address"], self.address)
+        self.assertEqual(tx["vout"][0]["scriptPubKey"]["type"], "pubkeyhash")
+
+    def test_chaintips_difficulty_info_and_verifychain(self):
+        self.assertEqual(self.call("getchaintips"),
+                         [{"height": 3, "hash": self.hashes[3], "branchlen": 0,
+                           "status": "active"}])
+        info = self.call("getblockchaininfo")
+        self.assertEqual((info["chain"], info["blocks"], info["bestblockhash"]),
+                         ("quick", 3, self.hashes[3]))
+        self.assertEqual(info["chainwork"], "%064x" % 8)  # 4 blocks of work 2 each
+        self.assertGreater(self.call("getdifficulty"), 0)
+        self.assertIs(self.call("verifychain"), True)
+        mining = self.call("getmininginfo")
+        self.assertEqual((mining["blocks"], mining["pooledtx"]), (3, 0))
+
+    def test_gettxout_and_raw_transactions(self):
+        block = self.call("getblock", [self.hashes[1], 2])
+        coinbase = block["tx"][0]
+        out = self.call("gettxout", [coinbase["txid"], 0])
+        self.assertEqual(out["confirmations"], 3)
+        self.assertEqual(out["bestblock"], self.hashes[3])
+        self.assertEqual(out["value"], 10)
+        self.assertIs(out["coinbase"], True)
+        self.assertIsNone(self.call("gettxout", [coinbase["txid"], 1]))
+        decoded = self.call("decoderawtransaction", [coinbase["hex"]])
+        self.assertEqual(decoded["txid"], coinbase["txid"])
+        self.assertEqual(self.call("getrawtransaction", [coinbase["txid"], False, self.hashes[1]]),
+                         coinbase["hex"])
+        verbose = self.call("getrawtransaction", [coinbase["txid"], True, self.hashes[1]])
+        self.assertEqual((verbose["blockhash"], verbose["confirmations"]), (self.hashes[1], 3))
+        self.assertEqual(self.error_of("getrawtransaction", [coinbase["txid"]])[0], -5)
+
+    def test_sendrawtransaction_refusals_have_cores_codes(self):
+        self.assertEqual(self.error_of("sendrawtransaction", ["zz"])[0], -22)
+        # Spends an output nobody has: inputs missing (-25).
+        tx = bytes.fromhex("01000000" "01" + "11" * 32 + "00000000" "00" "ffffffff"
+                           "01" + (100).to_bytes(8, "little").hex() + "00" "00000000")
+        self.assertEqual(self.error_of("sendrawtransaction", [tx.hex()])[0], -25)
+        # A coinbase is never accepted into the mempool (-26).
+        coinbase = self.call("getblock", [self.hashes[1], 2])["tx"][0]["hex"]
+        self.assertEqual(self.error_of("sendrawtransaction", [coinbase])[0], -26)
+
+    def test_mempool_network_and_control(self):
+        self.assertEqual(self.call("getrawmempool"), [])
+        self.assertEqual(self.call("getrawmempool", [True]), {})
+        self.assertEqual(self.call("getmempoolinfo")["size"], 0)
+        self.assertEqual(self.error_of("getmempoolentry", ["00" * 32])[0], -5)
+        self.assertEqual(self.call("getconnectioncount"), 0)
+        self.assertEqual(self.call("getpeerinfo"), [])
+        self.assertEqual(self.call("getnetworkinfo")["connections"], 0)
+        self.assertIsNone(self.call("ping"))
+        self.assertGreaterEqual(self.call("uptime"), 0)
+        self.assertTrue(self.call("validateaddress", [self.address])["isvalid"])
+        self.assertFalse(self.call("validateaddress", ["nope"])["isvalid"])
+        help_text = self.call("help")
+        for method in ("getblockchaininfo", "getblock", "sendrawtransaction", "stop", "help",
+                       "generatetoaddress", "getpeerinfo"):
+            self.assertRegex(help_text, r"(?m)^%s\b" % method)
+        self.assertEqual(self.call("help", ["getblockhash"]), "getblockhash height")
+
+    # ---- bad input ---------------------------------------------------------------------
+    def test_bad_parameters_get_cores_codes(self):
+        self.assertEqual(self.error_of("getblockhash", [99]), (-8, "Block height out of range"))
+        self.assertEqual(self.error_of("getblockhash", ["x"])[0], -3)
+        self.assertEqual(self.error_of("getblockhash", [])[0], -1)
+        self.assertEqual(self.error_of("getblockcount", [1])[0], -1)
+        self.assertEqual(self.error_of("getblock", ["abc"])[0], -8)
+        self.assertEqual(self.error_of("getblock", ["00" * 32]), (-5, "Block not found"))
+        self.assertEqual(self.error_of("generatetoaddress", [1, "bad"])[0], -5)
+        self.assertEqual(self.error_of("nosuch", expect_status=404)[0], -32601)
+        self.assertEqual(self.error_of("help", ["nosuch"])[0], -1)
+
+    def test_malformed_bodies_and_envelopes(self):
+        for body in ("", "{", "[1,", "nul", "\"x\""):
+            status, _, text = request(self.node.port, body, self.credentials)
+            self.assertEqual(status, 500, body)
+            self.assertEqual(json.loads(text)["error"]["code"], -32700)
+        status, _, text = request(self.node.port, '{"id":9,"params":[]}', self.credentials)
+        self.assertEqual((status, json.loads(text)["error"]["code"], json.loads(text)["id"]),
+                         (400, -32600, 9))
+        status, _, text = request(self.node.port, json.dumps(
+            [{"id": 1, "method": "getblockcount"}, {"id": 2, "method": "nosuch"}, 7]),
+            self.credentials)
+        self.assertEqual(status, 200)
+        batch = json.loads(text)
+        self.assertEqual(batch[0], {"result": 3, "error": None, "id": 1})
+        self.assertEqual((batch[1]["error"]["code"], batch[2]["error"]["code"]),
+                         (-32601, -32600))
+        status, _, text = request(self.node.port, json.dumps(
+            {"jsonrpc": "2.0", "id": "a", "method": "getblockcount"}), self.credentials)
+        self.assertEqual(json.loads(text), {"jsonrpc": "2.0", "result": 3, "id": "a"})
+        status, _, text = request(self.node.port, json.dumps(
+            {"jsonrpc": "2.0", "method": "getblockcount"}), self.credentials)
+        self.assertEqual((status, text), (204, ""))
+        status, _, _ = request(self.node.port, None, self.credentials, method="GET")
+        self.assertEqual(status, 405)
+
+    def test_huge_and_truncated_bodies(self):
+        huge = '{"method":"getblockcount","params":["' + "a" * (33 * 1024 * 1024) + '"]}'
+        try:
+            status, _, text = request(self.node.port, huge, self.credentials, timeout=30)
+            self.assertEqual(status, 413)
+            self.assertEqual(json.loads(text)["error"]["code"], -32600)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may close before reading it all: refused either way
+        # Announces 100 bytes, sends 10 and goes quiet: dropped after the server timeout.
+        with socket.create_connection(("127.0.0.1", self.node.port), timeout=10) as s:
+            token = base64.b64encode(self.credentials.encode()).decode()
+            s.sendall(("POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n"
+                       "Content-Length: 100\r\n\r\n{\"method\"" % token).encode())
+            started = time.time()
+            data = s.recv(4096)
+            self.assertLess(time.time() - started, 9)
+            self.assertNotIn(b"200 OK", data)
+        self.assertEqual(self.call("getblockcount"), 3)
+
+    def test_a_slow_client_does_not_hold_up_others(self):
+        slow = socket.create_connection(("127.0.0.1", self.node.port), timeout=10)
+        slow.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")  # and nothing more
+        started = time.time()
+        self.assertEqual(self.call("getblockcount"), 3)
+        self.assertLess(time.time() - started, 1.5)
+        self.assertEqual(slow.recv(4096)[:0], b"")  # closed by the server's read timeout
+        slow.close()
+
+    def test_two_hundred_concurrent_connections(self):
+        results = []
+        lock = threading.Lock()
+
+        def one():
+            try:
+                status, _, text = request(self.node.port, json.dumps(
+                    {"id": 1, "method": "getblockcount"}), self.credentials, timeout=30)
+                outcome = (status, json.loads(text)["result"])
+            except Exception as e:  # noqa: BLE001 - recorded and asserted below
+                outcome = ("exception", repr(e))
+            with lock:
+                results.append(outcome)
+
+        threads = [threading.Thread(target=one) for _ in range(200)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        self.assertEqual(len(results), 200)
+        self.assertEqual(set(results), {(200, 3)})
+
+    # ---- the command line through RPC --------------------------------------------------
+    def test_cli_rpc_command(self):
+        r = self.node.cli("rpc", "getblockhash", "2")
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, self.hashes[2]))
+        r = self.node.cli("rpc", "getblock", self.hashes[1])
+        self.assertEqual(json.loads(r.stdout)["height"], 1)
+        r = self.node.cli("rpc", "getblockhash", "99")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(r.stderr, "error: rpc-error: Block height out of range (code -8)\n")
+        r = self.node.cli("--rpc-user", "x", "--rpc-password", "y", "rpc", "getblockcount")
+        self.assertEqual(r.stderr.splitlines()[0].split(":")[:2], ["error", " rpc-unauthorized"])
+
+    def test_cli_errors_are_one_line(self):
+        r = self.node.cli("startnode", "--connect", "127.0.0.1:1")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(r.stderr.splitlines()[-1],
+                         "error: store-locked: node %d is already running and holds %s/%d"
+                         % (self.node_id, self.datadir, self.node_id))
+        other = dict(self.node.env, NODE_ID=str(free_port()))
+        r = subprocess.run([ARGS.binary, "--chain", "quick", "--datadir", self.datadir + "-busy",
+                            "startnode", "--connect", "127.0.0.1:1", "--rpc-port",
+                            str(self.node.port)], env=other, capture_output=True, text=True,
+                           timeout=30)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(r.stderr.splitlines()[-1],
+                         "error: rpc-port-in-use: 127.0.0.1:%d is already in use" % self.node.port)
+        r = self.node.cli("nosuchcommand")
+        self.assertEqual((r.returncode, r.stderr),
+                         (2, "error: bad-arguments: unknown command 'nosuchcommand' (see --help)\n"))
+        r = self.node.cli("getbalance")
+        self.assertEqual(len(r.stderr.splitlines()), 1)
+        self.assertTrue(r.stderr.startswith("error: bad-arguments: "), r.stderr)
+
+    # ---- the npm bitcoin-core client ---------------------------------------------------
+    def test_npm_bitcoin_core_client(self):
+        npm_dir = os.path.join(ARGS.work or self.work, "rpc-npm")
+        os.makedirs(npm_dir, exist_ok=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(os.path.join(HERE, name), npm_dir)
+        if not os.path.isdir(os.path.join(npm_dir, "node_modules", "bitcoin-core")):
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+                           cwd=npm_dir, check=True, capture_output=True, timeout=300)
+        best = self.call("getblock", [self.hashes[3], 1])
+        user, password = self.credentials.split(":", 1)
+        expect = {"port": self.node.port, "username": user, "password": password,
+                  "height": 3, "best": self.hashes[3], "hashes": self.hashes,
+                  "best_coinbase": best["tx"][0], "address": self.address}
+        r = subprocess.run(["node", os.path.join(HERE, "bitcoin_core_client.js")],
+                           env=dict(os.environ, EXPECT=json.dumps(expect),
+                                    NODE_PATH=os.path.join(npm_dir, "node_modules")),
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    # ---- last: the work-queue bound and a clean stop (own nodes) -----------------------
+    def test_zz_full_work_queue_answers_503_and_recovers(self):
+        node = Node(ARGS.binary, self.datadir + "-small", free_port(),
+                    ["--rpc-port", "0", "--rpc-threads", "1", "--rpc-workqueue", "1",
+                     "--rpc-servertimeout", "2"])
+        try:
+            credentials = node.cookie()
+            # One idle connection holds the only thread, the next waits in the queue (each
+            # given time to be accepted and placed before the next arrives).
+            idle = []
+            for _ in range(2):
+                idle.append(socket.create_connection(("127.0.0.1", node.port)))
+                time.sleep(0.3)
+            status, _, text = request(node.port, '{"method":"getblockcount"}', credentials)
+            self.assertEqual(status, 503, text)
+            for s in idle:
+                s.close()
+            deadline = time.time() + 10
+            while True:
+                status, _, _ = request(node.port, '{"method":"uptime"}', credentials)
+                if status == 200 or time.time() > deadline:
+                    break
+                time.sleep(0.1)
+            self.assertEqual(status, 200)
+        finally:
+            node.close()
+
+    def test_zz_stop_is_clean_and_removes_the_cookie(self):
+        node = Node(ARGS.binary, self.datadir + "-stop", free_port(), ["--rpc-port", "0"])
+        try:
+            status, _, text = request(node.port, '{"id":1,"method":"stop"}', node.cookie())
+            self.assertEqual(json.loads(text)["result"], "actorchain stopping")
+            self.assertEqual(node.proc.wait(20), 0)
+            self.assertFalse(os.path.exists(node.cookie_path()))
+        finally:
+            node.close()
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--work", help="keeps the npm install here between runs")
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
