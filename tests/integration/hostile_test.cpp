@@ -191,7 +191,7 @@ class Hostile : public ::testing::TestWithParam<std::string> {
       EXPECT_EQ(created.exit_code, 0) << created.err;
       target_->node = std::make_unique<NodeProcess>(
           target_->port, target_->dir.path(),
-          std::vector<std::string>{"--chain", "quick", "startnode", "--connect",
+          std::vector<std::string>{"--chain", "quick", "startnode", "--rpc-port", "0", "--connect",
                                    endpoint(target_->port), "--handshake-timeout", "2",
                                    "--ping-interval", "1", "--ping-timeout", "4",
                                    "--max-send-buffer", "1000000"});
@@ -300,8 +300,9 @@ TEST_P(Hostile, Scenario) {
     tip = parse_tip(std::string_view(out).substr(at, out.find('\n', at) - at));
   ASSERT_TRUE(tip.has_value()) << out.substr(0, 2000);
   const uint16_t fresh_port = free_port();
-  NodeProcess fresh(fresh_port, target_->dir.path(),
-                    {"--chain", "quick", "startnode", "--connect", endpoint(target_->port)});
+  NodeProcess fresh(
+      fresh_port, target_->dir.path(),
+      {"--chain", "quick", "startnode", "--rpc-port", "0", "--connect", endpoint(target_->port)});
   ASSERT_TRUE(fresh.wait_for("listening on", 30s)) << fresh.output();
   ASSERT_TRUE(await_line(fresh, {"height=" + std::to_string(tip->height), tip->hash}, 60s))
       << fresh.output().substr(0, 4000);
