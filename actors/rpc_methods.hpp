@@ -19,6 +19,7 @@ namespace ac::actors {
 struct RpcNodeContext {
   caf::actor_system* system = nullptr;
   NodeActors actors;
+  caf::actor wallet;  // null: no wallet methods
   ChainParams params;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::function<void()> request_stop;         // `stop`: begins a clean shutdown
@@ -26,10 +27,11 @@ struct RpcNodeContext {
 };
 
 // Every method: blockchain, mempool and raw transactions (rpc_chain_methods.cpp), network,
-// mining and control (rpc_node_methods.cpp), and `help` over all of them.
+// mining and control (rpc_node_methods.cpp), the wallet's (rpc_wallet_methods.cpp) and `help`.
 std::shared_ptr<rpc::Dispatcher> make_node_methods(const RpcNodeContext& context);
 
 void add_chain_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 
 }  // namespace ac::actors

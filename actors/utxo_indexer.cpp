@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/wallet_actor.hpp"
 
 namespace ac::actors {
 
@@ -18,6 +19,14 @@ caf::behavior utxo_indexer(caf::event_based_actor*, std::shared_ptr<const Store>
       },
       [=](coins_atom, const Hash160& pubkey_hash) -> AddressCoins {
         return store->coins_of(pubkey_hash);
+      },
+      [=](coins_atom, const std::vector<Hash160>& pubkey_hashes) -> AddressCoins {
+        AddressCoins all;
+        for (const Hash160& pubkey_hash : pubkey_hashes) {
+          AddressCoins coins = store->coins_of(pubkey_hash);
+          all.insert(all.end(), coins.begin(), coins.end());
+        }
+        return all;
       },
       [=](coin_atom, const OutPoint& outpoint) -> std::optional<Coin> {
         return store->coin(outpoint);

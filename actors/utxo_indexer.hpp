@@ -6,6 +6,7 @@
 // Messages (actors/messages.hpp):
 //   (balance_atom, Hash160 pubkey_hash) -> int64_t  sum of the P2PKH coins paying it
 //   (coins_atom, Hash160 pubkey_hash) -> AddressCoins
+//   (coins_atom, std::vector<Hash160>) -> AddressCoins  of all of them (the wallet's keys)
 //   (coin_atom, OutPoint) -> std::optional<Coin>  the unspent coin, if any (gettxout)
 #pragma once
 

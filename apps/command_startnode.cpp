@@ -14,6 +14,7 @@
 #include "actors/node.hpp"
 #include "actors/rpc_methods.hpp"
 #include "actors/rpc_server.hpp"
+#include "actors/wallet_actor.hpp"
 #include "apps/commands.hpp"
 #include "wallet/address.hpp"
 
@@ -49,7 +50,7 @@ std::vector<std::string> peers_to_connect(const NodeEnvironment& env,
 Result<std::unique_ptr<actors::RpcServer>> start_rpc(
     const NodeEnvironment& env, const ChainParams& params, const StartNodeOptions& options,
     caf::actor_system& system, const actors::NodeActors& node_actors, actors::LogSinkPtr log,
-    std::atomic<bool>& stop_requested) {
+    std::atomic<bool>& stop_requested, caf::actor& wallet) {
   const RpcOptions& rpc = options.rpc;
   if (rpc.disabled) return std::unique_ptr<actors::RpcServer>{};
   auto port = rpc_port(env, rpc);
@@ -60,6 +61,12 @@ Result<std::unique_ptr<actors::RpcServer>> start_rpc(
   context.system = &system;
   context.actors = node_actors;
   context.params = params;
+  actors::WalletConfig wallet_config{params, env.wallet_path(), log, std::chrono::seconds(30)};
+  auto spawned = actors::spawn_wallet(system, wallet_config, node_actors.utxo_indexer,
+                                      node_actors.mempool, node_actors.node, node_actors.chain);
+  if (!spawned) return spawned.error();
+  wallet = *spawned;
+  context.wallet = wallet;
   context.request_stop = [&stop_requested] {
     stop_requested = true;
     ::kill(::getpid(), SIGTERM);  // main waits in sigwait: a clean stop, as on Ctrl-C
@@ -165,9 +172,12 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
       return 1;
     }
     std::atomic<bool> stop_requested{false};
-    auto rpc_server = start_rpc(env, params, options, system, *started, log, stop_requested);
+    caf::actor wallet;
+    auto rpc_server =
+        start_rpc(env, params, options, system, *started, log, stop_requested, wallet);
     if (!rpc_server) {
       print_error(rpc_server.error());
+      if (wallet) caf::anon_send_exit(wallet, caf::exit_reason::user_shutdown);
       actors::stop_node_actors(*started);
       return 1;
     }
@@ -181,6 +191,7 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
       (*rpc_server)->stop();
       if (options.rpc.user.empty()) remove_cookie(env);
     }
+    if (wallet) caf::anon_send_exit(wallet, caf::exit_reason::user_shutdown);
     actors::stop_node_actors(*started);
   }
   log->line("node stopped");

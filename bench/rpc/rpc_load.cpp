@@ -4,8 +4,8 @@
 //   rpc_load --port P --credentials USER:PASS [--clients N] [--seconds S] [--method M]
 #include <httplib.h>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
   };
   std::printf("%s: %d client(s): %.0f requests/s, p50 %.3f ms, p99 %.3f ms, %d failed\n",
-              method.c_str(), clients, static_cast<double>(all.size()) / elapsed,
-              percentile(0.50), percentile(0.99), failures.load());
+              method.c_str(), clients, static_cast<double>(all.size()) / elapsed, percentile(0.50),
+              percentile(0.99), failures.load());
   return failures.load() == 0 && !all.empty() ? 0 : 1;
 }

@@ -413,6 +413,37 @@ class RpcTest(unittest.TestCase):
                            capture_output=True, text=True, timeout=120)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
+    # ---- the wallet (changes the chain: after every test that pins it) ---------------------
+    def test_zy_wallet_pays_twice_before_the_block_and_balances_are_exact(self):
+        # createwallet's key mined the genesis (10) and three blocks (30); it is the wallet's.
+        self.assertEqual(self.call("getbalance"), 40)
+        fresh = self.call("getnewaddress")
+        self.assertNotEqual(fresh, self.address)
+        stranger = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"
+        first = self.call("sendtoaddress", [fresh, 3])
+        second = self.call("sendtoaddress", [stranger, "36.5"])  # needs the first's change
+        self.assertEqual(sorted(self.call("getrawmempool")), sorted([first, second]))
+        spent = self.call("getrawtransaction", [second, True])["vin"]
+        self.assertIn(first, [i["txid"] for i in spent])
+        self.assertEqual(self.call("getbalance"), 3.5)
+        self.assertEqual(self.call("getbalances")["mine"]["trusted"], 3.5)
+        self.assertEqual(self.call("getbalance", ["*", 1]), 0)  # all of it waits for a block
+        code, message = self.error_of("sendtoaddress", [stranger, 4])
+        self.assertEqual(code, -6)
+        self.assertEqual(message, "Insufficient funds: have 0.00000000 coins confirmed + "
+                                  "3.50000000 pending, need 4.00000000")
+        self.assertEqual(self.error_of("sendtoaddress", [stranger, 0])[0], -3)
+        self.assertEqual(self.error_of("sendtoaddress", ["bad", 1])[0], -5)
+        block = self.call("generatetoaddress", [1, stranger])[0]
+        self.assertEqual(len(self.call("getblock", [block])["tx"]), 3)
+        self.assertEqual(self.call("getrawmempool"), [])
+        self.assertEqual(self.call("getbalance", ["*", 1]), 3.5)
+        unspent = self.call("listunspent")
+        self.assertEqual(sum(u["amount"] for u in unspent), 3.5)
+        self.assertTrue(all(u["confirmations"] == 1 for u in unspent))
+        self.assertRegex(self.call("dumpprivkey", [fresh]), r"^c[1-9A-HJ-NP-Za-km-z]{51}$")
+        self.assertEqual(self.error_of("dumpprivkey", [stranger])[0], -4)
+
     # ---- last: the work-queue bound and a clean stop (own nodes) -----------------------
     def test_zz_full_work_queue_answers_503_and_recovers(self):
         node = Node(ARGS.binary, self.datadir + "-small", free_port(),

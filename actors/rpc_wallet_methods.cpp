@@ -1,0 +1,123 @@
+// Wallet methods (Core's src/wallet/rpc/): answered by the wallet actor, which owns wallet.dat
+// and the node's own unconfirmed transactions while the node runs.
+#include <fmt/format.h>
+
+#include "actors/messages.hpp"
+#include "actors/rpc_ask.hpp"
+#include "actors/rpc_methods.hpp"
+#include "actors/wallet_actor.hpp"
+#include "chain/bytes.hpp"
+#include "chain/script.hpp"
+#include "net/jsonrpc_params.hpp"
+#include "wallet/address.hpp"
+
+namespace ac::actors {
+
+namespace {
+
+using rpc::Json;
+using rpc::RpcError;
+
+Hash160 wallet_address(const Json& params, size_t index, const ChainParams& chain) {
+  auto decoded = wallet::decode_address(rpc::string_param(params, index), chain);
+  if (!decoded) throw RpcError(rpc::kInvalidAddressOrKey, "Invalid address");
+  return *decoded;
+}
+
+}  // namespace
+
+void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
+  RpcAsk ask(*ctx.system, ctx.timeout);
+  methods.add({"Wallet",
+               "getnewaddress",
+               {"label", "address_type"},
+               0,
+               "getnewaddress ( \"label\" \"address_type\" )",
+               [=](const Json& params) -> Json {
+                 rpc::string_param(params, 0);
+                 auto [ok, text] =
+                     ask.pair<bool, std::string>(ctx.wallet, wallet_new_key_atom::value);
+                 if (!ok) throw RpcError(rpc::kWalletError, text);
+                 return text;
+               }});
+  methods.add({"Wallet",
+               "getbalance",
+               {"dummy", "minconf", "include_watchonly", "avoid_reuse"},
+               0,
+               "getbalance ( \"*\" minconf include_watchonly avoid_reuse )",
+               [=](const Json& params) -> Json {
+                 int64_t minconf = rpc::int_param(params, 1, 0);
+                 auto [confirmed, pending] =
+                     ask.pair<int64_t, int64_t>(ctx.wallet, wallet_balance_atom::value);
+                 // Core counts the wallet's own unconfirmed change as trusted (minconf 0).
+                 return rpc::amount_json(minconf > 0 ? confirmed : confirmed + pending);
+               }});
+  methods.add({"Wallet", "getbalances", {}, 0, "getbalances", [=](const Json&) -> Json {
+                 auto [confirmed, pending] =
+                     ask.pair<int64_t, int64_t>(ctx.wallet, wallet_balance_atom::value);
+                 return Json{{"mine",
+                              {{"trusted", rpc::amount_json(confirmed + pending)},
+                               {"untrusted_pending", rpc::amount_json(0)},
+                               {"immature", rpc::amount_json(0)}}}};
+               }});
+  methods.add({"Wallet",
+               "listunspent",
+               {"minconf", "maxconf", "addresses", "include_unsafe"},
+               0,
+               "listunspent ( minconf maxconf [\"address\",...] include_unsafe )",
+               [=](const Json& params) -> Json {
+                 int64_t minconf = rpc::int_param(params, 0, 1);
+                 int64_t maxconf = rpc::int_param(params, 1, 9'999'999);
+                 TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, tip_atom::value);
+                 Json out = Json::array();
+                 for (const WalletCoin& c :
+                      ask.value<std::vector<WalletCoin>>(ctx.wallet, wallet_coins_atom::value)) {
+                   int64_t confirmations = c.coin.height < 0 ? 0 : tip.height - c.coin.height + 1;
+                   if (confirmations < minconf || confirmations > maxconf) continue;
+                   Json entry{{"txid", c.outpoint.txid.hex()}, {"vout", c.outpoint.index}};
+                   if (auto pubkey_hash = match_p2pkh(c.coin.output.script_pubkey))
+                     entry["address"] = wallet::encode_address(*pubkey_hash, ctx.params);
+                   entry["scriptPubKey"] = to_hex(c.coin.output.script_pubkey);
+                   entry["amount"] = rpc::amount_json(c.coin.output.value);
+                   entry["confirmations"] = confirmations;
+                   entry["spendable"] = true;
+                   entry["solvable"] = true;
+                   entry["safe"] = true;
+                   out.push_back(std::move(entry));
+                 }
+                 return out;
+               }});
+  methods.add({"Wallet",
+               "sendtoaddress",
+               {"address", "amount"},
+               2,
+               "sendtoaddress \"address\" amount",
+               [=](const Json& params) -> Json {
+                 Hash160 to = wallet_address(params, 0, ctx.params);
+                 int64_t amount = rpc::amount_param(params, 1);
+                 if (amount <= 0) throw RpcError(rpc::kTypeError, "Invalid amount for send");
+                 auto [ok, text] =
+                     ask.pair<bool, std::string>(ctx.wallet, wallet_send_atom::value, to, amount);
+                 if (ok) return text;
+                 if (text.starts_with("insufficient-funds"))
+                   throw RpcError(rpc::kWalletInsufficientFunds,
+                                  "Insufficient funds: " + text.substr(20));
+                 throw RpcError(rpc::kWalletError, text);
+               }});
+  methods.add({"Wallet",
+               "dumpprivkey",
+               {"address"},
+               1,
+               "dumpprivkey \"address\"",
+               [=](const Json& params) -> Json {
+                 std::string address = rpc::string_param(params, 0);
+                 Hash160 key = wallet_address(params, 0, ctx.params);
+                 auto wif = ask.value<std::string>(ctx.wallet, wallet_key_atom::value, key);
+                 if (wif.empty())
+                   throw RpcError(rpc::kWalletError,
+                                  "Private key for address " + address + " is not known");
+                 return wif;
+               }});
+}
+
+}  // namespace ac::actors
