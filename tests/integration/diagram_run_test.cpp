@@ -36,7 +36,12 @@ class TracedRun : public ::testing::Test {
     return (dir_.path() / (who + ".jsonl")).string();
   }
   std::unique_ptr<NodeProcess> start(uint16_t node, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"startnode", "--connect", central_endpoint(), "--trace-file",
+    std::vector<std::string> args = {"startnode",
+                                     "--rpc-port",
+                                     "0",
+                                     "--connect",
+                                     central_endpoint(),
+                                     "--trace-file",
                                      trace(std::to_string(node))};
     args.insert(args.end(), extra.begin(), extra.end());
     auto process = std::make_unique<NodeProcess>(node, dir_.path(), args);
