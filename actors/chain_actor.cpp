@@ -100,12 +100,14 @@ BlockVerdict submit(ChainActor* self, const BlockPtr& block, const caf::actor& s
       verdict.outcome = "already-have";
     } else if (genesis) {
       verdict.outcome = "different-genesis";
+      verdict.kind = ErrorKind::kDifferentChain;
       std::string reason =
           fmt::format("peer's genesis {} differs from ours {}", verdict.hash.hex(), genesis->hex());
       state.log->line("refused block: " + reason);
       if (source) self->send(source, disconnect_atom::value, reason);
     } else if (Status status = backend.create_genesis(*block); !status) {
       verdict.outcome = status.reason();
+      verdict.kind = status.kind();
       state.log->line("refused genesis " + verdict.hash.hex() + ": " + status.error().message());
     } else {
       verdict.accepted = true;
@@ -124,10 +126,13 @@ BlockVerdict submit(ChainActor* self, const BlockPtr& block, const caf::actor& s
   Acceptance acceptance = backend.accept_block(*block);
   verdict.accepted = acceptance.accepted;
   verdict.outcome = acceptance.outcome;
+  verdict.kind = acceptance.kind;
   verdict.new_tip = !acceptance.connected.empty() || !acceptance.disconnected.empty();
   verdict.tip = tip_info(backend.tip());
   if (!acceptance.accepted)
-    state.log->line("rejected block " + verdict.hash.hex() + ": " + acceptance.outcome);
+    state.log->line(fmt::format("rejected block {}: {} ({}){}{}", verdict.hash.hex(),
+                                acceptance.outcome, kind_name(acceptance.kind),
+                                acceptance.detail.empty() ? "" : ": ", acceptance.detail));
   if (verdict.new_tip) {
     TipChanged change;
     change.tip = verdict.tip;
@@ -171,7 +176,8 @@ caf::behavior chain_actor(ChainActor* self, std::shared_ptr<ChainBackend> backen
   return {
       [=](submit_block_atom, const BlockPtr& block,
           const caf::actor& source) -> caf::result<BlockVerdict> {
-        if (!block) return answer(self, BlockVerdict{{}, false, false, "null-block", {}});
+        if (!block)
+          return answer(self, BlockVerdict{{}, false, false, "null-block", ErrorKind::kLocal, {}});
         return answer(self, submit(self, block, source));
       },
       [=](publish_atom) {

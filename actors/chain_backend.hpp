@@ -27,6 +27,10 @@ struct BackendTip {
 struct Acceptance {
   bool accepted = false;  // stored: new tip, side branch, already had, or orphan
   std::string outcome;    // "new-tip", "side-branch", "already-have", "orphan", or the reason
+  // When refused: what the failure means (whom it costs, whether to ask elsewhere) and its
+  // detail for the log.
+  ErrorKind kind = ErrorKind::kInvalid;
+  std::string detail;
   std::vector<Hash256> connected;     // in connection order
   std::vector<Hash256> disconnected;  // in disconnection order
   // Non-coinbase transactions of the connected blocks, and those of the disconnected blocks

@@ -72,7 +72,9 @@ Acceptance ChainStateBackend::accept_block(const Block& block) {
   auto outcome = chain_->accept_block(block);
   Acceptance out;
   if (!outcome) {
-    out.outcome = outcome.error().message();
+    out.outcome = outcome.reason();
+    out.kind = outcome.kind();
+    out.detail = outcome.error().detail;
     return out;
   }
   out.accepted = true;

@@ -49,16 +49,16 @@ void notify_changed(MempoolActor* self) {
     self->send(subscriber, mempool_changed_atom::value, size);
 }
 
-caf::result<bool, std::string> submit(MempoolActor* self, const TxPtr& tx,
-                                      const caf::actor& source) {
+caf::result<bool, std::string, ErrorKind> submit(MempoolActor* self, const TxPtr& tx,
+                                                 const caf::actor& source) {
   auto& state = self->state;
-  if (!tx) return {false, std::string("null-tx")};
+  if (!tx) return {false, std::string("null-tx"), ErrorKind::kLocal};
   auto accepted = state.pool->accept(*tx, *state.config.coins, state.tip_height + 1,
                                      state.config.params, *state.verifier);
   if (!accepted) {
     state.config.log->line(
         fmt::format("rejected tx {}: {}", tx->txid().hex(), accepted.error().message()));
-    return {false, accepted.reason()};
+    return {false, accepted.reason(), accepted.kind()};
   }
   state.config.log->line("accepted tx " + accepted->hex());
   remember_relayed(state, *accepted, tx);
@@ -66,7 +66,7 @@ caf::result<bool, std::string> submit(MempoolActor* self, const TxPtr& tx,
     self->send(subscriber, announce_atom::value, net::kMsgTx, std::vector<Hash256>{*accepted},
                source);
   notify_changed(self);
-  return {true, std::string()};
+  return {true, std::string(), ErrorKind::kInvalid};
 }
 
 void on_tip_changed(MempoolActor* self, const TipChanged& change) {

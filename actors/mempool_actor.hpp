@@ -3,7 +3,8 @@
 // LevelDB reads are thread-safe, and each block moves the coins in one atomic batch).
 //
 // Messages (actors/messages.hpp):
-//   (submit_tx_atom, TxPtr, caf::actor source) -> (bool accepted, std::string reason)
+//   (submit_tx_atom, TxPtr, caf::actor source)
+//       -> (bool accepted, std::string reason, ErrorKind kind): what a refusal means
 //       on accept: logs "accepted tx <txid>" and sends subscribers
 //       (announce_atom, uint32_t kMsgTx, std::vector<Hash256>{txid}, caf::actor source)
 //   (missing_txs_atom, std::vector<Hash256>) -> the ones neither pooled nor recently accepted

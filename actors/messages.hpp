@@ -16,6 +16,7 @@
 
 #include "actors/chain_backend.hpp"
 #include "chain/block.hpp"
+#include "chain/result.hpp"
 #include "chain/transaction.hpp"
 #include "chain/uint256.hpp"
 
@@ -134,6 +135,9 @@ struct BlockVerdict {
   bool accepted = false;  // stored (new tip, side branch, already had, or orphan)
   bool new_tip = false;
   std::string outcome;  // "new-tip", "side-branch", "already-have", "orphan", or the reason
+  // When refused: what the failure means (chain/result.hpp). The sync coordinator charges the
+  // sender by it and the planner decides by it whether the block is asked for again.
+  ErrorKind kind = ErrorKind::kInvalid;
   TipInfo tip;
 };
 
@@ -169,3 +173,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TipChanged)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::actors::BlockSummary>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::Hash256>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::BranchTip>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::ErrorKind)

@@ -1,37 +1,82 @@
 #include "actors/misbehaviour.hpp"
 
-#include <array>
-
 namespace ac::actors {
 
-int block_penalty(std::string_view reason) {
-  // The chain's verdict may carry a detail after the reason ("time-too-new: block <hash>").
-  reason = reason.substr(0, reason.find(':'));
-  if (reason == "time-too-new") return 0;
-  // Another chain altogether, like another network: the chain disconnects it, no more.
-  if (reason == "different-genesis") return 0;
-  if (reason.starts_with("store-")) return 0;
-  // The chain's own bookkeeping failing is never the sender's fault.
-  static constexpr std::array<std::string_view, 8> kLocal = {
-      "missing-block-data", "missing-undo", "bad-undo",   "replay-failed",
-      "coins-mismatch",     "tip-mismatch", "null-block", "index-key-mismatch"};
-  for (std::string_view local : kLocal)
-    if (reason == local) return 0;
-  return kDiscourageScore;
+namespace {
+
+constexpr Penalty kNothing{0, false};
+constexpr Penalty kDisconnect{0, true};
+constexpr Penalty kFullScore{kDiscourageScore, true};
+
+}  // namespace
+
+Penalty block_penalty(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kInvalid:
+    case ErrorKind::kInvalidHeader:
+    case ErrorKind::kCachedInvalid:
+    case ErrorKind::kInvalidParent:
+      return kFullScore;
+    case ErrorKind::kDamaged:
+      return kDisconnect;
+    case ErrorKind::kDifferentChain:  // the chain disconnects it, with the two genesis hashes
+    case ErrorKind::kTimeTooNew:
+    case ErrorKind::kMissingParent:
+    case ErrorKind::kRefused:
+    case ErrorKind::kUnsupported:
+    case ErrorKind::kNotFound:
+    case ErrorKind::kBusy:
+    case ErrorKind::kCancelled:
+    case ErrorKind::kLocal:
+      return kNothing;
+  }
+  return kNothing;
 }
 
-int tx_penalty(std::string_view reason) {
-  static constexpr std::array<std::string_view, 6> kOrdinary = {
-      "tx-already-in-mempool",    "mempool-conflict", "missing-inputs",
-      "premature-coinbase-spend", "mempool-full",     "null-tx"};
-  for (std::string_view ordinary : kOrdinary)
-    if (reason == ordinary) return 0;
-  return kDiscourageScore;
+Penalty tx_penalty(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kInvalid:
+    case ErrorKind::kInvalidHeader:
+    case ErrorKind::kCachedInvalid:
+    case ErrorKind::kInvalidParent:
+      return kFullScore;
+    case ErrorKind::kDamaged:
+      return kDisconnect;
+    case ErrorKind::kDifferentChain:
+    case ErrorKind::kTimeTooNew:
+    case ErrorKind::kMissingParent:
+    case ErrorKind::kRefused:
+    case ErrorKind::kUnsupported:
+    case ErrorKind::kNotFound:
+    case ErrorKind::kBusy:
+    case ErrorKind::kCancelled:
+    case ErrorKind::kLocal:
+      return kNothing;
+  }
+  return kNothing;
 }
 
-int framing_penalty(std::string_view reason) {
-  if (reason == "bad-magic" || reason == "bad-checksum") return 0;
-  return kDiscourageScore;
+Penalty framing_penalty(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUnsupported:
+      return kNothing;
+    case ErrorKind::kDifferentChain:
+    case ErrorKind::kDamaged:
+    case ErrorKind::kLocal:
+    case ErrorKind::kTimeTooNew:
+    case ErrorKind::kMissingParent:
+    case ErrorKind::kRefused:
+    case ErrorKind::kNotFound:
+    case ErrorKind::kBusy:
+    case ErrorKind::kCancelled:
+      return kDisconnect;
+    case ErrorKind::kInvalid:
+    case ErrorKind::kInvalidHeader:
+    case ErrorKind::kCachedInvalid:
+    case ErrorKind::kInvalidParent:
+      return kFullScore;
+  }
+  return kFullScore;
 }
 
 bool is_discouragement_exempt(std::string_view host) {

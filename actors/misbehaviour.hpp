@@ -1,11 +1,15 @@
-// What a peer's bad input costs it. A session adds up points; at kDiscourageScore the peer is
-// disconnected and its address discouraged for a while (refused when it comes back), as Bitcoin
-// Core does. Input an honest peer can send by bad luck (a block from the future, a transaction
-// that conflicts with one we saw first or spends coins we do not know yet) costs nothing;
-// input no honest implementation sends costs the full score at once. Pure: no CAF, no I/O.
+// What a peer's bad input costs it, decided on the failure's kind (chain/result.hpp), never on
+// its reason. A session adds up points; at kDiscourageScore the peer is disconnected and its
+// address discouraged for a while (refused when it comes back), as Bitcoin Core does. Input an
+// honest peer can send by bad luck (a block from the future, a transaction that conflicts with
+// one we saw first or spends coins we do not know yet) costs nothing; input damaged in transit
+// ends the connection, as nothing proves the peer meant it; input no honest implementation
+// sends costs the full score at once. The node's own failures cost no one. Pure: no CAF, no I/O.
 #pragma once
 
 #include <string_view>
+
+#include "chain/result.hpp"
 
 namespace ac::actors {
 
@@ -13,20 +17,31 @@ inline constexpr int kDiscourageScore = 100;
 // A block the peer sent although nobody asked for it: ten of them and the peer is discouraged.
 inline constexpr int kUnrequestedBlockPoints = 10;
 
-// Points for a block the chain refused with `reason`: 0 when the fault may not be the
-// sender's (a local store failure, a block dated too far ahead that may become valid). A detail
-// after the reason ("time-too-new: block <hash>", as the chain's verdicts carry) is ignored.
-int block_penalty(std::string_view reason);
+// What one bad input costs: points added to the peer's score, and whether the connection ends
+// even when the score stays below kDiscourageScore.
+struct Penalty {
+  int points = 0;
+  bool disconnect = false;
 
-// Points for a transaction the mempool refused with `reason`: 0 for ordinary refusals (already
-// known, conflicts with the mempool, inputs unknown or immature, pool full), the full score for
-// a transaction no valid chain could ever accept.
-int tx_penalty(std::string_view reason);
+  friend bool operator==(const Penalty&, const Penalty&) = default;
+};
 
-// Points for a framing failure `reason` from the frame reader: a length over the maximum is a
-// protocol violation, wrong magic (another network) and a bad checksum (damage in transit)
-// only end the connection.
-int framing_penalty(std::string_view reason);
+// For a block the chain refused. Invalid blocks, blocks known to be invalid or building on
+// one: the full score. A damaged copy (body not matching its header): disconnected, as the
+// genuine block may be valid and is asked for elsewhere. Nothing for a block from the future
+// (may become valid), another chain's genesis (the chain disconnects that peer itself) or the
+// node's own failure (no genesis yet, store).
+Penalty block_penalty(ErrorKind kind);
+
+// For a transaction the mempool refused: nothing for ordinary refusals (already known,
+// conflicts with the mempool, inputs unknown or immature, pool full) or local failures, the
+// full score for a transaction no valid chain could ever accept.
+Penalty tx_penalty(ErrorKind kind);
+
+// For a frame the frame reader refused or whose payload did not decode. A length over the
+// maximum, a malformed command or payload: the full score. Another network's magic and a bad
+// checksum (damage in transit): disconnected. An unknown command: nothing, it is skipped.
+Penalty framing_penalty(ErrorKind kind);
 
 // Whether an address is never discouraged, only disconnected: 127.0.0.1 and ::1 are shared by
 // every local tool (the CLI's send, a node's own scripts), so banning them would lock all of

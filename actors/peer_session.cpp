@@ -182,6 +182,12 @@ void misbehaving(Session* self, int points, const std::string& what) {
   disconnect(self, what);
 }
 
+// Charges the peer what a bad input costs (actors/misbehaviour.hpp).
+void pay(Session* self, Penalty penalty, const std::string& what) {
+  misbehaving(self, penalty.points, what);
+  if (penalty.disconnect) disconnect(self, what);
+}
+
 std::vector<net::InvItem> items_of(uint32_t type, const std::vector<Hash256>& hashes) {
   std::vector<net::InvItem> items;
   items.reserve(hashes.size());
@@ -395,12 +401,11 @@ void submit_waiting_txs(Session* self) {
     Hash256 txid = tx->txid();
     ask(self, state.context->mempool, submit_tx_atom::value, std::move(tx), self_handle(self))
         .then(
-            [=](bool accepted, const std::string& reason) {
+            [=](bool accepted, const std::string& reason, ErrorKind kind) {
               if (answered(self)) return;
               --self->state.txs_in_flight;
               if (!accepted)
-                misbehaving(self, tx_penalty(reason),
-                            fmt::format("invalid tx {}: {}", txid.hex(), reason));
+                pay(self, tx_penalty(kind), fmt::format("invalid tx {}: {}", txid.hex(), reason));
               submit_waiting_txs(self);
             },
             [=](caf::error&) {
@@ -484,20 +489,17 @@ void on_bytes(Session* self, const std::vector<char>& bytes) {
   auto frames =
       state.reader->feed(ByteSpan(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   if (!frames) {
-    std::string what = "bad framing: " + frames.error().message();
-    int points = framing_penalty(frames.reason());
-    if (points > 0)
-      misbehaving(self, points, what);
-    else
-      disconnect(self, what);
+    pay(self, framing_penalty(frames.kind()), "bad framing: " + frames.error().message());
+    // The reader has failed: nothing more can be read from this connection.
+    disconnect(self, "bad framing: " + frames.error().message());
     return;
   }
   for (const Frame& frame : *frames) {
     auto message = net::decode_payload(frame.header.command, frame.payload);
     if (!message) {
-      if (message.reason() == "unknown-command") continue;
-      misbehaving(
-          self, kDiscourageScore,
+      Penalty penalty = framing_penalty(message.kind());
+      if (penalty == Penalty{}) continue;  // an unknown command: skipped
+      pay(self, penalty,
           fmt::format("undecodable {}: {}", frame.header.command, message.error().message()));
       return;
     }

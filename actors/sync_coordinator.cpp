@@ -48,6 +48,12 @@ PeerId peer_id_of(SyncActor* self, const caf::actor& session) {
 
 void apply(SyncActor* self, SyncPlanner::Actions actions);
 
+// Has the session charge its peer what a bad block costs (actors/misbehaviour.hpp).
+void charge(SyncActor* self, const caf::actor& session, Penalty penalty, const std::string& what) {
+  if (penalty.points > 0) self->send(session, misbehaving_atom::value, penalty.points, what);
+  if (penalty.disconnect) self->send(session, disconnect_atom::value, what);
+}
+
 void submit(SyncActor* self, const Hash256& hash) {
   auto found = self->state.blocks.find(hash);
   if (found == self->state.blocks.end()) return;  // the planner only submits blocks handed in
@@ -58,8 +64,8 @@ void submit(SyncActor* self, const Hash256& hash) {
       .then(
           [=](const BlockVerdict& verdict) {
             if (!verdict.accepted && held.source)
-              self->send(held.source, misbehaving_atom::value, block_penalty(verdict.outcome),
-                         "invalid block " + hash.hex() + ": " + verdict.outcome);
+              charge(self, held.source, block_penalty(verdict.kind),
+                     "invalid block " + hash.hex() + ": " + verdict.outcome);
             apply(self, self->state.planner.on_submitted(hash, verdict.accepted, now(self)));
           },
           [=](caf::error&) {

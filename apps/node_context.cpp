@@ -28,8 +28,8 @@ Result<ChainContext> open_chain(const NodeEnvironment& env, const ChainParams& p
   if (Status s = ensure_node_dir(env); !s) return s.error();
   auto store = Store::open(env.store_dir().string());
   if (!store) {
-    if (store.reason() == "store-locked")
-      return make_error("store-locked",
+    if (store.kind() == ErrorKind::kBusy)
+      return make_error(ErrorKind::kBusy, "store-locked",
                         fmt::format("node {} is running and holds its store; stop it first or "
                                     "use another NODE_ID",
                                     env.node_id));

@@ -23,27 +23,36 @@ std::vector<Hash256> txids_of(const Block& block) {
   return txids;
 }
 
-// Whether a failed check condemns the block for good, so its hash may be marked invalid.
-// Not when the header does not commit to the transactions we were given (a corruption or a
-// CVE-2012-2459 mutation: the genuine block has the same hash), nor when the header carries
-// no proof of work (marking would let anyone fill the index for free), nor for a time in the
-// future (the block becomes valid later).
-bool failure_is_permanent(const Block& block, const Hash256& hash, std::span<const Hash256> txids,
-                          const std::string& reason, const ChainParams& params) {
-  if (reason == "merkle-root-mismatch" || reason == "merkle-mutated" ||
-      reason == "duplicate-txid" || reason == "time-too-new" || reason == "high-hash" ||
-      reason == "bad-bits") {
-    return false;
-  }
-  if (!check_proof_of_work(hash, block.header.bits, params)) return false;
-  bool mutated = false;
-  return merkle_root(txids, &mutated) == block.header.merkle_root && !mutated;
-}
-
 std::string block_detail(const Hash256& hash, const Error& error) {
   std::string detail = "block " + hash.hex();
   if (!error.detail.empty()) detail += ": " + error.detail;
   return detail;
+}
+
+// The verdict on `block` for a failed check: the check's own reason and kind, except that a
+// rule broken by a body the header does not commit to (a corruption in transit or a
+// CVE-2012-2459 mutation, whatever rule it happened to break first) says nothing about the
+// genuine block, which has the same hash: that is kDamaged.
+Error block_failure(const Block& block, const Hash256& hash, std::span<const Hash256> txids,
+                    const Error& failed) {
+  Error error = make_error(failed.kind, failed.reason, block_detail(hash, failed));
+  if (error.kind == ErrorKind::kInvalid) {
+    bool mutated = false;
+    if (merkle_root(txids, &mutated) != block.header.merkle_root || mutated)
+      error.kind = ErrorKind::kDamaged;
+  }
+  return error;
+}
+
+// Whether a failed block is remembered as invalid for good. Only for the block's own failure
+// (kInvalid after block_failure: its header commits to the body that broke the rule), and only
+// when the header carries its proof of work, as marking would otherwise let anyone fill the
+// index for free. Damaged copies, a time in the future (valid later), unknown parents and the
+// node's own failures are never remembered.
+bool failure_is_permanent(const Block& block, const Hash256& hash, const Error& failure,
+                          const ChainParams& params) {
+  return failure.kind == ErrorKind::kInvalid &&
+         check_proof_of_work(hash, block.header.bits, params).ok();
 }
 
 }  // namespace
@@ -128,7 +137,7 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
   }
   if (!genesis_record || !(genesis_record->status & block_status::kHaveData) ||
       genesis_record->failed()) {
-    return make_error("store-corrupt", "genesis record missing or unusable");
+    return make_error(ErrorKind::kLocal, "store-corrupt", "genesis record missing or unusable");
   }
   std::deque<Node*> pending{&state->insert(*genesis_record, nullptr)};
   while (!pending.empty()) {
@@ -140,7 +149,7 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
       const bool has_data = (record.status & block_status::kHaveData) != 0;
       if (!has_data && !record.failed()) continue;
       if (record.height != parent->record.height + 1) {
-        return make_error("store-corrupt", "height of " + record.hash.hex());
+        return make_error(ErrorKind::kLocal, "store-corrupt", "height of " + record.hash.hex());
       }
       if (parent->record.failed()) record.status |= block_status::kFailedParent;
       pending.push_back(&state->insert(record, parent));
@@ -151,7 +160,8 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
   if (std::optional<Hash256> tip_hash = store.tip()) {
     Node* tip = state->find(*tip_hash);
     if (!tip || tip->record.failed()) {
-      return make_error("store-corrupt", "tip " + tip_hash->hex() + " not in the index");
+      return make_error(ErrorKind::kLocal, "store-corrupt",
+                        "tip " + tip_hash->hex() + " not in the index");
     }
     state->active_.resize(tip->record.height + 1);
     for (Node* node = tip; node; node = node->parent) state->active_[node->record.height] = node;
@@ -203,9 +213,11 @@ Status ChainState::create_genesis(const Block& genesis) {
   const Hash256 hash = genesis.hash();
   if (genesis_) {
     if (*genesis_ == hash) return Status::success();
-    return make_error("genesis-exists", "genesis is " + genesis_->hex());
+    return make_error(ErrorKind::kDifferentChain, "genesis-exists",
+                      "genesis is " + genesis_->hex());
   }
-  if (!genesis.header.prev_block.is_zero()) return make_error("genesis-has-parent");
+  if (!genesis.header.prev_block.is_zero())
+    return make_error(ErrorKind::kInvalid, "genesis-has-parent");
   const std::vector<Hash256> txids = txids_of(genesis);
   if (Status checked = check_block(genesis, txids, params_); !checked) return checked;
   if (Status checked = contextual_check_block(genesis, 0, std::numeric_limits<int64_t>::min(),
@@ -235,7 +247,7 @@ Status ChainState::create_genesis(const Block& genesis) {
 }
 
 Result<AcceptOutcome> ChainState::accept_block(const Block& block) {
-  if (!genesis_) return make_error("no-genesis");
+  if (!genesis_) return make_error(ErrorKind::kLocal, "no-genesis");
   BlockCache cache(store_);
   Node* const old_tip = tip_node();
 
@@ -273,12 +285,13 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
   const Hash256 hash = block.hash();
   Processed result;
   if (const Node* known = find(hash)) {
-    if (known->record.failed()) result.rejection = make_error("duplicate-invalid", hash.hex());
+    if (known->record.failed())
+      result.rejection = make_error(ErrorKind::kCachedInvalid, "duplicate-invalid", hash.hex());
     return result;
   }
   if (orphans_.contains(hash)) return result;
   if (block.header.prev_block.is_zero()) {
-    result.rejection = make_error("different-genesis", hash.hex());
+    result.rejection = make_error(ErrorKind::kDifferentChain, "different-genesis", hash.hex());
     return result;
   }
 
@@ -287,7 +300,7 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
   if (!parent) {
     // Checked before pooling so the pool only ever holds blocks that could be valid.
     if (Status checked = check_block(block, txids, params_); !checked) {
-      result.rejection = make_error(checked.reason(), block_detail(hash, checked.error()));
+      result.rejection = block_failure(block, hash, txids, checked.error());
       return result;
     }
     orphans_.add(hash, block);
@@ -295,7 +308,7 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
     return result;
   }
   if (parent->record.failed()) {
-    result.rejection = make_error("bad-prevblk", hash.hex());
+    result.rejection = make_error(ErrorKind::kInvalidParent, "bad-prevblk", hash.hex());
     return result;
   }
 
@@ -306,8 +319,8 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
         contextual_check_block(block, height, median_time_past(parent), now_seconds_(), params_);
   }
   if (!checked) {
-    result.rejection = make_error(checked.reason(), block_detail(hash, checked.error()));
-    if (failure_is_permanent(block, hash, txids, checked.reason(), params_)) {
+    result.rejection = block_failure(block, hash, txids, checked.error());
+    if (failure_is_permanent(block, hash, *result.rejection, params_)) {
       BlockIndexRecord record;
       record.hash = hash;
       record.header = block.header;
@@ -353,7 +366,8 @@ Status ChainState::activate_best_chain(BlockCache& cache, std::optional<Error>& 
 
     const Node* fork = fork_point(best);
     if (!fork && !active_.empty()) {
-      return make_error("store-corrupt", "block " + best->record.hash.hex() + " off the tree");
+      return make_error(ErrorKind::kLocal, "store-corrupt",
+                        "block " + best->record.hash.hex() + " off the tree");
     }
     while (tip_node() != fork) {
       if (Status disconnected = disconnect_tip(cache); !disconnected) return disconnected;
@@ -376,11 +390,15 @@ Status ChainState::activate_best_chain(BlockCache& cache, std::optional<Error>& 
 Result<std::optional<Error>> ChainState::connect_node(Node* node, BlockCache& cache) {
   const Hash256& hash = node->record.hash;
   const BlockCache::Entry* entry = cache.get(hash);
-  if (!entry) return make_error("missing-block-data", hash.hex());
+  if (!entry) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
   Result<TipChange> change =
       connect_block(entry->block, entry->txids, node->record.height, store_, params_, verifier_);
   if (!change) {
-    return std::optional<Error>(make_error(change.reason(), block_detail(hash, change.error())));
+    // A stored block's body matched its header when it arrived: a failure here is its own,
+    // unless it is the node's (kLocal: its undo data or coins would not read).
+    if (change.kind() == ErrorKind::kLocal) return change.error();
+    return std::optional<Error>(
+        make_error(ErrorKind::kInvalid, change.reason(), block_detail(hash, change.error())));
   }
   BlockIndexRecord updated = node->record;
   updated.status |= block_status::kConnected;
@@ -395,11 +413,13 @@ Status ChainState::disconnect_tip(BlockCache& cache) {
   Node* tip = tip_node();
   const Hash256& hash = tip->record.hash;
   const BlockCache::Entry* entry = cache.get(hash);
-  if (!entry) return make_error("missing-block-data", hash.hex());
+  if (!entry) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
   std::optional<BlockUndo> undo = store_.undo(hash);
-  if (!undo) return make_error("missing-undo", hash.hex());
+  if (!undo) return make_error(ErrorKind::kLocal, "missing-undo", hash.hex());
   Result<TipChange> change = disconnect_block(entry->block, *undo, store_);
-  if (!change) return make_error(change.reason(), block_detail(hash, change.error()));
+  if (!change) {
+    return make_error(ErrorKind::kLocal, change.reason(), block_detail(hash, change.error()));
+  }
   if (Status applied = store_.apply(*change); !applied) return applied;
   active_.pop_back();
   return Status::success();
@@ -554,18 +574,18 @@ Status ChainState::verify_chain() const {
   const Node* tip = tip_node();
   std::optional<Hash256> stored_tip = store_.tip();
   if ((tip == nullptr) != !stored_tip || (tip && tip->record.hash != *stored_tip)) {
-    return make_error("tip-mismatch");
+    return make_error(ErrorKind::kLocal, "tip-mismatch");
   }
 
   MemoryCoins replayed;
   for (size_t height = 0; height < active_.size(); ++height) {
     const Hash256& hash = active_[height]->record.hash;
     std::optional<Block> block = store_.block(hash);
-    if (!block) return make_error("missing-block-data", hash.hex());
+    if (!block) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
     const std::vector<Hash256> txids = txids_of(*block);
     Result<TipChange> change =
         connect_block(*block, txids, static_cast<int>(height), replayed, params_, verifier_);
-    if (!change) return make_error("replay-failed", change.error().message());
+    if (!change) return make_error(ErrorKind::kLocal, "replay-failed", change.error().message());
     replayed.apply(*change);
   }
 
@@ -583,9 +603,10 @@ Status ChainState::verify_chain() const {
   differing += replayed.size() - matching;
   if (std::optional<Error> unreadable = store_.first_read_error()) return *unreadable;
   if (differing != 0) {
-    return make_error("coins-mismatch", std::to_string(differing) + " coins differ (store has " +
-                                            std::to_string(stored_count) + ", replay has " +
-                                            std::to_string(replayed.size()) + ")");
+    return make_error(ErrorKind::kLocal, "coins-mismatch",
+                      std::to_string(differing) + " coins differ (store has " +
+                          std::to_string(stored_count) + ", replay has " +
+                          std::to_string(replayed.size()) + ")");
   }
   return Status::success();
 }

@@ -5,9 +5,12 @@
 // always holds a consistent chain. Blocks whose parent is unknown wait in a bounded orphan pool.
 //
 // accept_block reasons, besides every check_block, contextual_check_block and connect_block
-// reason: "no-genesis" (no chain yet: create_genesis first), "different-genesis" (a block
-// without parent that is not our genesis), "duplicate-invalid" (already known to be invalid),
-// "bad-prevblk" (its parent is invalid). Storage failures pass the store's reason through.
+// reason: "no-genesis" (no chain yet: create_genesis first; kind kLocal), "different-genesis" (a
+// block without parent that is not our genesis; kDifferentChain), "duplicate-invalid" (already
+// known to be invalid; kCachedInvalid), "bad-prevblk" (its parent is invalid; kInvalidParent).
+// Storage failures pass the store's reason through (kLocal). A rule broken by a body that the
+// header does not commit to is kind kDamaged, whichever rule it was. Only kInvalid failures of
+// blocks with proof of work are remembered as invalid.
 //
 // Single-threaded: one owner calls it (the chain actor). No globals: several may coexist.
 #pragma once

@@ -61,8 +61,9 @@ Status check_block(const Block& block, std::span<const Hash256> txids, const Cha
 
   bool mutated = false;
   const Hash256 root = merkle_root(txids, &mutated);
-  if (root != block.header.merkle_root) return make_error("merkle-root-mismatch");
-  if (mutated) return make_error("merkle-mutated");
+  if (root != block.header.merkle_root)
+    return make_error(ErrorKind::kDamaged, "merkle-root-mismatch");
+  if (mutated) return make_error(ErrorKind::kDamaged, "merkle-mutated");
 
   if (block.transactions.empty() || !block.transactions[0].is_coinbase())
     return make_error("no-coinbase");
@@ -73,7 +74,8 @@ Status check_block(const Block& block, std::span<const Hash256> txids, const Cha
   std::unordered_set<Hash256> seen;
   seen.reserve(txids.size());
   for (const Hash256& txid : txids) {
-    if (!seen.insert(txid).second) return make_error("duplicate-txid", txid.hex());
+    if (!seen.insert(txid).second)
+      return make_error(ErrorKind::kDamaged, "duplicate-txid", txid.hex());
   }
 
   for (const Transaction& tx : block.transactions) {
@@ -84,10 +86,12 @@ Status check_block(const Block& block, std::span<const Hash256> txids, const Cha
 
 Status contextual_check_block(const Block& block, int height, int64_t median_time_past, int64_t now,
                               const ChainParams& params) {
-  if (block.header.bits != params.block_bits) return make_error("bad-bits");
+  if (block.header.bits != params.block_bits)
+    return make_error(ErrorKind::kInvalidHeader, "bad-bits");
   const int64_t time = block.header.time;
   if (time <= median_time_past) return make_error("time-too-old");
-  if (time > now + params.max_future_block_time_seconds) return make_error("time-too-new");
+  if (time > now + params.max_future_block_time_seconds)
+    return make_error(ErrorKind::kTimeTooNew, "time-too-new");
   if (height >= params.bip34_height &&
       (block.transactions.empty() || !coinbase_commits_to_height(block.transactions[0], height)))
     return make_error("bad-coinbase-height");

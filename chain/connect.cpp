@@ -68,7 +68,8 @@ std::string describe_input(const Hash256& txid, size_t input_index) {
 Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txids, int height,
                                 const CoinsView& chain_coins, const ChainParams& params,
                                 ScriptVerifier& verifier) {
-  if (txids.size() != block.transactions.size()) return make_error("txid-count-mismatch");
+  if (txids.size() != block.transactions.size())
+    return make_error(ErrorKind::kLocal, "txid-count-mismatch");
   if (block.transactions.empty() || !block.transactions.front().is_coinbase()) {
     return make_error("no-coinbase");
   }
@@ -92,7 +93,10 @@ Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txi
     if (!is_coinbase) {
       Result<Amount> fee = check_tx_inputs(tx, view, height, params);
       if (!fee) {
-        return make_error(fee.reason(), "tx " + txids[i].hex() + ": " + fee.error().detail);
+        // In a block, unknown or immature inputs make the block invalid: whatever the kind
+        // the rule gave (the mempool's view), here it is kInvalid.
+        return make_error(ErrorKind::kInvalid, fee.reason(),
+                          "tx " + txids[i].hex() + ": " + fee.error().detail);
       }
       fees += *fee;
       if (!money_range(fees)) return make_error("fees-out-of-range", "tx " + txids[i].hex());
@@ -139,8 +143,9 @@ Result<TipChange> disconnect_block(const Block& block, const BlockUndo& undo,
     if (!tx.is_coinbase()) input_count += tx.inputs.size();
   }
   if (input_count != undo.spent_coins.size()) {
-    return make_error("bad-undo", std::to_string(undo.spent_coins.size()) + " coins for " +
-                                      std::to_string(input_count) + " inputs");
+    return make_error(ErrorKind::kLocal, "bad-undo",
+                      std::to_string(undo.spent_coins.size()) + " coins for " +
+                          std::to_string(input_count) + " inputs");
   }
 
   // Transactions in reverse, each's outputs removed before its inputs are restored, so a coin
@@ -154,7 +159,8 @@ Result<TipChange> disconnect_block(const Block& block, const BlockUndo& undo,
       OutPoint created{txid, static_cast<uint32_t>(k)};
       std::optional<Coin> coin = view.coin(created);
       if (!coin || coin->output != tx.outputs[k] || coin->is_coinbase != tx.is_coinbase()) {
-        return make_error("missing-block-output", txid.hex() + ":" + std::to_string(k));
+        return make_error(ErrorKind::kLocal, "missing-block-output",
+                          txid.hex() + ":" + std::to_string(k));
       }
       view.remove(created);
     }
@@ -162,7 +168,8 @@ Result<TipChange> disconnect_block(const Block& block, const BlockUndo& undo,
     for (size_t j = tx.inputs.size(); j-- > 0;) {
       const OutPoint& prevout = tx.inputs[j].prevout;
       if (view.coin(prevout)) {
-        return make_error("bad-undo", "would overwrite unspent " + describe_input(txid, j));
+        return make_error(ErrorKind::kLocal, "bad-undo",
+                          "would overwrite unspent " + describe_input(txid, j));
       }
       view.add(prevout, undo.spent_coins[--next_undo]);
     }

@@ -49,14 +49,14 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
                                 int next_height, const ChainParams& params,
                                 ScriptVerifier& verifier) {
   const Hash256 txid = tx.txid();
-  if (contains(txid)) return make_error("tx-already-in-mempool", txid.hex());
+  if (contains(txid)) return make_error(ErrorKind::kRefused, "tx-already-in-mempool", txid.hex());
   if (tx.is_coinbase()) return make_error("coinbase-not-allowed", txid.hex());
   if (Status s = check_transaction(tx); !s) return s.error();
   for (const TxIn& input : tx.inputs) {
     if (auto it = spenders_.find(input.prevout); it != spenders_.end())
-      return make_error("mempool-conflict", txid.hex() + " and " + it->second.hex() + " spend " +
-                                                input.prevout.txid.hex() + ":" +
-                                                std::to_string(input.prevout.index));
+      return make_error(ErrorKind::kRefused, "mempool-conflict",
+                        txid.hex() + " and " + it->second.hex() + " spend " +
+                            input.prevout.txid.hex() + ":" + std::to_string(input.prevout.index));
   }
 
   const OverlayView view(*this, chain_coins, next_height);
@@ -76,10 +76,11 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
   const size_t tx_bytes = tx.serialized_size();
   if (bytes_ + tx_bytes > max_bytes_) {
     if (tx_bytes > max_bytes_)
-      return make_error("mempool-full", "transaction larger than the pool");
+      return make_error(ErrorKind::kRefused, "mempool-full", "transaction larger than the pool");
     const auto evictions = plan_eviction(FeeRateKey{*fee, tx_bytes, txid}, pooled_parents(tx));
     if (!evictions)
-      return make_error("mempool-full", "fee rate too low to displace pooled transactions");
+      return make_error(ErrorKind::kRefused, "mempool-full",
+                        "fee rate too low to displace pooled transactions");
     for (const Hash256& evicted : *evictions) remove(evicted);
   }
   insert(txid, Entry{tx, *fee, tx_bytes});

@@ -34,9 +34,11 @@ uint32_t compact_from_target(const Arith256& target) {
 Status check_proof_of_work(const Hash256& block_hash, uint32_t bits, const ChainParams& params) {
   const std::optional<Arith256> target = target_from_compact(bits);
   const std::optional<Arith256> limit = target_from_compact(params.pow_limit_bits);
-  if (!target) return make_error("bad-bits", "undecodable target");
-  if (!limit || *target > *limit) return make_error("bad-bits", "target above the pow limit");
-  if (Arith256::from_hash(block_hash) > *target) return make_error("high-hash");
+  if (!target) return make_error(ErrorKind::kInvalidHeader, "bad-bits", "undecodable target");
+  if (!limit || *target > *limit)
+    return make_error(ErrorKind::kInvalidHeader, "bad-bits", "target above the pow limit");
+  if (Arith256::from_hash(block_hash) > *target)
+    return make_error(ErrorKind::kInvalidHeader, "high-hash");
   return Status::success();
 }
 

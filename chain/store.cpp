@@ -125,7 +125,8 @@ struct Store::Impl {
     if (!read_error) read_error = std::move(error);
   }
   void note_corrupt(std::string_view key, const Error& cause) const {
-    note_read_error(make_error("store-corrupt", "key " + key_hex(key) + ": " + cause.message()));
+    note_read_error(make_error(ErrorKind::kLocal, "store-corrupt",
+                               "key " + key_hex(key) + ": " + cause.message()));
   }
 
   std::optional<std::string> get(const std::string& key,
@@ -135,7 +136,8 @@ struct Store::Impl {
     std::string value;
     leveldb::Status status = db->Get(options, slice(key), &value);
     if (status.ok()) return value;
-    if (!status.IsNotFound()) note_read_error(make_error("store-read-failed", status.ToString()));
+    if (!status.IsNotFound())
+      note_read_error(make_error(ErrorKind::kLocal, "store-read-failed", status.ToString()));
     return std::nullopt;
   }
 
@@ -156,7 +158,7 @@ struct Store::Impl {
     auto value = get(key);
     if (!value) return std::nullopt;
     if (value->size() != 32) {
-      note_corrupt(key, make_error("bad-hash-length"));
+      note_corrupt(key, make_error(ErrorKind::kLocal, "bad-hash-length"));
       return std::nullopt;
     }
     return Hash256::from_span(as_span(*value));
@@ -176,14 +178,14 @@ struct Store::Impl {
       }
     }
     if (!it->status().ok())
-      note_read_error(make_error("store-read-failed", it->status().ToString()));
+      note_read_error(make_error(ErrorKind::kLocal, "store-read-failed", it->status().ToString()));
   }
 
   Status write(leveldb::WriteBatch& batch, bool sync = false) {
     leveldb::WriteOptions options;
     options.sync = sync;
     leveldb::Status status = db->Write(options, &batch);
-    if (!status.ok()) return make_error("store-write-failed", status.ToString());
+    if (!status.ok()) return make_error(ErrorKind::kLocal, "store-write-failed", status.ToString());
     return {};
   }
 };
@@ -194,7 +196,8 @@ Store::~Store() = default;
 Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   std::error_code error;
   std::filesystem::create_directories(path, error);
-  if (error) return make_error("store-open-failed", path + ": " + error.message());
+  if (error)
+    return make_error(ErrorKind::kLocal, "store-open-failed", path + ": " + error.message());
 
   auto impl = std::make_unique<Impl>();
   impl->filter_policy.reset(leveldb::NewBloomFilterPolicy(kBloomBitsPerKey));
@@ -212,7 +215,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   leveldb::DB* db = nullptr;
   leveldb::Status status = leveldb::DB::Open(options, path, &db);
   if (!status.ok()) {
-    return make_error(is_lock_error(status) ? "store-locked" : "store-open-failed",
+    return make_error(is_lock_error(status) ? ErrorKind::kBusy : ErrorKind::kLocal,
+                      is_lock_error(status) ? "store-locked" : "store-open-failed",
                       status.ToString());
   }
   impl->db.reset(db);
@@ -270,7 +274,7 @@ std::vector<BlockIndexRecord> Store::load_index() const {
         if (!record) {
           impl_->note_corrupt(key, record.error());
         } else if (key.size() != 33 || record->hash != Hash256::from_span(as_span(key.substr(1)))) {
-          impl_->note_corrupt(key, make_error("index-key-mismatch"));
+          impl_->note_corrupt(key, make_error(ErrorKind::kLocal, "index-key-mismatch"));
         } else {
           records.push_back(std::move(record.value()));
         }
@@ -289,14 +293,14 @@ std::vector<std::pair<OutPoint, Coin>> Store::coins_of(const Hash160& pubkey_has
   const leveldb::Snapshot* snapshot = impl_->db->GetSnapshot();
   impl_->scan(address_prefix(pubkey_hash), snapshot, [&](std::string_view key, std::string_view) {
     if (key.size() != kAddressKeyBytes) {
-      impl_->note_corrupt(key, make_error("bad-address-key"));
+      impl_->note_corrupt(key, make_error(ErrorKind::kLocal, "bad-address-key"));
       return true;
     }
     const OutPoint outpoint = parse_outpoint(key.substr(1 + 20));
     if (auto coin = impl_->coin(outpoint, snapshot)) {
       coins.emplace_back(outpoint, std::move(*coin));
     } else {
-      impl_->note_corrupt(key, make_error("address-index-without-coin"));
+      impl_->note_corrupt(key, make_error(ErrorKind::kLocal, "address-index-without-coin"));
     }
     return true;
   });
@@ -310,7 +314,7 @@ void Store::for_each_coin(const std::function<void(const OutPoint&, const Coin&)
               [&](std::string_view key, std::string_view value) {
                 auto coin = decode_coin(value);
                 if (key.size() != kCoinKeyBytes) {
-                  impl_->note_corrupt(key, make_error("bad-coin-key"));
+                  impl_->note_corrupt(key, make_error(ErrorKind::kLocal, "bad-coin-key"));
                 } else if (!coin) {
                   impl_->note_corrupt(key, coin.error());
                 } else {

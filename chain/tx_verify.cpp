@@ -17,9 +17,10 @@ Result<Amount> check_tx_inputs(const Transaction& tx, const CoinsView& view, int
   Amount value_in = 0;
   for (const TxIn& input : tx.inputs) {
     const std::optional<Coin> coin = view.coin(input.prevout);
-    if (!coin) return make_error("missing-inputs", describe(input.prevout));
+    if (!coin)
+      return make_error(ErrorKind::kMissingParent, "missing-inputs", describe(input.prevout));
     if (coin->is_coinbase && spend_height - coin->height < params.coinbase_maturity)
-      return make_error("premature-coinbase-spend",
+      return make_error(ErrorKind::kRefused, "premature-coinbase-spend",
                         describe(input.prevout) + " created at height " +
                             std::to_string(coin->height) + ", spent at " +
                             std::to_string(spend_height));

@@ -32,7 +32,7 @@ Result<MessageHeader> decode_header(ByteSpan bytes, const Magic& magic) {
   MessageHeader header;
   Reader reader(bytes);
   reader.bytes(header.magic.data(), header.magic.size());
-  if (header.magic != magic) return make_error("bad-magic");
+  if (header.magic != magic) return make_error(ErrorKind::kDifferentChain, "bad-magic");
 
   std::array<uint8_t, kCommandBytes> command;
   reader.bytes(command.data(), command.size());
@@ -53,7 +53,8 @@ Result<MessageHeader> decode_header(ByteSpan bytes, const Magic& magic) {
 
 Status verify_checksum(const MessageHeader& header, ByteSpan payload) {
   if (payload.size() != header.payload_bytes) return make_error("payload-length-mismatch");
-  if (payload_checksum(payload) != header.checksum) return make_error("bad-checksum");
+  if (payload_checksum(payload) != header.checksum)
+    return make_error(ErrorKind::kDamaged, "bad-checksum");
   return {};
 }
 

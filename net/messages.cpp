@@ -9,7 +9,7 @@ namespace {
 template <size_t I = 0>
 Result<Message> decode_by_command(std::string_view command, ByteSpan payload) {
   if constexpr (I == std::variant_size_v<Message>) {
-    return make_error("unknown-command", std::string(command));
+    return make_error(ErrorKind::kUnsupported, "unknown-command", std::string(command));
   } else {
     using T = std::variant_alternative_t<I, Message>;
     if (command != T::kCommand) return decode_by_command<I + 1>(command, payload);

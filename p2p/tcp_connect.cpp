@@ -30,7 +30,7 @@ Result<int> await_connected(int fd, std::chrono::milliseconds timeout,
                             const std::atomic<bool>& cancel) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    if (cancel.load()) return make_error("cancelled", "node stopping");
+    if (cancel.load()) return make_error(ErrorKind::kCancelled, "cancelled", "node stopping");
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return make_error("connect-timeout", "no answer in time");
@@ -124,7 +124,7 @@ Result<int> tcp_connect(const std::string& host, uint16_t port, std::chrono::mil
     }
     ::close(fd);
     last = connected.error();
-    if (last.reason == "cancelled") break;
+    if (last.kind == ErrorKind::kCancelled) break;
   }
   return last;
 }

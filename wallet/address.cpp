@@ -19,7 +19,7 @@ std::string encode_address(const Hash160& pubkey_hash, const ChainParams& params
 Result<Hash160> decode_address(std::string_view address, uint8_t version) {
   auto payload = base58check_decode(address);
   if (!payload) {
-    if (payload.reason() == "base58-bad-checksum") return make_error("bad-address-checksum");
+    if (payload.kind() == ErrorKind::kDamaged) return make_error("bad-address-checksum");
     return make_error("bad-address-encoding", payload.error().message());
   }
   if (payload->size() != 1 + Hash160::size()) {

@@ -104,7 +104,7 @@ Result<Bytes> base58check_decode(std::string_view text) {
   size_t payload_size = data.size() - kBase58ChecksumBytes;
   auto expected = checksum(ByteSpan(data.data(), payload_size));
   if (std::memcmp(expected.data(), data.data() + payload_size, kBase58ChecksumBytes) != 0) {
-    return make_error("base58-bad-checksum");
+    return make_error(ErrorKind::kDamaged, "base58-bad-checksum");
   }
   data.resize(payload_size);
   return std::move(decoded).value();

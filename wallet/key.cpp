@@ -106,7 +106,7 @@ Result<PrivateKey> Signer::import_key(ByteSpan secret) const {
 Result<PrivateKey> Signer::import_wif(std::string_view wif, const ChainParams& params) const {
   auto payload = base58check_decode(wif);
   if (!payload) {
-    if (payload.reason() == "base58-bad-checksum") return make_error("bad-wif-checksum");
+    if (payload.kind() == ErrorKind::kDamaged) return make_error("bad-wif-checksum");
     return make_error("bad-wif-encoding", payload.error().message());
   }
   Bytes& bytes = payload.value();

@@ -131,7 +131,7 @@ Result<WalletFile> load_wallet_file(const std::filesystem::path& path, const Sig
   auto size = std::filesystem::file_size(path, error);
   if (error) {
     if (error == std::errc::no_such_file_or_directory) {
-      return make_error("wallet-missing", path.string());
+      return make_error(ErrorKind::kNotFound, "wallet-missing", path.string());
     }
     return make_error("wallet-unreadable", path.string() + ": " + error.message());
   }
@@ -152,7 +152,7 @@ Result<WalletFile> load_wallet_file(const std::filesystem::path& path, const Sig
 Result<WalletFile> load_wallet_file_or_empty(const std::filesystem::path& path,
                                              const Signer& signer) {
   auto file = load_wallet_file(path, signer);
-  if (!file && file.reason() == "wallet-missing") return WalletFile{};
+  if (!file && file.kind() == ErrorKind::kNotFound) return WalletFile{};
   return file;
 }
 

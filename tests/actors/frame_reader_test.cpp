@@ -70,6 +70,7 @@ TEST(FrameReader, RejectsBadMagicAndStaysFailed) {
   auto frames = reader.feed(stream_of_three());
   ASSERT_FALSE(frames.ok());
   EXPECT_EQ(frames.reason(), "bad-magic");
+  EXPECT_EQ(frames.kind(), ErrorKind::kDifferentChain);
   EXPECT_EQ(reader.feed(Bytes{0}).reason(), "bad-magic");
 }
 
@@ -80,6 +81,7 @@ TEST(FrameReader, RejectsBadChecksum) {
   auto frames = reader.feed(frame);
   ASSERT_FALSE(frames.ok());
   EXPECT_EQ(frames.reason(), "bad-checksum");
+  EXPECT_EQ(frames.kind(), ErrorKind::kDamaged);
 }
 
 TEST(FrameReader, RejectsOversizedLengthBeforeReadingPayload) {
@@ -90,6 +92,7 @@ TEST(FrameReader, RejectsOversizedLengthBeforeReadingPayload) {
   auto frames = reader.feed(ByteSpan(frame.data(), net::kHeaderBytes));
   ASSERT_FALSE(frames.ok());
   EXPECT_EQ(frames.reason(), "payload-too-large");
+  EXPECT_EQ(frames.kind(), ErrorKind::kInvalid);
 }
 
 TEST(FrameReader, RejectsLengthOverTheCommandsOwnMaximumBeforeReadingPayload) {

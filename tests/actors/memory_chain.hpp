@@ -84,10 +84,10 @@ class MemoryChain : public ChainBackend {
   Acceptance accept_block(const Block& block) override {
     Hash256 hash = block.hash();
     if (blocks_.count(hash) != 0 || orphans_.count(hash) != 0)
-      return {true, "already-have", {}, {}, {}, {}};
+      return {true, "already-have", {}, {}, {}, {}, {}, {}};
     if (heights_.count(block.header.prev_block) == 0) {
       orphans_[hash] = block;
-      return {true, "orphan", {}, {}, {}, {}};
+      return {true, "orphan", {}, {}, {}, {}, {}, {}};
     }
     Hash256 best = active_.back();
     store(hash, block, best);
@@ -104,7 +104,7 @@ class MemoryChain : public ChainBackend {
         break;
       }
     }
-    if (best == active_.back()) return {true, "side-branch", {}, {}, {}, {}};
+    if (best == active_.back()) return {true, "side-branch", {}, {}, {}, {}, {}, {}};
     return switch_to(best);
   }
 
@@ -125,7 +125,7 @@ class MemoryChain : public ChainBackend {
       branch.push_back(cursor);
       cursor = blocks_.at(cursor).header.prev_block;
     }
-    Acceptance out{true, "new-tip", {}, {}, {}, {}};
+    Acceptance out{true, "new-tip", {}, {}, {}, {}, {}, {}};
     size_t fork_height = static_cast<size_t>(heights_.at(cursor));
     while (active_.size() > fork_height + 1) {
       out.disconnected.push_back(active_.back());

@@ -55,7 +55,7 @@ struct MempoolActorTest : ActorSystemTest {
         ->request(mempool, std::chrono::seconds(10), submit_tx_atom::value,
                   std::make_shared<const Transaction>(tx), source)
         .receive(
-            [&](bool accepted, std::string& reason) {
+            [&](bool accepted, std::string& reason, ErrorKind) {
               out = {accepted, reason};
             },
             [&](caf::error& error) { ADD_FAILURE() << system->render(error); });

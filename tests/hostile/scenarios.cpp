@@ -289,13 +289,16 @@ Observation block_bad_pow(const ScenarioContext& context) {
   });
 }
 
+// The body does not match the header: as far as the node can tell, damaged in transit, so the
+// sender is disconnected but not discouraged (the genuine block may be valid).
 Observation block_bad_merkle(const ScenarioContext& context) {
-  return bad_block(context, false, [](Workbench& bench, const std::optional<OwnCoin>&) {
-    Block block = bench.forger.assemble(bench.chain, {});
-    block.header.merkle_root.data[0] ^= 0x01;
-    bench.forger.mine(block);
-    return block;
-  });
+  return then_not_refused(
+      context, bad_block(context, false, [](Workbench& bench, const std::optional<OwnCoin>&) {
+        Block block = bench.forger.assemble(bench.chain, {});
+        block.header.merkle_root.data[0] ^= 0x01;
+        bench.forger.mine(block);
+        return block;
+      }));
 }
 
 // A spend of `coin` to the forger whose signature no longer matches: the output value was
@@ -616,7 +619,8 @@ const Scenario kScenarios[] = {
     {"before-version", D, "a getblocks before any version", before_version},
     // blocks on the node's tip, offered by inv and sent when asked for
     {"block-bad-pow", D, "a block whose hash misses its target", block_bad_pow},
-    {"block-bad-merkle", D, "a block whose merkle root is not its transactions'", block_bad_merkle},
+    {"block-bad-merkle", DN, "a block whose merkle root is not its transactions' (no points)",
+     block_bad_merkle},
     {"block-bad-signature", D, "a block spending our coin with a broken signature",
      block_bad_signature},
     {"block-double-spend", D, "a block spending our coin twice", block_double_spend},

@@ -115,6 +115,7 @@ TEST_F(ChainStateTest, AcceptBlockWithoutGenesisFails) {
   Result<AcceptOutcome> outcome = empty.chain().accept_block(extend(genesis, 0, 1)[0]);
   ASSERT_FALSE(outcome);
   EXPECT_EQ(outcome.reason(), "no-genesis");
+  EXPECT_EQ(outcome.kind(), ErrorKind::kLocal);  // the node's own state: costs no peer
 }
 
 TEST_F(ChainStateTest, RejectsBlockWithoutParentThatIsNotOurGenesis) {
@@ -122,6 +123,7 @@ TEST_F(ChainStateTest, RejectsBlockWithoutParentThatIsNotOurGenesis) {
       chain().accept_block(chain_test::make_genesis(TestKey(2), params));
   ASSERT_FALSE(outcome);
   EXPECT_EQ(outcome.reason(), "different-genesis");
+  EXPECT_EQ(outcome.kind(), ErrorKind::kDifferentChain);
 }
 
 TEST_F(ChainStateTest, ExtendsLinearChainAndReportsConfirmedTransactions) {
@@ -217,6 +219,7 @@ TEST_P(InvalidBranch, BranchInvalidAtItsSecondBlockLeavesTheOldTipAndIsMarkedFai
   Result<AcceptOutcome> outcome = chain().accept_block(b3);
   ASSERT_FALSE(outcome);
   EXPECT_EQ(outcome.reason(), reason);
+  EXPECT_EQ(outcome.kind(), ErrorKind::kInvalid);
   EXPECT_EQ(chain().tip()->hash, a2.hash());
   EXPECT_TRUE(chain().record(b2.hash())->status & block_status::kFailed);
   EXPECT_TRUE(chain().record(b3.hash())->status & block_status::kFailedParent);
@@ -228,9 +231,11 @@ TEST_P(InvalidBranch, BranchInvalidAtItsSecondBlockLeavesTheOldTipAndIsMarkedFai
   Result<AcceptOutcome> child = chain().accept_block(b4);
   ASSERT_FALSE(child);
   EXPECT_EQ(child.reason(), "bad-prevblk");
+  EXPECT_EQ(child.kind(), ErrorKind::kInvalidParent);
   Result<AcceptOutcome> again = chain().accept_block(b2);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.reason(), "duplicate-invalid");
+  EXPECT_EQ(again.kind(), ErrorKind::kCachedInvalid);
 
   node.close();
   node.open();
@@ -408,6 +413,7 @@ TEST_F(ChainStateTest, BlockTooFarInTheFutureIsNotMarkedAndAcceptedLater) {
   Result<AcceptOutcome> early = chain().accept_block(block);
   ASSERT_FALSE(early);
   EXPECT_EQ(early.reason(), "time-too-new");
+  EXPECT_EQ(early.kind(), ErrorKind::kTimeTooNew);
   EXPECT_FALSE(chain().record(block.hash()));
 
   now += 2 * 60 * 60;
@@ -423,8 +429,35 @@ TEST_F(ChainStateTest, CorruptedCopyDoesNotPoisonTheGenuineBlock) {
   Result<AcceptOutcome> rejected = chain().accept_block(corrupted);
   ASSERT_FALSE(rejected);
   EXPECT_EQ(rejected.reason(), "merkle-root-mismatch");
+  EXPECT_EQ(rejected.kind(), ErrorKind::kDamaged);
   EXPECT_FALSE(chain().contains(genuine.hash()));
   EXPECT_EQ(accept(genuine).status, AcceptStatus::kNewTip);
+}
+
+// A rule broken by a body the header does not commit to is damage, whichever rule it is: here
+// the body grown in transit breaks the size limit, checked before the merkle root.
+TEST_F(ChainStateTest, RuleBrokenByABodyTheHeaderDoesNotCommitToIsDamage) {
+  Block genuine = chain_test::make_child(genesis, 0, key, params);
+  Block damaged = genuine;
+  Transaction filler = chain_test::make_spend(key, {chain_test::coinbase_outpoint(genesis)},
+                                              {TxOut{1, Bytes(params.max_block_bytes, 0x6a)}});
+  damaged.transactions.push_back(filler);
+  Result<AcceptOutcome> rejected = chain().accept_block(damaged);
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.reason(), "block-oversize");
+  EXPECT_EQ(rejected.kind(), ErrorKind::kDamaged);
+  EXPECT_FALSE(chain().contains(genuine.hash()));
+  EXPECT_EQ(accept(genuine).status, AcceptStatus::kNewTip);
+}
+
+TEST_F(ChainStateTest, BlockWithoutProofOfWorkIsInvalidButNotRemembered) {
+  Block block = chain_test::make_child(genesis, 0, key, params);
+  while (check_proof_of_work(block.hash(), block.header.bits, params)) ++block.header.nonce;
+  Result<AcceptOutcome> rejected = chain().accept_block(block);
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.reason(), "high-hash");
+  EXPECT_EQ(rejected.kind(), ErrorKind::kInvalidHeader);
+  EXPECT_FALSE(chain().contains(block.hash()));
 }
 
 TEST_F(ChainStateTest, PermanentlyInvalidBlockIsRememberedAsInvalid) {
@@ -437,6 +470,7 @@ TEST_F(ChainStateTest, PermanentlyInvalidBlockIsRememberedAsInvalid) {
   Result<AcceptOutcome> rejected = chain().accept_block(block);
   ASSERT_FALSE(rejected);
   EXPECT_EQ(rejected.reason(), "bad-coinbase-height");
+  EXPECT_EQ(rejected.kind(), ErrorKind::kInvalid);
   ASSERT_TRUE(chain().record(block.hash()));
   EXPECT_TRUE(chain().record(block.hash())->failed());
   Result<AcceptOutcome> again = chain().accept_block(block);

@@ -73,6 +73,7 @@ TEST_F(MempoolTest, RejectsTransactionAlreadyPooled) {
   const Transaction tx = make_tx({chain_outpoint(1)}, {9 * kCoin});
   ASSERT_TRUE(accept(tx).ok());
   EXPECT_EQ(accept(tx).reason(), "tx-already-in-mempool");
+  EXPECT_EQ(accept(tx).kind(), ErrorKind::kRefused);
 }
 
 TEST_F(MempoolTest, RejectsCoinbase) {
@@ -80,11 +81,13 @@ TEST_F(MempoolTest, RejectsCoinbase) {
   coinbase.inputs.push_back(TxIn{OutPoint::null(), {0x01, 0x02}, 0xffffffff});
   coinbase.outputs.push_back(TxOut{kCoin, key.script_pubkey});
   EXPECT_EQ(accept(coinbase).reason(), "coinbase-not-allowed");
+  EXPECT_EQ(accept(coinbase).kind(), ErrorKind::kInvalid);
 }
 
 TEST_F(MempoolTest, RejectsDoubleSpendOfPooledInput) {
   ASSERT_TRUE(accept(make_tx({chain_outpoint(1)}, {9 * kCoin})).ok());
   EXPECT_EQ(accept(make_tx({chain_outpoint(1)}, {8 * kCoin})).reason(), "mempool-conflict");
+  EXPECT_EQ(accept(make_tx({chain_outpoint(1)}, {8 * kCoin})).kind(), ErrorKind::kRefused);
   EXPECT_EQ(pool.size(), 1u);
 }
 
@@ -97,6 +100,7 @@ TEST_F(MempoolTest, RejectsTransactionSpendingOneInputTwice) {
 
 TEST_F(MempoolTest, RejectsMissingInputs) {
   EXPECT_EQ(accept(make_tx({chain_outpoint(99)}, {kCoin})).reason(), "missing-inputs");
+  EXPECT_EQ(accept(make_tx({chain_outpoint(99)}, {kCoin})).kind(), ErrorKind::kMissingParent);
 }
 
 TEST_F(MempoolTest, RejectsOutputsAboveInputs) {
@@ -107,12 +111,14 @@ TEST_F(MempoolTest, RejectsImmatureCoinbaseSpend) {
   chain.coins[chain_outpoint(1)].is_coinbase = true;
   chain.coins[chain_outpoint(1)].height = kNextHeight - 1;
   EXPECT_EQ(accept(make_tx({chain_outpoint(1)}, {kCoin})).reason(), "premature-coinbase-spend");
+  EXPECT_EQ(accept(make_tx({chain_outpoint(1)}, {kCoin})).kind(), ErrorKind::kRefused);
 }
 
 TEST_F(MempoolTest, RejectsBadSignature) {
   Transaction tx = make_tx({chain_outpoint(1)}, {9 * kCoin});
   tx.outputs[0].value -= 1;
   EXPECT_EQ(accept(tx).reason(), "bad-signature");
+  EXPECT_EQ(accept(tx).kind(), ErrorKind::kInvalid);
   EXPECT_EQ(pool.size(), 0u);
 }
 

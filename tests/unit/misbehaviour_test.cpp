@@ -5,42 +5,40 @@
 namespace ac::actors {
 namespace {
 
-TEST(MisbehaviourTest, BlocksBreakingConsensusCostTheFullScore) {
-  for (const char* reason : {"high-hash", "merkle-root-mismatch", "merkle-mutated", "bad-signature",
-                             "missing-inputs", "outputs-exceed-inputs", "coinbase-too-large",
-                             "bad-coinbase-height", "time-too-old", "duplicate-invalid"})
-    EXPECT_EQ(block_penalty(reason), kDiscourageScore) << reason;
+constexpr Penalty kNothing{0, false};
+constexpr Penalty kDisconnect{0, true};
+constexpr Penalty kFullScore{kDiscourageScore, true};
+
+TEST(MisbehaviourTest, BlocksThatAreInvalidCostTheFullScore) {
+  for (ErrorKind kind : {ErrorKind::kInvalid, ErrorKind::kInvalidHeader, ErrorKind::kCachedInvalid,
+                         ErrorKind::kInvalidParent})
+    EXPECT_EQ(block_penalty(kind), kFullScore) << kind_name(kind);
 }
 
-TEST(MisbehaviourTest, BlocksFromTheFutureAndLocalFailuresCostNothing) {
-  for (const char* reason : {"time-too-new", "store-write-failed", "store-read-failed",
-                             "missing-block-data", "replay-failed", "different-genesis"})
-    EXPECT_EQ(block_penalty(reason), 0) << reason;
+TEST(MisbehaviourTest, DamagedBlocksOnlyEndTheConnection) {
+  EXPECT_EQ(block_penalty(ErrorKind::kDamaged), kDisconnect);
 }
 
-TEST(MisbehaviourTest, BlockPenaltyLooksAtTheReasonNotItsDetail) {
-  EXPECT_EQ(block_penalty("time-too-new: block 00ab"), 0);
-  EXPECT_EQ(block_penalty("store-write-failed: disk full"), 0);
-  EXPECT_EQ(block_penalty("bad-signature: block 00ab: tx 00cd input 0"), kDiscourageScore);
+TEST(MisbehaviourTest, BlocksFromTheFutureOtherChainsAndLocalFailuresCostNothing) {
+  for (ErrorKind kind : {ErrorKind::kTimeTooNew, ErrorKind::kDifferentChain, ErrorKind::kLocal,
+                         ErrorKind::kMissingParent, ErrorKind::kRefused, ErrorKind::kBusy})
+    EXPECT_EQ(block_penalty(kind), kNothing) << kind_name(kind);
 }
 
 TEST(MisbehaviourTest, OrdinaryTransactionRefusalsCostNothing) {
-  for (const char* reason : {"tx-already-in-mempool", "mempool-conflict", "missing-inputs",
-                             "premature-coinbase-spend", "mempool-full"})
-    EXPECT_EQ(tx_penalty(reason), 0) << reason;
+  for (ErrorKind kind : {ErrorKind::kRefused, ErrorKind::kMissingParent, ErrorKind::kLocal})
+    EXPECT_EQ(tx_penalty(kind), kNothing) << kind_name(kind);
 }
 
 TEST(MisbehaviourTest, TransactionsNoChainAcceptsCostTheFullScore) {
-  for (const char* reason : {"bad-signature", "high-s", "non-strict-der", "outputs-exceed-inputs",
-                             "coinbase-not-allowed", "tx-no-inputs", "tx-negative-output"})
-    EXPECT_EQ(tx_penalty(reason), kDiscourageScore) << reason;
+  EXPECT_EQ(tx_penalty(ErrorKind::kInvalid), kFullScore);
 }
 
-TEST(MisbehaviourTest, OnlyOversizeOrMalformedHeadersAreChargedAmongFramingFailures) {
-  EXPECT_EQ(framing_penalty("bad-magic"), 0);
-  EXPECT_EQ(framing_penalty("bad-checksum"), 0);
-  EXPECT_EQ(framing_penalty("payload-too-large"), kDiscourageScore);
-  EXPECT_EQ(framing_penalty("bad-command"), kDiscourageScore);
+TEST(MisbehaviourTest, OnlyOversizeOrMalformedFramesAreChargedAmongFramingFailures) {
+  EXPECT_EQ(framing_penalty(ErrorKind::kDifferentChain), kDisconnect);  // bad magic
+  EXPECT_EQ(framing_penalty(ErrorKind::kDamaged), kDisconnect);         // bad checksum
+  EXPECT_EQ(framing_penalty(ErrorKind::kInvalid), kFullScore);          // too large, bad command
+  EXPECT_EQ(framing_penalty(ErrorKind::kUnsupported), kNothing);        // unknown command
 }
 
 TEST(MisbehaviourTest, OnlyTheSharedLocalAddressIsExemptFromDiscouragement) {
