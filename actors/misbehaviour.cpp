@@ -22,6 +22,7 @@ Penalty block_penalty(ErrorKind kind) {
     case ErrorKind::kDifferentChain:  // the chain disconnects it, with the two genesis hashes
     case ErrorKind::kTimeTooNew:
     case ErrorKind::kMissingParent:
+    case ErrorKind::kAlreadyHave:
     case ErrorKind::kRefused:
     case ErrorKind::kUnsupported:
     case ErrorKind::kNotFound:
@@ -45,6 +46,7 @@ Penalty tx_penalty(ErrorKind kind) {
     case ErrorKind::kDifferentChain:
     case ErrorKind::kTimeTooNew:
     case ErrorKind::kMissingParent:
+    case ErrorKind::kAlreadyHave:
     case ErrorKind::kRefused:
     case ErrorKind::kUnsupported:
     case ErrorKind::kNotFound:
@@ -65,6 +67,7 @@ Penalty framing_penalty(ErrorKind kind) {
     case ErrorKind::kLocal:
     case ErrorKind::kTimeTooNew:
     case ErrorKind::kMissingParent:
+    case ErrorKind::kAlreadyHave:
     case ErrorKind::kRefused:
     case ErrorKind::kNotFound:
     case ErrorKind::kBusy:

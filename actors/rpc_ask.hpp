@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "net/jsonrpc.hpp"
@@ -35,6 +36,16 @@ class RpcAsk {
     std::optional<std::pair<A, B>> out;
     call(
         dest, [&](A& a, B& b) { out.emplace(std::move(a), std::move(b)); },
+        std::forward<Ts>(xs)...);
+    if (!out) throw rpc::RpcError(rpc::kMiscError, "node did not answer");
+    return std::move(*out);
+  }
+
+  template <class A, class B, class C, class... Ts>
+  std::tuple<A, B, C> triple(const caf::actor& dest, Ts&&... xs) const {
+    std::optional<std::tuple<A, B, C>> out;
+    call(
+        dest, [&](A& a, B& b, C& c) { out.emplace(std::move(a), std::move(b), std::move(c)); },
         std::forward<Ts>(xs)...);
     if (!out) throw rpc::RpcError(rpc::kMiscError, "node did not answer");
     return std::move(*out);

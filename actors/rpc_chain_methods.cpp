@@ -303,13 +303,13 @@ void add_raw_transactions(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                [=](const Json& params) -> Json {
                  Transaction tx = decode_tx_param(params);
                  Hash256 txid = tx.txid();
-                 auto [accepted, reason] = ask.pair<bool, std::string>(
+                 auto [accepted, reason, kind] = ask.triple<bool, std::string, ErrorKind>(
                      ctx.actors.mempool, submit_tx_atom::value,
                      std::make_shared<const Transaction>(std::move(tx)), caf::actor{});
-                 if (accepted || reason == "tx-already-in-mempool") return txid.hex();
+                 if (accepted || kind == ErrorKind::kAlreadyHave) return txid.hex();
                  // Core: -27 already confirmed, -25 inputs missing or spent, -26 any other
                  // refusal by the rules.
-                 if (reason.starts_with("missing-inputs")) {
+                 if (kind == ErrorKind::kMissingParent) {
                    auto coin = ask.value<std::optional<Coin>>(ctx.actors.utxo_indexer,
                                                               coin_atom::value, OutPoint{txid, 0});
                    if (coin)

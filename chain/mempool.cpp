@@ -49,7 +49,8 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
                                 int next_height, const ChainParams& params,
                                 ScriptVerifier& verifier) {
   const Hash256 txid = tx.txid();
-  if (contains(txid)) return make_error(ErrorKind::kRefused, "tx-already-in-mempool", txid.hex());
+  if (contains(txid))
+    return make_error(ErrorKind::kAlreadyHave, "tx-already-in-mempool", txid.hex());
   if (tx.is_coinbase()) return make_error("coinbase-not-allowed", txid.hex());
   if (Status s = check_transaction(tx); !s) return s.error();
   for (const TxIn& input : tx.inputs) {

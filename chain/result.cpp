@@ -20,6 +20,8 @@ std::string_view kind_name(ErrorKind kind) {
       return "missing-parent";
     case ErrorKind::kDifferentChain:
       return "different-chain";
+    case ErrorKind::kAlreadyHave:
+      return "already-have";
     case ErrorKind::kRefused:
       return "refused";
     case ErrorKind::kUnsupported:

@@ -43,8 +43,10 @@ enum class ErrorKind : uint8_t {
   kMissingParent,
   // Another chain altogether: a different genesis, another network's magic.
   kDifferentChain,
-  // An ordinary refusal an honest peer can cause by bad luck: already have it, conflicts with
-  // the mempool, mempool full, an immature coinbase spend.
+  // Already have it (a transaction already in the mempool): nothing to do.
+  kAlreadyHave,
+  // An ordinary refusal an honest peer can cause by bad luck: conflicts with the mempool,
+  // mempool full, an immature coinbase spend.
   kRefused,
   // A message of a command we do not know: skipped.
   kUnsupported,

@@ -73,7 +73,7 @@ TEST_F(MempoolTest, RejectsTransactionAlreadyPooled) {
   const Transaction tx = make_tx({chain_outpoint(1)}, {9 * kCoin});
   ASSERT_TRUE(accept(tx).ok());
   EXPECT_EQ(accept(tx).reason(), "tx-already-in-mempool");
-  EXPECT_EQ(accept(tx).kind(), ErrorKind::kRefused);
+  EXPECT_EQ(accept(tx).kind(), ErrorKind::kAlreadyHave);
 }
 
 TEST_F(MempoolTest, RejectsCoinbase) {
