@@ -299,7 +299,7 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   NodeActors actors;
   actors.port = (*doorman)->port();
   actors.chain = spawn_chain(system, std::move(chain), config.log, true);
-  actors.sync = spawn_sync_coordinator(system, actors.chain, {}, config.log);
+  actors.sync = spawn_sync_coordinator(system, actors.chain, config.sync_limits, config.log);
   std::shared_ptr<const CoinsView> coins = config.coins;
   if (!coins) coins = std::make_shared<const MemoryCoins>();
   actors.mempool = spawn_mempool(

@@ -17,6 +17,7 @@
 #include "actors/chain_backend.hpp"
 #include "actors/log_sink.hpp"
 #include "actors/peer_session.hpp"
+#include "actors/sync_planner.hpp"
 #include "chain/coins.hpp"
 #include "chain/params.hpp"
 #include "chain/result.hpp"
@@ -31,6 +32,7 @@ struct NodeConfig {
   std::vector<std::string> connect;  // "host:port"; "localhost" is taken as 127.0.0.1
   int max_peers = 32;                // inbound connections
   PeerLimits peer_limits;            // timeouts, send buffer, ban time
+  SyncLimits sync_limits;            // download window, deadlines, idle re-asking
   LogSinkPtr log;
   std::string miner_address;  // empty: no mining
   int min_txs = 1;

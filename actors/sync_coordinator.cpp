@@ -66,10 +66,13 @@ void submit(SyncActor* self, const Hash256& hash) {
             if (!verdict.accepted && held.source)
               charge(self, held.source, block_penalty(verdict.kind),
                      "invalid block " + hash.hex() + ": " + verdict.outcome);
-            apply(self, self->state.planner.on_submitted(hash, verdict.accepted, now(self)));
+            std::optional<ErrorKind> refusal;
+            if (!verdict.accepted) refusal = verdict.kind;
+            apply(self, self->state.planner.on_submitted(hash, refusal, now(self)));
           },
           [=](caf::error&) {
-            apply(self, self->state.planner.on_submitted(hash, false, now(self)));
+            // The chain did not answer: our failure, not the block's.
+            apply(self, self->state.planner.on_submitted(hash, ErrorKind::kLocal, now(self)));
           });
 }
 

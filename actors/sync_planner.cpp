@@ -12,6 +12,7 @@ SyncPlanner::SyncPlanner(SyncLimits limits) : limits_(limits) {}
 
 SyncPlanner::Actions SyncPlanner::on_peer_ready(PeerId peer, int best_height, SyncTime now) {
   peers_[peer].height = best_height;
+  progress_at_ = now;  // a new peer is asked in any case: no need to count silence before it
   Actions actions;
   advance(now, actions);
   return actions;
@@ -46,11 +47,13 @@ SyncPlanner::Actions SyncPlanner::on_inventory(PeerId peer, const std::vector<Ha
     last_recorded = hash;
     Entry entry;
     entry.hash = hash;
+    entry.sequence = next_sequence_;
     entry.announcers.insert(peer);
     index_.emplace(hash, next_sequence_);
     queue_.emplace(next_sequence_++, std::move(entry));
     ++added;
   }
+  if (added > 0) progress_at_ = now;
   if (inventory_request_ && inventory_request_->peer == peer) {
     inventory_request_.reset();
     Peer& state = found->second;
@@ -85,8 +88,10 @@ SyncPlanner::Actions SyncPlanner::on_block(PeerId peer, const Hash256& hash, Syn
   }
   // The peer is making progress: a deep window is not a stall, only silence is.
   if (entry.state == HashState::requested && entry.peer == peer) peers_.at(peer).progress_at = now;
+  progress_at_ = now;
   release(entry);
   entry.state = HashState::arrived;
+  entry.sender = peer;
   ++buffered_count_;
   advance(now, actions);
   return actions;
@@ -122,6 +127,7 @@ SyncPlanner::Actions SyncPlanner::on_tick(SyncTime now) {
     actions.push_back(Disconnect{peer, "stalling"});
   }
   give_up_orphans();
+  check_idle(now);
   // Bitcoin peers stay silent when they have nothing after our locator.
   if (inventory_request_ && now >= inventory_request_->deadline) {
     auto found = peers_.find(inventory_request_->peer);
@@ -138,6 +144,7 @@ SyncPlanner::Actions SyncPlanner::on_tick(SyncTime now) {
 SyncPlanner::Actions SyncPlanner::on_chain_tip(int height, const std::vector<Hash256>& connected,
                                                SyncTime now) {
   chain_height_ = height;
+  if (!connected.empty()) progress_at_ = now;
   for (const auto& hash : connected) {
     known_.insert(hash);
     submitting_.erase(hash);
@@ -158,14 +165,58 @@ SyncPlanner::Actions SyncPlanner::on_chain_tip(int height, const std::vector<Has
   return actions;
 }
 
-SyncPlanner::Actions SyncPlanner::on_submitted(const Hash256& hash, bool accepted, SyncTime now) {
-  submitting_.erase(hash);
-  if (accepted) {
+bool SyncPlanner::is_blocks_own_failure(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kInvalid:
+    case ErrorKind::kInvalidHeader:
+    case ErrorKind::kCachedInvalid:
+    case ErrorKind::kInvalidParent:
+    case ErrorKind::kDifferentChain:
+      return true;
+    case ErrorKind::kDamaged:
+    case ErrorKind::kTimeTooNew:
+    case ErrorKind::kMissingParent:
+    case ErrorKind::kAlreadyHave:
+    case ErrorKind::kRefused:
+    case ErrorKind::kUnsupported:
+    case ErrorKind::kNotFound:
+    case ErrorKind::kBusy:
+    case ErrorKind::kCancelled:
+    case ErrorKind::kLocal:
+      return false;
+  }
+  return false;
+}
+
+SyncPlanner::Actions SyncPlanner::on_submitted(const Hash256& hash,
+                                               std::optional<ErrorKind> refusal, SyncTime now) {
+  auto submitted = submitting_.find(hash);
+  std::optional<Entry> entry;
+  if (submitted != submitting_.end()) {
+    entry = std::move(submitted->second);
+    submitting_.erase(submitted);
+  }
+  if (!refusal) {
     known_.insert(hash);
   } else {
-    rejected_.insert(hash);
     // Batches built on a refused block lead nowhere: restart from the chain's locator.
     for (auto& [id, peer] : peers_) peer.batch_tail.reset();
+    if (is_blocks_own_failure(*refusal)) {
+      rejected_.insert(hash);
+    } else if (entry && !index_.contains(hash)) {
+      // Not the block's fault (a damaged copy, too early, our own failure): back in its place,
+      // to be asked from another peer than the one that sent this copy first.
+      entry->state = HashState::announced;
+      entry->failed = true;
+      ++entry->failures;
+      entry->retry_at = now + limits_.retry_backoff;
+      std::erase_if(entry->announcers, [&](PeerId peer) { return !peers_.contains(peer); });
+      std::erase_if(entry->tried, [&](PeerId peer) { return !peers_.contains(peer); });
+      if (peers_.contains(entry->sender)) entry->tried.insert(entry->sender);
+      if (entry->announcers.empty()) entry->abandoned = true;
+      index_.emplace(hash, entry->sequence);
+      queue_.emplace(entry->sequence, std::move(*entry));
+    }
   }
   Actions actions;
   advance(now, actions);
@@ -221,8 +272,45 @@ void SyncPlanner::fail(Entry& entry, SyncTime now) {
   PeerId peer = entry.peer;
   release(entry);
   entry.failed = true;
+  ++entry.failures;
   entry.tried.insert(peer);
   entry.retry_at = now + limits_.retry_backoff;
+}
+
+void SyncPlanner::drop_exhausted() {
+  bool dropped = false;
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    Entry& entry = it->second;
+    if (entry.state != HashState::announced || entry.failures < limits_.max_attempts) {
+      ++it;
+      continue;
+    }
+    index_.erase(entry.hash);
+    it = queue_.erase(it);
+    dropped = true;
+  }
+  if (dropped) ask_afresh();
+}
+
+void SyncPlanner::ask_afresh() {
+  for (auto& [id, peer] : peers_) {
+    peer.nothing_new_at_height.reset();
+    peer.batch_tail.reset();
+  }
+}
+
+bool SyncPlanner::any_peer_ahead() const {
+  return std::any_of(peers_.begin(), peers_.end(),
+                     [&](const auto& peer) { return peer.second.height > chain_height_; });
+}
+
+void SyncPlanner::check_idle(SyncTime now) {
+  if (now - progress_at_ < limits_.idle_timeout || !any_peer_ahead()) return;
+  // Whatever was lost (an inv, a getblocks, its answer), asking again costs one message.
+  progress_at_ = now;
+  ask_afresh();
+  rotate_inventory_peer_ = true;
+  inventory_request_.reset();
 }
 
 void SyncPlanner::give_up_orphans() {
@@ -285,6 +373,7 @@ std::optional<PeerId> SyncPlanner::pick_peer(Entry& entry, size_t position, Sync
 }
 
 void SyncPlanner::advance(SyncTime now, Actions& actions) {
+  drop_exhausted();
   flush_submits(actions);
   assign_requests(now, actions);
   maybe_request_inventory(now, actions);
@@ -293,10 +382,10 @@ void SyncPlanner::advance(SyncTime now, Actions& actions) {
 void SyncPlanner::flush_submits(Actions& actions) {
   while (!queue_.empty() && queue_.begin()->second.state == HashState::arrived) {
     const Hash256 hash = queue_.begin()->second.hash;
+    submitting_.insert_or_assign(hash, std::move(queue_.begin()->second));
     queue_.erase(queue_.begin());
     index_.erase(hash);
     --buffered_count_;
-    submitting_.insert(hash);
     actions.push_back(Submit{hash});
   }
 }
@@ -332,22 +421,31 @@ void SyncPlanner::assign_requests(SyncTime now, Actions& actions) {
 
 void SyncPlanner::maybe_request_inventory(SyncTime now, Actions& actions) {
   if (inventory_request_) return;
+  // After an idle spell the queue may hold what will never come: any peer ahead of the chain
+  // is asked, the one asked least recently first.
+  const bool rotate = rotate_inventory_peer_;
   // Ask for the next batch once the last announced hash is requested, not after it arrived.
-  if (!queue_.empty() && queue_.rbegin()->second.state == HashState::announced) return;
+  if (!rotate && !queue_.empty() && queue_.rbegin()->second.state == HashState::announced) return;
   const long expected_height =
-      chain_height_ + static_cast<long>(queue_.size() + submitting_.size());
+      rotate ? chain_height_
+             : chain_height_ + static_cast<long>(queue_.size() + submitting_.size());
   std::optional<PeerId> best;
-  int best_height = 0;
   for (const auto& [id, peer] : peers_) {
     if (peer.nothing_new_at_height == chain_height_) continue;
     if (peer.height <= expected_height) continue;
-    if (!best || peer.height > best_height) {
+    if (!best) {
       best = id;
-      best_height = peer.height;
+      continue;
     }
+    const Peer& chosen = peers_.at(*best);
+    if (rotate ? peer.inventory_asked_at < chosen.inventory_asked_at : peer.height > chosen.height)
+      best = id;
   }
   if (!best) return;
-  actions.push_back(RequestInventory{*best, peers_.at(*best).batch_tail});
+  rotate_inventory_peer_ = false;
+  Peer& peer = peers_.at(*best);
+  peer.inventory_asked_at = now;
+  actions.push_back(RequestInventory{*best, peer.batch_tail});
   inventory_request_ = InventoryRequest{*best, now + limits_.request_timeout};
 }
 

@@ -8,6 +8,17 @@
 // stay inside a window of `max_buffered_blocks` hashes from the oldest unsolved one, which
 // bounds the buffer. A hash that fails (notfound or timeout) is asked from another peer, or
 // from the same one after `retry_backoff`; a peer that times out `max_stalls` times is dropped.
+//
+// No peer can poison or stall the download:
+// - Only a block's own failure (ErrorKind kInvalid, kInvalidHeader, kCachedInvalid,
+//   kInvalidParent: see is_blocks_own_failure) keeps its hash from being fetched again. A
+//   damaged copy, a block from the future, a missing parent or a local failure puts the hash
+//   back in its place in the queue, to be asked from another peer first.
+// - A hash that fails `max_attempts` times (notfound from everyone, timeouts, refused copies) is
+//   dropped, and every peer may be asked for its inventory afresh: what they announce is
+//   queued again. Blocks that arrived behind it are kept and submitted.
+// - While a peer claims a higher chain than ours and nothing new arrives for `idle_timeout`, the
+//   planner asks again for inventory, from the peer it asked least recently.
 #pragma once
 
 #include <chrono>
@@ -22,6 +33,7 @@
 #include <variant>
 #include <vector>
 
+#include "chain/result.hpp"
 #include "chain/uint256.hpp"
 
 namespace ac::actors {
@@ -38,6 +50,12 @@ struct SyncLimits {
   size_t max_stalls = 3;              // request timeouts (counted once per tick) before a drop
   std::chrono::milliseconds retry_backoff{1000};  // before asking a peer that failed again
   size_t max_unsolved_hashes = 50000;             // announced hashes beyond this are ignored
+  // Failures of one hash (notfound, timeout, a copy refused for a reason not its own) before
+  // it is dropped from the queue and the peers are asked for their inventory afresh.
+  size_t max_attempts = 4;
+  // Nothing new (no block arrived, no new hash announced, the tip did not move) for this long
+  // while a peer claims more than our height: ask for inventory again.
+  std::chrono::milliseconds idle_timeout{10000};
 };
 
 using PeerId = uint64_t;
@@ -88,7 +106,13 @@ class SyncPlanner {
   Actions on_not_found(PeerId peer, const std::vector<Hash256>& hashes, SyncTime now);
   Actions on_tick(SyncTime now);
   Actions on_chain_tip(int height, const std::vector<Hash256>& connected, SyncTime now);
-  Actions on_submitted(const Hash256& hash, bool accepted, SyncTime now);
+  // The chain's verdict on a submitted block: accepted (no refusal), or refused with the
+  // failure's kind. Only a block's own failure is remembered (see the top of this file).
+  Actions on_submitted(const Hash256& hash, std::optional<ErrorKind> refusal, SyncTime now);
+
+  // Whether a refusal condemns the block itself (invalid, building on an invalid block, or of
+  // another chain), so its hash is never fetched again.
+  static bool is_blocks_own_failure(ErrorKind kind);
 
   // Observers (tests and the actor).
   bool is_buffered(const Hash256& hash) const;
@@ -113,8 +137,11 @@ class SyncPlanner {
   enum class HashState { announced, requested, arrived };
   struct Entry {
     Hash256 hash;
+    uint64_t sequence = 0;  // its place in the queue, kept while submitted
     HashState state = HashState::announced;
     PeerId peer = 0;         // requested from
+    PeerId sender = 0;       // the block arrived from (when arrived or submitted)
+    size_t failures = 0;     // notfound, timeouts and refused copies: dropped at max_attempts
     SyncTime deadline{};     // when requested: its time plus the request timeout
     SyncTime retry_at{};     // a peer in `tried` may be asked again from then on
     bool failed = false;     // notfound or timeout once: any peer high enough may be asked
@@ -131,6 +158,7 @@ class SyncPlanner {
     SyncTime progress_at{};
     std::optional<Hash256> batch_tail;         // last hash of its last answer to getblocks
     std::optional<int> nothing_new_at_height;  // its last getblocks answer brought nothing new
+    SyncTime inventory_asked_at{};             // when last sent getblocks
   };
   struct InventoryRequest {
     PeerId peer = 0;
@@ -143,6 +171,12 @@ class SyncPlanner {
   SyncTime deadline_of(const Entry& entry) const;
   void release(Entry& entry);
   void fail(Entry& entry, SyncTime now);
+  // Drops the hashes that failed max_attempts times; then every peer may be asked again.
+  void drop_exhausted();
+  // Forgets what the peers' last answers to getblocks said, so they are asked afresh.
+  void ask_afresh();
+  // Liveness: nothing new for idle_timeout while a peer claims more than our height.
+  void check_idle(SyncTime now);
   // Forgets the abandoned hashes (their announcers all left) that no ready peer can still be
   // asked for (none claims a height reaching them, or each one that does has failed them).
   // Otherwise a peer that announced blocks it never had and left would keep them at the head of the
@@ -157,6 +191,7 @@ class SyncPlanner {
   void flush_submits(Actions& actions);
   void assign_requests(SyncTime now, Actions& actions);
   void maybe_request_inventory(SyncTime now, Actions& actions);
+  bool any_peer_ahead() const;
 
   SyncLimits limits_;
   std::map<PeerId, Peer> peers_;
@@ -167,9 +202,15 @@ class SyncPlanner {
   size_t total_in_flight_ = 0;
   std::optional<InventoryRequest> inventory_request_;
   int chain_height_ = -1;
-  std::unordered_set<Hash256> known_;       // the chain has them
-  std::unordered_set<Hash256> submitting_;  // handed to the chain, verdict pending
-  std::unordered_set<Hash256> rejected_;    // the chain refused them: never fetched again
+  std::unordered_set<Hash256> known_;  // the chain has them
+  // Handed to the chain, verdict pending: the entry, to put back in its place if refused for a
+  // reason that is not the block's own.
+  std::unordered_map<Hash256, Entry> submitting_;
+  std::unordered_set<Hash256> rejected_;  // their own failure: never fetched again
+  SyncTime progress_at_{};                // last block arrived, hash announced or tip moved
+  // Set by the liveness check: the next inventory request goes to the peer asked least
+  // recently, and is sent although the queue seems to cover every peer's height.
+  bool rotate_inventory_peer_ = false;
 };
 
 }  // namespace ac::actors

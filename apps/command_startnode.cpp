@@ -147,6 +147,7 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   config.peer_limits.ping_interval = std::chrono::seconds(options.ping_interval);
   config.peer_limits.ping_timeout = std::chrono::seconds(options.ping_timeout);
   config.peer_limits.ban_time = std::chrono::seconds(options.ban_time);
+  config.sync_limits.idle_timeout = std::chrono::seconds(options.sync_idle_timeout);
   config.peer_limits.max_send_buffer = options.max_send_buffer;
   config.log = log;
   config.miner_address = options.miner_address;

@@ -38,6 +38,7 @@ struct StartNodeOptions {
   int ping_interval = 60;
   int ping_timeout = 120;
   int ban_time = 24 * 60 * 60;
+  int sync_idle_timeout = 10;  // actors::SyncLimits::idle_timeout
   size_t max_send_buffer = 16 * 1024 * 1024;
   RpcOptions rpc;
 };

@@ -91,6 +91,10 @@ int run(int argc, char** argv) {
                    "seconds a peer has to answer a ping")
       ->check(CLI::PositiveNumber);
   startnode
+      ->add_option("--sync-idle-timeout", node_options.sync_idle_timeout,
+                   "seconds without sync progress, while a peer is ahead, before asking again")
+      ->check(CLI::PositiveNumber);
+  startnode
       ->add_option("--ban-time", node_options.ban_time,
                    "seconds a misbehaving peer's address is refused")
       ->check(CLI::NonNegativeNumber);

@@ -97,7 +97,7 @@ TEST_F(SyncPlannerTest, DownloadingLastsUntilThePeerHeightIsReached) {
   EXPECT_TRUE(planner.downloading());  // verdicts pending
   // As the chain actor does: the tip change goes out before the verdict.
   planner.on_chain_tip(3, hash_range(0, 3), t0);
-  for (uint32_t n = 0; n < 3; ++n) planner.on_submitted(hash_of(n), true, t0);
+  for (uint32_t n = 0; n < 3; ++n) planner.on_submitted(hash_of(n), std::nullopt, t0);
   EXPECT_FALSE(planner.downloading());
 }
 
@@ -398,8 +398,8 @@ TEST_F(SyncPlannerTest, AsksAgainFromTheChainLocatorOnceTheChainMoves) {
   EXPECT_TRUE(planner.on_inventory(1, hash_range(0, 2), t0).empty());
   planner.on_block(1, hash_of(0), t0);
   planner.on_block(1, hash_of(1), t0);
-  planner.on_submitted(hash_of(0), true, t0);
-  EXPECT_TRUE(planner.on_submitted(hash_of(1), true, t0).empty());
+  planner.on_submitted(hash_of(0), std::nullopt, t0);
+  EXPECT_TRUE(planner.on_submitted(hash_of(1), std::nullopt, t0).empty());
   actions = planner.on_chain_tip(2, hash_range(0, 2), t0);
   auto asks = only<Planner::RequestInventory>(actions);
   ASSERT_EQ(asks.size(), 1u);
@@ -425,10 +425,20 @@ TEST_F(SyncPlannerTest, SilentInventoryAnswerMovesToTheNextPeer) {
   auto asks = only<Planner::RequestInventory>(planner.on_tick(t0 + 5s));
   ASSERT_EQ(asks.size(), 1u);
   EXPECT_EQ(asks[0].peer, 3u);
-  // Both said nothing at this height: no more asks until the chain moves.
-  EXPECT_TRUE(only<Planner::RequestInventory>(planner.on_tick(t0 + 10s)).empty());
-  EXPECT_TRUE(only<Planner::RequestInventory>(planner.on_tick(t0 + 20s)).empty());
-  asks = only<Planner::RequestInventory>(planner.on_chain_tip(41, {}, t0 + 21s));
+  // Nothing new for the idle timeout (10 s) since the peers came: the peer asked least
+  // recently is asked again.
+  asks = only<Planner::RequestInventory>(planner.on_tick(t0 + 10s));
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_EQ(asks[0].peer, 2u);
+  // It says nothing again: the other peer, forgiven its silence too, is next.
+  asks = only<Planner::RequestInventory>(planner.on_tick(t0 + 15s));
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_EQ(asks[0].peer, 3u);
+  // Both silent at this height: no more asks until the chain moves or the next idle spell.
+  EXPECT_TRUE(only<Planner::RequestInventory>(planner.on_tick(t0 + 19s)).empty());
+  asks = only<Planner::RequestInventory>(planner.on_chain_tip(41, {}, t0 + 19s));
+  EXPECT_TRUE(asks.empty());  // peer 3's request is still open
+  asks = only<Planner::RequestInventory>(planner.on_tick(t0 + 20s));
   ASSERT_EQ(asks.size(), 1u);
   EXPECT_EQ(asks[0].peer, 2u);
 }
@@ -437,7 +447,9 @@ TEST_F(SyncPlannerTest, InventoryWithNothingNewStopsAskingThatPeer) {
   Planner planner = with_peers(small_limits(), {{1, 50}});
   auto actions = planner.on_inventory(1, {hash_of(1000000)}, t0);  // the chain has it
   EXPECT_TRUE(actions.empty());
-  EXPECT_TRUE(planner.on_tick(t0 + 10s).empty());
+  EXPECT_TRUE(planner.on_tick(t0 + 9s).empty());
+  // Not for good: after the idle timeout it is asked again (a lost inv must not idle us).
+  EXPECT_EQ(only<Planner::RequestInventory>(planner.on_tick(t0 + 10s)).size(), 1u);
 }
 
 TEST_F(SyncPlannerTest, HashesTheChainAlreadyHasAreSkipped) {
@@ -471,7 +483,7 @@ TEST_F(SyncPlannerTest, RejectedBlocksAreNeverFetchedAgain) {
   Planner planner = with_peers(small_limits(), {{1, 50}});
   planner.on_inventory(1, hash_range(0, 1), t0);
   planner.on_block(1, hash_of(0), t0);
-  planner.on_submitted(hash_of(0), false, t0);
+  planner.on_submitted(hash_of(0), ErrorKind::kInvalid, t0);
   EXPECT_TRUE(requested_from(planner.on_inventory(1, hash_range(0, 1), t0), 1).empty());
   EXPECT_TRUE(planner.on_block(1, hash_of(0), t0).empty());
 }
@@ -493,7 +505,7 @@ TEST_F(SyncPlannerTest, BlockAlreadySubmittedIsNotChargedWhenItComesAgain) {
   planner.on_inventory(1, hash_range(0, 1), t0);
   planner.on_block(1, hash_of(0), t0);
   EXPECT_TRUE(planner.on_block(1, hash_of(0), t0).empty());  // verdict pending
-  planner.on_submitted(hash_of(0), true, t0);
+  planner.on_submitted(hash_of(0), std::nullopt, t0);
   EXPECT_TRUE(planner.on_block(1, hash_of(0), t0).empty());  // the chain has it
 }
 

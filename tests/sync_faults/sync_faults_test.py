@@ -1,0 +1,329 @@
+"""Sync that no peer can poison or stall: a fresh node syncs through a mutating proxy.
+
+Source node S holds a short quick-chain (blocks with two transactions each); a fresh node B
+syncs from it through tests/sync_faults/mutating_proxy.py. The findings of issue 14, each
+damaging exactly one message:
+  1. a block whose transactions were swapped in transit (merkle-root-mismatch): B must not
+     refuse the genuine block for good;
+  2. a damaged genesis: B must not punish the honest peer for the blocks after it;
+  3. a bogus hash in an inv (notfound from everyone): B must not stall behind it;
+  4. the inv answering B's getblocks lost: B must not stay idle.
+In 1-3 an honest node H (a copy of S's chain) connects to B later; B must reach S's tip without
+a restart and never charge or drop H. In 4, B has only the proxy.
+
+Then a seeded campaign (--campaign): both directions, several rates, every damage class; B is
+stopped with SIGTERM (exit 0) whenever its proxied connections are gone or it is synced, its
+store must pass verifychain, and at the end it syncs directly from S to S's tip. Prints counts
+of mutations by class and of B's responses.
+
+Usage: sync_faults_test.py --binary build/actorchain [--only N] [--campaign SECONDS]
+Exits non-zero on any failure; prints "N passed, N failed".
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "decoders"))
+
+from mutating_proxy import Campaign, DAMAGES, MutatingProxy, Rule  # noqa: E402
+from scenario import free_port, last_line, run_command  # noqa: E402
+
+CHAIN_BLOCKS = 8          # blocks after the genesis, each with a payment
+IDLE_TIMEOUT_SECONDS = 2  # B's --sync-idle-timeout: a lost message costs it this long
+
+
+class Node:
+    """`actorchain --chain quick startnode` whose log lines can be awaited."""
+
+    def __init__(self, binary, datadir, node_id, args):
+        env = dict(os.environ, NODE_ID=str(node_id))
+        self.node_id = node_id
+        self.process = subprocess.Popen(
+            [binary, "--chain", "quick", "--datadir", datadir, "startnode"] + args, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines = []
+        self.changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            with self.changed:
+                self.lines.append(line.rstrip("\n"))
+                self.changed.notify_all()
+        with self.changed:
+            self.lines.append(None)
+            self.changed.notify_all()
+
+    def wait_until(self, predicate, timeout):
+        """Waits until predicate(lines) holds; False on timeout or exit."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not predicate(self.lines):
+                if self.lines and self.lines[-1] is None:
+                    return predicate(self.lines)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.changed.wait(left)
+            return True
+
+    def wait_for(self, needle, timeout):
+        return self.wait_until(lambda lines: any(l and needle in l for l in lines), timeout)
+
+    def height(self):
+        best = -1
+        with self.changed:
+            for line in self.lines:
+                match = line and re.search(r"(?:new tip|tip) height=(-?\d+)", line)
+                if match:
+                    best = max(best, int(match.group(1)))
+        return best
+
+    def text(self, last=60):
+        with self.changed:
+            return "\n".join(l for l in self.lines[-last:] if l is not None)
+
+    def all_lines(self):
+        with self.changed:
+            return [l for l in self.lines if l is not None]
+
+    def stop(self):
+        """SIGTERM; the exit code (killed after 30 s: -9)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                return -9
+        return self.process.returncode
+
+
+class World:
+    """S's chain, built once; a copy of it for each honest peer."""
+
+    def __init__(self, binary, workdir):
+        self.binary = binary
+        self.workdir = workdir
+        self.datadir = os.path.join(workdir, "data")
+        self.source_id = free_port()
+        self.tip_height = CHAIN_BLOCKS
+        address = self.cmd(self.source_id, ["createwallet"])
+        payee = self.cmd(free_port(), ["createwallet"])
+        self.cmd(self.source_id, ["createblockchain", "--address", address])
+        for _ in range(CHAIN_BLOCKS):
+            self.cmd(self.source_id, ["send", "--from", address, "--to", payee, "--amount", "1",
+                                      "--mine"])
+        # Honest peers start from copies of S's store, taken while S is not running.
+        self.honest_ids = [self._copy_store() for _ in range(4)]
+        self.source = None
+
+    def _copy_store(self):
+        node_id = free_port()
+        shutil.copytree(os.path.join(self.datadir, str(self.source_id), "chainstate"),
+                        os.path.join(self.datadir, str(node_id), "chainstate"))
+        return node_id
+
+    def cmd(self, node_id, args):
+        return last_line(self.binary, self.datadir, node_id, ["--chain", "quick"] + args)
+
+    def start_source(self):
+        self.source = Node(self.binary, self.datadir, self.source_id,
+                           ["--connect", "127.0.0.1:%d" % self.source_id])
+        if not self.source.wait_for("listening on", 30):
+            raise RuntimeError("source did not start:\n" + self.source.text())
+
+    def honest_copy(self):
+        """A node id whose store holds S's chain."""
+        return self.honest_ids.pop()
+
+    def start(self, node_id, connect, extra=()):
+        args = []
+        for port in connect:
+            args += ["--connect", "127.0.0.1:%d" % port]
+        node = Node(self.binary, self.datadir, node_id, args + list(extra))
+        if not node.wait_for("listening on", 30):
+            raise RuntimeError("node %d did not start:\n%s" % (node_id, node.text()))
+        return node
+
+    def verifychain(self, node_id):
+        done = run_command(self.binary, self.datadir, node_id, ["--chain", "quick", "verifychain"])
+        return done.returncode == 0, done.stdout + done.stderr
+
+
+def tip_line(height):
+    return "height=%d " % height
+
+
+def charged_or_dropped(lines, proxy_ports):
+    """B's lines that charge or drop a peer other than the proxied connections."""
+    bad = []
+    for line in lines:
+        if "misbehaving" not in line and "disconnecting" not in line:
+            continue
+        if not any("127.0.0.1:%d" % port in line for port in proxy_ports):
+            bad.append(line)
+    return bad
+
+
+def finding(world, number, rule, honest_later):
+    """One finding's scenario; a list of failure messages (empty: passed)."""
+    failures = []
+    proxy = MutatingProxy(world.source.port_target, rule, seed=number)
+    b_id = free_port()
+    nodes = []
+    try:
+        b = world.start(b_id, [proxy.port], ["--sync-idle-timeout", str(IDLE_TIMEOUT_SECONDS)])
+        nodes.append(b)
+        if not rule.fired.wait(30):
+            return ["the proxy never saw message %d %s %s" % (rule.nth, rule.direction,
+                                                              rule.command)]
+        if honest_later:
+            # Let B act on the damage before the honest peer turns up.
+            b.wait_for("rejected block", 5) if rule.command == "block" else time.sleep(1)
+            h = world.start(world.honest_copy(), [b_id])
+            nodes.append(h)
+        if not b.wait_for(tip_line(world.tip_height), 60):
+            failures.append("B did not reach height %d (at %d):\n%s"
+                            % (world.tip_height, b.height(), b.text()))
+        bad = charged_or_dropped(b.all_lines(), [proxy.port])
+        if bad:
+            failures.append("B charged or dropped an honest peer:\n" + "\n".join(bad))
+    finally:
+        for node in nodes:
+            code = node.stop()
+            if code != 0:
+                failures.append("node %d exited %d on SIGTERM" % (node.node_id, code))
+        proxy.close()
+    return failures
+
+
+RESPONSES = [
+    ("charged", "misbehaving"),
+    ("disconnected", "disconnecting"),
+    ("block refused", "rejected block"),
+    ("tx refused", "rejected tx"),
+    ("bad framing", "bad framing"),
+    ("undecodable", "undecodable"),
+    ("unrequested", "unrequested block"),
+    ("stalling", "stalling"),
+]
+
+
+def campaign(world, seconds):
+    """Seeded rounds at several rates, both directions, within `seconds`; failures list."""
+    failures = []
+    mutations = {}
+    responses = {name: 0 for name, _ in RESPONSES}
+    rates = [0.02, 0.05, 0.15]
+    deadline = time.monotonic() + seconds
+    rounds = 0
+    for seed in range(1, 1000):
+        if time.monotonic() > deadline:
+            break
+        rate = rates[(seed - 1) % len(rates)]
+        proxy = MutatingProxy(world.source.port_target, Campaign(rate), seed=seed)
+        b_id = free_port()
+        try:
+            # Restarted behind the proxy while its connections die, a few times per round.
+            for cycle in range(4):
+                b = world.start(b_id, [proxy.port], ["--sync-idle-timeout",
+                                                     str(IDLE_TIMEOUT_SECONDS)])
+                b.wait_until(lambda lines: any(l and tip_line(world.tip_height) in l
+                                               for l in lines)
+                             or sum(1 for l in lines if l and "disconnecting" in l) >= 1
+                             or any(l and "peer gone" in l for l in lines), 8)
+                time.sleep(0.5)  # whatever the damage set going settles
+                lines = b.all_lines()
+                for name, needle in RESPONSES:
+                    responses[name] += sum(1 for l in lines if needle in l)
+                code = b.stop()
+                if code != 0:
+                    failures.append("seed %d: B exited %d on SIGTERM:\n%s"
+                                    % (seed, code, b.text()))
+                ok, out = world.verifychain(b_id)
+                if not ok:
+                    failures.append("seed %d: verifychain failed: %s" % (seed, out))
+                if b.height() >= world.tip_height or time.monotonic() > deadline:
+                    break
+        finally:
+            proxy.close()
+        for (damage, _), n in proxy.stats.counts.items():
+            mutations[damage] = mutations.get(damage, 0) + n
+        # Directly from S, no proxy: B reaches S's tip.
+        b = world.start(b_id, [world.source.port_target])
+        if not b.wait_for(tip_line(world.tip_height), 60) and b.height() < world.tip_height:
+            failures.append("seed %d: B did not reach the tip directly:\n%s" % (seed, b.text()))
+        code = b.stop()
+        if code != 0:
+            failures.append("seed %d: B exited %d on SIGTERM after the direct sync" % (seed, code))
+        rounds += 1
+    print("campaign: %d rounds, %d mutations" % (rounds, sum(mutations.values())))
+    for damage in DAMAGES:
+        print("  mutations %-16s %d" % (damage, mutations.get(damage, 0)))
+    for name, _ in RESPONSES:
+        print("  responses %-16s %d" % (name, responses[name]))
+    return failures
+
+
+FINDINGS = {
+    1: ("a block's transactions swapped in transit",
+        lambda: Rule("to_client", "block", 3, "swap-txs"), True),
+    2: ("a damaged genesis",
+        lambda: Rule("to_client", "block", 1, "duplicate-tx"), True),
+    3: ("a bogus hash in an inv",
+        lambda: Rule("to_client", "inv", 1, "bit-flip"), True),
+    4: ("the inv answering getblocks lost",
+        lambda: Rule("to_client", "inv", 1, "drop-frame"), False),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--only", type=int, action="append")
+    parser.add_argument("--campaign", type=float, default=0, help="seconds of campaign")
+    args = parser.parse_args()
+    passed = failed = 0
+    workdir = tempfile.mkdtemp(prefix="sync-faults-")
+    world = None
+    try:
+        world = World(args.binary, workdir)
+        world.start_source()
+        world.source.port_target = world.source_id
+        for number, (title, make_rule, honest_later) in FINDINGS.items():
+            if args.only and number not in args.only:
+                continue
+            started = time.monotonic()
+            failures = finding(world, number, make_rule(), honest_later)
+            status = "ok" if not failures else "FAILED"
+            print("finding %d (%s): %s in %.1f s" % (number, title, status,
+                                                     time.monotonic() - started))
+            for failure in failures:
+                print("  " + failure.replace("\n", "\n  "))
+            passed, failed = (passed + 1, failed) if not failures else (passed, failed + 1)
+        if args.campaign > 0:
+            failures = campaign(world, args.campaign)
+            for failure in failures:
+                print("  " + failure.replace("\n", "\n  "))
+            passed, failed = (passed + 1, failed) if not failures else (passed, failed + 1)
+    finally:
+        if world and world.source:
+            world.source.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
