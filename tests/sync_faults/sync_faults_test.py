@@ -252,7 +252,8 @@ def campaign(world, seconds):
                     failures.append("seed %d: B exited %d on SIGTERM:\n%s"
                                     % (seed, code, b.text()))
                 ok, out = world.verifychain(b_id)
-                if not ok:
+                # A node that never adopted a genesis (its copy was damaged) has nothing to check.
+                if not ok and "no-chain" not in out:
                     failures.append("seed %d: verifychain failed: %s" % (seed, out))
                 if b.height() >= world.tip_height or time.monotonic() > deadline:
                     break
