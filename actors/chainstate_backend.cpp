@@ -24,8 +24,9 @@ std::string outcome_name(AcceptStatus status) {
 
 Result<std::shared_ptr<ChainStateBackend>> ChainStateBackend::open(const std::string& path,
                                                                    const ChainParams& params,
+                                                                   StoreOptions store_options,
                                                                    unsigned script_threads) {
-  auto store = Store::open(path);
+  auto store = Store::open(path, store_options);
   if (!store) return store.error();
   std::shared_ptr<ChainStateBackend> backend(new ChainStateBackend());
   backend->store_ = std::move(*store);

@@ -20,6 +20,7 @@ class ChainStateBackend : public ChainBackend {
   // ChainState's ("store-corrupt").
   static Result<std::shared_ptr<ChainStateBackend>> open(const std::string& path,
                                                          const ChainParams& params,
+                                                         StoreOptions store_options = {},
                                                          unsigned script_threads = 2);
 
   BackendTip tip() const override;

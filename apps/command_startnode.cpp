@@ -114,7 +114,8 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto backend = actors::ChainStateBackend::open(env.store_dir().string(), params);
+  auto backend = actors::ChainStateBackend::open(env.store_dir().string(), params,
+                                                 StoreOptions{options.dbcache_mib << 20});
   if (!backend) {
     if (backend.reason() == "store-locked")
       print_error(make_error("store-locked", fmt::format("node {} is already running and holds {}",

@@ -10,6 +10,7 @@
 #include "apps/cli_args.hpp"
 #include "apps/rpc_credentials.hpp"
 #include "chain/params.hpp"
+#include "chain/store.hpp"
 
 namespace ac::app {
 
@@ -41,6 +42,8 @@ struct StartNodeOptions {
   int sync_idle_timeout = 10;  // actors::SyncLimits::idle_timeout
   size_t max_send_buffer = 16 * 1024 * 1024;
   RpcOptions rpc;
+  // The coins cache bound in MiB (Store's kDefaultCoinsCacheBytes by default).
+  size_t dbcache_mib = kDefaultCoinsCacheBytes >> 20;
 };
 
 struct DiagramOptions {

@@ -102,6 +102,10 @@ int run(int argc, char** argv) {
       ->add_option("--max-send-buffer", node_options.max_send_buffer,
                    "unsent bytes to one peer before it is dropped as not reading")
       ->check(CLI::PositiveNumber);
+  startnode
+      ->add_option("--dbcache", node_options.dbcache_mib,
+                   "MiB of coin changes held in memory before one write to the store")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
 
   startnode->add_flag("--no-rpc", node_options.rpc.disabled, "no JSON-RPC server");
   startnode->add_option("--rpc-bind", node_options.rpc.bind, "RPC listening address")

@@ -167,10 +167,16 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
     for (Node* node = tip; node; node = node->parent) state->active_[node->record.height] = node;
   }
 
+  // Blocks stored or connected since the coins were last written (a crash, or a genesis not
+  // yet connected) are replayed: the stored chain with the most work is connected from the
+  // flushed tip, whose undo data is kept until a flush moves past it.
   BlockCache cache(store);
   std::optional<Error> failure;
   if (Status activated = state->activate_best_chain(cache, failure); !activated) {
     return activated.error();
+  }
+  if (store.coins_may_lag_blocks()) {
+    if (Status flushed = store.flush_coins(); !flushed) return flushed.error();
   }
   return state;
 }
@@ -247,6 +253,16 @@ Status ChainState::create_genesis(const Block& genesis) {
 }
 
 Result<AcceptOutcome> ChainState::accept_block(const Block& block) {
+  Result<AcceptOutcome> outcome = accept_block_unflushed(block);
+  // Between blocks, with every stored block that leads to more work connected: the flushed
+  // state needs the least replaying after a crash.
+  if (store_.coins_cache_full()) {
+    if (Status flushed = store_.flush_coins(); !flushed) return flushed.error();
+  }
+  return outcome;
+}
+
+Result<AcceptOutcome> ChainState::accept_block_unflushed(const Block& block) {
   if (!genesis_) return make_error(ErrorKind::kLocal, "no-genesis");
   BlockCache cache(store_);
   Node* const old_tip = tip_node();

@@ -2,7 +2,9 @@
 // block index (every block stored, its height, chain work and validation status), runs the
 // three validation stages on each arriving block, stores it, and moves the tip to the valid
 // chain with the most work, one Store::apply per block connected or disconnected, so the store
-// always holds a consistent chain. Blocks whose parent is unknown wait in a bounded orphan pool.
+// always holds a consistent chain. The store caches the coins; accept_block writes them when
+// the cache passed its bound, and open() replays the blocks a crash left after the last write.
+// Blocks whose parent is unknown wait in a bounded orphan pool.
 //
 // accept_block reasons, besides every check_block, contextual_check_block and connect_block
 // reason: "no-genesis" (no chain yet: create_genesis first; kind kLocal), "different-genesis" (a
@@ -80,8 +82,9 @@ class ChainState {
   using Clock = std::function<int64_t()>;  // seconds since the epoch; empty: the system clock
 
   // Loads the block index and the tip from `store` and, should the store hold a valid chain
-  // with more work than its tip (a crash between storing a block and connecting it, or in the
-  // middle of a reorganisation), moves the tip onto it. `store` and `verifier` must outlive
+  // with more work than its tip (a crash after blocks were stored or connected since the
+  // coins were last flushed, or in the middle of a reorganisation), moves the tip onto it and
+  // flushes the coins. `store` and `verifier` must outlive
   // the result. Reason "store-corrupt" when the records do not form a tree from the genesis
   // or one does not decode.
   static Result<std::unique_ptr<ChainState>> open(Store& store, ChainParams params,
@@ -162,6 +165,7 @@ class ChainState {
   const Node* fork_point(const Node* node) const;
   int64_t median_time_past(const Node* node) const;
 
+  Result<AcceptOutcome> accept_block_unflushed(const Block& block);
   Result<Processed> process_block(const Block& block, BlockCache& cache);
   Status activate_best_chain(BlockCache& cache, std::optional<Error>& failure);
   // Error: the node could not proceed (storage); a value: the block is invalid.

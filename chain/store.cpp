@@ -7,9 +7,12 @@
 
 #include <filesystem>
 #include <mutex>
+#include <shared_mutex>
 #include <string_view>
 #include <system_error>
+#include <unordered_set>
 
+#include "chain/coins_cache.hpp"
 #include "chain/script.hpp"
 
 namespace ac {
@@ -23,6 +26,7 @@ constexpr char kCoinPrefix = 'c';
 constexpr char kAddressPrefix = 'a';
 const std::string kTipKey = "T";
 const std::string kGenesisKey = "G";
+const std::string kUnflushedKey = "D";
 
 constexpr size_t kOutPointKeyBytes = 32 + 4;
 constexpr size_t kCoinKeyBytes = 1 + kOutPointKeyBytes;
@@ -120,6 +124,16 @@ struct Store::Impl {
   mutable std::mutex read_error_mutex;
   mutable std::optional<Error> read_error;
 
+  // The coins cache and what is flushed with it. Readers on other threads take the lock
+  // shared; the one writer takes it exclusively to change them.
+  mutable std::shared_mutex coins_mutex;
+  CoinsCache coins_cache;
+  std::optional<Hash256> cached_tip;          // the tip once the cache is flushed
+  std::unordered_set<Hash256> undo_to_erase;  // deleted by the next flush
+  size_t coins_cache_limit = kDefaultCoinsCacheBytes;
+  bool unflushed_marker = false;  // 'D' is in the database (only the writer touches it)
+  CoinsFlushCounts last_flush;
+
   void note_read_error(Error error) const {
     std::lock_guard lock(read_error_mutex);
     if (!read_error) read_error = std::move(error);
@@ -141,8 +155,9 @@ struct Store::Impl {
     return std::nullopt;
   }
 
-  std::optional<Coin> coin(const OutPoint& outpoint,
-                           const leveldb::Snapshot* snapshot = nullptr) const {
+  // The coin as the database holds it, ignoring the cache.
+  std::optional<Coin> stored_coin(const OutPoint& outpoint,
+                                  const leveldb::Snapshot* snapshot = nullptr) const {
     const std::string key = coin_key(outpoint);
     auto value = get(key, snapshot);
     if (!value) return std::nullopt;
@@ -181,6 +196,21 @@ struct Store::Impl {
       note_read_error(make_error(ErrorKind::kLocal, "store-read-failed", it->status().ToString()));
   }
 
+  // The coin as the cache over the database shows it. REQUIRES: coins_mutex held.
+  std::optional<Coin> coin(const OutPoint& outpoint,
+                           const leveldb::Snapshot* snapshot = nullptr) const {
+    if (const CoinsCache::Entry* entry = coins_cache.find(outpoint)) {
+      if (entry->spent) return std::nullopt;
+      return entry->coin;
+    }
+    return stored_coin(outpoint, snapshot);
+  }
+
+  // Adds the marker to `batch` unless it is already in the database.
+  void mark_unflushed(leveldb::WriteBatch& batch) {
+    if (!unflushed_marker) batch.Put(kUnflushedKey, leveldb::Slice());
+  }
+
   Status write(leveldb::WriteBatch& batch, bool sync = false) {
     leveldb::WriteOptions options;
     options.sync = sync;
@@ -191,9 +221,11 @@ struct Store::Impl {
 };
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::~Store() = default;
+Store::~Store() {
+  (void)flush_coins();
+}
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions store_options) {
   std::error_code error;
   std::filesystem::create_directories(path, error);
   if (error)
@@ -220,6 +252,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
                       status.ToString());
   }
   impl->db.reset(db);
+  impl->coins_cache_limit = store_options.coins_cache_bytes;
+  impl->unflushed_marker = impl->get(kUnflushedKey).has_value();
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -231,7 +265,10 @@ Status Store::put_block(const Block& block, const BlockIndexRecord& record) {
             leveldb::Slice(reinterpret_cast<const char*>(data.data()), data.size()));
   batch.Put(hash_key(kIndexPrefix, record.hash),
             leveldb::Slice(reinterpret_cast<const char*>(index.data()), index.size()));
-  return impl_->write(batch);
+  impl_->mark_unflushed(batch);
+  if (Status written = impl_->write(batch); !written) return written;
+  impl_->unflushed_marker = true;
+  return {};
 }
 
 namespace {
@@ -284,12 +321,14 @@ std::vector<BlockIndexRecord> Store::load_index() const {
 }
 
 std::optional<Coin> Store::coin(const OutPoint& outpoint) const {
+  std::shared_lock lock(impl_->coins_mutex);
   return impl_->coin(outpoint);
 }
 
 std::vector<std::pair<OutPoint, Coin>> Store::coins_of(const Hash160& pubkey_hash) const {
   std::vector<std::pair<OutPoint, Coin>> coins;
-  // One snapshot, so a concurrent apply() cannot show half a block.
+  std::shared_lock lock(impl_->coins_mutex);
+  // One snapshot, so a concurrent write cannot show half a block.
   const leveldb::Snapshot* snapshot = impl_->db->GetSnapshot();
   impl_->scan(address_prefix(pubkey_hash), snapshot, [&](std::string_view key, std::string_view) {
     if (key.size() != kAddressKeyBytes) {
@@ -297,7 +336,8 @@ std::vector<std::pair<OutPoint, Coin>> Store::coins_of(const Hash160& pubkey_has
       return true;
     }
     const OutPoint outpoint = parse_outpoint(key.substr(1 + 20));
-    if (auto coin = impl_->coin(outpoint, snapshot)) {
+    if (impl_->coins_cache.find(outpoint)) return true;  // the cache's entry decides, below
+    if (auto coin = impl_->stored_coin(outpoint, snapshot)) {
       coins.emplace_back(outpoint, std::move(*coin));
     } else {
       impl_->note_corrupt(key, make_error(ErrorKind::kLocal, "address-index-without-coin"));
@@ -305,10 +345,16 @@ std::vector<std::pair<OutPoint, Coin>> Store::coins_of(const Hash160& pubkey_has
     return true;
   });
   impl_->db->ReleaseSnapshot(snapshot);
+  impl_->coins_cache.for_each([&](const OutPoint& outpoint, const CoinsCache::Entry& entry) {
+    if (entry.spent) return;
+    if (match_p2pkh(entry.coin.output.script_pubkey) == pubkey_hash)
+      coins.emplace_back(outpoint, entry.coin);
+  });
   return coins;
 }
 
 void Store::for_each_coin(const std::function<void(const OutPoint&, const Coin&)>& visit) const {
+  std::shared_lock lock(impl_->coins_mutex);
   const leveldb::Snapshot* snapshot = impl_->db->GetSnapshot();
   impl_->scan(std::string(1, kCoinPrefix), snapshot,
               [&](std::string_view key, std::string_view value) {
@@ -318,14 +364,22 @@ void Store::for_each_coin(const std::function<void(const OutPoint&, const Coin&)
                 } else if (!coin) {
                   impl_->note_corrupt(key, coin.error());
                 } else {
-                  visit(parse_outpoint(key.substr(1)), coin.value());
+                  const OutPoint outpoint = parse_outpoint(key.substr(1));
+                  if (!impl_->coins_cache.find(outpoint)) visit(outpoint, coin.value());
                 }
                 return true;
               });
   impl_->db->ReleaseSnapshot(snapshot);
+  impl_->coins_cache.for_each([&](const OutPoint& outpoint, const CoinsCache::Entry& entry) {
+    if (!entry.spent) visit(outpoint, entry.coin);
+  });
 }
 
 std::optional<BlockUndo> Store::undo(const Hash256& hash) const {
+  {
+    std::shared_lock lock(impl_->coins_mutex);
+    if (impl_->undo_to_erase.contains(hash)) return std::nullopt;
+  }
   const std::string key = hash_key(kUndoPrefix, hash);
   auto value = impl_->get(key);
   if (!value) return std::nullopt;
@@ -338,6 +392,10 @@ std::optional<BlockUndo> Store::undo(const Hash256& hash) const {
 }
 
 std::optional<Hash256> Store::tip() const {
+  {
+    std::shared_lock lock(impl_->coins_mutex);
+    if (impl_->cached_tip) return impl_->cached_tip;
+  }
   return impl_->hash_value(kTipKey);
 }
 
@@ -359,25 +417,86 @@ Status Store::apply(const TipChange& change) {
     batch.Put(hash_key(kUndoPrefix, change.undo_to_write->first),
               leveldb::Slice(reinterpret_cast<const char*>(undo.data()), undo.size()));
   }
-  if (change.undo_to_erase) batch.Delete(hash_key(kUndoPrefix, *change.undo_to_erase));
-  // Additions before removals: a coin both created and spent by the same block ends absent.
-  for (const auto& [outpoint, coin] : change.coins_added) {
-    batch.Put(coin_key(outpoint), coin_value(coin));
-    if (auto pubkey_hash = match_p2pkh(coin.output.script_pubkey)) {
-      batch.Put(address_key(*pubkey_hash, outpoint), leveldb::Slice());
-    }
+  impl_->mark_unflushed(batch);
+  if (!change.index_updates.empty() || change.undo_to_write || !impl_->unflushed_marker) {
+    if (Status written = impl_->write(batch); !written) return written;
   }
-  for (const auto& [outpoint, coin] : change.coins_spent) {
-    batch.Delete(coin_key(outpoint));
-    if (auto pubkey_hash = match_p2pkh(coin.output.script_pubkey)) {
-      batch.Delete(address_key(*pubkey_hash, outpoint));
-    }
+  impl_->unflushed_marker = true;
+
+  std::unique_lock lock(impl_->coins_mutex);
+  if (change.undo_to_write) impl_->undo_to_erase.erase(change.undo_to_write->first);
+  if (change.undo_to_erase) impl_->undo_to_erase.insert(*change.undo_to_erase);
+  // Additions before removals: a coin both created and spent by the same change ends absent.
+  for (const auto& [outpoint, coin] : change.coins_added) impl_->coins_cache.add(outpoint, coin);
+  for (const auto& [outpoint, coin] : change.coins_spent) impl_->coins_cache.spend(outpoint, coin);
+  impl_->cached_tip = change.new_tip;
+  return {};
+}
+
+Status Store::flush_coins() {
+  // Only this (the writer's) thread changes the cache: building the batch needs no more than
+  // the readers' lock, so they go on meanwhile.
+  std::shared_lock read_lock(impl_->coins_mutex);
+  if (!impl_->unflushed_marker && impl_->coins_cache.empty() && !impl_->cached_tip &&
+      impl_->undo_to_erase.empty()) {
+    return {};
   }
-  batch.Put(kTipKey, leveldb::Slice(reinterpret_cast<const char*>(change.new_tip.data.data()), 32));
-  return impl_->write(batch);
+  leveldb::WriteBatch batch;
+  CoinsFlushCounts counts;
+  impl_->coins_cache.for_each([&](const OutPoint& outpoint, const CoinsCache::Entry& entry) {
+    const std::optional<Hash160> pubkey_hash = match_p2pkh(entry.coin.output.script_pubkey);
+    if (entry.spent) {
+      batch.Delete(coin_key(outpoint));
+      if (pubkey_hash) batch.Delete(address_key(*pubkey_hash, outpoint));
+      ++counts.coins_erased;
+    } else {
+      batch.Put(coin_key(outpoint), coin_value(entry.coin));
+      if (pubkey_hash) batch.Put(address_key(*pubkey_hash, outpoint), leveldb::Slice());
+      ++counts.coins_written;
+    }
+  });
+  for (const Hash256& hash : impl_->undo_to_erase) batch.Delete(hash_key(kUndoPrefix, hash));
+  if (impl_->cached_tip) {
+    batch.Put(kTipKey,
+              leveldb::Slice(reinterpret_cast<const char*>(impl_->cached_tip->data.data()), 32));
+  }
+  batch.Delete(kUnflushedKey);
+  read_lock.unlock();
+
+  std::unique_lock lock(impl_->coins_mutex);
+  if (Status written = impl_->write(batch); !written) return written;
+  impl_->coins_cache.clear();
+  impl_->undo_to_erase.clear();
+  impl_->cached_tip.reset();
+  impl_->unflushed_marker = false;
+  impl_->last_flush = counts;
+  return {};
+}
+
+CoinsFlushCounts Store::last_coins_flush() const {
+  return impl_->last_flush;
+}
+
+bool Store::coins_cache_full() const {
+  std::shared_lock lock(impl_->coins_mutex);
+  return impl_->coins_cache.memory_bytes() >= impl_->coins_cache_limit;
+}
+
+size_t Store::coins_cache_bytes() const {
+  std::shared_lock lock(impl_->coins_mutex);
+  return impl_->coins_cache.memory_bytes();
+}
+
+size_t Store::coins_cache_limit() const {
+  return impl_->coins_cache_limit;
+}
+
+bool Store::coins_may_lag_blocks() const {
+  return impl_->unflushed_marker;
 }
 
 Status Store::flush() {
+  if (Status flushed = flush_coins(); !flushed) return flushed;
   leveldb::WriteBatch empty;
   return impl_->write(empty, /*sync=*/true);
 }

@@ -3,14 +3,24 @@
 //   'u' hash            -> BlockUndo              'c' outpoint -> Coin
 //   'a' hash160 outpoint -> (empty)  address index: a balance never scans the whole set
 //   'T'                 -> best tip hash          'G' -> genesis hash
-// Moving the tip by one block is ONE WriteBatch (coins, address index, undo, tip, index
-// records), so a crash leaves the previous or the next consistent state, never a mix.
-// Not thread-safe for writes: one owner (the chain or utxo actor) writes; LevelDB makes
-// concurrent reads safe.
+//   'D'                 -> (empty) present while blocks were stored or connected since the
+//                          coins were last written: the coins may lag the stored blocks
+//
+// Coins, their address index and the tip marker are cached in memory (a CoinsCache) and
+// written together in ONE WriteBatch by flush_coins(): when the cache passes its bound (the
+// owner asks coins_cache_full() at quiet points), at shutdown, and in the destructor. Blocks,
+// index records and undo data are written at once; undo data of a disconnected block is only
+// deleted with the next coins flush, so the flushed tip can always be disconnected. A crash
+// therefore leaves the coins of the last flush, consistent with its tip marker and address
+// index, plus every block stored since: ChainState::open replays them (as Bitcoin Core
+// replays the blocks after its flushed best block).
+// Not thread-safe for writes: one owner (the chain) writes; reads (coins, balances, blocks)
+// are safe from other threads and see each applied TipChange whole.
 // Reads return nullopt (or skip the entry) when a stored value fails to decode; the first such
 // failure is kept and reported by first_read_error(), so a corrupt store is never silent.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -36,11 +46,26 @@ struct TipChange {
   std::vector<BlockIndexRecord> index_updates;                 // status changes
 };
 
+// The default bound of the coins cache (--dbcache): about 220,000 coins of ordinary P2PKH
+// outputs. A flush briefly needs about as much again for the batch and LevelDB's memtable.
+inline constexpr size_t kDefaultCoinsCacheBytes = size_t{32} << 20;
+
+struct StoreOptions {
+  size_t coins_cache_bytes = kDefaultCoinsCacheBytes;
+};
+
+// What the last coins flush wrote.
+struct CoinsFlushCounts {
+  size_t coins_written = 0;  // Puts of coins
+  size_t coins_erased = 0;   // Deletes of coins the database held
+};
+
 class Store : public CoinsView {
  public:
   // Opens (creating if missing) the database at `path`. Reason "store-locked" when another
   // process holds it; "store-open-failed" otherwise (detail: LevelDB's message).
-  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  static Result<std::unique_ptr<Store>> open(const std::string& path, StoreOptions options = {});
+  // Writes the cached coins (flush_coins); a failure leaves the last flushed state.
   ~Store() override;
 
   // Block data and its index record, in one batch.
@@ -60,11 +85,26 @@ class Store : public CoinsView {
   std::optional<Hash256> genesis() const;
   Status set_genesis(const Hash256& hash);
 
-  // Writes the whole change as one batch. An outpoint both in coins_added and coins_spent
-  // ends absent (a coin created and spent by the same block). Not fsynced: see flush().
+  // Moves the tip: index records and new undo data are written at once (one batch); the
+  // coins, the address index, the tip and the erasing of undo data go to the coins cache. An
+  // outpoint both in coins_added and coins_spent ends absent (a coin created and spent by the
+  // same block). REQUIRES: coins_added are not unspent before the change (as connect_block
+  // and disconnect_block guarantee). Not fsynced: see flush().
   Status apply(const TipChange& change);
 
-  // Forces everything written so far to disk (fsync of LevelDB's log).
+  // Writes the cached coins, address index entries, tip and undo erasures in ONE batch and
+  // empties the cache. On failure the cache is kept (nothing was written).
+  Status flush_coins();
+  // Whether the cache has reached its bound: the owner flushes at its next quiet point.
+  bool coins_cache_full() const;
+  size_t coins_cache_bytes() const;
+  size_t coins_cache_limit() const;
+  CoinsFlushCounts last_coins_flush() const;
+  // True while blocks were stored or connected since the last coins flush (also across a
+  // crash): the coins and the tip marker may lag what ChainState::open would make of them.
+  bool coins_may_lag_blocks() const;
+
+  // flush_coins(), then forces everything written so far to disk (fsync of LevelDB's log).
   Status flush();
 
   // The first failure met by a read: reason "store-corrupt" (a stored value or key did not

@@ -34,6 +34,7 @@ namespace {
 using chain_test::TestKey;
 
 constexpr const char* kChildDirVariable = "ACTORCHAIN_CRASH_CHILD_DIR";
+constexpr const char* kChildCacheVariable = "ACTORCHAIN_CRASH_CHILD_COINS_CACHE";
 constexpr int kProgressFd = 100;  // the child's end of the progress pipe
 constexpr int kAllowFd = 101;     // the child's end of the pacing pipe
 constexpr int kMainChainLength = 200;
@@ -100,7 +101,11 @@ TEST(CrashSafetyChild, ConnectsTheFeedUntilKilled) {
   const char* dir = std::getenv(kChildDirVariable);
   if (dir == nullptr) GTEST_SKIP() << "runs only as the crash-safety test's child process";
   const Feed feed = build_feed();
-  auto store = Store::open(dir);
+  StoreOptions options;
+  if (const char* cache = std::getenv(kChildCacheVariable)) {
+    options.coins_cache_bytes = std::strtoull(cache, nullptr, 10);
+  }
+  auto store = Store::open(dir, options);
   ASSERT_TRUE(store) << store.error().message();
   ScriptVerifier verifier(1);
   auto chain =
@@ -120,7 +125,8 @@ TEST(CrashSafetyChild, ConnectsTheFeedUntilKilled) {
 
 class ChildProcess {
  public:
-  explicit ChildProcess(const std::string& dir) {
+  // `coins_cache_bytes`: the child's coins cache bound; 0 leaves the default.
+  explicit ChildProcess(const std::string& dir, size_t coins_cache_bytes = 0) {
     int fds[2];
     int allow_fds[2];
     chain_test::require(pipe2(fds, O_CLOEXEC) == 0 && pipe2(allow_fds, O_CLOEXEC) == 0, "pipe2");
@@ -129,6 +135,10 @@ class ChildProcess {
     // Everything the child needs is prepared before fork: between fork and exec only
     // async-signal-safe calls are allowed.
     std::vector<std::string> environment{std::string(kChildDirVariable) + "=" + dir};
+    if (coins_cache_bytes != 0) {
+      environment.push_back(std::string(kChildCacheVariable) + "=" +
+                            std::to_string(coins_cache_bytes));
+    }
     for (char** variable = environ; *variable; ++variable) environment.emplace_back(*variable);
     std::vector<char*> envp;
     for (std::string& variable : environment) envp.push_back(variable.data());
@@ -242,16 +252,20 @@ void check_recovered_state(const std::string& dir, const Feed& feed, size_t ackn
   EXPECT_TRUE(verified) << verified.error().message();
 }
 
-TEST(CrashSafety, KilledWhileConnectingTheStoreReopensConsistent) {
+// Kills the child `kills` times at random points, checking the reopened store after each,
+// then lets a last child finish the feed. With the default coins cache the 200 blocks never
+// fill it: every kill lands between flushes and the reopened chain replays from the genesis.
+// A small cache flushes every few blocks, so kills also land in and around flushes, and the
+// reorganisations of the feed cross them.
+void kill_repeatedly_then_finish(size_t coins_cache_bytes, int kills, uint32_t seed) {
   const Feed feed = build_feed();
   chain_test::TempDir dir;
-  std::mt19937 random(20261124);
-  constexpr int kKills = 24;
+  std::mt19937 random(seed);
   size_t acknowledged = 0;  // the longest feed prefix any child acknowledged
   size_t allowed = 0;       // the longest feed prefix any child was given
-  for (int kill_number = 0; kill_number < kKills; ++kill_number) {
+  for (int kill_number = 0; kill_number < kills; ++kill_number) {
     SCOPED_TRACE("kill " + std::to_string(kill_number));
-    ChildProcess child(dir.str());
+    ChildProcess child(dir.str(), coins_cache_bytes);
     // The child feeds from the start; blocks it already has come back at once.
     const size_t more = std::uniform_int_distribution<size_t>(1, 8)(random);
     child.allow(std::min(acknowledged + more, feed.blocks.size()));
@@ -270,10 +284,10 @@ TEST(CrashSafety, KilledWhileConnectingTheStoreReopensConsistent) {
     acknowledged = std::max(acknowledged, child.progress());
     allowed = std::max(allowed, child.allowed());
     check_recovered_state(dir.str(), feed, child.progress(), allowed);
-    if (HasFatalFailure()) return;
+    if (::testing::Test::HasFatalFailure()) return;
   }
 
-  ChildProcess finisher(dir.str());
+  ChildProcess finisher(dir.str(), coins_cache_bytes);
   finisher.allow(feed.blocks.size());
   EXPECT_EQ(finisher.read_progress(feed.blocks.size()), feed.blocks.size());
   const int status = finisher.wait();
@@ -289,6 +303,15 @@ TEST(CrashSafety, KilledWhileConnectingTheStoreReopensConsistent) {
   EXPECT_EQ((*chain)->tip()->height, kMainChainLength);
   Status verified = (*chain)->verify_chain();
   EXPECT_TRUE(verified) << verified.error().message();
+}
+
+TEST(CrashSafety, KilledWhileConnectingTheStoreReopensConsistent) {
+  kill_repeatedly_then_finish(0, 24, 20261124);
+}
+
+TEST(CrashSafety, KilledBetweenAndDuringCoinsFlushesReopensConsistent) {
+  // Each block of the feed leaves about one more coin in the cache: a flush every few blocks.
+  kill_repeatedly_then_finish(600, 24, 20261207);
 }
 
 }  // namespace

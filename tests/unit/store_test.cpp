@@ -433,5 +433,117 @@ TEST_F(StoreTest, IndexRecordUnderTheWrongHashIsReported) {
   EXPECT_NE(store->first_read_error()->detail.find("index-key-mismatch"), std::string::npos);
 }
 
+// ---- the coins cache ----
+
+TEST_F(StoreTest, CachedCoinsAreReadBeforeTheFlushAndWrittenByIt) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  TipChange change;
+  change.new_tip = hash_of(0xb1);
+  change.coins_added = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)},
+                        {outpoint(1, 1), p2pkh_coin(5, 11, 1)},
+                        {outpoint(2, 0), Coin{TxOut{7, {0x51}}, 1, false}}};
+  ASSERT_TRUE(store->apply(change).ok());
+  EXPECT_GT(store->coins_cache_bytes(), 0u);
+  EXPECT_TRUE(store->coins_may_lag_blocks());
+  EXPECT_EQ(store->tip(), hash_of(0xb1));
+  EXPECT_EQ(store->coin(outpoint(1, 1)), p2pkh_coin(5, 11, 1));
+  EXPECT_EQ(coins_of(*store, 5).size(), 2u);
+  EXPECT_EQ(all_coins(*store).size(), 3u);
+
+  ASSERT_TRUE(store->flush_coins().ok());
+  EXPECT_EQ(store->last_coins_flush().coins_written, 3u);
+  EXPECT_EQ(store->coins_cache_bytes(), 0u);
+  EXPECT_FALSE(store->coins_may_lag_blocks());
+  EXPECT_EQ(store->tip(), hash_of(0xb1));
+  EXPECT_EQ(coins_of(*store, 5).size(), 2u);
+  EXPECT_EQ(all_coins(*store).size(), 3u);
+}
+
+TEST_F(StoreTest, CoinCreatedAndSpentBetweenFlushesIsNeverWritten) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  TipChange first;
+  first.new_tip = hash_of(0xc1);
+  first.coins_added = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)},
+                       {outpoint(1, 1), p2pkh_coin(6, 5, 1)}};
+  ASSERT_TRUE(store->apply(first).ok());
+  TipChange second;
+  second.new_tip = hash_of(0xc2);
+  second.coins_spent = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)}};
+  second.coins_added = {{outpoint(3, 0), p2pkh_coin(5, 9, 2)}};
+  ASSERT_TRUE(store->apply(second).ok());
+  ASSERT_TRUE(store->flush_coins().ok());
+  EXPECT_EQ(store->last_coins_flush().coins_written, 2u);
+  EXPECT_EQ(store->last_coins_flush().coins_erased, 0u);
+  EXPECT_EQ(coins_of(*store, 5), (std::map<OutPoint, Coin>{{outpoint(3, 0), p2pkh_coin(5, 9, 2)}}));
+
+  // Spending a flushed coin deletes it, and its address index entry, at the next flush.
+  TipChange third;
+  third.new_tip = hash_of(0xc3);
+  third.coins_spent = {{outpoint(3, 0), p2pkh_coin(5, 9, 2)}};
+  ASSERT_TRUE(store->apply(third).ok());
+  EXPECT_TRUE(coins_of(*store, 5).empty());
+  EXPECT_FALSE(store->coin(outpoint(3, 0)).has_value());
+  ASSERT_TRUE(store->flush_coins().ok());
+  EXPECT_EQ(store->last_coins_flush().coins_erased, 1u);
+  EXPECT_TRUE(coins_of(*store, 5).empty());
+  EXPECT_EQ(all_coins(*store).size(), 1u);
+  EXPECT_FALSE(store->first_read_error().has_value());
+}
+
+TEST_F(StoreTest, CacheReportsFullAtItsBound) {
+  auto store = Store::open(path_.string(), StoreOptions{1000});
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ((*store)->coins_cache_limit(), 1000u);
+  EXPECT_FALSE((*store)->coins_cache_full());
+  TipChange change;
+  change.new_tip = hash_of(1);
+  for (uint32_t i = 0; i < 10; ++i)
+    change.coins_added.emplace_back(outpoint(1, i), p2pkh_coin(5, 1, 1));
+  ASSERT_TRUE((*store)->apply(change).ok());
+  EXPECT_TRUE((*store)->coins_cache_full());
+  ASSERT_TRUE((*store)->flush_coins().ok());
+  EXPECT_FALSE((*store)->coins_cache_full());
+}
+
+// A process killed between flushes: the store holds the last flush's coins and tip, the undo
+// data of a block disconnected since, and the marker that says blocks may need replaying.
+TEST_F(StoreTest, KillBetweenFlushesLeavesTheFlushedCoinsTipAndUndo) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = Store::open(path_.string());
+    if (!store) ::_exit(2);
+    TipChange connect;
+    connect.new_tip = hash_of(0xd1);
+    connect.coins_added = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)}};
+    connect.undo_to_write = std::make_pair(hash_of(0xd1), BlockUndo{});
+    if (!(*store)->apply(connect) || !(*store)->flush_coins()) ::_exit(3);
+    TipChange disconnect;
+    disconnect.new_tip = hash_of(0xd0);
+    disconnect.coins_spent = connect.coins_added;
+    disconnect.undo_to_erase = hash_of(0xd1);
+    TipChange other;
+    other.new_tip = hash_of(0xd2);
+    other.coins_added = {{outpoint(2, 0), p2pkh_coin(6, 20, 1)}};
+    if (!(*store)->apply(disconnect) || !(*store)->apply(other)) ::_exit(4);
+    if ((*store)->undo(hash_of(0xd1)).has_value()) ::_exit(5);  // erased, as far as reads go
+    ::_exit(0);  // as SIGKILL: no destructor, no flush
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->coins_may_lag_blocks());
+  EXPECT_EQ(store->tip(), hash_of(0xd1));
+  EXPECT_EQ(all_coins(*store), (std::map<OutPoint, Coin>{{outpoint(1, 0), p2pkh_coin(5, 10, 1)}}));
+  EXPECT_EQ(coins_of(*store, 5).size(), 1u);
+  EXPECT_TRUE(coins_of(*store, 6).empty());
+  EXPECT_TRUE(store->undo(hash_of(0xd1)).has_value());
+}
+
 }  // namespace
 }  // namespace ac
