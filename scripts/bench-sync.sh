@@ -1,42 +1,57 @@
 #!/usr/bin/env bash
-# Sync benchmark: a fresh node syncs BLOCKS blocks (coinbase + TXS P2PKH txs each) from a node
-# that holds them, over loopback and through a proxy adding DELAY_MS each way; both are compared
-# with the local connect rate of the same blocks fed to a fresh ChainState in-process.
+# Sync benchmark at one or more chain lengths, in one run: for each length a fresh node syncs the
+# chain (coinbase + TXS P2PKH txs a block) from a node that holds it over loopback, and the same
+# blocks are fed to a fresh ChainState in-process (the local connect rate); the first length is
+# also synced through a proxy adding DELAY_MS each way. The 2-core signature verification limit
+# is measured at the start of the same run.
 #
-#   scripts/bench-sync.sh            # env: BLOCKS=10000 TXS=10 DELAY_MS=25 TIMEOUT=600
-#                                    #      SKIP_PROXY=1, KEEP=1 (keep the run folder)
-#                                    #      PERF=1: perf record -g the syncing node (perf-*.data)
-#                                    #      ACTORCHAIN=path: another node binary to measure
-#                                    #      TRACE=1: the loopback run traced, then drawn (timed)
+#   scripts/bench-sync.sh [BLOCKS...]  # default 10000; e.g. 10000 99998 (the most the genesis
+#                                      # reward funds at 10 txs a block)
+#                                      # env: TXS=10 DELAY_MS=25 TIMEOUT=900 DBCACHE=MB
+#                                      #      SKIP_PROXY=1, KEEP=1 (keep the run folder)
+#                                      #      PERF=1: perf record -g the syncing node (perf-*.data)
+#                                      #      ACTORCHAIN=path, MAKE_CHAIN=path: other binaries
+#                                      #      TRACE=1: the loopback runs traced, then drawn (timed)
+# Reported per length: seconds, blocks/s and txs/s; CPU seconds of the process (all threads)
+# and CPU ms per block; peak resident memory (VmHWM) of the syncing node (of the whole
+# make_bench_chain process for the local connect); sync vs local; local vs the signature limit.
 # Exit status: 0 when every sync reached the tip, 1 otherwise.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build
-BLOCKS=${BLOCKS:-10000}
+SIZES=("$@")
+if ((${#SIZES[@]} == 0)); then SIZES=("${BLOCKS:-10000}"); fi
 TXS=${TXS:-10}
 DELAY_MS=${DELAY_MS:-25}
-TIMEOUT=${TIMEOUT:-600}
+TIMEOUT=${TIMEOUT:-900}
+NODE_OPTIONS=()
+if [[ -n ${DBCACHE:-} ]]; then NODE_OPTIONS+=(--dbcache "$DBCACHE"); fi
 
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DACTORCHAIN_BENCH=ON >/dev/null
 cmake --build "$BUILD" -j2 --target actorchain make_bench_chain >/dev/null
 ACTORCHAIN=${ACTORCHAIN:-$BUILD/actorchain}
-MAKE_CHAIN=$BUILD/bench/make_bench_chain
+MAKE_CHAIN=${MAKE_CHAIN:-$BUILD/bench/make_bench_chain}
 
-# The chain is rebuilt only when what shapes it changes.
-key=$(cat "$ROOT/bench/sync/make_chain.cpp" "$ROOT/chain/params.cpp" <(echo "$BLOCKS $TXS") |
-  sha256sum | cut -c1-16)
-CACHE=$BUILD/bench-sync/chain-$key
-if [[ ! -f $CACHE/done || ! -s $CACHE/tip ]]; then
-  rm -rf "$CACHE"
-  mkdir -p "$CACHE"
-  echo "building the chain ($BLOCKS blocks, $TXS txs each) in $CACHE"
-  "$MAKE_CHAIN" build --store "$CACHE/chainstate" --export "$CACHE/blocks.bin" \
-    --blocks "$BLOCKS" --txs "$TXS" | tee "$CACHE/build.log"
-  sed -n 's/.* tip=\([0-9a-f]*\) .*/\1/p' "$CACHE/build.log" >"$CACHE/tip"
-  touch "$CACHE/done"
-fi
+# The chain is rebuilt only when what shapes it changes: the builder's code, the parameters,
+# the length and the transactions per block. Sets CACHE.
+prepare_chain() {
+  local blocks=$1 key
+  key=$(cat <(sed -n '/^Status build(/,/^Status connect(/p' "$ROOT/bench/sync/make_chain.cpp") \
+    "$ROOT/chain/params.cpp" <(echo "$blocks $TXS") | sha256sum | cut -c1-16)
+  CACHE=$BUILD/bench-sync/chain-$key
+  if [[ ! -f $CACHE/done || ! -s $CACHE/tip ]]; then
+    rm -rf "$CACHE"
+    mkdir -p "$CACHE"
+    echo "building the chain ($blocks blocks, $TXS txs each) in $CACHE"
+    "$MAKE_CHAIN" build --store "$CACHE/chainstate" --export "$CACHE/blocks.bin" \
+      --blocks "$blocks" --txs "$TXS" | tee "$CACHE/build.log"
+    sed -n 's/.* tip=\([0-9a-f]*\) .*/\1/p' "$CACHE/build.log" >"$CACHE/tip"
+    touch "$CACHE/done"
+  fi
+}
 
+mkdir -p "$BUILD/bench-sync"
 RUN=$(mktemp -d "$BUILD/bench-sync/run.XXXXXX")
 PIDS=()
 cleanup() {
@@ -82,11 +97,16 @@ cpu_by_thread() {
   done | awk -v hz="$hz" '{ t[$1] += $2 } END { for (n in t) printf "%s=%.2f ", n, t[n] / hz }'
 }
 
-# Syncs a fresh node from a copy of the cached chain; through a delay proxy when $1 = proxy.
-# Sets RESULT to "seconds log_seconds sync_cpu_seconds source_cpu_seconds". Runs in this shell
-# (not in $(...)) so that PIDS reaches the cleanup trap.
+# Peak resident memory of a running process, in MiB.
+peak_rss_mib() {
+  awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# Syncs a fresh node from a copy of the cached chain of $2 blocks; through a delay proxy when
+# $1 = proxy. Sets RESULT to "seconds log_seconds sync_cpu_seconds source_cpu_seconds
+# sync_peak_rss_mib". Runs in this shell (not in $(...)) so that PIDS reaches the cleanup trap.
 run_sync() {
-  local mode=$1 dir=$RUN/$1
+  local mode=$1 BLOCKS=$2 dir=$RUN/$1-$2
   local source_port sync_port dead_port target_port proxy_pid=""
   source_port=$(free_port)
   sync_port=$(free_port)
@@ -125,14 +145,15 @@ run_sync() {
   local log=$dir/sync.log start end
   start=$(now)
   NODE_ID=$sync_port "$ACTORCHAIN" --chain quick --datadir "$dir/sync" startnode --rpc-port 0 \
-    --connect "127.0.0.1:$target_port" "${sync_trace[@]}" >"$log" 2>&1 &
+    --connect "127.0.0.1:$target_port" "${sync_trace[@]}" ${NODE_OPTIONS[@]+"${NODE_OPTIONS[@]}"} \
+    >"$log" 2>&1 &
   local sync_pid=$!
   PIDS+=($sync_pid)
   local perf_pid=""
   if [[ -n ${PERF:-} ]]; then
     # Attached once the node runs: perf attached before the exec samples nothing.
     wait_for "$log" "listening on" 10 || true
-    perf record -q -e cpu-clock -g -F 499 -p "$sync_pid" -o "$BUILD/bench-sync/perf-$mode.data" \
+    perf record -q -e cpu-clock -g -F 499 -p "$sync_pid" -o "$BUILD/bench-sync/perf-$mode-$BLOCKS.data" \
       >/dev/null 2>&1 &
     perf_pid=$!
   fi
@@ -142,8 +163,9 @@ run_sync() {
     return 1
   fi
   end=$(now)
-  local sync_cpu source_cpu
+  local sync_cpu source_cpu sync_rss
   sync_cpu=$(cpu_seconds "$sync_pid")
+  sync_rss=$(peak_rss_mib "$sync_pid")
   echo "$mode: syncing node CPU s by thread: $(cpu_by_thread "$sync_pid")" >&2
   source_cpu=$(cpu_seconds "$source_pid")
   if [[ -n $perf_pid ]]; then
@@ -161,7 +183,7 @@ run_sync() {
   for pid in $sync_pid $source_pid $proxy_pid; do kill "$pid" 2>/dev/null || true; done
   for pid in $sync_pid $source_pid $proxy_pid; do wait "$pid" 2>/dev/null || true; done
   if ((${#sync_trace[@]} > 0)); then
-    local drawn=$BUILD/bench-sync/sync-diagram.svg drawing_start
+    local drawn=$BUILD/bench-sync/sync-diagram-$BLOCKS.svg drawing_start
     drawing_start=$(now)
     "$ACTORCHAIN" diagram --out "$drawn" "$dir/source.jsonl" "$dir/sync.jsonl" >/dev/null
     printf 'diagram of the %s-block sync: %.2f s to draw, %s bytes (%s lines of traces): %s\n' \
@@ -169,51 +191,75 @@ run_sync() {
       "$(cat "$dir/source.jsonl" "$dir/sync.jsonl" | wc -l)" "$drawn" >&2
   fi
   RESULT="$(echo "$end - $start" | bc -l) $(echo "$last - $first" | bc -l) $sync_cpu $source_cpu"
+  RESULT+=" $sync_rss"
 }
 
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-local_line=$("$MAKE_CHAIN" connect --import "$CACHE/blocks.bin" --store "$RUN/local/chainstate" |
-  tail -1)
-echo "$local_line"
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-local_seconds=$(field "$local_line" seconds)
-local_cpu=$(field "$local_line" cpu_seconds)
-txs=$(field "$local_line" txs)
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: prefer the CPU and memory columns)"
+prepare_chain "${SIZES[0]}"
+sig_line=$("$MAKE_CHAIN" sigrate --import "$CACHE/blocks.bin" --threads 2 | tail -1)
+echo "$sig_line"
+sig_rate=$(field "$sig_line" checks_per_s)
+sig_cpu_rate=$(field "$sig_line" checks_per_cpu_s)
 
 status=0
-loop=""
-proxy=""
-if run_sync loopback; then loop=$RESULT; else status=1; fi
-if [[ -z ${SKIP_PROXY:-} && $status == 0 ]]; then
-  if run_sync proxy; then proxy=$RESULT; else status=1; fi
-fi
-
-row() {  # name seconds [wall_seconds cpu_seconds source_cpu_seconds]
-  printf '%-22s %8.2f %10.1f %10.1f %8.2f %8s %8s %8s %10s\n' "$1" "$2" \
-    "$(echo "$BLOCKS / $2" | bc -l)" "$(echo "$txs / $2" | bc -l)" \
-    "$(echo "$local_seconds / $2" | bc -l)" "$([[ -n ${3:-} ]] && printf '%.2f' "$3" || echo -)" \
-    "${4:-$local_cpu}" \
-    "$(printf '%.2f' "$(echo "$local_cpu / ${4:-$local_cpu}" | bc -l)")" "${5:--}"
+ROWS=()
+# vs sigs: the local connect's non-coinbase txs (one input each) per second against the 2-core
+# signature limit; "cpu" the same by CPU time (signature CPU per check / connect CPU per tx),
+# which a loaded machine disturbs less.
+row() {  # name blocks txs seconds cpu_seconds rss_mib [local_seconds wall_seconds]
+  local name=$1 blocks=$2 txs=$3 seconds=$4 cpu=$5 rss=$6 local_s=${7:-} wall=${8:-}
+  ROWS+=("$(printf '%-16s %7d %8.2f %8s %9.0f %8.0f %7.2f %8.3f %8.1f %8s %8s %8s' "$name" "$blocks" \
+    "$seconds" "$([[ -n $wall ]] && printf '%.2f' "$wall" || echo -)" \
+    "$(echo "$blocks / $seconds" | bc -l)" "$(echo "$txs / $seconds" | bc -l)" "$cpu" \
+    "$(echo "1000 * $cpu / $blocks" | bc -l)" "$rss" \
+    "$([[ -n $local_s ]] && printf '%.0f%%' "$(echo "100 * $local_s / $seconds" | bc -l)" || echo -)" \
+    "$([[ -z $local_s ]] && printf '%.0f%%' \
+      "$(echo "100 * ($txs - $blocks) / $seconds / $sig_rate" | bc -l)" || echo -)" \
+    "$([[ -z $local_s ]] && printf '%.0f%%' \
+      "$(echo "100 * ($txs - $blocks) / $cpu / $sig_cpu_rate" | bc -l)" || echo -)")")
 }
+for blocks in "${SIZES[@]}"; do
+  prepare_chain "$blocks"
+  local_line=$("$MAKE_CHAIN" connect --import "$CACHE/blocks.bin" \
+    --store "$RUN/local-$blocks/chainstate" | tail -1)
+  echo "$local_line"
+  rm -rf "$RUN/local-$blocks"
+  local_seconds=$(field "$local_line" seconds)
+  txs=$(field "$local_line" txs)
+  row "local connect" "$blocks" "$txs" "$local_seconds" "$(field "$local_line" cpu_seconds)" \
+    "$(field "$local_line" peak_rss_mib)"
+  if run_sync loopback "$blocks"; then
+    read -r wall logged cpu source_cpu rss <<<"$RESULT"
+    echo "loopback $blocks: wall ${wall}s, source node CPU ${source_cpu}s"
+    row "sync loopback" "$blocks" "$txs" "$logged" "$cpu" "$rss" "$local_seconds" "$wall"
+  else
+    status=1
+  fi
+  if [[ -z ${SKIP_PROXY:-} && $status == 0 && $blocks == "${SIZES[0]}" ]]; then
+    if run_sync proxy "$blocks"; then
+      read -r wall logged cpu source_cpu rss <<<"$RESULT"
+      row "sync +${DELAY_MS}ms" "$blocks" "$txs" "$logged" "$cpu" "$rss" "$local_seconds" "$wall"
+      proxy_total=$wall
+    else
+      status=1
+    fi
+  fi
+done
+
 echo
-printf '%-22s %8s %10s %10s %8s %8s %8s %8s %10s\n' run seconds blocks/s txs/s "vs local" \
-  "wall s" "cpu s" "cpu vs" "source cpu"
-row "local connect" "$local_seconds"
-if [[ -n $loop ]]; then
-  read -r wall logged cpu source_cpu <<<"$loop"
-  row "sync loopback" "$logged" "$wall" "$cpu" "$source_cpu"
-fi
-if [[ -n $proxy ]]; then
-  read -r wall logged cpu source_cpu <<<"$proxy"
-  row "sync +${DELAY_MS}ms each way" "$logged" "$wall" "$cpu" "$source_cpu"
-fi
+printf '%-16s %7s %8s %8s %9s %8s %7s %8s %8s %8s %8s %8s\n' run blocks seconds "wall s" \
+  blocks/s txs/s "cpu s" "cpu ms/b" "rss MiB" "vs local" "vs sigs" "sigs cpu"
+printf '%s\n' "${ROWS[@]}"
 echo "seconds: local connect from the first block after the genesis to the last; a sync from" \
   "the fresh node's first log line (listening, about to connect) to its line new tip" \
-  "height=$BLOCKS. wall s: from starting the fresh node's process to seeing that line." \
-  "vs local: local seconds / sync seconds. cpu s: CPU time of the syncing process (all" \
-  "threads, its start included); cpu vs: local CPU / sync CPU, steadier on a loaded machine."
+  "height=N. wall s: from starting the fresh node's process to seeing that line. cpu s: CPU" \
+  "time of the process (all threads; a sync's includes its start). rss: peak resident memory." \
+  "vs local: local seconds / sync seconds. vs sigs: non-coinbase txs (one input each) per" \
+  "second / the 2-core signature limit ($sig_rate checks/s); sigs cpu: the same by CPU time" \
+  "($sig_cpu_rate checks per CPU second)."
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-if [[ -n $proxy ]]; then
-  printf 'proxy run total: %.2f s for %d blocks (target <= 10 s)\n' "${proxy%% *}" "$BLOCKS"
+if [[ -n ${proxy_total:-} ]]; then
+  printf 'proxy run total: %.2f s for %d blocks (target <= 10 s)\n' "$proxy_total" "${SIZES[0]}"
 fi
 exit $status
