@@ -66,7 +66,7 @@ int create_blockchain(const NodeEnvironment& env, const ChainParams& params,
 int get_balance(const NodeEnvironment& env, const ChainParams& params, const std::string& address) {
   auto owner = wallet::decode_address(address, params);
   if (!owner) return fail(owner.error());
-  auto context = open_existing_chain(env, params);
+  auto context = open_coins(env, params);
   if (!context) return fail(context.error());
   Amount balance = 0;
   for (const auto& [outpoint, coin] : context->store->coins_of(*owner))

@@ -24,33 +24,60 @@ Status ensure_node_dir(const NodeEnvironment& env) {
 }
 }  // namespace
 
-Result<ChainContext> open_chain(const NodeEnvironment& env, const ChainParams& params) {
+namespace {
+Result<std::unique_ptr<Store>> open_store(const NodeEnvironment& env) {
   if (Status s = ensure_node_dir(env); !s) return s.error();
   auto store = Store::open(env.store_dir().string());
-  if (!store) {
-    if (store.kind() == ErrorKind::kBusy)
-      return make_error(ErrorKind::kBusy, "store-locked",
-                        fmt::format("node {} is running and holds its store; stop it first or "
-                                    "use another NODE_ID",
-                                    env.node_id));
-    return store.error();
-  }
-  ChainContext context;
-  context.store = std::move(*store);
+  if (!store && store.kind() == ErrorKind::kBusy)
+    return make_error(ErrorKind::kBusy, "store-locked",
+                      fmt::format("node {} is running and holds its store; stop it first or "
+                                  "use another NODE_ID",
+                                  env.node_id));
+  return store;
+}
+
+Status add_chain_state(ChainContext& context, const ChainParams& params) {
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   context.verifier = std::make_unique<ScriptVerifier>(threads);
   auto chain = ChainState::open(*context.store, params, *context.verifier, now_seconds);
   if (!chain) return chain.error();
   context.chain = std::move(*chain);
+  return {};
+}
+
+Error no_chain(const NodeEnvironment& env) {
+  return make_error("no-chain", fmt::format("node {} has no blockchain yet: run "
+                                            "createblockchain or sync it with startnode",
+                                            env.node_id));
+}
+}  // namespace
+
+Result<ChainContext> open_chain(const NodeEnvironment& env, const ChainParams& params) {
+  auto store = open_store(env);
+  if (!store) return store.error();
+  ChainContext context;
+  context.store = std::move(*store);
+  if (Status opened = add_chain_state(context, params); !opened) return opened.error();
   return context;
 }
 
 Result<ChainContext> open_existing_chain(const NodeEnvironment& env, const ChainParams& params) {
   auto context = open_chain(env, params);
-  if (context && !context->chain->tip())
-    return make_error("no-chain", fmt::format("node {} has no blockchain yet: run "
-                                              "createblockchain or sync it with startnode",
-                                              env.node_id));
+  if (context && !context->chain->tip()) return no_chain(env);
+  return context;
+}
+
+Result<ChainContext> open_coins(const NodeEnvironment& env, const ChainParams& params) {
+  auto store = open_store(env);
+  if (!store) return store.error();
+  ChainContext context;
+  context.store = std::move(*store);
+  // Blocks stored since the coins were last written (the node was killed): the chain state
+  // replays them and writes the coins, as the node's own start would.
+  if (context.store->coins_may_lag_blocks()) {
+    if (Status opened = add_chain_state(context, params); !opened) return opened.error();
+  }
+  if (!context.store->tip()) return no_chain(env);
   return context;
 }
 

@@ -17,7 +17,7 @@ namespace ac::app {
 struct ChainContext {
   std::unique_ptr<Store> store;
   std::unique_ptr<ScriptVerifier> verifier;
-  std::unique_ptr<ChainState> chain;
+  std::unique_ptr<ChainState> chain;  // null from open_coins unless it had to replay
 };
 
 // Reason "store-locked" (detail names the node) when its node is running.
@@ -25,6 +25,11 @@ Result<ChainContext> open_chain(const NodeEnvironment& env, const ChainParams& p
 
 // As open_chain, and fails with "no-chain" when there is no genesis yet.
 Result<ChainContext> open_existing_chain(const NodeEnvironment& env, const ChainParams& params);
+
+// Only the store, for commands that read coins: the block index is not loaded (a balance
+// costs the same at any chain length), unless blocks stored since the coins were last written
+// must be replayed first. Fails with "no-chain" as open_existing_chain.
+Result<ChainContext> open_coins(const NodeEnvironment& env, const ChainParams& params);
 
 Result<wallet::Wallet> open_wallet(const NodeEnvironment& env);
 
