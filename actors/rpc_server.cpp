@@ -100,7 +100,6 @@ std::string error_body(int code, const std::string& message) {
 struct RpcServer::Impl {
   RpcServerConfig config;
   std::shared_ptr<const rpc::Dispatcher> methods;
-  LogSinkPtr log;
   httplib::Server http;
   std::thread listener;
   uint16_t port = 0;
@@ -146,13 +145,11 @@ void RpcServer::stop() {
   });
 }
 
-Result<std::unique_ptr<RpcServer>> RpcServer::start(RpcServerConfig config,
-                                                    std::shared_ptr<const rpc::Dispatcher> methods,
-                                                    LogSinkPtr log) {
+Result<std::unique_ptr<RpcServer>> RpcServer::start(
+    RpcServerConfig config, std::shared_ptr<const rpc::Dispatcher> methods) {
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
   impl->methods = std::move(methods);
-  impl->log = std::move(log);
   Impl* self = impl.get();
   httplib::Server& http = impl->http;
   const RpcServerConfig& cfg = impl->config;
@@ -233,8 +230,6 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(RpcServerConfig config,
   // stop() only reaches a server that has started listening: wait for it (moments).
   for (int i = 0; i < 5000 && !http.is_running(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  if (impl->log)
-    impl->log->line(fmt::format("rpc server listening on {}:{}", cfg.bind, impl->port));
   return std::unique_ptr<RpcServer>(new RpcServer(std::move(impl)));
 }
 

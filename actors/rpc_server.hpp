@@ -39,8 +39,7 @@ class RpcServer {
   // Binds and starts serving. Reason "rpc-port-in-use" (detail: the address) when the port is
   // taken, "rpc-bind-failed" for any other failure to listen.
   static Result<std::unique_ptr<RpcServer>> start(RpcServerConfig config,
-                                                  std::shared_ptr<const rpc::Dispatcher> methods,
-                                                  LogSinkPtr log);
+                                                  std::shared_ptr<const rpc::Dispatcher> methods);
   ~RpcServer();
   RpcServer(const RpcServer&) = delete;
   RpcServer& operator=(const RpcServer&) = delete;

@@ -183,7 +183,7 @@ caf::behavior wallet_actor(WalletActor* self, WalletConfig config, caf::actor ut
                   self->request(self->state.mempool, std::chrono::seconds(30),
                                 submit_tx_atom::value, shared_tx, caf::actor{})
                       .then(
-                          [=](bool accepted, const std::string& reason) mutable {
+                          [=](bool accepted, const std::string& reason, ErrorKind) mutable {
                             if (!accepted) {
                               promise.deliver(false, "rejected: " + reason);
                               return;
@@ -206,6 +206,8 @@ caf::behavior wallet_actor(WalletActor* self, WalletConfig config, caf::actor ut
         }
       },
       [=](wallet_rebroadcast_atom) { rebroadcast(self); },
+      // The mempool's verdicts on rebroadcast transactions: already pooled, or confirmed.
+      [=](bool, const std::string&, ErrorKind) {},
   };
 }
 

@@ -79,15 +79,21 @@ Result<std::unique_ptr<actors::RpcServer>> start_rpc(
   config.timeout = std::chrono::seconds(rpc.server_timeout);
   config.credentials = rpc.user + ":" + rpc.password;
   if (rpc.user.empty()) {
-    auto cookie = write_cookie(env);
+    auto cookie = make_cookie();
     if (!cookie) return cookie.error();
     config.credentials = *cookie;
   }
-  auto server = actors::RpcServer::start(config, actors::make_node_methods(context), log);
-  if (!server) {
-    if (rpc.user.empty()) remove_cookie(env);
-    return server.error();
+  auto server = actors::RpcServer::start(config, actors::make_node_methods(context));
+  if (!server) return server.error();
+  // The cookie appears once the server answers, and the line after it: whoever waits for
+  // either can call at once.
+  if (rpc.user.empty()) {
+    if (Status written = write_cookie(env, config.credentials); !written) {
+      (*server)->stop();
+      return written.error();
+    }
   }
+  log->line(fmt::format("rpc server listening on {}:{}", config.bind, (*server)->port()));
   return std::move(*server);
 }
 

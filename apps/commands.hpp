@@ -25,6 +25,7 @@ struct SendOptions {
   bool mine = false;
   std::vector<std::string> connect;  // host:port of the node to hand the tx to
   std::string trace_file;            // JSON lines of the hand-over, traced as a client
+  RpcOptions rpc;                    // how to reach NODE_ID's RPC when that node runs
 };
 
 struct StartNodeOptions {

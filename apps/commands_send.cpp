@@ -9,7 +9,9 @@
 #include "apps/commands.hpp"
 #include "apps/local_mining.hpp"
 #include "apps/node_context.hpp"
+#include "apps/rpc_client.hpp"
 #include "apps/tx_handover.hpp"
+#include "chain/amount.hpp"
 #include "chain/block_assembly.hpp"
 #include "chain/script.hpp"
 #include "wallet/address.hpp"
@@ -40,11 +42,43 @@ Result<ParsedPayment> parse_payment(const Payment& payment, const ChainParams& p
   auto to = wallet::decode_address(payment.to, params);
   if (!to) return make_error(to.reason(), "--to " + payment.to);
   auto amount = parse_coins(payment.amount);
+  // parse_coins refuses malformed text and amounts above the supply alike: say which.
+  const std::string& text = payment.amount;
+  size_t point = text.find('.');
+  bool well_formed = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos &&
+                     (point == std::string::npos ||
+                      (text.find('.', point + 1) == std::string::npos && text.size() - point <= 9));
+  if (!amount && well_formed)
+    return make_error("bad-amount", fmt::format("{} coins is more than the supply ({} coins)",
+                                                payment.amount, kMaxMoney / kCoin));
   if (!amount || *amount == 0)
     return make_error("bad-amount", fmt::format("'{}' is not a positive number of coins with at "
                                                 "most 8 decimals",
                                                 payment.amount));
   return ParsedPayment{*from, *to, *amount};
+}
+
+// The node of NODE_ID runs: its wallet actor builds, signs and submits each payment to its own
+// node, which relays it. The output is the same txids, one a line.
+int send_through_rpc(const NodeEnvironment& env, const SendOptions& options) {
+  std::vector<std::string> txids;
+  for (const Payment& payment : options.payments) {
+    auto txid =
+        call_rpc(env, options.rpc, "sendtoaddress", rpc::Json::array({payment.to, payment.amount}));
+    if (!txid) {
+      const Error& error = txid.error();
+      if (rpc_error_code(error) == rpc::kWalletInsufficientFunds) {
+        // "Insufficient funds: have ... (code -6)" -> "insufficient-funds: have ..."
+        std::string detail = error.detail.substr(error.detail.find(": ") + 2);
+        detail = detail.substr(0, detail.rfind(" (code"));
+        return fail(make_error("insufficient-funds", detail));
+      }
+      return fail(error);
+    }
+    txids.push_back(txid->is_string() ? txid->template get<std::string>() : rpc::dump(*txid));
+  }
+  for (const std::string& txid : txids) fmt::print("{}\n", txid);
+  return 0;
 }
 
 }  // namespace
@@ -66,6 +100,8 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
                                                     env.node_id, options.payments[i].from)));
   }
   auto context = open_existing_chain(env, params);
+  if (!context && context.reason() == "store-locked" && !options.mine)
+    return send_through_rpc(env, options);
   if (!context) return fail(context.error());
   const Store& store = *context->store;
   ChainState& chain = *context->chain;

@@ -189,6 +189,7 @@ int run(int argc, char** argv) {
     }
     for (size_t i = 0; i < froms.size(); ++i)
       send_options.payments.push_back({froms[i], tos[i], amounts[i]});
+    send_options.rpc = client_rpc;
     return send(*env, params, send_options);
   }
   if (*printchain) return print_chain(*env, params, print_hex);

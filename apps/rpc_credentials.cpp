@@ -26,11 +26,14 @@ Result<uint16_t> rpc_port(const NodeEnvironment& env, const RpcOptions& options)
   return static_cast<uint16_t>(port);
 }
 
-Result<std::string> write_cookie(const NodeEnvironment& env) {
+Result<std::string> make_cookie() {
   std::array<uint8_t, 32> secret{};
   if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1)
     return make_error("cookie-write-failed", "no randomness from OpenSSL");
-  std::string cookie = "__cookie__:" + to_hex(ByteSpan(secret.data(), secret.size()));
+  return "__cookie__:" + to_hex(ByteSpan(secret.data(), secret.size()));
+}
+
+Status write_cookie(const NodeEnvironment& env, const std::string& cookie) {
   std::filesystem::path path = cookie_path(env);
   std::filesystem::path temporary = path;
   temporary += ".tmp";
@@ -46,7 +49,7 @@ Result<std::string> write_cookie(const NodeEnvironment& env) {
     std::filesystem::remove(temporary, error);
     return make_error("cookie-write-failed", path.string());
   }
-  return cookie;
+  return {};
 }
 
 void remove_cookie(const NodeEnvironment& env) {

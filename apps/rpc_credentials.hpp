@@ -28,9 +28,10 @@ std::filesystem::path cookie_path(const NodeEnvironment& env);
 // The port RPC uses for this node. Reason "rpc-port-invalid" when NODE_ID + 1000 is no port.
 Result<uint16_t> rpc_port(const NodeEnvironment& env, const RpcOptions& options);
 
-// Writes a fresh cookie (random from OpenSSL) through a temporary file, mode 0600; returns
-// "__cookie__:<hex>". Reason "cookie-write-failed".
-Result<std::string> write_cookie(const NodeEnvironment& env);
+// A fresh cookie "__cookie__:<64 hex>" (random from OpenSSL). Reason "cookie-write-failed".
+Result<std::string> make_cookie();
+// Writes it through a temporary file, mode 0600, fsynced. Reason "cookie-write-failed".
+Status write_cookie(const NodeEnvironment& env, const std::string& cookie);
 void remove_cookie(const NodeEnvironment& env);
 
 // "user:password" from the options, else the node's cookie. Reason "rpc-no-credentials" when

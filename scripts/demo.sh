@@ -6,7 +6,7 @@
 # it as text, one line per message. Exits non-zero as soon as a step does not do what it should.
 #
 #   central 8000: creates the chain and makes two mined sends to the wallet node (3 blocks)
-#   wallet  8001: starts with no chain and syncs; then sends to the miner without --mine
+#   wallet  8001: starts with no chain and syncs; then, running, pays the miner through its RPC
 #   miner   8002: starts with --miner, mines the wallet's transaction, announces the block
 #
 # DEMO_PORT (default 8000) moves the three nodes to DEMO_PORT, +1, +2.
@@ -101,16 +101,18 @@ say "Miner $miner starts with --miner and syncs"
 start_node "$miner" --miner "$miner_address" --min-txs 1
 await "$miner" "new tip height=2"
 
-say "The wallet node sends 1 coin to the miner's address, handing the tx to the central node"
-ac "$wallet" send --from "$wallet_address" --to "$miner_address" --amount 1 \
-  --connect "127.0.0.1:$central" --trace-file "$out/send-$wallet.jsonl"
+say "The wallet node starts again; while it runs it pays the miner 1 coin through its RPC"
+start_node "$wallet"
+deadline=$((SECONDS + 30))  # its cookie appears once its RPC answers
+until [[ -f $work/data/$wallet/.cookie ]]; do
+  ((SECONDS < deadline)) || fail "node $wallet never wrote its RPC cookie"
+  sleep 0.1
+done
+ac "$wallet" send --from "$wallet_address" --to "$miner_address" --amount 1
 
-say "The miner mines the transaction; the central node receives the block"
+say "The wallet node relays it; the miner mines it; every node receives the block"
 await "$miner" "mined block"
 await "$central" "new tip height=3"
-
-say "The wallet node starts again and receives the block"
-start_node "$wallet"
 await "$wallet" "new tip height=3"
 
 say "Every node shuts down cleanly"
@@ -120,7 +122,7 @@ kill -TERM "$pid_central"
 wait "$pid_central" || fail "node $central did not shut down cleanly"
 
 say "The run as one sequence diagram: each message once, sender -> receiver, in causal order"
-traces=("$out/$central.jsonl" "$out/$wallet.jsonl" "$out/$miner.jsonl" "$out/send-$wallet.jsonl")
+traces=("$out/$central.jsonl" "$out/$wallet.jsonl" "$out/$miner.jsonl")
 "$bin" diagram --format mermaid "${traces[@]}" | sed 's/^/   /'
 "$bin" diagram --out "$out/demo.svg" "${traces[@]}" >/dev/null || fail "diagram failed"
 "$bin" diagram --format html --out "$out/demo.html" "${traces[@]}" >/dev/null ||

@@ -444,6 +444,21 @@ class RpcTest(unittest.TestCase):
         self.assertRegex(self.call("dumpprivkey", [fresh]), r"^c[1-9A-HJ-NP-Za-km-z]{51}$")
         self.assertEqual(self.error_of("dumpprivkey", [stranger])[0], -4)
 
+    def test_zz0_cli_send_goes_through_the_running_nodes_rpc(self):
+        stranger = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"
+        r = self.node.cli("send", "--from", self.address, "--to", stranger, "--amount", "1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        txid = r.stdout.strip().splitlines()[-1]
+        self.assertRegex(txid, r"^[0-9a-f]{64}$")
+        self.assertIn(txid, self.call("getrawmempool"))
+        r = self.node.cli("send", "--from", self.address, "--to", stranger, "--amount", "100")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertRegex(r.stderr, r"^error: insufficient-funds: have [0-9.]+ coins confirmed \+ "
+                                   r"[0-9.]+ pending, need 100\.00000000\n$")
+        r = self.node.cli("send", "--from", self.address, "--to", stranger, "--amount", "30000000")
+        self.assertEqual(r.stderr, "error: bad-amount: 30000000 coins is more than the supply "
+                                   "(21000000 coins)\n")
+
     # ---- last: the work-queue bound and a clean stop (own nodes) -----------------------
     def test_zz_full_work_queue_answers_503_and_recovers(self):
         node = Node(ARGS.binary, self.datadir + "-small", free_port(),
