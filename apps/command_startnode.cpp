@@ -93,7 +93,7 @@ Result<std::unique_ptr<actors::RpcServer>> start_rpc(
       return written.error();
     }
   }
-  log->line(fmt::format("rpc server listening on {}:{}", config.bind, (*server)->port()));
+  log->line(fmt::format("rpc server bound to {}:{}", config.bind, (*server)->port()));
   return std::move(*server);
 }
 

@@ -24,8 +24,8 @@ address=$("$ACTORCHAIN" --chain quick --datadir "$dir" createwallet | tail -n1)
 "$ACTORCHAIN" --chain quick --datadir "$dir" startnode --rpc-port 0 --connect 127.0.0.1:1 \
   >"$dir/node.log" 2>&1 &
 node_pid=$!
-for _ in $(seq 100); do grep -q "rpc server listening" "$dir/node.log" && break; sleep 0.1; done
-port=$(grep -o "rpc server listening on 127.0.0.1:[0-9]*" "$dir/node.log" | grep -o "[0-9]*$")
+for _ in $(seq 100); do grep -q "rpc server bound to" "$dir/node.log" && break; sleep 0.1; done
+port=$(grep -o "rpc server bound to 127.0.0.1:[0-9]*" "$dir/node.log" | grep -o "[0-9]*$")
 cookie=$(cat "$dir/$node_id/.cookie")
 "$ACTORCHAIN" --chain quick --datadir "$dir" --rpc-port "$port" rpc generatetoaddress 10 "$address" >/dev/null
 "$LOAD" --port "$port" --credentials "$cookie" --clients 1 --seconds "$seconds"

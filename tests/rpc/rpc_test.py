@@ -57,7 +57,7 @@ class Node:
              "--connect", "127.0.0.1:1"] + extra,
             env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         threading.Thread(target=self._read, daemon=True).start()
-        line = self.wait_for(r"rpc server listening on 127\.0\.0\.1:(\d+)")
+        line = self.wait_for(r"rpc server bound to 127\.0\.0\.1:(\d+)")
         self.port = int(re.search(r":(\d+)$", line).group(1))
 
     def _read(self):
