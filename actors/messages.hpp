@@ -89,9 +89,15 @@ using peer_up_atom = caf::atom_constant<caf::atom("peerup")>;
 using session_atom = caf::atom_constant<caf::atom("session")>;
 // session -> node: (peer_down_atom, caf::actor session): the connection is gone.
 using peer_down_atom = caf::atom_constant<caf::atom("peerdown")>;
-// session -> node: (peer_addrs_atom, std::vector<std::string> endpoints) from an addr message.
-// node -> session: (peer_addrs_atom, std::vector<std::string> endpoints): send them as addr.
+// session -> node: (peer_addrs_atom, AddressList) from an addr message.
+// node -> session: (peer_addrs_atom, AddressList): send them as addr.
 using peer_addrs_atom = caf::atom_constant<caf::atom("peeraddrs")>;
+// node -> session: (getaddr_atom): send getaddr (the node does on each outbound connection).
+using getaddr_atom = caf::atom_constant<caf::atom("getaddr")>;
+// session -> node: (latency_atom, caf::actor session, int64_t ms): a ping's round trip.
+using latency_atom = caf::atom_constant<caf::atom("latency")>;
+// listener -> node: (inbound_atom, caf::actor session): an accepted connection's session.
+using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
 // node -> session: (announce_atom, uint32_t inv_type, std::vector<Hash256>): send an inv.
 // mempool -> node: (announce_atom, uint32_t inv_type, std::vector<Hash256>, caf::actor source):
 // announce to every peer but the source.

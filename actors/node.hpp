@@ -1,19 +1,29 @@
-// The node: wires a node's actors together (chain, sync coordinator, mempool, miner, listener,
-// peer sessions), keeps the known-peers list, makes the outbound connections, and relays:
-// every new tip and every accepted transaction is announced by inv to all peers but its source
-// (blocks at once, transactions gathered for up to 50 ms into one inv per peer).
-// The addr exchange lets peers of a central node learn of each other: a node connects to each
-// newly learned listening endpoint once. It answers (peers_atom) with the listening endpoints
-// of the peers whose handshake is done.
+// The node: wires a node's actors together (chain, sync coordinator, mempool, miner, address
+// book, listener, peer sessions), keeps its connections, and relays: every new tip and every
+// accepted transaction is announced by inv to all peers but its source (blocks at once,
+// transactions gathered for up to 50 ms into one inv per peer).
+//
+// Connections, as Bitcoin Core keeps them (README "Peers"):
+// - --connect endpoints (the bootstrap) are dialled at start and whenever they are not
+//   connected, after 1 s, then 2, 4, ... up to 60 s between failed tries; they do not take
+//   outbound slots.
+// - max_outbound slots are filled from the address book, which learns from addr, versions and
+//   --connect; each outbound connection sends getaddr. Fresh addresses are relayed to two peers.
+// - max_peers caps all connections: an inbound newcomer beyond it evicts one inbound peer
+//   (actors/peer_eviction.hpp). Discouraged addresses are neither accepted nor dialled.
+// - A new peer is told of the transactions in our mempool, so a late miner still gets them.
+// It answers (peers_atom) with the listening endpoints of the peers whose handshake is done.
 #pragma once
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "actors/address_book_actor.hpp"
 #include "actors/chain_backend.hpp"
 #include "actors/log_sink.hpp"
 #include "actors/peer_session.hpp"
@@ -28,11 +38,13 @@ namespace ac::actors {
 struct NodeConfig {
   ChainParams params;
   std::string listen_host = "127.0.0.1";
-  uint16_t listen_port = 0;          // 0: any free port (tests)
-  std::vector<std::string> connect;  // "host:port"; "localhost" is taken as 127.0.0.1
-  int max_peers = 32;                // inbound connections
-  PeerLimits peer_limits;            // timeouts, send buffer, ban time
-  SyncLimits sync_limits;            // download window, deadlines, idle re-asking
+  uint16_t listen_port = 0;                 // 0: any free port (tests)
+  std::vector<std::string> connect;         // "host:port"; "localhost" is taken as 127.0.0.1
+  int max_peers = 125;                      // all connections, inbound and outbound
+  int max_outbound = 8;                     // outbound slots filled from the address book
+  std::filesystem::path address_book_path;  // peers.dat; empty: in memory only
+  PeerLimits peer_limits;                   // timeouts, send buffer, ban time
+  SyncLimits sync_limits;                   // download window, deadlines, idle re-asking
   LogSinkPtr log;
   std::string miner_address;  // empty: no mining
   int min_txs = 1;
@@ -50,6 +62,7 @@ struct NodeActors {
   caf::actor mempool;
   caf::actor miner;
   caf::actor utxo_indexer;
+  address_book_actor address_book;
   uint16_t port = 0;  // where the node listens
 };
 

@@ -39,6 +39,8 @@ struct SessionState {
   net::TraceConnection trace;  // how the trace file names this connection
   int misbehaviour = 0;
   std::optional<uint64_t> ping_nonce;  // our ping awaiting its pong
+  std::chrono::steady_clock::time_point ping_sent;
+  bool getaddr_answered = false;  // one addr answer per connection, as Bitcoin Core
   // getdata items not answered yet, served a batch at a time while the peer keeps reading.
   std::deque<net::InvItem> getdata_queue;
   bool serving = false;      // a batch is being fetched
@@ -247,7 +249,17 @@ void on_version(Session* self, const net::Version& version) {
   }
   state.version_received = true;
   state.best_height = version.start_height;
-  if (version.addr_from.port != 0) state.listen_endpoint = version.addr_from.endpoint();
+  if (version.addr_from.port != 0) {
+    // A node listening on every interface (0.0.0.0) names no address: it is reachable where
+    // this connection comes from.
+    net::NetAddress listening = version.addr_from;
+    auto unspecified = net::NetAddress::from_host(listening.is_ipv4() ? "0.0.0.0" : "::", 0);
+    if (unspecified && listening.ip == unspecified->ip) {
+      auto here = net::NetAddress::from_host(state.host, listening.port);
+      if (here) listening.ip = here->ip;
+    }
+    state.listen_endpoint = listening.endpoint();
+  }
   // Our version goes first: when the chain's tip is not known yet, the verack waits for it.
   if (state.version_sent)
     send_message(self, net::Verack{});
@@ -383,11 +395,27 @@ void on_inv(Session* self, const net::Inv& inv) {
 }
 
 void on_addr(Session* self, const net::Addr& addr) {
-  std::vector<std::string> endpoints;
+  AddressList addresses;
   for (const net::TimestampedAddress& entry : addr.addresses)
-    if (entry.address.port != 0) endpoints.push_back(entry.address.endpoint());
-  if (!endpoints.empty())
-    self->send(self->state.context->node, peer_addrs_atom::value, std::move(endpoints));
+    if (entry.address.port != 0) addresses.push_back(entry);
+  if (!addresses.empty())
+    self->send(self->state.context->node, peer_addrs_atom::value, std::move(addresses));
+}
+
+// A sample of our address book, once per connection (asking again gets nothing).
+void on_getaddr(Session* self) {
+  auto& state = self->state;
+  if (state.getaddr_answered || !state.context->address_book) return;
+  state.getaddr_answered = true;
+  ++state.pending_requests;
+  self->request(state.context->address_book, caf::infinite, sample_atom::value,
+                uint64_t{net::kMaxAddressesPerAnswer})
+      .then(
+          [=](const AddressList& addresses) {
+            if (answered(self)) return;
+            if (!addresses.empty()) send_message(self, net::Addr{addresses});
+          },
+          [=](caf::error&) { answered(self); });
 }
 
 // Hands waiting transactions to the mempool while fewer than kMaxTxsInFlight await a verdict.
@@ -452,9 +480,17 @@ void handle_message(Session* self, net::Message& message, const net::MessageHead
         } else if constexpr (std::is_same_v<T, net::Ping>) {
           send_message(self, net::Pong{m.nonce});
         } else if constexpr (std::is_same_v<T, net::Pong>) {
-          if (state.ping_nonce == m.nonce) state.ping_nonce.reset();
+          if (state.ping_nonce == m.nonce) {
+            state.ping_nonce.reset();
+            auto round_trip = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - state.ping_sent);
+            self->send(state.context->node, latency_atom::value, self_handle(self),
+                       static_cast<int64_t>(round_trip.count()));
+          }
         } else if constexpr (std::is_same_v<T, net::Addr>) {
           on_addr(self, m);
+        } else if constexpr (std::is_same_v<T, net::GetAddr>) {
+          on_getaddr(self);
         } else if constexpr (std::is_same_v<T, net::GetBlocks>) {
           on_getblocks(self, m);
         } else if constexpr (std::is_same_v<T, net::GetData>) {
@@ -600,6 +636,7 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
         auto& s = self->state;
         if (!s.ping_nonce) {
           s.ping_nonce = random_nonce();
+          s.ping_sent = std::chrono::steady_clock::now();
           send_message(self, net::Ping{*s.ping_nonce});
           set_timer(self, s.context->limits.ping_timeout, ping_timeout_atom::value, *s.ping_nonce);
         }
@@ -637,15 +674,10 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
         }
         announce(self, type, hashes);
       },
-      [=](peer_addrs_atom, const std::vector<std::string>& endpoints) {
-        net::Addr addr;
-        auto now = static_cast<uint32_t>(std::time(nullptr));
-        for (const std::string& endpoint : endpoints) {
-          auto address = net::NetAddress::from_endpoint(endpoint, net::kNodeNetwork);
-          if (address) addr.addresses.push_back(net::TimestampedAddress{now, *address});
-        }
-        if (!addr.addresses.empty()) send_message(self, addr);
+      [=](peer_addrs_atom, const AddressList& addresses) {
+        if (!addresses.empty()) send_message(self, net::Addr{addresses});
       },
+      [=](getaddr_atom) { send_message(self, net::GetAddr{}); },
       [=](disconnect_atom, const std::string& reason) { disconnect(self, reason); },
   };
 }

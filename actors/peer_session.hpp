@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "actors/address_book_actor.hpp"
 #include "actors/log_sink.hpp"
 #include "net/header.hpp"
 #include "net/net_address.hpp"
@@ -36,7 +37,8 @@ struct PeerContext {
   caf::actor node;
   caf::actor chain;
   caf::actor sync;
-  caf::actor mempool;  // may be null: transactions are then ignored
+  caf::actor mempool;               // may be null: transactions are then ignored
+  address_book_actor address_book;  // may be null: getaddr is then not answered
   LogSinkPtr log;
   net::Magic magic{};
   net::NetAddress listen_address;  // ours, sent as addr_from

@@ -35,13 +35,17 @@ bool is_own_endpoint(const std::string& endpoint, const NodeEnvironment& env,
   return host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host == options.listen;
 }
 
-// The central node every other node dials first. A node that is itself the central (it is
-// named in --connect, or it runs on the default central port without --connect) dials no one.
+// The bootstrap peers: --connect, or the central node localhost:8000 without it. A node that is
+// itself the central (it is named in --connect, or it runs on the default central port without
+// --connect) skips itself; `--connect none` (or an empty --connect) names no bootstrap at all,
+// so a central node runs on any port without a failing dial.
 std::vector<std::string> peers_to_connect(const NodeEnvironment& env,
                                           const StartNodeOptions& options) {
   std::vector<std::string> peers = options.connect;
   if (peers.empty()) peers.push_back(fmt::format("localhost:{}", kCentralPort));
-  std::erase_if(peers, [&](const std::string& p) { return is_own_endpoint(p, env, options); });
+  std::erase_if(peers, [&](const std::string& p) {
+    return p.empty() || p == "none" || is_own_endpoint(p, env, options);
+  });
   return peers;
 }
 
@@ -150,6 +154,8 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   config.listen_port = env.node_id;
   config.connect = dial;
   config.max_peers = options.max_peers;
+  config.max_outbound = options.max_outbound;
+  config.address_book_path = env.node_dir / "peers.dat";
   config.peer_limits.handshake_timeout = std::chrono::seconds(options.handshake_timeout);
   config.peer_limits.ping_interval = std::chrono::seconds(options.ping_interval);
   config.peer_limits.ping_timeout = std::chrono::seconds(options.ping_timeout);

@@ -34,7 +34,8 @@ struct StartNodeOptions {
   std::vector<std::string> connect;
   std::string listen = "127.0.0.1";
   std::string trace_file;
-  int max_peers = 32;
+  int max_peers = 125;   // all connections
+  int max_outbound = 8;  // outbound slots filled from the address book
   // Peer limits in whole seconds and bytes (actors::PeerLimits has the defaults' reasons).
   int handshake_timeout = 60;
   int ping_interval = 60;

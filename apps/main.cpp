@@ -75,11 +75,16 @@ int run(int argc, char** argv) {
   startnode->add_option("--miner", node_options.miner_address, "mine, paying ADDRESS");
   startnode->add_option("--min-txs", node_options.min_txs, "mempool txs that trigger mining")
       ->check(CLI::NonNegativeNumber);
-  startnode->add_option("--connect", node_options.connect, "peer host:port (repeatable)");
+  startnode->add_option("--connect", node_options.connect,
+                        "bootstrap peer host:port (repeatable); 'none': no bootstrap");
   startnode->add_option("--listen", node_options.listen, "address to listen on");
   startnode->add_option("--trace-file", node_options.trace_file, "JSON lines of every message");
-  startnode->add_option("--max-peers", node_options.max_peers, "inbound peer limit")
+  startnode->add_option("--max-peers", node_options.max_peers, "limit of all connections")
       ->check(CLI::PositiveNumber);
+  startnode
+      ->add_option("--max-outbound", node_options.max_outbound,
+                   "outbound connections filled from the address book")
+      ->check(CLI::NonNegativeNumber);
   startnode
       ->add_option("--handshake-timeout", node_options.handshake_timeout,
                    "seconds a peer has to complete version/verack")

@@ -25,8 +25,13 @@ bool is_unspecified(const NetAddress& address) {
   return std::all_of(address.ip.begin(), address.ip.end(), [](uint8_t b) { return b == 0; });
 }
 
-double selection_weight(const AddressInfo& info) {
+// Dialled in the last kRecentAttemptSeconds: a hundred times less likely, so a node that just
+// lost (or was evicted by) a peer spreads over others instead of coming straight back.
+constexpr int64_t kRecentAttemptSeconds = 10 * 60;
+
+double selection_weight(const AddressInfo& info, int64_t now) {
   double weight = info.last_success > 0 ? 4.0 : 1.0;
+  if (info.last_attempt != 0 && now - info.last_attempt < kRecentAttemptSeconds) weight *= 0.01;
   return weight * std::pow(0.66, std::min<uint32_t>(info.attempts, 8));
 }
 
@@ -119,7 +124,7 @@ std::optional<NetAddress> AddressBook::select(
   for (const AddressInfo& info : entries_) {
     if (!info.ready_to_try(now) || !usable(info)) continue;
     candidates.push_back(&info);
-    weights.push_back(selection_weight(info));
+    weights.push_back(selection_weight(info, now));
   }
   if (candidates.empty()) return std::nullopt;
   std::discrete_distribution<size_t> pick(weights.begin(), weights.end());

@@ -4,9 +4,10 @@
 // and btcd's addrmgr, much simplified: one table instead of buckets, since this network's
 // addresses all come from a few trusted local sources.
 //
-// Selection prefers addresses that worked before (4x the weight of untried ones) and spreads
-// over all the others at random, skipping those we failed to reach until their retry delay
-// has passed (1 s after the first failure, doubling to 60 s). The book is pure: the caller
+// Selection prefers addresses that worked before (4x the weight of untried ones), spreads over
+// all the others at random, makes those dialled in the last 10 minutes 100x less likely (0.66x
+// per failed attempt besides), and skips those we failed to reach until their retry delay has
+// passed (1 s after the first failure, doubling to 60 s). The book is pure: the caller
 // passes the time (seconds since the Unix epoch) and owns the random generator, so tests are
 // deterministic. Not thread-safe: one owner (the address book actor).
 #pragma once

@@ -192,8 +192,18 @@ struct Pong {
   friend bool operator==(const Pong&, const Pong&) = default;
 };
 
+// getaddr: "send me addresses of peers you know"; answered with one addr (at most 1,000).
+struct GetAddr {
+  static constexpr std::string_view kCommand = "getaddr";
+  static constexpr size_t kMaxPayloadBytes = 0;
+
+  void encode(Writer&) const {}
+  bool decode(Reader&) { return true; }
+  friend bool operator==(const GetAddr&, const GetAddr&) = default;
+};
+
 using Message = std::variant<Version, Verack, Addr, GetBlocks, Inv, GetData, NotFound, BlockMessage,
-                             TxMessage, Ping, Pong>;
+                             TxMessage, Ping, Pong, GetAddr>;
 
 // Decodes one payload of a known type. Reasons: "payload-too-large" (over T::kMaxPayloadBytes,
 // refused before decoding), "truncated", "trailing-bytes", "non-canonical-compact-size", and

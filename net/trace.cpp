@@ -144,6 +144,7 @@ void message_fields(JsonObject& json, const Message& message) {
           },
           [&](const Ping& m) { json.unsigned_number("nonce", m.nonce); },
           [&](const Pong& m) { json.unsigned_number("nonce", m.nonce); },
+          [&](const GetAddr&) {},
       },
       message);
 }
@@ -216,6 +217,7 @@ std::string trace_summary(const Message& message) {
           },
           [](const Ping& m) { return "ping nonce=" + std::to_string(m.nonce); },
           [](const Pong& m) { return "pong nonce=" + std::to_string(m.nonce); },
+          [](const GetAddr&) { return std::string("getaddr"); },
       },
       message);
 }

@@ -37,6 +37,7 @@ BODY_FIELD = {
     "ping": "bitcoin.ping.nonce",
     "pong": "bitcoin.pong.nonce",
     "verack": None,
+    "getaddr": None,
 }
 # What the central node sends in the scenario (frames from port P).
 EXPECTED_FROM_CENTRAL = {"version", "verack", "addr", "inv", "block", "tx", "pong", "notfound"}

@@ -105,6 +105,25 @@ TEST(AddressBook, SelectionPrefersAddressesThatWorkedAndSpreadsOverAll) {
   EXPECT_NEAR(worked / 20'000.0, 20.0 / 35.0, 0.03);
 }
 
+TEST(AddressBook, SelectionAvoidsAddressesDialledInTheLastTenMinutes) {
+  AddressBook book;
+  std::mt19937_64 random(11);
+  for (int n = 0; n < 2; ++n) book.add(address(n), kNow, kNow, random);
+  // Address 0 worked a minute ago (an outbound peer that then dropped us).
+  book.attempt(address(0).endpoint(), kNow - 60);
+  book.good(address(0).endpoint(), kNow - 60);
+  int recent = 0;
+  for (int i = 0; i < 10'000; ++i)
+    recent += book.select(kNow, random, anything)->endpoint() == address(0).endpoint() ? 1 : 0;
+  // Weight 4 x 0.01 against 1: about 4 % of the picks.
+  EXPECT_NEAR(recent / 10'000.0, 0.04 / 1.04, 0.01);
+  // Ten minutes on, it is preferred again.
+  recent = 0;
+  for (int i = 0; i < 10'000; ++i)
+    recent += book.select(kNow + 600, random, anything)->endpoint() == address(0).endpoint();
+  EXPECT_NEAR(recent / 10'000.0, 0.8, 0.02);
+}
+
 TEST(AddressBook, SelectionSkipsWhatTheCallerExcludes) {
   AddressBook book;
   std::mt19937_64 random(6);

@@ -70,7 +70,7 @@ TEST(NetMessages, UnknownCommandIsReportedSoCallerCanIgnoreIt) {
 TEST(NetMessages, KnownCommandsListsEveryMessage) {
   std::vector<std::string_view> expected = {"version", "verack",  "addr",     "getblocks",
                                             "inv",     "getdata", "notfound", "block",
-                                            "tx",      "ping",    "pong"};
+                                            "tx",      "ping",    "pong",     "getaddr"};
   EXPECT_EQ(known_commands(), expected);
 }
 
@@ -237,6 +237,12 @@ TEST(NetMessages, DecodesDeveloperReferenceVersionMessageAndReencodesIdentically
 TEST(NetMessages, VerackFrameMatchesPublishedBytes) {
   EXPECT_EQ(to_hex(encode_frame(kMainnetMagic, Verack{})),
             "f9beb4d976657261636b000000000000000000005df6e0e2");
+}
+
+TEST(NetMessages, GetAddrFrameIsAnEmptyPayload) {
+  EXPECT_EQ(to_hex(encode_frame(kMainnetMagic, GetAddr{})),
+            "f9beb4d9676574616464720000000000000000005df6e0e2");
+  EXPECT_TRUE(std::holds_alternative<GetAddr>(*decode_payload("getaddr", {})));
 }
 
 // The getblocks payload of the Bitcoin developer reference.

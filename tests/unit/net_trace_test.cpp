@@ -49,6 +49,7 @@ TEST(NetTrace, BlockAndTxSummariesShowShortIdsAndCounts) {
   EXPECT_EQ(trace_summary(messages[8]), "tx " + tx.txid().short_hex() + " in=1 out=2");
   EXPECT_EQ(trace_summary(Ping{7}), "ping nonce=7");
   EXPECT_EQ(trace_summary(Pong{7}), "pong nonce=7");
+  EXPECT_EQ(trace_summary(GetAddr{}), "getaddr");
 }
 
 TEST(NetTrace, TraceLineHasTimeNodeDirectionPeerAndSummary) {

@@ -1,0 +1,40 @@
+#include "actors/dialler.hpp"
+
+#include <caf/all.hpp>
+
+#include <unistd.h>
+
+#include "actors/messages.hpp"
+#include "net/net_address.hpp"
+#include "p2p/tcp_connect.hpp"
+
+namespace ac::actors {
+
+namespace {
+
+void dialler(caf::blocking_actor* self, caf::actor node, caf::actor listener, std::string endpoint,
+             std::shared_ptr<const std::atomic<bool>> stopping) {
+  auto report = [&](caf::actor session, std::string error) {
+    self->send(node, dialled_atom::value, endpoint, std::move(session), std::move(error));
+  };
+  auto address = net::NetAddress::from_endpoint(endpoint);
+  if (!address) return report({}, "bad address");
+  Result<int> socket = p2p::tcp_connect(address->host(), address->port, kConnectTimeout, *stopping);
+  if (!socket) return report({}, socket.error().message());
+  self->request(listener, caf::infinite, adopt_atom::value, *socket)
+      .receive([&](const caf::actor& session) { report(session, {}); },
+               [&](const caf::error& error) {
+                 ::close(*socket);
+                 report({}, self->system().render(error));
+               });
+}
+
+}  // namespace
+
+void spawn_dialler(caf::local_actor* parent, caf::actor node, caf::actor listener,
+                   std::string endpoint, std::shared_ptr<const std::atomic<bool>> stopping) {
+  parent->spawn(dialler, std::move(node), std::move(listener), std::move(endpoint),
+                std::move(stopping));
+}
+
+}  // namespace ac::actors
