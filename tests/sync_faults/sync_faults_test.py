@@ -183,7 +183,10 @@ def finding(world, number, rule, honest_later):
     b_id = free_port()
     nodes = []
     try:
-        b = world.start(b_id, [proxy.port], ["--sync-idle-timeout", str(IDLE_TIMEOUT_SECONDS)])
+        # Only the proxy: B would otherwise learn S's own address (its version, getaddr) and
+        # fill an outbound slot with it, around the proxy.
+        b = world.start(b_id, [proxy.port], ["--sync-idle-timeout", str(IDLE_TIMEOUT_SECONDS),
+                                             "--max-outbound", "0"])
         nodes.append(b)
         if not rule.fired.wait(30):
             return ["the proxy never saw message %d %s %s" % (rule.nth, rule.direction,
@@ -238,7 +241,8 @@ def campaign(world, seconds):
             # Restarted behind the proxy while its connections die, a few times per round.
             for cycle in range(4):
                 b = world.start(b_id, [proxy.port], ["--sync-idle-timeout",
-                                                     str(IDLE_TIMEOUT_SECONDS)])
+                                                     str(IDLE_TIMEOUT_SECONDS),
+                                                     "--max-outbound", "0"])
                 b.wait_until(lambda lines: any(l and tip_line(world.tip_height) in l
                                                for l in lines)
                              or sum(1 for l in lines if l and "disconnecting" in l) >= 1
