@@ -37,6 +37,7 @@ run_suite build
 if [[ ${1:-} != --no-sanitizers ]]; then
   echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
     run_suite build-sanitize -DACTORCHAIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 fi
 
