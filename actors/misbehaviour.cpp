@@ -8,9 +8,8 @@ constexpr Penalty kNothing{0, false};
 constexpr Penalty kDisconnect{0, true};
 constexpr Penalty kFullScore{kDiscourageScore, true};
 
-}  // namespace
-
-Penalty block_penalty(ErrorKind kind) {
+// A block or a transaction: the same kind of failure costs the same.
+Penalty object_penalty(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::kInvalid:
     case ErrorKind::kInvalidHeader:
@@ -34,28 +33,14 @@ Penalty block_penalty(ErrorKind kind) {
   return kNothing;
 }
 
+}  // namespace
+
+Penalty block_penalty(ErrorKind kind) {
+  return object_penalty(kind);
+}
+
 Penalty tx_penalty(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kInvalid:
-    case ErrorKind::kInvalidHeader:
-    case ErrorKind::kCachedInvalid:
-    case ErrorKind::kInvalidParent:
-      return kFullScore;
-    case ErrorKind::kDamaged:
-      return kDisconnect;
-    case ErrorKind::kDifferentChain:
-    case ErrorKind::kTimeTooNew:
-    case ErrorKind::kMissingParent:
-    case ErrorKind::kAlreadyHave:
-    case ErrorKind::kRefused:
-    case ErrorKind::kUnsupported:
-    case ErrorKind::kNotFound:
-    case ErrorKind::kBusy:
-    case ErrorKind::kCancelled:
-    case ErrorKind::kLocal:
-      return kNothing;
-  }
-  return kNothing;
+  return object_penalty(kind);
 }
 
 Penalty framing_penalty(ErrorKind kind) {
