@@ -36,13 +36,11 @@ class TracedRun : public ::testing::Test {
     return (dir_.path() / (who + ".jsonl")).string();
   }
   std::unique_ptr<NodeProcess> start(uint16_t node, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"startnode",
-                                     "--rpc-port",
-                                     "0",
-                                     "--connect",
-                                     central_endpoint(),
-                                     "--trace-file",
-                                     trace(std::to_string(node))};
+    std::vector<std::string> args = {"startnode", "--rpc-port", "0", "--connect",
+                                     central_endpoint(), "--trace-file",
+                                     trace(std::to_string(node)),
+                                     // the tutorial's star: only the central as a peer
+                                     "--max-outbound", "0"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto process = std::make_unique<NodeProcess>(node, dir_.path(), args);
     EXPECT_TRUE(process->wait_for("listening on", 30s)) << process->output();

@@ -35,7 +35,10 @@ class Partition : public QuickChainTest {
   // waits until it listens.
   std::unique_ptr<NodeProcess> start(uint16_t node, const std::vector<uint16_t>& peers,
                                      const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"--chain", "quick", "startnode", "--rpc-port", "0"};
+    // No outbound slots: the --connect lists alone make the topology (addresses learned from
+    // peers, and kept in peers.dat across restarts, would bridge the partition).
+    std::vector<std::string> args = {"--chain", "quick",          "startnode", "--rpc-port",
+                                     "0",       "--max-outbound", "0"};
     for (uint16_t peer : peers) {
       args.push_back("--connect");
       args.push_back(endpoint(peer));
