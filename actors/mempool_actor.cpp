@@ -72,6 +72,7 @@ caf::result<bool, std::string, ErrorKind> submit(MempoolActor* self, const TxPtr
 void on_tip_changed(MempoolActor* self, const TipChanged& change) {
   auto& state = self->state;
   state.tip_height = change.tip.height;
+  state.pool->set_tip_median_time(change.tip.median_time_past);
   // An empty pool (a node catching up) has nothing to evict: skip copying every block's txs.
   if (!change.confirmed.empty() && state.pool->size() > 0) {
     Block confirmed;
@@ -106,7 +107,10 @@ caf::behavior mempool_actor(MempoolActor* self, MempoolConfig config, caf::actor
   self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
   self->send(chain, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
   self->request(chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
-    if (self->state.tip_height < tip.height) self->state.tip_height = tip.height;
+    if (self->state.tip_height < tip.height) {
+      self->state.tip_height = tip.height;
+      self->state.pool->set_tip_median_time(tip.median_time_past);
+    }
   });
   return {
       [=](submit_tx_atom, const TxPtr& tx, const caf::actor& source) {

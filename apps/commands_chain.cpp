@@ -46,6 +46,11 @@ int create_blockchain(const NodeEnvironment& env, const ChainParams& params,
                       const std::string& address) {
   auto payee = wallet::decode_address(address, params);
   if (!payee) return fail(payee.error());
+  if (params.builtin_genesis)
+    return fail(make_error("builtin-genesis",
+                           fmt::format("the {} chain starts from its built-in genesis {}; there "
+                                       "is nothing to create (mine with startnode --miner)",
+                                       params.name, params.builtin_genesis->hash().hex())));
   auto context = open_chain(env, params);
   if (!context) return fail(context.error());
   if (auto genesis = context->chain->genesis())
@@ -58,7 +63,8 @@ int create_blockchain(const NodeEnvironment& env, const ChainParams& params,
   Block genesis = assemble_block(genesis_template, params);
   if (Status s = mine_in_foreground(genesis, 0); !s) return fail(s.error());
   if (Status s = context->chain->create_genesis(genesis); !s) return fail(s.error());
-  fmt::print("created the chain: genesis pays {} to {}\n", format_coins(params.subsidy), address);
+  fmt::print("created the chain: genesis pays {} to {}\n", format_coins(block_subsidy(0, params)),
+             address);
   fmt::print("{}\n", genesis.hash().hex());
   return 0;
 }

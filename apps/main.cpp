@@ -22,8 +22,9 @@ int run(int argc, char** argv) {
   std::string chain_name = "demo";
   cli.add_option(
          "--chain", chain_name,
-         "chain parameters: demo, or quick (trivial proof of work, for tests and benchmarks)")
-      ->check(CLI::IsMember({"demo", "quick"}))
+         "chain parameters: demo, quick (trivial proof of work, for tests and benchmarks), or "
+         "regtest (Bitcoin Core's regtest, genesis built in)")
+      ->check(CLI::IsMember({"demo", "quick", "regtest"}))
       ->capture_default_str();
 
   // How the command line reaches a running node's RPC (`rpc`, and the commands that go through
@@ -180,7 +181,7 @@ int run(int argc, char** argv) {
     print_error(env.error());
     return 2;
   }
-  const ac::ChainParams params = chain_name == "quick" ? ac::quick_params() : ac::demo_params();
+  const ac::ChainParams params = *ac::params_by_name(chain_name);
 
   if (*createwallet) return create_wallet(*env, params);
   if (*listaddresses) return list_addresses(*env, params);

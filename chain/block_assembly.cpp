@@ -19,10 +19,10 @@ void update_merkle_root(Block& block) {
 Block assemble_block(const BlockTemplate& t, const ChainParams& params) {
   Block block;
   block.transactions.reserve(t.transactions.size() + 1);
-  block.transactions.push_back(
-      make_coinbase(t.height, params.subsidy + t.fees, t.payout_script, t.extra_nonce));
+  block.transactions.push_back(make_coinbase(t.height, block_subsidy(t.height, params) + t.fees,
+                                             t.payout_script, t.extra_nonce));
   block.transactions.insert(block.transactions.end(), t.transactions.begin(), t.transactions.end());
-  block.header.version = 1;
+  block.header.version = params.block_version;
   block.header.prev_block = t.parent;
   block.header.bits = params.block_bits;
   int64_t earliest = t.parent.is_zero() ? t.now : t.median_time_past + 1;

@@ -119,7 +119,14 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
   std::unique_ptr<ChainState> state(
       new ChainState(store, std::move(params), verifier, std::move(now_seconds)));
   std::optional<Hash256> genesis = store.genesis();
-  if (!genesis) return state;
+  if (!genesis) {
+    // A chain with its genesis built in (regtest) starts from it without being told.
+    if (state->params_.builtin_genesis) {
+      if (Status created = state->create_genesis(*state->params_.builtin_genesis); !created)
+        return created.error();
+    }
+    return state;
+  }
 
   // Rebuild the tree from the genesis down. Records not reachable from it (a genesis
   // abandoned by a crash before its marker was written) and records without data that were
@@ -408,7 +415,8 @@ Result<std::optional<Error>> ChainState::connect_node(Node* node, BlockCache& ca
   const BlockCache::Entry* entry = cache.get(hash);
   if (!entry) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
   Result<TipChange> change =
-      connect_block(entry->block, entry->txids, node->record.height, store_, params_, verifier_);
+      connect_block(entry->block, entry->txids, node->record.height, store_, params_, verifier_,
+                    [this](int height) { return median_time_past(active_[height]); });
   if (!change) {
     // A stored block's body matched its header when it arrived: a failure here is its own,
     // unless it is the node's (kLocal: its undo data or coins would not read).
@@ -600,7 +608,8 @@ Status ChainState::verify_chain() const {
     if (!block) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
     const std::vector<Hash256> txids = txids_of(*block);
     Result<TipChange> change =
-        connect_block(*block, txids, static_cast<int>(height), replayed, params_, verifier_);
+        connect_block(*block, txids, static_cast<int>(height), replayed, params_, verifier_,
+                      [this](int below) { return median_time_past(active_[below]); });
     if (!change) return make_error(ErrorKind::kLocal, "replay-failed", change.error().message());
     replayed.apply(*change);
   }

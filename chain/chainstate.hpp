@@ -86,7 +86,8 @@ class ChainState {
   // coins were last flushed, or in the middle of a reorganisation), moves the tip onto it and
   // flushes the coins. `store` and `verifier` must outlive
   // the result. Reason "store-corrupt" when the records do not form a tree from the genesis
-  // or one does not decode.
+  // or one does not decode. An empty store of a chain with a built-in genesis (regtest) gets
+  // that genesis, connected, before open returns.
   static Result<std::unique_ptr<ChainState>> open(Store& store, ChainParams params,
                                                   ScriptVerifier& verifier, Clock now_seconds);
 

@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "chain/coinbase.hpp"
+#include "chain/interpreter.hpp"
 #include "chain/merkle.hpp"
 #include "chain/pow.hpp"
+#include "chain/tx_verify.hpp"
 
 namespace ac {
 
@@ -55,7 +57,11 @@ Status check_transaction(const Transaction& tx) {
 
 Status check_block(const Block& block, std::span<const Hash256> txids, const ChainParams& params) {
   assert(txids.size() == block.transactions.size());
-  if (block.serialized_size() > params.max_block_bytes) return make_error("block-oversize");
+  const size_t size = block.serialized_size();
+  if (size > params.max_block_bytes) return make_error("block-oversize");
+  // Without witnesses a block weighs 4 bytes per byte.
+  if (size * 4 > params.max_block_weight)
+    return make_error("bad-blk-weight", std::to_string(size * 4));
 
   if (Status pow = check_proof_of_work(block.hash(), block.header.bits, params); !pow) return pow;
 
@@ -78,9 +84,14 @@ Status check_block(const Block& block, std::span<const Hash256> txids, const Cha
       return make_error(ErrorKind::kDamaged, "duplicate-txid", txid.hex());
   }
 
+  int64_t legacy_sigops = 0;
   for (const Transaction& tx : block.transactions) {
     if (Status status = check_transaction(tx); !status) return status;
+    legacy_sigops += legacy_sigop_count(tx);
   }
+  // The cheap bound before any coin is looked up; connect_block adds P2SH sigops.
+  if (legacy_sigops * 4 > params.max_block_sigops_cost)
+    return make_error("bad-blk-sigops", std::to_string(legacy_sigops) + " legacy sigops");
   return Status::success();
 }
 
@@ -95,6 +106,13 @@ Status contextual_check_block(const Block& block, int height, int64_t median_tim
   if (height >= params.bip34_height &&
       (block.transactions.empty() || !coinbase_commits_to_height(block.transactions[0], height)))
     return make_error("bad-coinbase-height");
+  // BIP113 (with CSV): lock times compare with the median time past, not the block's time.
+  const bool median_time_lock = (params.script_flags & verify_flags::kCheckSequenceVerify) != 0;
+  const int64_t lock_time_cutoff = median_time_lock ? median_time_past : time;
+  for (const Transaction& tx : block.transactions) {
+    if (!is_final_tx(tx, height, lock_time_cutoff))
+      return make_error("bad-txns-nonfinal", tx.txid().hex());
+  }
   return Status::success();
 }
 

@@ -4,9 +4,12 @@
 //  transaction: "tx-no-inputs", "tx-no-outputs", "tx-oversize", "tx-negative-output",
 //    "tx-output-too-large", "tx-total-too-large", "tx-duplicate-inputs",
 //    "coinbase-script-size", "tx-null-prevout"
-//  block: "block-oversize", "high-hash", "bad-bits", "merkle-root-mismatch", "merkle-mutated",
+//  block: "block-oversize", "bad-blk-weight", "bad-blk-sigops" (legacy count alone),
+//    "high-hash", "bad-bits", "merkle-root-mismatch", "merkle-mutated",
 //    "no-coinbase", "extra-coinbase", "duplicate-txid", plus any transaction reason
-//  contextual: "bad-bits", "time-too-old", "time-too-new", "bad-coinbase-height"
+//  contextual: "bad-bits", "time-too-old", "time-too-new", "bad-coinbase-height",
+//    "bad-txns-nonfinal" (a transaction's lock time not yet reached; compared with the
+//    median time past on chains with CSV in their flags, BIP113, else the block's time)
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "chain/interpreter.hpp"
+#include "chain/script_ops.hpp"
 #include "chain/tx_verify.hpp"
 
 namespace ac {
@@ -67,7 +69,7 @@ std::string describe_input(const Hash256& txid, size_t input_index) {
 
 Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txids, int height,
                                 const CoinsView& chain_coins, const ChainParams& params,
-                                ScriptVerifier& verifier) {
+                                ScriptVerifier& verifier, const MedianTimeAt& median_time_at) {
   if (txids.size() != block.transactions.size())
     return make_error(ErrorKind::kLocal, "txid-count-mismatch");
   if (block.transactions.empty() || !block.transactions.front().is_coinbase()) {
@@ -84,12 +86,21 @@ Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txi
   std::vector<ScriptCheck> checks;
   checks.reserve(input_count);
 
+  const bool p2sh = (params.script_flags & verify_flags::kP2sh) != 0;
+  const bool bip68 =
+      (params.script_flags & verify_flags::kCheckSequenceVerify) != 0 && median_time_at;
+  const int64_t parent_median_time = bip68 && height > 0 ? median_time_at(height - 1) : 0;
+  const bool adds_coins = height > 0 || params.genesis_outputs_spendable;
+
   BlockCoinsView view(chain_coins);
   Amount fees = 0;
+  int64_t sigops_cost = 0;
+  std::vector<int> coin_heights;
   for (size_t i = 0; i < block.transactions.size(); ++i) {
     const Transaction& tx = block.transactions[i];
     const bool is_coinbase = i == 0;
     if (!is_coinbase && tx.is_coinbase()) return make_error("extra-coinbase");
+    sigops_cost += int64_t{legacy_sigop_count(tx)} * 4;
     if (!is_coinbase) {
       Result<Amount> fee = check_tx_inputs(tx, view, height, params);
       if (!fee) {
@@ -100,15 +111,34 @@ Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txi
       }
       fees += *fee;
       if (!money_range(fees)) return make_error("fees-out-of-range", "tx " + txids[i].hex());
+      coin_heights.clear();
+      for (const TxIn& input : tx.inputs) {
+        // Present: check_tx_inputs found every input.
+        const std::optional<Coin> coin = view.coin(input.prevout);
+        coin_heights.push_back(coin->height);
+        if (p2sh)
+          sigops_cost +=
+              int64_t{count_p2sh_sigops(coin->output.script_pubkey, input.script_sig)} * 4;
+      }
+      if (bip68 && !sequence_lock_satisfied(sequence_lock(tx, coin_heights, median_time_at), height,
+                                            parent_median_time)) {
+        return make_error("bad-txns-nonfinal", "non-BIP68-final tx " + txids[i].hex());
+      }
       for (size_t j = 0; j < tx.inputs.size(); ++j) {
         const OutPoint& prevout = tx.inputs[j].prevout;
         std::optional<Coin> spent = view.coin(prevout);
         if (!spent) return make_error("missing-inputs", describe_input(txids[i], j));
         undo.spent_coins.push_back(std::move(*spent));
-        checks.push_back(ScriptCheck{&tx, j, undo.spent_coins.back().output.script_pubkey});
+        checks.push_back(ScriptCheck{&tx, j, undo.spent_coins.back().output.script_pubkey,
+                                     params.script_flags, 0});
         view.remove(prevout);
       }
     }
+    if (sigops_cost > params.max_block_sigops_cost) {
+      return make_error("bad-blk-sigops",
+                        "cost " + std::to_string(sigops_cost) + " at tx " + txids[i].hex());
+    }
+    if (!adds_coins) continue;
     for (size_t k = 0; k < tx.outputs.size(); ++k) {
       OutPoint created{txids[i], static_cast<uint32_t>(k)};
       // Also refused when the coin was spent earlier in this block: replacing a coin within
@@ -122,9 +152,10 @@ Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txi
 
   Amount coinbase_value = 0;
   for (const TxOut& output : block.transactions.front().outputs) coinbase_value += output.value;
-  if (coinbase_value > params.subsidy + fees) {
-    return make_error("coinbase-too-large", std::to_string(coinbase_value) + " > " +
-                                                std::to_string(params.subsidy + fees));
+  const Amount subsidy = block_subsidy(height, params);
+  if (coinbase_value > subsidy + fees) {
+    return make_error("coinbase-too-large",
+                      std::to_string(coinbase_value) + " > " + std::to_string(subsidy + fees));
   }
 
   if (Status scripts = verifier.verify_all(checks); !scripts) return scripts.error();

@@ -6,8 +6,10 @@
 // that is absent or already spent, including by an earlier transaction of the same block,
 // "premature-coinbase-spend", "input-values-out-of-range", "outputs-exceed-inputs"), every
 // script reason of verify_input_script, "fees-out-of-range", "coinbase-too-large",
-// "duplicate-coin" (an output would overwrite an unspent coin), and, for blocks that skipped
-// check_block, "no-coinbase", "extra-coinbase", "txid-count-mismatch".
+// "duplicate-coin" (an output would overwrite an unspent coin), "bad-blk-sigops" (legacy plus
+// P2SH sigops, 4 cost each, above params.max_block_sigops_cost), "bad-txns-nonfinal" (a
+// BIP68 relative lock not yet satisfied; chains with CHECKSEQUENCEVERIFY in their flags), and,
+// for blocks that skipped check_block, "no-coinbase", "extra-coinbase", "txid-count-mismatch".
 // disconnect_block reasons: "bad-undo" (undo data does not match the block or the coins),
 // "missing-block-output" (an output of the block is not an unspent coin).
 #pragma once
@@ -20,6 +22,7 @@
 #include "chain/result.hpp"
 #include "chain/script_verify.hpp"
 #include "chain/store.hpp"
+#include "chain/tx_verify.hpp"
 #include "chain/undo.hpp"
 
 namespace ac {
@@ -29,11 +32,14 @@ namespace ac {
 // coins_spent are net changes against `chain_coins`: a coin created and spent inside the block
 // appears in neither (but is in the undo data, which lists every spent coin in order). The
 // index_updates are left empty for the caller. Scripts of all inputs are verified in one
-// verifier.verify_all batch after every other rule passed.
+// verifier.verify_all batch after every other rule passed. `median_time_at` answers for the
+// blocks below `height` on this chain (BIP68's time locks); without it (tests, benchmarks of
+// chains that never use relative locks) BIP68 is not checked.
+// A genesis block (height 0) of a chain whose genesis outputs are not spendable adds no coins.
 // REQUIRES: check_block(block) passed; txids[i] == block.transactions[i].txid().
 Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txids, int height,
                                 const CoinsView& chain_coins, const ChainParams& params,
-                                ScriptVerifier& verifier);
+                                ScriptVerifier& verifier, const MedianTimeAt& median_time_at = {});
 
 // The change that makes `block`'s parent the tip again, given the undo data written when the
 // block was connected and the coins with `block` as the tip. Net changes, as connect_block's.

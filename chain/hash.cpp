@@ -21,6 +21,11 @@ const EVP_MD* sha256_md() {
   return md;
 }
 
+const EVP_MD* sha1_md() {
+  static const EVP_MD* md = cached_digest("SHA1");
+  return md;
+}
+
 const EVP_MD* ripemd160_md() {
   static const EVP_MD* md = cached_digest("RIPEMD160");
   return md;
@@ -43,6 +48,10 @@ Hash256 sha256(ByteSpan data) {
 Hash256 sha256d(ByteSpan data) {
   Hash256 first = sha256(data);
   return sha256(first.span());
+}
+
+Hash160 sha1(ByteSpan data) {
+  return digest<20>(sha1_md(), data);
 }
 
 Hash160 ripemd160(ByteSpan data) {

@@ -10,6 +10,8 @@ Hash256 sha256(ByteSpan data);
 // SHA-256 applied twice: block ids, transaction ids, merkle nodes, message checksums.
 Hash256 sha256d(ByteSpan data);
 Hash160 ripemd160(ByteSpan data);
+// SHA-1 (20 bytes, so it shares Hash160's type): only for the script opcode OP_SHA1.
+Hash160 sha1(ByteSpan data);
 // RIPEMD-160 of SHA-256: the public key hash inside P2PKH scripts and addresses.
 Hash160 hash160(ByteSpan data);
 

@@ -1,10 +1,12 @@
 #include "chain/mempool.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <unordered_set>
 
 #include "chain/check_block.hpp"
+#include "chain/interpreter.hpp"
 #include "chain/tx_verify.hpp"
 
 namespace ac {
@@ -53,6 +55,7 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
     return make_error(ErrorKind::kAlreadyHave, "tx-already-in-mempool", txid.hex());
   if (tx.is_coinbase()) return make_error("coinbase-not-allowed", txid.hex());
   if (Status s = check_transaction(tx); !s) return s.error();
+  if (!is_final_tx(tx, next_height, tip_median_time_)) return make_error("non-final", txid.hex());
   for (const TxIn& input : tx.inputs) {
     if (auto it = spenders_.find(input.prevout); it != spenders_.end())
       return make_error(ErrorKind::kRefused, "mempool-conflict",
@@ -64,6 +67,20 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
   Result<Amount> fee = check_tx_inputs(tx, view, next_height, params);
   if (!fee) return fee.error();
 
+  if (params.script_flags & verify_flags::kCheckSequenceVerify) {
+    std::vector<int> coin_heights;
+    coin_heights.reserve(tx.inputs.size());
+    for (const TxIn& input : tx.inputs) coin_heights.push_back(view.coin(input.prevout)->height);
+    // Pooled coins count as created in the next block, whose predecessor is the tip.
+    const MedianTimeAt median_time_at = [&](int height) {
+      if (height >= next_height - 1) return tip_median_time_;
+      return median_time_at_ ? median_time_at_(height) : std::numeric_limits<int64_t>::max() / 2;
+    };
+    if (!sequence_lock_satisfied(sequence_lock(tx, coin_heights, median_time_at), next_height,
+                                 tip_median_time_))
+      return make_error("non-BIP68-final", txid.hex());
+  }
+
   // Every input exists (check_tx_inputs said so); keep the spent scripts alive for the checks.
   std::vector<Bytes> spent_scripts;
   spent_scripts.reserve(tx.inputs.size());
@@ -71,7 +88,9 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
     spent_scripts.push_back(view.coin(input.prevout)->output.script_pubkey);
   std::vector<ScriptCheck> checks;
   checks.reserve(tx.inputs.size());
-  for (size_t i = 0; i < tx.inputs.size(); ++i) checks.push_back({&tx, i, spent_scripts[i]});
+  for (size_t i = 0; i < tx.inputs.size(); ++i) {
+    checks.push_back({&tx, i, spent_scripts[i], params.script_flags, params.policy_script_flags});
+  }
   if (Status scripts = verifier.verify_all(checks); !scripts) return scripts.error();
 
   const size_t tx_bytes = tx.serialized_size();

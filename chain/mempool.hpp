@@ -4,9 +4,12 @@
 // transactions with the lowest fee rate that no pooled transaction depends on make room, unless
 // the newcomer pays no more than they do, in which case it is refused ("mempool-full").
 //
-// accept() reasons: "tx-already-in-mempool", "coinbase-not-allowed", "mempool-conflict" (an
-// input is already spent by a pooled transaction), any check_tx_inputs reason, any
-// verify_input_script reason, "mempool-full".
+// accept() reasons: "tx-already-in-mempool", "coinbase-not-allowed", "non-final" (lock time
+// not reached by the next block, judged by the tip's median time past), "mempool-conflict"
+// (an input is already spent by a pooled transaction), any check_tx_inputs reason,
+// "non-BIP68-final" (a relative lock the next block could not satisfy; chains with CSV),
+// any verify_input_script reason (scripts run with the params' consensus and policy flags),
+// "mempool-full".
 // Not thread-safe: it has one owner (the mempool actor).
 #pragma once
 
@@ -25,6 +28,7 @@
 #include "chain/result.hpp"
 #include "chain/script_verify.hpp"
 #include "chain/transaction.hpp"
+#include "chain/tx_verify.hpp"
 #include "chain/uint256.hpp"
 
 namespace ac {
@@ -54,6 +58,14 @@ class Mempool {
   // Transactions for a block template, highest fee rate first subject to every pooled parent
   // coming before its children, totalling at most `max_bytes`.
   std::vector<Transaction> select_for_block(size_t max_bytes) const;
+
+  // What the lock-time rules need besides the next height: the tip's median time past and,
+  // for BIP68 time locks, the median time past at any height of the active chain. Until
+  // told, time-based locks are never satisfied (the pool refuses rather than guesses).
+  void set_tip_median_time(int64_t median_time_past) { tip_median_time_ = median_time_past; }
+  void set_median_time_at(MedianTimeAt median_time_at) {
+    median_time_at_ = std::move(median_time_at);
+  }
 
   bool contains(const Hash256& txid) const { return entries_.contains(txid); }
   std::optional<Transaction> get(const Hash256& txid) const;
@@ -91,6 +103,8 @@ class Mempool {
   void drop_unfunded(const CoinsView& chain_coins, int next_height, const ChainParams& params);
 
   size_t max_bytes_;
+  int64_t tip_median_time_ = 0;
+  MedianTimeAt median_time_at_;
   size_t bytes_ = 0;
   std::unordered_map<Hash256, Entry> entries_;
   std::unordered_map<OutPoint, Hash256> spenders_;  // pooled spender of each outpoint

@@ -10,10 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "chain/ecdsa.hpp"
-#include "chain/hash.hpp"
-#include "chain/script.hpp"
-#include "chain/sighash.hpp"
+#include "chain/interpreter.hpp"
 
 namespace ac {
 namespace {
@@ -35,27 +32,24 @@ void cpu_relax() {
 
 }  // namespace
 
-Status verify_input_script(const Transaction& tx, size_t input_index, ByteSpan spent_script) {
-  if (input_index >= tx.inputs.size()) return input_error(tx, input_index, "bad-script-sig");
-  const std::optional<Hash160> pubkey_hash = match_p2pkh(spent_script);
-  if (!pubkey_hash) return input_error(tx, input_index, "unspendable-script");
-  const std::optional<P2pkhSpend> spend = parse_p2pkh_script_sig(tx.inputs[input_index].script_sig);
-  if (!spend) return input_error(tx, input_index, "bad-script-sig");
-  if (hash160(spend->pubkey) != *pubkey_hash)
-    return input_error(tx, input_index, "pubkey-hash-mismatch");
-
-  const Bytes& signature = spend->signature_with_hash_type;
-  if (signature.empty()) return input_error(tx, input_index, "non-strict-der");
-  if (signature.back() != kSighashAll) return input_error(tx, input_index, "bad-sighash-type");
-  const ByteSpan der(signature.data(), signature.size() - 1);
-  if (!is_strict_der(der)) return input_error(tx, input_index, "non-strict-der");
-  if (!is_low_s(der)) return input_error(tx, input_index, "high-s");
-
-  const Hash256 digest = legacy_sighash(tx, input_index, spent_script, kSighashAll);
-  // A public key that is not valid SEC1 fails here too.
-  if (!verify_ecdsa(spend->pubkey, digest, der))
-    return input_error(tx, input_index, "bad-signature");
-  return Status::success();
+Status verify_input_script(const Transaction& tx, size_t input_index, ByteSpan spent_script,
+                           uint32_t flags, uint32_t policy_flags) {
+  if (input_index >= tx.inputs.size())
+    return input_error(tx, input_index, script_error_reason(ScriptError::kUnknown));
+  const ByteSpan script_sig = tx.inputs[input_index].script_sig;
+  const TransactionSignatureChecker checker(tx, input_index);
+  const ScriptError error = verify_script(script_sig, spent_script, flags | policy_flags, checker);
+  if (error == ScriptError::kOk) return Status::success();
+  if ((policy_flags & ~flags) != 0) {
+    const ScriptError consensus = verify_script(script_sig, spent_script, flags, checker);
+    if (consensus == ScriptError::kOk) {
+      return make_error("non-mandatory-script-verify-flag", script_error_reason(error) + ", tx " +
+                                                                tx.txid().hex() + " input " +
+                                                                std::to_string(input_index));
+    }
+    return input_error(tx, input_index, script_error_reason(consensus));
+  }
+  return input_error(tx, input_index, script_error_reason(error));
 }
 
 // The pool: `threads - 1` workers plus the caller. A batch is open from the moment verify_all
@@ -91,7 +85,8 @@ struct ScriptVerifier::Impl {
       if (index >= checks.size()) return;
       if (index > first_failure_index.load(std::memory_order_relaxed)) return;
       const ScriptCheck& check = checks[index];
-      Status status = verify_input_script(*check.tx, check.input_index, check.spent_script);
+      Status status = verify_input_script(*check.tx, check.input_index, check.spent_script,
+                                          check.flags, check.policy_flags);
       if (!status) record_failure(index, std::move(status));
     }
   }
@@ -143,7 +138,8 @@ ScriptVerifier::~ScriptVerifier() {
 Status ScriptVerifier::verify_all(std::span<const ScriptCheck> checks) {
   if (impl_->workers.empty() || checks.size() < 2) {
     for (const ScriptCheck& check : checks) {
-      if (Status status = verify_input_script(*check.tx, check.input_index, check.spent_script);
+      if (Status status = verify_input_script(*check.tx, check.input_index, check.spent_script,
+                                              check.flags, check.policy_flags);
           !status)
         return status;
     }

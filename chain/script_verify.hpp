@@ -1,15 +1,13 @@
-// Checks that an input's scriptSig unlocks the output it spends. Reasons (stable):
-//   "unspendable-script"   the spent output is not P2PKH
-//   "bad-script-sig"       scriptSig is not exactly <sig> <pubkey> pushes
-//   "pubkey-hash-mismatch" HASH160(pubkey) differs from the output's hash
-//   "bad-sighash-type"     the signature's hash type is not SIGHASH_ALL
-//   "non-strict-der"       signature encoding is not strict DER
-//   "high-s"               S is above n/2
-//   "bad-signature"        the signature does not verify (also when the public key is not a
-//                          valid 33-byte compressed or 65-byte uncompressed SEC1 key)
+// Checks that an input's scriptSig unlocks the output it spends, with the script interpreter
+// (interpreter.hpp) under the given verification flags. Reasons (stable):
+//   script_error_reason of the failure ("script-eval-false", "script-sig-der", ...), when the
+//     input fails under `flags` (consensus: the transaction can never be mined);
+//   "non-mandatory-script-verify-flag" (detail: the script reason), when it passes under
+//     `flags` but fails once `policy_flags` are added (Core's name: non-standard, not invalid).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 #include "chain/result.hpp"
@@ -17,13 +15,16 @@
 
 namespace ac {
 
-Status verify_input_script(const Transaction& tx, size_t input_index, ByteSpan spent_script);
+Status verify_input_script(const Transaction& tx, size_t input_index, ByteSpan spent_script,
+                           uint32_t flags, uint32_t policy_flags = 0);
 
 // One input to verify; pointers stay owned by the caller for the duration of the check.
 struct ScriptCheck {
   const Transaction* tx = nullptr;
   size_t input_index = 0;
   ByteSpan spent_script;
+  uint32_t flags = 0;         // consensus flags
+  uint32_t policy_flags = 0;  // added by the mempool, none for blocks
 };
 
 // Verifies batches of inputs on up to `threads` threads (the calling thread included); a

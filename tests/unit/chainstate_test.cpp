@@ -202,8 +202,8 @@ TEST_P(InvalidBranch, BranchInvalidAtItsSecondBlockLeavesTheOldTipAndIsMarkedFai
   const std::string reason = GetParam();
   Transaction bad = chain_test::make_spend(
       key, {chain_test::coinbase_outpoint(genesis)},
-      {pay(reason == "bad-signature" ? params.subsidy - 1 : params.subsidy + 1)});
-  if (reason == "bad-signature") bad.outputs[0].value -= 1;
+      {pay(reason == "script-eval-false" ? params.subsidy - 1 : params.subsidy + 1)});
+  if (reason == "script-eval-false") bad.outputs[0].value -= 1;
   Block a1 = chain_test::make_child(genesis, 0, key, params);
   Block a2 = chain_test::make_child(a1, 1, key, params);
   Block b1 = chain_test::make_child(genesis, 0, key, params, {}, 0, 1);
@@ -245,7 +245,7 @@ TEST_P(InvalidBranch, BranchInvalidAtItsSecondBlockLeavesTheOldTipAndIsMarkedFai
 }
 
 INSTANTIATE_TEST_SUITE_P(Reasons, InvalidBranch,
-                         ::testing::Values("bad-signature", "outputs-exceed-inputs"));
+                         ::testing::Values("script-eval-false", "outputs-exceed-inputs"));
 
 TEST_F(ChainStateTest, OrphansConnectOnceTheirParentArrives) {
   std::vector<Block> blocks = extend(genesis, 0, 3);

@@ -179,7 +179,7 @@ TEST_F(ConnectBlock, RejectsInputWhoseSignatureDoesNotVerify) {
   spend.outputs[0].value -= 1;  // signed for another amount
   Result<TipChange> change = connect(block_with({spend}, 0));
   ASSERT_FALSE(change);
-  EXPECT_EQ(change.reason(), "bad-signature");
+  EXPECT_EQ(change.reason(), "script-eval-false");
 }
 
 TEST_F(ConnectBlock, RejectsOutputThatWouldOverwriteUnspentCoin) {

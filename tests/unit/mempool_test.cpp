@@ -117,7 +117,7 @@ TEST_F(MempoolTest, RejectsImmatureCoinbaseSpend) {
 TEST_F(MempoolTest, RejectsBadSignature) {
   Transaction tx = make_tx({chain_outpoint(1)}, {9 * kCoin});
   tx.outputs[0].value -= 1;
-  EXPECT_EQ(accept(tx).reason(), "bad-signature");
+  EXPECT_EQ(accept(tx).reason(), "script-eval-false");
   EXPECT_EQ(accept(tx).kind(), ErrorKind::kInvalid);
   EXPECT_EQ(pool.size(), 0u);
 }

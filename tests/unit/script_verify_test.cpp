@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "chain/interpreter.hpp"
+#include "chain/params.hpp"
 #include "chain/script_verify.hpp"
 #include "chain/sighash.hpp"
 #include "signing_helpers.hpp"
@@ -40,36 +42,38 @@ TEST(MainnetP2pkh, ComputesThePublishedTxid) {
 }
 
 TEST(MainnetP2pkh, RealSpendVerifies) {
-  const Status status =
-      verify_input_script(mainnet_tx(hex(kMainnetTxHex)), 0, hex(kMainnetSpentScriptHex));
+  const Status status = verify_input_script(mainnet_tx(hex(kMainnetTxHex)), 0,
+                                            hex(kMainnetSpentScriptHex), verify_flags::kStandard);
   EXPECT_TRUE(status.ok()) << status.error().message();
 }
 
-TEST(MainnetP2pkh, FlippedSignatureByteFailsWithBadSignature) {
+TEST(MainnetP2pkh, FlippedSignatureByteFailsTheCheck) {
   Bytes raw = hex(kMainnetTxHex);
   ASSERT_EQ(raw[kMainnetSignatureRByte - 10], 0xd7);  // first byte of R after its 0x00 pad
   raw[kMainnetSignatureRByte] ^= 0x01;
-  const Status status = verify_input_script(mainnet_tx(raw), 0, hex(kMainnetSpentScriptHex));
+  const Status status = verify_input_script(mainnet_tx(raw), 0, hex(kMainnetSpentScriptHex),
+                                            verify_flags::kConsensus);
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.reason(), "bad-signature");
+  EXPECT_EQ(status.reason(), "script-eval-false");
 }
 
-TEST(MainnetP2pkh, FlippedOutputValueByteFailsWithBadSignature) {
+TEST(MainnetP2pkh, FlippedOutputValueByteFailsTheCheck) {
   Bytes raw = hex(kMainnetTxHex);
   ASSERT_EQ(raw[kMainnetOutputValueByte - 1], 0xa4);  // value 0x0518a4 = 334,116 satoshi
   raw[kMainnetOutputValueByte] ^= 0x01;
   const Transaction tx = mainnet_tx(raw);
   ASSERT_EQ(tx.outputs[0].value, 0x0519a4);
-  const Status status = verify_input_script(tx, 0, hex(kMainnetSpentScriptHex));
+  const Status status =
+      verify_input_script(tx, 0, hex(kMainnetSpentScriptHex), verify_flags::kConsensus);
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.reason(), "bad-signature");
+  EXPECT_EQ(status.reason(), "script-eval-false");
 }
 
-TEST(MainnetP2pkh, OtherSpentScriptFailsWithPubkeyHashMismatch) {
-  const Status status =
-      verify_input_script(mainnet_tx(hex(kMainnetTxHex)), 0, p2pkh_script(Hash160{}));
+TEST(MainnetP2pkh, OtherSpentScriptFailsItsEqualVerify) {
+  const Status status = verify_input_script(mainnet_tx(hex(kMainnetTxHex)), 0,
+                                            p2pkh_script(Hash160{}), verify_flags::kConsensus);
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.reason(), "pubkey-hash-mismatch");
+  EXPECT_EQ(status.reason(), "script-equalverify");
 }
 
 // Entries of Bitcoin Core's src/test/data/sighash.json whose hash type selects the ALL rules
@@ -134,11 +138,18 @@ TEST(LegacySighash, IgnoresOtherInputsScriptSigs) {
   EXPECT_NE(legacy_sighash(tx, 0, key.script_pubkey), before);
 }
 
+// Under the demo chain's consensus flags, and with the mempool's policy flags added.
+const uint32_t kDemoFlags = demo_params().script_flags;
+const uint32_t kDemoPolicy = demo_params().policy_script_flags;
+
 class VerifyInputScript : public ::testing::Test {
  protected:
   void SetUp() override { test::sign_input(tx, 0, key); }
 
-  Status verify() const { return verify_input_script(tx, 0, key.script_pubkey); }
+  Status verify() const { return verify_input_script(tx, 0, key.script_pubkey, kDemoFlags); }
+  Status verify_policy() const {
+    return verify_input_script(tx, 0, key.script_pubkey, kDemoFlags, kDemoPolicy);
+  }
 
   // Replaces the input's scriptSig with `signature` (including hash type) and the key.
   void use_signature(const Bytes& signature) {
@@ -150,40 +161,56 @@ class VerifyInputScript : public ::testing::Test {
 };
 
 TEST_F(VerifyInputScript, AcceptsValidSpend) {
-  const Status status = verify();
+  const Status status = verify_policy();
   EXPECT_TRUE(status.ok()) << status.error().message();
 }
 
 TEST_F(VerifyInputScript, AcceptsUncompressedPubkey) {
   const test::TestKey uncompressed = test::make_key(12, false);
   test::sign_input(tx, 0, uncompressed);
-  EXPECT_TRUE(verify_input_script(tx, 0, uncompressed.script_pubkey).ok());
+  EXPECT_TRUE(verify_input_script(tx, 0, uncompressed.script_pubkey, kDemoFlags).ok());
 }
 
-TEST_F(VerifyInputScript, RejectsNonP2pkhSpentScript) {
+TEST_F(VerifyInputScript, RejectsScriptLeavingFalseOnTheStack) {
   Bytes script = key.script_pubkey;
   script.push_back(0x00);
-  EXPECT_EQ(verify_input_script(tx, 0, script).reason(), "unspendable-script");
-  EXPECT_EQ(verify_input_script(tx, 0, Bytes{0x6a}).reason(), "unspendable-script");
+  EXPECT_EQ(verify_input_script(tx, 0, script, kDemoFlags).reason(), "script-eval-false");
 }
 
-TEST_F(VerifyInputScript, RejectsMalformedScriptSig) {
-  tx.inputs[0].script_sig.push_back(0x76);
-  EXPECT_EQ(verify().reason(), "bad-script-sig");
+TEST_F(VerifyInputScript, OpReturnOutputIsUnspendable) {
+  EXPECT_EQ(verify_input_script(tx, 0, Bytes{0x6a}, kDemoFlags).reason(), "script-op-return");
+}
+
+TEST_F(VerifyInputScript, RejectsEmptyScriptSig) {
   tx.inputs[0].script_sig.clear();
-  EXPECT_EQ(verify().reason(), "bad-script-sig");
+  EXPECT_EQ(verify().reason(), "script-invalid-stack-operation");
+}
+
+TEST_F(VerifyInputScript, NonPushScriptSigFailsPolicyOnly) {
+  tx.inputs[0].script_sig.push_back(0x61);  // OP_NOP: harmless, but not push-only
+  EXPECT_TRUE(verify().ok());
+  const Status status = verify_policy();
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.reason(), "non-mandatory-script-verify-flag");
+  EXPECT_NE(status.error().detail.find("script-sig-pushonly"), std::string::npos);
 }
 
 TEST_F(VerifyInputScript, RejectsKeyOfAnotherHash) {
   const test::TestKey other = test::make_key(13);
-  EXPECT_EQ(verify_input_script(tx, 0, other.script_pubkey).reason(), "pubkey-hash-mismatch");
+  EXPECT_EQ(verify_input_script(tx, 0, other.script_pubkey, kDemoFlags).reason(),
+            "script-equalverify");
 }
 
-TEST_F(VerifyInputScript, RejectsHashTypeOtherThanAll) {
-  test::sign_input(tx, 0, key, 0x02);
-  EXPECT_EQ(verify().reason(), "bad-sighash-type");
-  test::sign_input(tx, 0, key, 0x81);
-  EXPECT_EQ(verify().reason(), "bad-sighash-type");
+TEST_F(VerifyInputScript, AcceptsEveryDefinedHashType) {
+  for (uint8_t hash_type : {0x01, 0x02, 0x03, 0x81, 0x82, 0x83}) {
+    test::sign_input(tx, 0, key, hash_type);
+    EXPECT_TRUE(verify_policy().ok()) << int{hash_type};
+  }
+}
+
+TEST_F(VerifyInputScript, RejectsUndefinedHashType) {
+  test::sign_input(tx, 0, key, 0x04);
+  EXPECT_EQ(verify().reason(), "script-sig-hashtype");
 }
 
 TEST_F(VerifyInputScript, RejectsNonStrictDer) {
@@ -192,23 +219,28 @@ TEST_F(VerifyInputScript, RejectsNonStrictDer) {
   der.push_back(0x00);  // lengths consistent with a trailing byte inside the sequence
   der.push_back(kSighashAll);
   use_signature(der);
-  EXPECT_EQ(verify().reason(), "non-strict-der");
+  EXPECT_EQ(verify().reason(), "script-sig-der");
+}
+
+TEST_F(VerifyInputScript, EmptySignatureFailsTheCheck) {
   use_signature(Bytes{});
-  EXPECT_EQ(verify().reason(), "non-strict-der");
+  EXPECT_EQ(verify().reason(), "script-eval-false");
 }
 
 TEST_F(VerifyInputScript, RejectsHighS) {
   Bytes high = test::to_high_s(test::sign_der(key, legacy_sighash(tx, 0, key.script_pubkey)));
   high.push_back(kSighashAll);
   use_signature(high);
-  EXPECT_EQ(verify().reason(), "high-s");
+  EXPECT_EQ(verify().reason(), "script-sig-high-s");
+  // Without LOW_S among the flags (regtest's consensus), the same signature is valid.
+  EXPECT_TRUE(verify_input_script(tx, 0, key.script_pubkey, verify_flags::kConsensus).ok());
 }
 
 TEST_F(VerifyInputScript, RejectsSignatureOverOtherTransaction) {
   tx.outputs[0].value += 1;
   const Status status = verify();
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.reason(), "bad-signature");
+  EXPECT_EQ(status.reason(), "script-eval-false");
   EXPECT_NE(status.error().detail.find(tx.txid().hex()), std::string::npos);
 }
 
@@ -217,7 +249,8 @@ TEST_F(VerifyInputScript, RejectsInvalidPubkeyWithMatchingHash) {
   Bytes signature = test::sign_der(key, legacy_sighash(tx, 0, p2pkh_script(hash160(bogus_key))));
   signature.push_back(kSighashAll);
   tx.inputs[0].script_sig = p2pkh_script_sig(signature, bogus_key);
-  EXPECT_EQ(verify_input_script(tx, 0, p2pkh_script(hash160(bogus_key))).reason(), "bad-signature");
+  EXPECT_EQ(verify_input_script(tx, 0, p2pkh_script(hash160(bogus_key)), kDemoFlags).reason(),
+            "script-pubkeytype");
 }
 
 // A transaction of `count` inputs, all signed correctly by `key`.
@@ -229,7 +262,7 @@ Transaction signed_spend(size_t count, const test::TestKey& key) {
 
 std::vector<ScriptCheck> checks_for(const Transaction& tx, const Bytes& script) {
   std::vector<ScriptCheck> checks;
-  for (size_t i = 0; i < tx.inputs.size(); ++i) checks.push_back({&tx, i, script});
+  for (size_t i = 0; i < tx.inputs.size(); ++i) checks.push_back({&tx, i, script, kDemoFlags});
   return checks;
 }
 
@@ -251,7 +284,7 @@ TEST(ScriptVerifierTest, ReportsLowestFailingIndexOnTwoThreads) {
   for (int round = 0; round < 20; ++round) {
     const Status status = verifier.verify_all(checks);
     ASSERT_FALSE(status.ok());
-    EXPECT_EQ(status.reason(), "pubkey-hash-mismatch");
+    EXPECT_EQ(status.reason(), "script-equalverify");
     EXPECT_NE(status.error().detail.find("input 37"), std::string::npos) << status.error().detail;
   }
 }
@@ -264,7 +297,7 @@ TEST(ScriptVerifierTest, InlineVerifierReportsTheSameFailure) {
   ScriptVerifier verifier(1);
   const Status status = verifier.verify_all(checks_for(tx, key.script_pubkey));
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.reason(), "bad-script-sig");
+  EXPECT_EQ(status.reason(), "script-invalid-stack-operation");
   EXPECT_NE(status.error().detail.find("input 5"), std::string::npos);
 }
 
