@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct SendOptions {
   std::vector<std::string> connect;  // host:port of the node to hand the tx to
   std::string trace_file;            // JSON lines of the hand-over, traced as a client
   RpcOptions rpc;                    // how to reach NODE_ID's RPC when that node runs
+  std::optional<Amount> fee_rate;    // satoshis per 1,000 bytes; unset: the chain's default
 };
 
 struct StartNodeOptions {

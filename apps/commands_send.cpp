@@ -133,7 +133,8 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
     for (const auto& coin : available) input_values[coin.outpoint] = coin.coin.output.value;
 
     const wallet::PrivateKey* key = wallet->key_for(payment.from);
-    wallet::Payment request{payment.to, payment.amount, 0, payment.from};
+    wallet::Payment request{payment.to, payment.amount, 0, payment.from,
+                            options.fee_rate.value_or(params.default_fee_rate)};
     auto tx =
         wallet::build_payment(wallet->signer(), std::span(key, 1), available, excluded, request);
     if (!tx) return fail(tx.error());

@@ -63,6 +63,11 @@ int run(int argc, char** argv) {
   send_cmd->add_option("--connect", send_options.connect, "node to hand the tx to (host:port)");
   send_cmd->add_option("--trace-file", send_options.trace_file,
                        "JSON lines of the hand-over's messages (traced as client send-NODE_ID)");
+  send_cmd
+      ->add_option("--fee-rate", send_options.fee_rate,
+                   "fee in satoshis per 1,000 bytes (default: 0 on demo and quick, 1000 on "
+                   "regtest)")
+      ->check(CLI::Range(int64_t{0}, int64_t{100'000'000}));
 
   bool print_hex = false;
   auto* printchain = cli.add_subcommand("printchain", "blocks from the tip to the genesis");

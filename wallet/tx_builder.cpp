@@ -23,6 +23,19 @@ const PrivateKey* key_for_script(std::span<const PrivateKey> keys, ByteSpan scri
 
 }  // namespace
 
+size_t max_p2pkh_tx_size(size_t inputs, size_t outputs) {
+  // version 4, two one-byte counts (up to 252 entries), lock time 4; an input: outpoint 36,
+  // script length 1, scriptSig (push 72-byte signature + hash type, push 33-byte key) 107,
+  // sequence 4; an output: value 8, script length 1, P2PKH script 25.
+  auto count_bytes = [](size_t n) -> size_t { return n < 0xfd ? 1 : n <= 0xffff ? 3 : 5; };
+  return 8 + count_bytes(inputs) + count_bytes(outputs) + inputs * 148 + outputs * 34;
+}
+
+Amount fee_for_size(Amount fee_rate, size_t size) {
+  const __int128 fee = (static_cast<__int128>(fee_rate) * static_cast<__int128>(size) + 999) / 1000;
+  return fee > kMaxMoney ? kMaxMoney + 1 : static_cast<Amount>(fee);
+}
+
 Result<Transaction> build_payment(const Signer& signer, std::span<const PrivateKey> keys,
                                   std::span<const SpendableCoin> available,
                                   const std::unordered_set<OutPoint>& excluded,
@@ -39,14 +52,29 @@ Result<Transaction> build_payment(const Signer& signer, std::span<const PrivateK
       signable.push_back(candidate);
     }
   }
-  // Both terms are within kMaxMoney: the sum cannot overflow; select_coins bounds it.
-  auto selection = select_coins(signable, payment.amount + payment.fee, excluded);
-  if (!selection) return selection.error();
+  if (!money_range(payment.fee_rate)) {
+    return make_error("bad-fee", "rate " + std::to_string(payment.fee_rate) + " units per kB");
+  }
+  // More inputs cost more fee: select again until the selection pays for its own size.
+  // Largest-first selection only grows with its target, so this ends.
+  size_t inputs = 1;
+  Amount fee = 0;
+  Result<CoinSelection> selection = make_error("insufficient-funds");
+  for (;;) {
+    fee = payment.fee + fee_for_size(payment.fee_rate, max_p2pkh_tx_size(inputs, 2));
+    if (!money_range(fee) || !money_range(payment.amount + fee))
+      return make_error("bad-fee", std::to_string(fee) + " units");
+    selection = select_coins(signable, payment.amount + fee, excluded);
+    if (!selection) return selection.error();
+    if (selection->coins.size() <= inputs) break;
+    inputs = selection->coins.size();
+  }
 
   Transaction tx;
   for (const SpendableCoin& coin : selection->coins) tx.inputs.push_back(TxIn{coin.outpoint, {}});
   tx.outputs.push_back(TxOut{payment.amount, p2pkh_script(payment.to)});
-  Amount change = selection->total - payment.amount - payment.fee;
+  Amount change = selection->total - payment.amount - fee;
+  if (payment.fee_rate > 0 && change < kDustChange) change = 0;
   if (change > 0) tx.outputs.push_back(TxOut{change, p2pkh_script(payment.change_to)});
 
   if (Status signed_ok = sign_inputs(signer, keys, selection->coins, tx); !signed_ok) {

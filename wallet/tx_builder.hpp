@@ -24,10 +24,24 @@ struct Payment {
   // The tutorial's chain has no fees, so the default is none; a positive fee is left to miners.
   Amount fee = 0;
   Hash160 change_to;
+  // Satoshis per 1,000 bytes, on top of `fee`: charged on the transaction's largest possible
+  // size (every signature 72 bytes), rounded up, so the real rate is never below it.
+  Amount fee_rate = 0;
 };
 
+// Serialized size of a payment spending `inputs` P2PKH coins (compressed keys, signatures of
+// at most 72 bytes) into `outputs` P2PKH outputs: an upper bound of the signed size.
+size_t max_p2pkh_tx_size(size_t inputs, size_t outputs);
+// `fee_rate` (per 1,000 bytes) applied to `size` bytes, rounded up.
+Amount fee_for_size(Amount fee_rate, size_t size);
+// Change below this would be an output costing more to spend than it holds (Core's dust
+// limit of a P2PKH output); it goes to the fee instead.
+inline constexpr Amount kDustChange = 546;
+
 // Selects among the `available` coins that one of `keys` can sign for (skipping `excluded`,
-// e.g. the wallet's pending spends) enough to cover amount + fee, then builds and signs.
+// e.g. the wallet's pending spends) enough to cover amount + fee + the fee rate's share for
+// the inputs it ends up with, then builds and signs. With a fee rate, change under
+// kDustChange is left to the fee.
 // Reasons: "bad-amount", "bad-fee" (negative or above kMaxMoney), "insufficient-funds",
 // "signing-failed".
 Result<Transaction> build_payment(const Signer& signer, std::span<const PrivateKey> keys,

@@ -154,3 +154,64 @@ TEST_F(TxBuilderTest, SignInputsReportsCoinWithoutKey) {
 
 }  // namespace
 }  // namespace ac::wallet
+
+namespace ac::wallet {
+namespace {
+
+class FeeRateTest : public TxBuilderTest {
+ protected:
+  Amount fee_of(const Transaction& tx) const {
+    Amount in = 0, out = 0;
+    for (const TxIn& input : tx.inputs) in += spent_by(input).coin.output.value;
+    for (const TxOut& output : tx.outputs) out += output.value;
+    return in - out;
+  }
+};
+
+TEST_F(FeeRateTest, PaysAtLeastTheRateOnTheSignedSize) {
+  Payment payment{bob_.pubkey_hash(), 3 * kCoin, 0, alice_.pubkey_hash(), 1'000};
+  auto tx = build_payment(signer_, keys_, available_, {}, payment);
+  ASSERT_TRUE(tx.ok()) << tx.error().message();
+  const Amount fee = fee_of(*tx);
+  EXPECT_GE(fee * 1'000, 1'000 * static_cast<Amount>(tx->serialized_size()));
+  EXPECT_EQ(fee, fee_for_size(1'000, max_p2pkh_tx_size(1, 2)));
+  EXPECT_LE(tx->serialized_size(), max_p2pkh_tx_size(1, 2));
+  expect_all_inputs_signed(*tx);
+}
+
+TEST_F(FeeRateTest, SelectsAnotherCoinWhenTheFeeNoLongerFits) {
+  // 10 coins exactly: with a fee the first coin no longer covers it, a second input is added
+  // and the fee covers two inputs.
+  Payment payment{bob_.pubkey_hash(), 10 * kCoin, 0, alice_.pubkey_hash(), 1'000};
+  auto tx = build_payment(signer_, keys_, available_, {}, payment);
+  ASSERT_TRUE(tx.ok()) << tx.error().message();
+  ASSERT_EQ(tx->inputs.size(), 2u);
+  EXPECT_EQ(fee_of(*tx), fee_for_size(1'000, max_p2pkh_tx_size(2, 2)));
+  EXPECT_EQ(tx->outputs[0].value, 10 * kCoin);
+}
+
+TEST_F(FeeRateTest, DustChangeGoesToTheFee) {
+  const Amount fee = fee_for_size(1'000, max_p2pkh_tx_size(1, 2));
+  Payment payment{bob_.pubkey_hash(), 10 * kCoin - fee - 100, 0, alice_.pubkey_hash(), 1'000};
+  auto tx = build_payment(signer_, keys_, available_, {}, payment);
+  ASSERT_TRUE(tx.ok()) << tx.error().message();
+  ASSERT_EQ(tx->inputs.size(), 1u);
+  ASSERT_EQ(tx->outputs.size(), 1u);
+  EXPECT_EQ(fee_of(*tx), fee + 100);
+}
+
+TEST_F(FeeRateTest, InsufficientFundsCountsTheFee) {
+  Payment payment{bob_.pubkey_hash(), 14 * kCoin, 0, alice_.pubkey_hash(), 1'000};
+  auto tx = build_payment(signer_, keys_, available_, {}, payment);
+  ASSERT_FALSE(tx.ok());
+  EXPECT_EQ(tx.reason(), "insufficient-funds");
+}
+
+TEST(FeeForSize, RoundsUp) {
+  EXPECT_EQ(fee_for_size(1'000, 226), 226);
+  EXPECT_EQ(fee_for_size(1, 226), 1);
+  EXPECT_EQ(fee_for_size(0, 226), 0);
+}
+
+}  // namespace
+}  // namespace ac::wallet
