@@ -55,7 +55,9 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
     return make_error(ErrorKind::kAlreadyHave, "tx-already-in-mempool", txid.hex());
   if (tx.is_coinbase()) return make_error("coinbase-not-allowed", txid.hex());
   if (Status s = check_transaction(tx); !s) return s.error();
-  if (!is_final_tx(tx, next_height, tip_median_time_)) return make_error("non-final", txid.hex());
+  // Not yet valid rather than invalid (Core's premature spend): refused, costing nothing.
+  if (!is_final_tx(tx, next_height, tip_median_time_))
+    return make_error(ErrorKind::kRefused, "non-final", txid.hex());
   for (const TxIn& input : tx.inputs) {
     if (auto it = spenders_.find(input.prevout); it != spenders_.end())
       return make_error(ErrorKind::kRefused, "mempool-conflict",
@@ -78,7 +80,7 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
     };
     if (!sequence_lock_satisfied(sequence_lock(tx, coin_heights, median_time_at), next_height,
                                  tip_median_time_))
-      return make_error("non-BIP68-final", txid.hex());
+      return make_error(ErrorKind::kRefused, "non-BIP68-final", txid.hex());
   }
 
   // Every input exists (check_tx_inputs said so); keep the spent scripts alive for the checks.

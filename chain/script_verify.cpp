@@ -43,9 +43,10 @@ Status verify_input_script(const Transaction& tx, size_t input_index, ByteSpan s
   if ((policy_flags & ~flags) != 0) {
     const ScriptError consensus = verify_script(script_sig, spent_script, flags, checker);
     if (consensus == ScriptError::kOk) {
-      return make_error("non-mandatory-script-verify-flag", script_error_reason(error) + ", tx " +
-                                                                tx.txid().hex() + " input " +
-                                                                std::to_string(input_index));
+      // Non-standard, not invalid: the sender may not know our policy; it costs nothing.
+      return make_error(ErrorKind::kRefused, "non-mandatory-script-verify-flag",
+                        script_error_reason(error) + ", tx " + tx.txid().hex() + " input " +
+                            std::to_string(input_index));
     }
     return input_error(tx, input_index, script_error_reason(consensus));
   }

@@ -303,3 +303,39 @@ TEST_F(MempoolTest, AddBackDropsChildrenOfTransactionsThatNoLongerFit) {
 
 }  // namespace
 }  // namespace ac
+
+namespace ac {
+namespace {
+
+// A spend of `prevout` with the given lock fields, signed after they are set.
+Transaction locked_spend(const test::TestKey& key, const OutPoint& prevout, int32_t version,
+                         uint32_t sequence, uint32_t lock_time) {
+  Transaction tx;
+  tx.version = version;
+  tx.inputs.push_back(TxIn{prevout, {}, sequence});
+  tx.outputs.push_back(TxOut{9 * kCoin, key.script_pubkey});
+  tx.lock_time = lock_time;
+  test::sign_input(tx, 0, key);
+  return tx;
+}
+
+TEST_F(MempoolTest, RefusesTransactionNotFinalInTheNextBlock) {
+  const Result<Hash256> early = accept(locked_spend(key, chain_outpoint(1), 1, 0, kNextHeight));
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.reason(), "non-final");
+  EXPECT_EQ(early.kind(), ErrorKind::kRefused);
+  EXPECT_TRUE(accept(locked_spend(key, chain_outpoint(2), 1, 0, kNextHeight - 1)));
+}
+
+TEST_F(MempoolTest, RefusesRelativeLockTheNextBlockCannotSatisfy) {
+  // The coins were created at height 1: a lock of 9 blocks first allows height 10, of 10
+  // blocks height 11.
+  const Result<Hash256> early = accept(locked_spend(key, chain_outpoint(1), 2, 10, 0));
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.reason(), "non-BIP68-final");
+  EXPECT_EQ(early.kind(), ErrorKind::kRefused);
+  EXPECT_TRUE(accept(locked_spend(key, chain_outpoint(2), 2, 9, 0)));
+}
+
+}  // namespace
+}  // namespace ac

@@ -184,6 +184,7 @@ TEST_F(VerifyInputScript, OpReturnOutputIsUnspendable) {
 TEST_F(VerifyInputScript, RejectsEmptyScriptSig) {
   tx.inputs[0].script_sig.clear();
   EXPECT_EQ(verify().reason(), "script-invalid-stack-operation");
+  EXPECT_EQ(verify().kind(), ErrorKind::kInvalid);
 }
 
 TEST_F(VerifyInputScript, NonPushScriptSigFailsPolicyOnly) {
@@ -192,6 +193,7 @@ TEST_F(VerifyInputScript, NonPushScriptSigFailsPolicyOnly) {
   const Status status = verify_policy();
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.reason(), "non-mandatory-script-verify-flag");
+  EXPECT_EQ(status.kind(), ErrorKind::kRefused);
   EXPECT_NE(status.error().detail.find("script-sig-pushonly"), std::string::npos);
 }
 
