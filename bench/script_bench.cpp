@@ -95,11 +95,12 @@ SignedBatch make_batch(Kind kind) {
       const Hash256 digest = legacy_sighash(tx, 0, out.script_pubkey);
       tx.inputs[0].script_sig = p2pkh_script_sig(signer.sign(0, digest), signer.pubkeys[0]);
     } else {
-      // Keys 1 and 2 sign: two signature checks (keys 2 and 3 would add a failing third).
+      // Keys 2 and 3 sign: CHECKMULTISIG matches from the last key and signature down, so
+      // this takes two signature checks (keys 1 and 2 would add a failing third).
       const Hash256 digest = legacy_sighash(tx, 0, redeem);
       Bytes script_sig{OP_0};
-      append_push(script_sig, signer.sign(0, digest));
       append_push(script_sig, signer.sign(1, digest));
+      append_push(script_sig, signer.sign(2, digest));
       append_push(script_sig, redeem);
       tx.inputs[0].script_sig = std::move(script_sig);
     }
