@@ -1,15 +1,13 @@
 #include "apps/rpc_credentials.hpp"
 
-#include <fcntl.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include <array>
 #include <fstream>
 
+#include "chain/atomic_file.hpp"
 #include "chain/bytes.hpp"
 
 namespace ac::app {
@@ -34,22 +32,7 @@ Result<std::string> make_cookie() {
 }
 
 Status write_cookie(const NodeEnvironment& env, const std::string& cookie) {
-  std::filesystem::path path = cookie_path(env);
-  std::filesystem::path temporary = path;
-  temporary += ".tmp";
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error("cookie-write-failed", temporary.string());
-  bool written = ::fchmod(fd, 0600) == 0 &&
-                 ::write(fd, cookie.data(), cookie.size()) == static_cast<ssize_t>(cookie.size()) &&
-                 ::fsync(fd) == 0;
-  ::close(fd);
-  std::error_code error;
-  if (written) std::filesystem::rename(temporary, path, error);
-  if (!written || error) {
-    std::filesystem::remove(temporary, error);
-    return make_error("cookie-write-failed", path.string());
-  }
-  return {};
+  return write_file_atomically(cookie_path(env), as_span(cookie), "cookie-write-failed");
 }
 
 void remove_cookie(const NodeEnvironment& env) {

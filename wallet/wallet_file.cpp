@@ -1,14 +1,11 @@
 #include "wallet/wallet_file.hpp"
 
-#include <fcntl.h>
 #include <openssl/crypto.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 
+#include "chain/atomic_file.hpp"
 #include "chain/hash.hpp"
 #include "chain/serialize.hpp"
 #include "wallet/address.hpp"
@@ -30,35 +27,6 @@ struct WipedBytes {
 
 Error corrupt(std::string detail) {
   return make_error("wallet-corrupt", std::move(detail));
-}
-
-Error write_failed(const std::string& what, const std::filesystem::path& path) {
-  return make_error("wallet-write-failed",
-                    what + " " + path.string() + ": " + std::strerror(errno));
-}
-
-bool write_all(int fd, ByteSpan data) {
-  size_t written = 0;
-  while (written < data.size()) {
-    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    written += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-Status fsync_directory(const std::filesystem::path& directory) {
-  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return write_failed("open directory", directory);
-  int result = ::fsync(fd);
-  int saved_errno = errno;
-  ::close(fd);
-  errno = saved_errno;
-  if (result != 0) return write_failed("fsync directory", directory);
-  return {};
 }
 
 }  // namespace
@@ -157,32 +125,8 @@ Result<WalletFile> load_wallet_file_or_empty(const std::filesystem::path& path,
 }
 
 Status save_wallet_file(const std::filesystem::path& path, const WalletFile& file) {
-  std::filesystem::path directory = path.parent_path();
-  if (directory.empty()) directory = ".";
   WipedBytes contents{encode_wallet_file(file)};
-
-  // mkstemp creates the file with mode 0600 and a name no one else holds.
-  std::string temp_name = (directory / (path.filename().string() + ".tmp-XXXXXX")).string();
-  int fd = ::mkstemp(temp_name.data());
-  if (fd < 0) return write_failed("create temp file in", directory);
-  bool written = write_all(fd, contents.bytes) && ::fsync(fd) == 0;
-  int saved_errno = errno;
-  if (::close(fd) != 0 && written) {
-    written = false;
-    saved_errno = errno;
-  }
-  if (!written) {
-    ::unlink(temp_name.c_str());
-    errno = saved_errno;
-    return write_failed("write", temp_name);
-  }
-  if (::rename(temp_name.c_str(), path.c_str()) != 0) {
-    saved_errno = errno;
-    ::unlink(temp_name.c_str());
-    errno = saved_errno;
-    return write_failed("rename onto", path);
-  }
-  return fsync_directory(directory);
+  return write_file_atomically(path, contents.bytes, "wallet-write-failed");
 }
 
 Result<Wallet> Wallet::open(std::filesystem::path path) {
