@@ -107,10 +107,9 @@ peak_rss_mib() {
 # sync_peak_rss_mib". Runs in this shell (not in $(...)) so that PIDS reaches the cleanup trap.
 run_sync() {
   local mode=$1 BLOCKS=$2 dir=$RUN/$1-$2
-  local source_port sync_port dead_port target_port proxy_pid=""
+  local source_port sync_port target_port proxy_pid=""
   source_port=$(free_port)
   sync_port=$(free_port)
-  dead_port=$(free_port)  # the source node must connect nowhere: nothing listens here
   mkdir -p "$dir/source/$source_port" "$dir/sync"
   cp -r "$CACHE/chainstate" "$dir/source/$source_port/chainstate"
 
@@ -121,7 +120,7 @@ run_sync() {
     sync_trace=(--trace-file "$dir/sync.jsonl")
   fi
   NODE_ID=$source_port "$ACTORCHAIN" --chain quick --datadir "$dir/source" startnode --rpc-port 0 \
-    --connect "127.0.0.1:$dead_port" "${source_trace[@]}" >"$dir/source.log" 2>&1 &
+    --connect none --max-outbound 0 "${source_trace[@]}" >"$dir/source.log" 2>&1 &
   local source_pid=$!
   PIDS+=($source_pid)
   wait_for "$dir/source.log" "listening on" 30 || {
