@@ -27,11 +27,13 @@ struct RpcNodeContext {
 };
 
 // Every method: blockchain, mempool and raw transactions (rpc_chain_methods.cpp), network,
-// mining and control (rpc_node_methods.cpp), the wallet's (rpc_wallet_methods.cpp) and `help`.
+// mining and control (rpc_node_methods.cpp), scantxoutset (rpc_scan_methods.cpp), the wallet's
+// (rpc_wallet_methods.cpp) and `help`.
 std::shared_ptr<rpc::Dispatcher> make_node_methods(const RpcNodeContext& context);
 
 void add_chain_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+void add_scan_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 
 }  // namespace ac::actors

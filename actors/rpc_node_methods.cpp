@@ -186,6 +186,7 @@ std::shared_ptr<rpc::Dispatcher> make_node_methods(const RpcNodeContext& context
   auto methods = std::make_shared<rpc::Dispatcher>();
   add_chain_methods(*methods, context);
   add_node_methods(*methods, context);
+  add_scan_methods(*methods, context);
   if (context.wallet) add_wallet_methods(*methods, context);
   const rpc::Dispatcher* table = methods.get();  // the method lives inside the table
   methods->add({"Control",

@@ -105,6 +105,25 @@ void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  throw RpcError(rpc::kWalletError, text);
                }});
   methods.add({"Wallet",
+               "getaddressesbylabel",
+               {"label"},
+               1,
+               "getaddressesbylabel \"label\"",
+               [=](const Json& params) -> Json {
+                 // Every key of this wallet has the empty label (getnewaddress takes no other).
+                 std::string label = rpc::string_param(params, 0);
+                 std::vector<std::string> addresses;
+                 if (label.empty())
+                   addresses = ask.value<std::vector<std::string>>(ctx.wallet,
+                                                                   wallet_addresses_atom::value);
+                 if (addresses.empty())
+                   throw RpcError(rpc::kWalletInvalidLabelName, "No addresses with label " + label);
+                 Json out = Json::object();
+                 for (const std::string& address : addresses)
+                   out[address] = Json{{"purpose", "receive"}};
+                 return out;
+               }});
+  methods.add({"Wallet",
                "dumpprivkey",
                {"address"},
                1,

@@ -106,6 +106,10 @@ caf::behavior wallet_actor(WalletActor* self, WalletConfig config, caf::actor ut
         const auto* key = wallet->key_for(pubkey_hash);
         return key ? key->to_wif(self->state.config.params) : std::string{};
       },
+      [=](wallet_addresses_atom) -> std::vector<std::string> {
+        auto wallet = open_wallet(self);
+        return wallet ? wallet->addresses(self->state.config.params) : std::vector<std::string>{};
+      },
       [=](wallet_is_mine_atom, const Hash160& pubkey_hash) -> bool {
         auto wallet = open_wallet(self);
         return wallet && wallet->key_for(pubkey_hash) != nullptr;

@@ -16,6 +16,7 @@
 //       "rejected: <mempool's reason>", "wallet-...".
 //   (wallet_key_atom, Hash160) -> std::string WIF, empty when not the wallet's
 //   (wallet_is_mine_atom, Hash160) -> bool
+//   (wallet_addresses_atom) -> std::vector<std::string>  one per key, in creation order
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -41,6 +42,7 @@ using wallet_coins_atom = caf::atom_constant<caf::atom("wcoins")>;
 using wallet_send_atom = caf::atom_constant<caf::atom("wsend")>;
 using wallet_key_atom = caf::atom_constant<caf::atom("wkey")>;
 using wallet_is_mine_atom = caf::atom_constant<caf::atom("wismine")>;
+using wallet_addresses_atom = caf::atom_constant<caf::atom("waddrs")>;
 using wallet_rebroadcast_atom = caf::atom_constant<caf::atom("wrebcast")>;
 
 struct WalletCoin {

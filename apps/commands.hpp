@@ -59,16 +59,20 @@ struct DiagramOptions {
   std::string to;
 };
 
-int create_wallet(const NodeEnvironment& env, const ChainParams& params);
-int list_addresses(const NodeEnvironment& env, const ChainParams& params);
+// createwallet, listaddresses, dumpprivkey, getbalance and printchain print the same whether
+// the node of NODE_ID runs (they ask its RPC, reached with `rpc`) or not (they open its files).
+int create_wallet(const NodeEnvironment& env, const ChainParams& params, const RpcOptions& rpc);
+int list_addresses(const NodeEnvironment& env, const ChainParams& params, const RpcOptions& rpc);
 // Prints the key of `address` in Wallet Import Format (compressed, the chain's WIF version).
-int dump_private_key(const NodeEnvironment& env, const ChainParams& params,
+int dump_private_key(const NodeEnvironment& env, const ChainParams& params, const RpcOptions& rpc,
                      const std::string& address);
 int create_blockchain(const NodeEnvironment& env, const ChainParams& params,
                       const std::string& address);
-int get_balance(const NodeEnvironment& env, const ChainParams& params, const std::string& address);
+int get_balance(const NodeEnvironment& env, const ChainParams& params, const RpcOptions& rpc,
+                const std::string& address);
 int send(const NodeEnvironment& env, const ChainParams& params, const SendOptions& options);
-int print_chain(const NodeEnvironment& env, const ChainParams& params, bool hex);
+int print_chain(const NodeEnvironment& env, const ChainParams& params, const RpcOptions& rpc,
+                bool hex);
 int verify_chain(const NodeEnvironment& env, const ChainParams& params);
 int start_node(const NodeEnvironment& env, const ChainParams& params,
                const StartNodeOptions& options);

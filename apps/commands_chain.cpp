@@ -1,9 +1,11 @@
-// createblockchain, getbalance, printchain, verifychain.
+// createblockchain, getbalance, printchain, verifychain. getbalance and printchain ask the
+// node's RPC when it runs (it holds the store), with the same output as from the store.
 #include <fmt/format.h>
 
 #include "apps/commands.hpp"
 #include "apps/local_mining.hpp"
 #include "apps/node_context.hpp"
+#include "apps/running_node.hpp"
 #include "chain/block_assembly.hpp"
 #include "chain/script.hpp"
 #include "wallet/address.hpp"
@@ -69,10 +71,60 @@ int create_blockchain(const NodeEnvironment& env, const ChainParams& params,
   return 0;
 }
 
-int get_balance(const NodeEnvironment& env, const ChainParams& params, const std::string& address) {
+namespace {
+
+// The node runs: the coins of `owner` from its utxo_indexer (scantxoutset).
+int get_balance_through_rpc(const NodeEnvironment& env, RpcClient& node,
+                            const std::string& address) {
+  auto scan = node.result("scantxoutset", rpc::Json::array({"start", {"addr(" + address + ")"}}));
+  if (!scan) return fail(scan.error());
+  if (!scan->is_object() || !scan->contains("total_amount") || !scan->contains("height"))
+    return fail(make_error("rpc-bad-reply", "scantxoutset answered " + rpc::dump(*scan)));
+  if ((*scan)["height"].get<int64_t>() < 0) return fail(no_chain(env));
+  auto units = rpc::amount_units((*scan)["total_amount"]);
+  if (!units) return fail(make_error("rpc-bad-reply", "total_amount is no amount"));
+  fmt::print("{}\n", format_coins(*units));
+  return 0;
+}
+
+// The node runs: from its tip back to the genesis through getblock (raw bytes, decoded here),
+// following each block's parent, so the output is one chain even if the tip moves meanwhile.
+int print_chain_through_rpc(const NodeEnvironment& env, const ChainParams& params, RpcClient& node,
+                            bool hex) {
+  auto info = node.result("getblockchaininfo", rpc::Json::array());
+  if (!info) return fail(info.error());
+  if (!info->is_object() || !info->contains("blocks") || !info->contains("bestblockhash"))
+    return fail(make_error("rpc-bad-reply", "getblockchaininfo answered " + rpc::dump(*info)));
+  int height = (*info)["blocks"].get<int>();
+  if (height < 0) return fail(no_chain(env));
+  std::string hash = (*info)["bestblockhash"].get<std::string>();
+  for (; height >= 0; --height) {
+    auto raw = node.result("getblock", rpc::Json::array({hash, 0}));
+    if (!raw) return fail(raw.error());
+    auto bytes = raw->is_string() ? from_hex(raw->get<std::string>()) : std::nullopt;
+    auto block = bytes ? decode_block(*bytes) : Result<Block>(make_error("not-hex"));
+    if (!block) return fail(make_error("rpc-bad-reply", "block " + hash + " does not decode"));
+    if (hex) {
+      fmt::print("{}\n", to_hex(*bytes));
+    } else {
+      print_block(*block, height, params);
+      if (height > 0) fmt::print("\n");
+    }
+    hash = block->header.prev_block.hex();
+  }
+  return 0;
+}
+
+}  // namespace
+
+int get_balance(const NodeEnvironment& env, const ChainParams& params, const RpcOptions& rpc,
+                const std::string& address) {
   auto owner = wallet::decode_address(address, params);
   if (!owner) return fail(owner.error());
   auto context = open_coins(env, params);
+  if (!context && context.kind() == ErrorKind::kBusy) {
+    if (auto node = running_node_rpc(env, rpc)) return get_balance_through_rpc(env, *node, address);
+  }
   if (!context) return fail(context.error());
   Amount balance = 0;
   for (const auto& [outpoint, coin] : context->store->coins_of(*owner))
@@ -81,8 +133,13 @@ int get_balance(const NodeEnvironment& env, const ChainParams& params, const std
   return 0;
 }
 
-int print_chain(const NodeEnvironment& env, const ChainParams& params, bool hex) {
+int print_chain(const NodeEnvironment& env, const ChainParams& params, const RpcOptions& rpc,
+                bool hex) {
   auto context = open_existing_chain(env, params);
+  if (!context && context.kind() == ErrorKind::kBusy) {
+    if (auto node = running_node_rpc(env, rpc))
+      return print_chain_through_rpc(env, params, *node, hex);
+  }
   if (!context) return fail(context.error());
   const ChainState& chain = *context->chain;
   for (int height = chain.tip()->height; height >= 0; --height) {

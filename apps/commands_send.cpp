@@ -61,21 +61,22 @@ Result<ParsedPayment> parse_payment(const Payment& payment, const ChainParams& p
 // The node of NODE_ID runs: its wallet actor builds, signs and submits each payment to its own
 // node, which relays it. The output is the same txids, one a line.
 int send_through_rpc(const NodeEnvironment& env, const SendOptions& options) {
+  auto client = RpcClient::open(env, options.rpc);
+  if (!client) return fail(client.error());
   std::vector<std::string> txids;
   for (const Payment& payment : options.payments) {
-    auto txid =
-        call_rpc(env, options.rpc, "sendtoaddress", rpc::Json::array({payment.to, payment.amount}));
-    if (!txid) {
-      const Error& error = txid.error();
-      if (rpc_error_code(error) == rpc::kWalletInsufficientFunds) {
-        // "Insufficient funds: have ... (code -6)" -> "insufficient-funds: have ..."
-        std::string detail = error.detail.substr(error.detail.find(": ") + 2);
-        detail = detail.substr(0, detail.rfind(" (code"));
-        return fail(make_error("insufficient-funds", detail));
-      }
-      return fail(error);
+    auto reply = client->call("sendtoaddress", rpc::Json::array({payment.to, payment.amount}));
+    if (!reply) return fail(reply.error());
+    if (reply->error_code == rpc::kWalletInsufficientFunds) {
+      // "Insufficient funds: have ..." -> "insufficient-funds: have ..."
+      const std::string& message = reply->error_message;
+      size_t colon = message.find(": ");
+      return fail(make_error("insufficient-funds",
+                             colon == std::string::npos ? message : message.substr(colon + 2)));
     }
-    txids.push_back(txid->is_string() ? txid->template get<std::string>() : rpc::dump(*txid));
+    if (!reply->ok()) return fail(reply->as_error());
+    const rpc::Json& txid = reply->result;
+    txids.push_back(txid.is_string() ? txid.get<std::string>() : rpc::dump(txid));
   }
   for (const std::string& txid : txids) fmt::print("{}\n", txid);
   return 0;
@@ -100,7 +101,7 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
                                                     env.node_id, options.payments[i].from)));
   }
   auto context = open_existing_chain(env, params);
-  if (!context && context.reason() == "store-locked" && !options.mine)
+  if (!context && context.kind() == ErrorKind::kBusy && !options.mine)
     return send_through_rpc(env, options);
   if (!context) return fail(context.error());
   const Store& store = *context->store;

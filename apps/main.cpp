@@ -188,11 +188,11 @@ int run(int argc, char** argv) {
   }
   const ac::ChainParams params = *ac::params_by_name(chain_name);
 
-  if (*createwallet) return create_wallet(*env, params);
-  if (*listaddresses) return list_addresses(*env, params);
-  if (*dumpprivkey) return dump_private_key(*env, params, dump_address);
+  if (*createwallet) return create_wallet(*env, params, client_rpc);
+  if (*listaddresses) return list_addresses(*env, params, client_rpc);
+  if (*dumpprivkey) return dump_private_key(*env, params, client_rpc, dump_address);
   if (*createblockchain) return create_blockchain(*env, params, genesis_address);
-  if (*getbalance) return get_balance(*env, params, balance_address);
+  if (*getbalance) return get_balance(*env, params, client_rpc, balance_address);
   if (*send_cmd) {
     if (froms.size() != tos.size() || tos.size() != amounts.size()) {
       print_error(ac::make_error("bad-arguments", "--from, --to and --amount come in triples"));
@@ -203,7 +203,7 @@ int run(int argc, char** argv) {
     send_options.rpc = client_rpc;
     return send(*env, params, send_options);
   }
-  if (*printchain) return print_chain(*env, params, print_hex);
+  if (*printchain) return print_chain(*env, params, client_rpc, print_hex);
   if (*verifychain) return verify_chain(*env, params);
   if (*startnode) {
     node_options.rpc.port = client_rpc.port;

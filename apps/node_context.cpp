@@ -45,12 +45,13 @@ Status add_chain_state(ChainContext& context, const ChainParams& params) {
   return {};
 }
 
+}  // namespace
+
 Error no_chain(const NodeEnvironment& env) {
   return make_error("no-chain", fmt::format("node {} has no blockchain yet: run "
                                             "createblockchain or sync it with startnode",
                                             env.node_id));
 }
-}  // namespace
 
 Result<ChainContext> open_chain(const NodeEnvironment& env, const ChainParams& params) {
   auto store = open_store(env);

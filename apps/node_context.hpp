@@ -31,6 +31,9 @@ Result<ChainContext> open_existing_chain(const NodeEnvironment& env, const Chain
 // must be replayed first. Fails with "no-chain" as open_existing_chain.
 Result<ChainContext> open_coins(const NodeEnvironment& env, const ChainParams& params);
 
+// "no-chain": the node has no genesis yet (what the commands above say then).
+Error no_chain(const NodeEnvironment& env);
+
 Result<wallet::Wallet> open_wallet(const NodeEnvironment& env);
 
 // Seconds since the epoch, the clock every command validates block times against.

@@ -25,7 +25,9 @@
 
 namespace ac::rpc {
 
-using Json = nlohmann::json;
+// Ordered as inserted, as Core's UniValue: an object prints its fields in the order a method
+// wrote them (getblock starts with "hash"; getaddressesbylabel lists keys in wallet order).
+using Json = nlohmann::ordered_json;
 
 // Core's error codes (src/rpc/protocol.h), the ones this node answers with.
 enum ErrorCode : int {
@@ -41,6 +43,7 @@ enum ErrorCode : int {
   kWalletInsufficientFunds = -6,
   kInvalidParameter = -8,
   kClientNotConnected = -9,
+  kWalletInvalidLabelName = -11,
   kDeserializationError = -22,
   kClientNodeAlreadyAdded = -23,
   kClientNodeNotAdded = -24,

@@ -38,12 +38,12 @@ TEST(JsonRpc, answers_in_cores_1_0_envelope_with_the_id_echoed) {
   HttpReply reply = sample_methods().handle_body(
       R"({"jsonrpc":"1.0","id":"curltest","method":"getblockhash","params":[0]})");
   EXPECT_EQ(reply.status, 200);
-  EXPECT_EQ(reply.body, R"({"error":null,"id":"curltest","result":"00ab"})");
+  EXPECT_EQ(reply.body, R"({"result":"00ab","error":null,"id":"curltest"})");
 }
 
 TEST(JsonRpc, prints_amounts_as_numbers_with_eight_decimals) {
   HttpReply reply = sample_methods().handle_body(R"({"id":7,"method":"getbalance"})");
-  EXPECT_EQ(reply.body, R"({"error":null,"id":7,"result":17.00000000})");
+  EXPECT_EQ(reply.body, R"({"result":17.00000000,"error":null,"id":7})");
   EXPECT_EQ(dump(Json{{"a", amount_json(-1)}}), R"({"a":-0.00000001})");
 }
 
@@ -136,7 +136,7 @@ TEST(JsonRpc, version_2_0_answers_in_2_0_form_with_http_200) {
   HttpReply reply =
       sample_methods().handle_body(R"({"jsonrpc":"2.0","id":3,"method":"getbalance"})");
   EXPECT_EQ(reply.status, 200);
-  EXPECT_EQ(reply.body, R"({"id":3,"jsonrpc":"2.0","result":17.00000000})");
+  EXPECT_EQ(reply.body, R"({"jsonrpc":"2.0","result":17.00000000,"id":3})");
   reply = sample_methods().handle_body(R"({"jsonrpc":"2.0","id":3,"method":"nosuch"})");
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(body_of(reply)["error"]["code"], -32601);
@@ -186,7 +186,7 @@ TEST(JsonRpcParams, amounts_read_exactly_and_refuse_what_is_no_amount) {
 
 TEST(JsonRpcAmounts, a_reply_keeps_its_amounts_exact) {
   Json reply = parse_keeping_amounts(R"({"result":17.00000000,"n":1.5,"i":3})");
-  EXPECT_EQ(dump(reply), R"({"i":3,"n":1.5,"result":17.00000000})");
+  EXPECT_EQ(dump(reply), R"({"result":17.00000000,"n":1.5,"i":3})");
   EXPECT_EQ(amount_units(reply["result"]), 1'700'000'000);
   EXPECT_TRUE(parse_keeping_amounts("{").is_null());
 }

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""The tutorial's commands print the same whether their node runs or not.
+
+createwallet, listaddresses, dumpprivkey, getbalance and printchain open the node's files
+when it is stopped and go through its JSON-RPC when it runs (the running node holds the
+store; its wallet actor owns wallet.dat). Each command's stdout, stderr and exit code are
+compared between the two, on the same chain, including their errors.
+
+Usage: cli_parity_test.py --binary build/actorchain
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+ARGS = None
+STRANGER = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"  # valid on the quick chain, in no wallet here
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Node:
+    """`startnode` of one NODE_ID; its RPC port read from its log; killed on close."""
+
+    def __init__(self, datadir, node_id):
+        self.lines, self.cond = [], threading.Condition()
+        self.proc = subprocess.Popen(
+            [ARGS.binary, "--chain", "quick", "--datadir", datadir, "startnode",
+             "--connect", "127.0.0.1:1", "--rpc-port", "0"],
+            env=dict(os.environ, NODE_ID=str(node_id)), stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+        self.port = int(re.search(r":(\d+)$", self.wait_for(
+            r"rpc server bound to 127\.0\.0\.1:\d+$")).group(1))
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.cond:
+                self.lines.append(line.rstrip("\n"))
+                self.cond.notify_all()
+
+    def wait_for(self, pattern, timeout=20):
+        deadline = time.time() + timeout
+        with self.cond:
+            while True:
+                for line in self.lines:
+                    if re.search(pattern, line):
+                        return line
+                if time.time() > deadline or self.proc.poll() is not None:
+                    raise AssertionError("no %r in:\n%s" % (pattern, "\n".join(self.lines)))
+                self.cond.wait(0.5)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class CliParity(unittest.TestCase):
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix="cli-parity-")
+        self.datadir = os.path.join(self.work, "data")
+        self.node_id = free_port()
+        self.node = None
+
+    def tearDown(self):
+        if self.node:
+            self.node.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def cli(self, *args, node_id=None):
+        extra = ["--rpc-port", str(self.node.port)] if self.node else []
+        r = subprocess.run([ARGS.binary, "--chain", "quick", "--datadir", self.datadir] + extra
+                           + list(args), env=dict(os.environ, NODE_ID=str(node_id or self.node_id)),
+                           capture_output=True, text=True, timeout=60)
+        return r.returncode, r.stdout, r.stderr
+
+    def start(self):
+        self.node = Node(self.datadir, self.node_id)
+
+    def stop(self):
+        code, out, err = self.cli("rpc", "stop")
+        self.assertEqual((code, out), (0, "actorchain stopping\n"), err)
+        self.assertEqual(self.node.proc.wait(30), 0)
+        self.node = None
+
+    def outputs(self, commands):
+        return {" ".join(c): self.cli(*c) for c in commands}
+
+    def assert_same(self, commands):
+        """Runs `commands` with the node running and after stopping it: same everything."""
+        running = self.outputs(commands)
+        self.stop()
+        stopped = self.outputs(commands)
+        for command in running:
+            self.assertEqual(running[command], stopped[command], command)
+        return stopped
+
+    def test_every_command_prints_the_same_running_or_stopped(self):
+        first = self.cli("createwallet")[1].splitlines()[-1]
+        second = self.cli("createwallet")[1].splitlines()[-1]
+        self.cli("createblockchain", "--address", first)
+        commands = [["listaddresses"], ["getbalance", "--address", first],
+                    ["getbalance", "--address", second], ["getbalance", "--address", STRANGER],
+                    ["getbalance", "--address", "bad"], ["printchain"], ["printchain", "--hex"],
+                    ["dumpprivkey", "--address", first], ["dumpprivkey", "--address", STRANGER],
+                    ["dumpprivkey", "--address", "bad"]]
+        stopped = self.outputs(commands)
+        self.assertEqual(stopped["listaddresses"], (0, "%s\n%s\n" % (first, second), ""))
+        self.assertEqual(stopped["getbalance --address " + first], (0, "10.00000000\n", ""))
+        self.assertEqual(stopped["dumpprivkey --address " + STRANGER],
+                         (1, "", "error: unknown-address: %s is not in this node's wallet\n"
+                          % STRANGER))
+        self.start()
+        running = self.outputs(commands)
+        self.assertEqual(running, stopped)
+
+        # The running node's chain and wallet change: a key made through its RPC, blocks mined
+        # by it, a payment waiting in its mempool; the stopped node then shows the same.
+        third = self.cli("createwallet")[1].splitlines()[-1]
+        self.assertNotIn(third, (first, second))
+        self.assertEqual(self.cli("rpc", "generatetoaddress", "2", third)[0], 0)
+        self.assertEqual(self.cli("send", "--from", first, "--to", STRANGER, "--amount",
+                                  "2.5")[0], 0)
+        commands += [["getbalance", "--address", third], ["dumpprivkey", "--address", third]]
+        after = self.assert_same(commands)
+        self.assertEqual(after["listaddresses"][1], "%s\n%s\n%s\n" % (first, second, third))
+        self.assertEqual(after["getbalance --address " + third], (0, "20.00000000\n", ""))
+        self.assertEqual(after["printchain"][1].count("\nblock "), 2)  # 3 blocks, tip first
+
+    def test_a_running_node_is_asked_through_its_rpc(self):
+        address = self.cli("createwallet")[1].splitlines()[-1]
+        self.cli("createblockchain", "--address", address)
+        self.start()
+        # Wrong credentials: every command fails at the RPC, none goes around it to the files.
+        for command in (["createwallet"], ["listaddresses"], ["dumpprivkey", "--address", address],
+                        ["getbalance", "--address", address], ["printchain"]):
+            code, out, err = self.cli("--rpc-user", "x", "--rpc-password", "y", *command)
+            self.assertEqual((code, out), (1, ""), command)
+            self.assertTrue(err.startswith("error: rpc-unauthorized: "), (command, err))
+        self.assertEqual(self.cli("listaddresses"), (0, address + "\n", ""))
+
+    def test_a_node_without_chain_or_keys_says_so_the_same_way(self):
+        commands = [["listaddresses"], ["printchain"], ["getbalance", "--address", STRANGER]]
+        stopped = self.outputs(commands)
+        self.assertEqual(stopped["listaddresses"], (0, "", ""))
+        self.assertTrue(stopped["printchain"][2].startswith("error: no-chain: "))
+        self.start()
+        self.assertEqual(self.assert_same(commands), stopped)
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
