@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # JSON-RPC benchmark: getblockcount from 1 and from 8 concurrent keep-alive clients against a
-# running node on a small quick chain (requests/s, p50/p99 latency).
-# Usage: scripts/bench-rpc.sh [seconds per run, default 5]
+# running node on a small quick chain (requests/s, p50/p99 latency), then ROUNDS round trips of
+# sendtoaddress + generatetoaddress 1 (a payment from the node's wallet mined into a block).
+# Usage: scripts/bench-rpc.sh [seconds per run, default 5] [rounds, default 200]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
+rounds=${2:-200}
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j2 --target actorchain rpc_load >/dev/null
 ACTORCHAIN=$PWD/build/actorchain
@@ -30,3 +32,4 @@ cookie=$(cat "$dir/$node_id/.cookie")
 "$ACTORCHAIN" --chain quick --datadir "$dir" --rpc-port "$port" rpc generatetoaddress 10 "$address" >/dev/null
 "$LOAD" --port "$port" --credentials "$cookie" --clients 1 --seconds "$seconds"
 "$LOAD" --port "$port" --credentials "$cookie" --clients 8 --seconds "$seconds"
+"$LOAD" --port "$port" --credentials "$cookie" --round-trips "$rounds" --address "$address"
