@@ -1,0 +1,403 @@
+#!/usr/bin/env python3
+"""actorchain and a real bcoin 1.0.2 node on regtest, syncing from each other both ways.
+
+bcoin (npm, pinned in tests/interop/package.json, installed here with `npm ci --ignore-scripts`
+and run with NODE_BACKEND=js, so nothing native is built) mines BLOCKS blocks; its wallet pays
+P2PKH, P2PK and 2-of-3 P2SH multisig outputs and bcoin's library spends the last two
+(bcoin_tx.js). A fresh actorchain syncs from it to the same tip, `verifychain` passes, and every
+coin of bcoin's wallet is the same coin in actorchain's set. Then a bcoin transaction is relayed
+to actorchain and mined there, an actorchain transaction is relayed to bcoin, actorchain mines 20
+blocks, the first bcoin follows them, a fresh bcoin syncs them from actorchain alone and accepts
+an actorchain transaction into its mempool.
+
+As root the whole run happens inside a network namespace made for it (only its loopback is up,
+so bcoin's external-address lookup fails at once and nothing leaves the machine); the namespace
+and every process are removed at the end, also on failure. Otherwise it runs on 127.0.0.1.
+States are awaited by polling the nodes' RPC under an overall deadline.
+
+Usage: interop_test.py --binary build/actorchain [--work DIR] [--blocks 300]
+Exit 0 when every step held; the failing step and both nodes' last log lines otherwise.
+"""
+import argparse
+import base64
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COIN = 100_000_000
+API_KEY = "interop"
+B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def log(text):
+    print("interop: " + text, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---- addresses: bcoin's regtest prints P2PKH with version 0x3c ('R'), Core's (ours) 0x6f ----
+def b58decode_check(text):
+    n = 0
+    for c in text:
+        n = n * 58 + B58.index(c)
+    raw = n.to_bytes(25, "big")
+    assert hashlib.sha256(hashlib.sha256(raw[:21]).digest()).digest()[:4] == raw[21:], text
+    return raw[0], raw[1:21]
+
+
+def b58encode_check(version, payload):
+    raw = bytes([version]) + payload
+    raw += hashlib.sha256(hashlib.sha256(raw).digest()).digest()[:4]
+    n = int.from_bytes(raw, "big")
+    out = ""
+    while n:
+        n, r = divmod(n, 58)
+        out = B58[r] + out
+    return "1" * (len(raw) - len(raw.lstrip(b"\0"))) + out
+
+
+def to_version(address, version):
+    return b58encode_check(version, b58decode_check(address)[1])
+
+
+def p2pkh_script(address):
+    return "76a914" + b58decode_check(address)[1].hex() + "88ac"
+
+
+# ---- JSON over HTTP with Basic auth ----
+def http_json(port, method, path, body, credentials, timeout=60):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {"Content-Type": "application/json",
+               "Authorization": "Basic " + base64.b64encode(credentials.encode()).decode()}
+    conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+    response = conn.getresponse()
+    text = response.read().decode()
+    conn.close()
+    return response.status, text
+
+
+def rpc(port, credentials, method, *params):
+    status, text = http_json(port, "POST", "/", {"method": method, "params": list(params),
+                                                 "id": 1}, credentials)
+    reply = json.loads(text)
+    if reply.get("error"):
+        raise AssertionError("%s%r on port %d: %s" % (method, params, port, reply["error"]))
+    return reply["result"]
+
+
+def await_state(what, probe, timeout=120):
+    """Polls probe() (every 100 ms) until it returns a true value; fails after timeout s."""
+    deadline = time.time() + timeout
+    last_error = None
+    while time.time() < deadline:
+        try:
+            value = probe()
+            if value:
+                return value
+        except (OSError, AssertionError, ValueError) as e:
+            last_error = e
+        time.sleep(0.1)
+    raise AssertionError("timed out after %d s waiting for %s (last error: %s)"
+                         % (timeout, what, last_error))
+
+
+class Process:
+    def __init__(self, name, argv, env, logfile):
+        self.name, self.logfile = name, logfile
+        self.out = open(logfile, "w")
+        self.proc = subprocess.Popen(argv, env=env, stdout=self.out, stderr=subprocess.STDOUT)
+
+    def tail(self, n=25):
+        if not hasattr(self, "proc"):
+            return "  [%s] (not started)" % self.name
+        with open(self.logfile, errors="replace") as f:
+            lines = f.read().splitlines()
+        return "\n".join("  [%s] %s" % (self.name, l) for l in lines[-n:])
+
+    def stop(self):
+        if not hasattr(self, "proc"):
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.out.close()
+
+
+class Bcoin(Process):
+    def __init__(self, name, npm_dir, work, only):
+        self.port, self.http_port, self.wallet_port = free_port(), free_port(), free_port()
+        prefix = os.path.join(work, name)
+        os.makedirs(prefix, exist_ok=True)
+        argv = ["node", os.path.join(npm_dir, "node_modules", "bcoin", "bin", "node"),
+                "--network=regtest", "--memory=true", "--prefix=" + prefix, "--workers=false",
+                "--listen=true", "--host=127.0.0.1", "--port=%d" % self.port,
+                "--http-port=%d" % self.http_port, "--wallet-http-port=%d" % self.wallet_port,
+                "--api-key=" + API_KEY, "--only=" + only, "--log-console=true",
+                "--log-level=debug"]
+        super().__init__(name, argv, dict(os.environ, NODE_BACKEND="js"),
+                         os.path.join(work, name + ".log"))
+        await_state(name + "'s RPC", lambda: self.rpc("getblockcount") is not None, 60)
+
+    def rpc(self, method, *params):
+        return rpc(self.http_port, "x:" + API_KEY, method, *params)
+
+    def wallet(self, method, path, body=None):
+        status, text = http_json(self.wallet_port, method, "/wallet/primary" + path, body,
+                                 "x:" + API_KEY)
+        if status != 200:
+            raise AssertionError("bcoin wallet %s %s: HTTP %d %s" % (method, path, status, text))
+        return json.loads(text)
+
+    def wallet_synced(self):
+        """True once the wallet has taken in the tip block (bcoin's wallet follows its chain
+        asynchronously); every block here pays a coinbase to this wallet."""
+        tip = self.rpc("getblock", self.rpc("getbestblockhash"))
+        status, text = http_json(self.wallet_port, "GET", "/wallet/primary/tx/" + tip["tx"][0],
+                                 None, "x:" + API_KEY)
+        return status == 200 and json.loads(text).get("height") == tip["height"]
+
+    def new_address(self):
+        return self.wallet("POST", "/address", {"account": "default"})["address"]
+
+    def pay(self, outputs):
+        """outputs: [(address or None, script hex or None, satoshis)] -> wallet tx JSON"""
+        out = []
+        for address, script, value in outputs:
+            entry = {"value": value}
+            if address:
+                entry["address"] = address
+            else:
+                entry["script"] = script
+            out.append(entry)
+        return self.wallet("POST", "/send", {"outputs": out})
+
+
+class Actorchain(Process):
+    """An actorchain node: its wallet is made at once, the node runs from start()."""
+
+    def __init__(self, name, binary, work):
+        self.name, self.binary, self.node_id = name, binary, free_port()
+        self.work, self.datadir = work, os.path.join(work, name)
+        self.env = dict(os.environ, NODE_ID=str(self.node_id))
+        self.address = self.cli("createwallet").stdout.strip().splitlines()[-1]
+
+    def start(self, connect):
+        self.rpc_port = free_port()
+        super().__init__(self.name, [self.binary, "--chain", "regtest", "--datadir",
+                                     self.datadir, "startnode", "--listen", "127.0.0.1",
+                                     "--connect", connect, "--rpc-port", str(self.rpc_port)],
+                         self.env, os.path.join(self.work, self.name + ".log"))
+        cookie = os.path.join(self.datadir, str(self.node_id), ".cookie")
+        await_state(self.name + "'s cookie", lambda: os.path.exists(cookie), 30)
+        with open(cookie) as f:
+            self.credentials = f.read().strip()
+        await_state(self.name + "'s RPC", lambda: self.rpc("getblockcount") is not None, 30)
+
+    def cli(self, *args):
+        return subprocess.run([self.binary, "--chain", "regtest", "--datadir", self.datadir]
+                              + list(args), env=self.env, capture_output=True, text=True,
+                              check=True, timeout=60)
+
+    def rpc(self, method, *params):
+        return rpc(self.rpc_port, self.credentials, method, *params)
+
+
+def bcoin_tx(npm_dir, request):
+    done = subprocess.run(["node", os.path.join(HERE, "bcoin_tx.js")], input=json.dumps(request),
+                          env=dict(os.environ, NODE_BACKEND="js",
+                                   NODE_PATH=os.path.join(npm_dir, "node_modules")),
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise AssertionError("bcoin_tx.js %s: %s" % (request["op"], done.stderr))
+    return json.loads(done.stdout)
+
+
+def same_tip(a, b):
+    return lambda: a.rpc("getbestblockhash") == b.rpc("getbestblockhash")
+
+
+def scenario(args, npm_dir, work, procs):
+    # actorchain's wallet key exists before its node runs: bcoin pays it.
+    ac1 = Actorchain("actorchain1", args.binary, work)
+    # bcoin mines, its wallet pays the three kinds of script, bcoin's library spends two.
+    b1 = Bcoin("bcoin1", npm_dir, work, "127.0.0.1:%d" % ac1.node_id)
+    procs.append(b1)
+    miner_address = b1.new_address()
+    b1.rpc("generatetoaddress", 110, miner_address)
+    keys = bcoin_tx(npm_dir, {"op": "keys", "count": 3})
+    scripts = bcoin_tx(npm_dir, {"op": "scripts", "pubs": keys["pubs"]})
+    funding = b1.pay([(b1.new_address(), None, 10 * COIN), (None, scripts["p2pk"], 5 * COIN),
+                      (None, scripts["p2sh"], 5 * COIN),
+                      (to_version(ac1.address, 0x3c), None, 20 * COIN)])
+    b1.rpc("generatetoaddress", 1, miner_address)
+    funding_hex = funding["tx"]
+    spends = []
+    for script, privs, redeem in ((scripts["p2pk"], keys["privs"][:1], None),
+                                  (scripts["p2sh"], keys["privs"][1:], scripts["redeem"])):
+        spend = bcoin_tx(npm_dir, {"op": "spend", "tx": funding_hex,
+                                   "pays": script, "privs": privs,
+                                   "redeem": redeem, "to": p2pkh_script(b1.new_address()),
+                                   "fee": 10_000})
+        assert b1.rpc("sendrawtransaction", spend["hex"]) == spend["txid"]
+        spends.append(spend)
+    b1.rpc("generatetoaddress", 1, miner_address)
+    b1.rpc("generatetoaddress", args.blocks - b1.rpc("getblockcount"), miner_address)
+    assert b1.rpc("getblockcount") == args.blocks
+    await_state("bcoin1's mempool to empty", lambda: b1.rpc("getrawmempool") == [], 30)
+    log("bcoin mined %d blocks; P2PKH, P2PK and P2SH 2-of-3 multisig paid and spent (%s)"
+        % (args.blocks, ", ".join(s["txid"][:8] for s in spends)))
+
+    # A fresh actorchain syncs from bcoin.
+    started = time.time()
+    procs.append(ac1)
+    ac1.start("127.0.0.1:%d" % b1.port)
+    await_state("actorchain1 at bcoin1's tip", same_tip(ac1, b1))
+    log("actorchain synced %d blocks from bcoin in %.1f s" % (args.blocks, time.time() - started))
+    assert ac1.rpc("verifychain") is True, "verifychain failed"
+    await_state("bcoin1's wallet at its tip", b1.wallet_synced, 30)
+    coins = b1.wallet("GET", "/coin")
+    total = 0
+    for coin in coins:
+        out = ac1.rpc("gettxout", coin["hash"], coin["index"])
+        assert out is not None, "bcoin's coin %s:%d is not in actorchain's set" % (
+            coin["hash"], coin["index"])
+        assert round(out["value"] * COIN) == coin["value"], (out, coin)
+        assert out["scriptPubKey"]["hex"] == coin["script"], (out, coin)
+        total += coin["value"]
+    assert total == b1.wallet("GET", "/balance")["confirmed"], "bcoin's balance is not its coins"
+    in_112 = ac1.rpc("getblock", ac1.rpc("getblockhash", 112))["tx"]
+    for spend in spends:
+        assert ac1.rpc("gettxout", funding["hash"], spend["vout"]) is None
+        assert spend["txid"] in in_112, in_112
+    assert ac1.rpc("getbalance") == 20.0, ac1.rpc("getbalance")
+    log("verifychain passed; bcoin's %d coins (%.8f) are the same in actorchain's set"
+        % (len(coins), total / COIN))
+
+    # A bcoin transaction is relayed to actorchain and mined there; one of actorchain's to bcoin.
+    from_bcoin = b1.pay([(to_version(ac1.address, 0x3c), None, 2 * COIN)])["hash"]
+    await_state("bcoin1's tx in actorchain1's mempool",
+                lambda: from_bcoin in ac1.rpc("getrawmempool"), 60)
+    bcoin_address = b1.new_address()
+    from_actorchain = ac1.rpc("sendtoaddress", to_version(bcoin_address, 0x6f), 3)
+    await_state("actorchain1's tx in bcoin1's mempool",
+                lambda: from_actorchain in b1.rpc("getrawmempool"), 60)
+    log("relayed: bcoin tx %s to actorchain, actorchain tx %s to bcoin"
+        % (from_bcoin[:8], from_actorchain[:8]))
+    mined = ac1.rpc("generatetoaddress", 20, ac1.address)
+    first = ac1.rpc("getblock", mined[0])
+    assert from_bcoin in first["tx"] and from_actorchain in first["tx"], first["tx"]
+    await_state("bcoin1 at actorchain1's tip", same_tip(b1, ac1))
+    await_state("bcoin1's mempool to empty", lambda: b1.rpc("getrawmempool") == [], 30)
+    log("actorchain mined 20 blocks with both transactions; bcoin1 followed")
+
+    # A fresh bcoin syncs from actorchain alone, and takes an actorchain transaction.
+    started = time.time()
+    b2 = Bcoin("bcoin2", npm_dir, work, "127.0.0.1:%d" % ac1.node_id)
+    procs.append(b2)
+    await_state("bcoin2 at actorchain1's tip", same_tip(b2, ac1))
+    log("a fresh bcoin synced %d blocks from actorchain in %.1f s"
+        % (args.blocks + 20, time.time() - started))
+    late = ac1.rpc("sendtoaddress", to_version(bcoin_address, 0x6f), 1)
+    await_state("actorchain1's tx in bcoin2's mempool", lambda: late in b2.rpc("getrawmempool"),
+                60)
+    log("bcoin2 accepted actorchain tx %s into its mempool" % late[:8])
+
+
+def install_bcoin(npm_dir):
+    os.makedirs(npm_dir, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(os.path.join(HERE, name), npm_dir)
+    if not os.path.isfile(os.path.join(npm_dir, "node_modules", "bcoin", "package.json")):
+        log("installing bcoin 1.0.2 with npm ci --ignore-scripts into " + npm_dir)
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+                       cwd=npm_dir, check=True, timeout=600)
+
+
+def run_inside(args):
+    work = args.work_run
+    procs = []
+    try:
+        scenario(args, args.npm_dir, work, procs)
+        return 0
+    except Exception as e:  # every failure ends with both nodes' last lines
+        log("FAILED: %s: %s" % (type(e).__name__, e))
+        for p in procs:
+            print(p.tail(), flush=True)
+        return 1
+    finally:
+        for p in reversed(procs):
+            p.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--work", help="keeps the npm install here between runs")
+    parser.add_argument("--blocks", type=int, default=300)
+    parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--npm-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--work-run", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not 113 <= args.blocks < 412:
+        parser.error("--blocks between 113 and 411 (bcoin's regtest activates segwit at 432)")
+    if args.inside:
+        return run_inside(args)
+
+    # ctest's timeout and a user's kill end the run through the cleanup below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("interop: terminated"))
+    args.binary = os.path.abspath(args.binary)
+    base = os.path.abspath(args.work) if args.work else tempfile.mkdtemp(prefix="interop-")
+    npm_dir = os.path.join(base, "npm")
+    install_bcoin(npm_dir)
+    work_run = tempfile.mkdtemp(prefix="run-", dir=base)
+    inner = [sys.executable, os.path.abspath(__file__), "--inside", "--binary", args.binary,
+             "--blocks", str(args.blocks), "--npm-dir", npm_dir, "--work-run", work_run]
+    namespace = None
+    if os.geteuid() == 0 and shutil.which("ip"):
+        namespace = "acinterop%d" % os.getpid()
+        made = subprocess.run(["ip", "netns", "add", namespace], capture_output=True, text=True)
+        if made.returncode != 0:
+            log("no network namespace (%s); running on this host's 127.0.0.1"
+                % made.stderr.strip())
+            namespace = None
+    child = None
+    try:
+        if namespace:
+            subprocess.run(["ip", "-n", namespace, "link", "set", "lo", "up"], check=True)
+            inner = ["ip", "netns", "exec", namespace] + inner
+            log("running in network namespace " + namespace)
+        child = subprocess.Popen(inner, start_new_session=True)
+        return child.wait(timeout=1200)
+    finally:
+        if child is not None:
+            try:  # the inner run's session: its nodes too, should it have died early
+                os.killpg(child.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            child.wait()
+        if namespace:
+            subprocess.run(["ip", "netns", "del", namespace], check=False)
+        shutil.rmtree(work_run, ignore_errors=True)
+        if not args.work:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
