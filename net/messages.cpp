@@ -39,6 +39,10 @@ constexpr auto kAllMessages = std::make_index_sequence<std::variant_size_v<Messa
 }  // namespace
 
 Result<Message> decode_payload(std::string_view command, ByteSpan payload) {
+  // Segwit's serialization: version, then the marker 0x00 where the input count would be (a
+  // legacy transaction has at least one input), then a non-zero flag.
+  if (command == TxMessage::kCommand && payload.size() > 5 && payload[4] == 0 && payload[5] != 0)
+    return make_error(ErrorKind::kUnsupported, "witness-tx");
   return decode_by_command(command, payload);
 }
 

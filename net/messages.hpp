@@ -33,6 +33,8 @@ inline constexpr size_t kMaxUserAgentBytes = 256;
 inline constexpr size_t kMaxAddresses = 1'000;
 inline constexpr size_t kMaxLocatorHashes = 101;
 inline constexpr size_t kMaxInventoryItems = 50'000;
+// Core's MAX_HEADERS_RESULTS: the most headers one `headers` message carries.
+inline constexpr size_t kMaxHeadersPerMessage = 2'000;
 
 // Inventory types.
 inline constexpr uint32_t kMsgTx = 1;
@@ -202,8 +204,55 @@ struct GetAddr {
   friend bool operator==(const GetAddr&, const GetAddr&) = default;
 };
 
-using Message = std::variant<Version, Verack, Addr, GetBlocks, Inv, GetData, NotFound, BlockMessage,
-                             TxMessage, Ping, Pong, GetAddr>;
+// getheaders: "send me the headers after the first of these I share with you" (at most 2,000).
+struct GetHeaders {
+  static constexpr std::string_view kCommand = "getheaders";
+  static constexpr size_t kMaxPayloadBytes = GetBlocks::kMaxPayloadBytes;
+
+  uint32_t version = kProtocolVersion;
+  std::vector<Hash256> locator;  // newest first, at most kMaxLocatorHashes; may be empty
+  Hash256 hash_stop;             // with an empty locator: the one header wanted
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reason "locator-too-long"
+  friend bool operator==(const GetHeaders&, const GetHeaders&) = default;
+};
+
+// headers: block headers in chain order, each followed by a transaction count of 0.
+struct Headers {
+  static constexpr std::string_view kCommand = "headers";
+  static constexpr size_t kMaxPayloadBytes = 3 + kMaxHeadersPerMessage * (kBlockHeaderBytes + 1);
+
+  std::vector<BlockHeader> headers;  // at most kMaxHeadersPerMessage
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reasons "too-many-headers", "headers-tx-count" (not 0)
+  friend bool operator==(const Headers&, const Headers&) = default;
+};
+
+// sendheaders (BIP130): "announce new blocks to me with headers, not inv"; no payload.
+struct SendHeaders {
+  static constexpr std::string_view kCommand = "sendheaders";
+  static constexpr size_t kMaxPayloadBytes = 0;
+
+  void encode(Writer&) const {}
+  bool decode(Reader&) { return true; }
+  friend bool operator==(const SendHeaders&, const SendHeaders&) = default;
+};
+
+// mempool (BIP35): "announce the transactions of your mempool to me"; no payload.
+struct MemPool {
+  static constexpr std::string_view kCommand = "mempool";
+  static constexpr size_t kMaxPayloadBytes = 0;
+
+  void encode(Writer&) const {}
+  bool decode(Reader&) { return true; }
+  friend bool operator==(const MemPool&, const MemPool&) = default;
+};
+
+using Message =
+    std::variant<Version, Verack, Addr, GetBlocks, Inv, GetData, NotFound, BlockMessage, TxMessage,
+                 Ping, Pong, GetAddr, GetHeaders, Headers, SendHeaders, MemPool>;
 
 // Decodes one payload of a known type. Reasons: "payload-too-large" (over T::kMaxPayloadBytes,
 // refused before decoding), "truncated", "trailing-bytes", "non-canonical-compact-size", and
@@ -227,7 +276,9 @@ Bytes encode_message_payload(const T& message) {
 }
 
 // Decodes the payload of `command`. Reason "unknown-command" for a command not in Message
-// (the caller may ignore such messages), otherwise as decode_message.
+// (the caller may ignore such messages), "witness-tx" for a transaction in segwit's
+// serialization (we do not speak it: a peer that sends one anyway is not at fault, so it is
+// unsupported, not invalid); otherwise as decode_message.
 Result<Message> decode_payload(std::string_view command, ByteSpan payload);
 
 // The most bytes a payload of `command` may take; nullopt for an unknown command.

@@ -145,6 +145,20 @@ void message_fields(JsonObject& json, const Message& message) {
           [&](const Ping& m) { json.unsigned_number("nonce", m.nonce); },
           [&](const Pong& m) { json.unsigned_number("nonce", m.nonce); },
           [&](const GetAddr&) {},
+          [&](const GetHeaders& m) {
+            json.unsigned_number("version", m.version).unsigned_number("locator", m.locator.size());
+            if (!m.locator.empty()) json.string("tip", m.locator.front().hex());
+            json.string("stop", m.hash_stop.is_zero() ? "0" : m.hash_stop.hex());
+          },
+          [&](const Headers& m) {
+            json.unsigned_number("count", m.headers.size());
+            if (!m.headers.empty()) {
+              json.string("first", m.headers.front().hash().hex())
+                  .string("last", m.headers.back().hash().hex());
+            }
+          },
+          [&](const SendHeaders&) {},
+          [&](const MemPool&) {},
       },
       message);
 }
@@ -218,6 +232,20 @@ std::string trace_summary(const Message& message) {
           [](const Ping& m) { return "ping nonce=" + std::to_string(m.nonce); },
           [](const Pong& m) { return "pong nonce=" + std::to_string(m.nonce); },
           [](const GetAddr&) { return std::string("getaddr"); },
+          [](const GetHeaders& m) {
+            return "getheaders locator=" + std::to_string(m.locator.size()) +
+                   " stop=" + short_or_zero(m.hash_stop);
+          },
+          [](const Headers& m) {
+            std::string out = "headers count=" + std::to_string(m.headers.size());
+            if (!m.headers.empty()) {
+              out += " first=" + m.headers.front().hash().short_hex() +
+                     " last=" + m.headers.back().hash().short_hex();
+            }
+            return out;
+          },
+          [](const SendHeaders&) { return std::string("sendheaders"); },
+          [](const MemPool&) { return std::string("mempool"); },
       },
       message);
 }

@@ -63,15 +63,74 @@ TEST(NetMessages, EveryPayloadWithTrailingBytesIsRejected) {
 }
 
 TEST(NetMessages, UnknownCommandIsReportedSoCallerCanIgnoreIt) {
-  EXPECT_EQ(decode_payload("sendheaders", {}).reason(), "unknown-command");
-  EXPECT_FALSE(max_payload_bytes("sendheaders"));
+  // What bcoin and Core send that we do not implement: unsupported, never invalid.
+  for (std::string_view command :
+       {"sendcmpct", "feefilter", "wtxidrelay", "sendaddrv2", "getcfilters", "cmpctblock"}) {
+    auto decoded = decode_payload(command, Bytes{1, 2, 3});
+    EXPECT_EQ(decoded.reason(), "unknown-command") << command;
+    EXPECT_EQ(decoded.kind(), ErrorKind::kUnsupported) << command;
+    EXPECT_FALSE(max_payload_bytes(command)) << command;
+  }
 }
 
 TEST(NetMessages, KnownCommandsListsEveryMessage) {
-  std::vector<std::string_view> expected = {"version", "verack",  "addr",     "getblocks",
-                                            "inv",     "getdata", "notfound", "block",
-                                            "tx",      "ping",    "pong",     "getaddr"};
+  std::vector<std::string_view> expected = {
+      "version", "verack", "addr", "getblocks", "inv",        "getdata", "notfound",    "block",
+      "tx",      "ping",   "pong", "getaddr",   "getheaders", "headers", "sendheaders", "mempool"};
   EXPECT_EQ(known_commands(), expected);
+}
+
+// A transaction in segwit's serialization (marker 0x00, flag 0x01) is not ours to judge: it
+// is unsupported (costs its sender nothing), not a malformed legacy transaction.
+TEST(NetMessages, WitnessSerializedTransactionIsUnsupportedNotInvalid) {
+  Bytes legacy = encode_payload(TxMessage{testing::sample_transaction()});
+  Bytes witness(legacy.begin(), legacy.begin() + 4);
+  witness.push_back(0x00);
+  witness.push_back(0x01);
+  witness.insert(witness.end(), legacy.begin() + 4, legacy.end() - 4);
+  witness.insert(witness.end(), {0x00});  // an empty witness for the one input
+  witness.insert(witness.end(), legacy.end() - 4, legacy.end());
+  auto decoded = decode_payload("tx", witness);
+  EXPECT_EQ(decoded.reason(), "witness-tx");
+  EXPECT_EQ(decoded.kind(), ErrorKind::kUnsupported);
+  // A legacy transaction with no inputs and no flag is still simply malformed.
+  Bytes no_inputs(legacy.begin(), legacy.begin() + 4);
+  no_inputs.insert(no_inputs.end(), {0x00, 0x00, 0, 0, 0, 0});
+  EXPECT_NE(decode_payload("tx", no_inputs).kind(), ErrorKind::kUnsupported);
+}
+
+// Bitcoin Core's regtest genesis header as one `headers` entry (count 1, header, tx count 0).
+TEST(NetMessages, HeadersDecodeCoresRegtestGenesis) {
+  Bytes payload = hex_bytes(
+      "01"
+      "0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b2"
+      "7ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4adae5494dffff7f2002000000"
+      "00");
+  auto decoded = decode_payload("headers", payload);
+  ASSERT_TRUE(decoded) << decoded.error().message();
+  const auto& headers = std::get<Headers>(*decoded).headers;
+  ASSERT_EQ(headers.size(), 1u);
+  EXPECT_EQ(headers[0].hash().hex(),
+            "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206");
+  EXPECT_EQ(encode_payload(*decoded), payload);
+  payload.back() = 1;  // a header that claims a transaction
+  EXPECT_EQ(decode_payload("headers", payload).reason(), "headers-tx-count");
+}
+
+TEST(NetMessages, HeadersOverTwoThousandAreRejectedBeforeAllocating) {
+  Bytes payload;
+  Writer(payload).compact_size(kMaxHeadersPerMessage + 1);
+  EXPECT_EQ(decode_payload("headers", payload).reason(), "too-many-headers");
+  Headers full;
+  full.headers.assign(kMaxHeadersPerMessage, BlockHeader{});
+  Bytes encoded = encode_payload(full);
+  EXPECT_EQ(encoded.size(), Headers::kMaxPayloadBytes);
+  EXPECT_TRUE(decode_payload("headers", encoded));
+  Bytes locator;
+  Writer writer(locator);
+  writer.u32(kProtocolVersion);
+  writer.compact_size(kMaxLocatorHashes + 1);
+  EXPECT_EQ(decode_payload("getheaders", locator).reason(), "locator-too-long");
 }
 
 TEST(NetMessages, PayloadOverCommandLimitIsRefusedBeforeDecoding) {

@@ -61,7 +61,12 @@ inline std::vector<Message> sample_messages() {
           BlockMessage{block},
           TxMessage{sample_transaction()},
           Ping{0x1122334455667788ULL},
-          Pong{0x8877665544332211ULL}};
+          Pong{0x8877665544332211ULL},
+          GetAddr{},
+          GetHeaders{kProtocolVersion, {filled_hash(11)}, filled_hash(12)},
+          Headers{{block.header, block.header}},
+          SendHeaders{},
+          MemPool{}};
 }
 
 }  // namespace ac::net::testing
