@@ -94,6 +94,51 @@ size_t dialling_count(const NodeState& state, Direction direction) {
                     [&](const auto& entry) { return entry.second == direction; }));
 }
 
+// An outbound slot is free and dialling it keeps the node within max-peers.
+bool outbound_slot_free(const NodeState& state) {
+  size_t outbound =
+      state.peers.count(Direction::outbound) + dialling_count(state, Direction::outbound);
+  size_t total = state.peers.sessions().size() + state.dialling.size();
+  return outbound < static_cast<size_t>(state.config.max_outbound) &&
+         total < static_cast<size_t>(state.config.max_peers);
+}
+
+// Keeps the node within max-peers once `newcomer` (just added, inbound or dialled) counts: when
+// the connections that stay, and those being dialled, are one too many, one inbound peer other
+// than the newcomer is evicted; when there is none to evict, the newcomer is closed. A dialled
+// connection needs this too: a bootstrap peer is redialled whatever the count, and inbound
+// peers may arrive while a dial is under way.
+void make_room(Node* self, const caf::actor& newcomer) {
+  auto& s = self->state;
+  size_t staying = s.dialling.size();
+  std::vector<caf::actor> candidates;
+  std::vector<EvictionCandidate> stats;
+  for (const auto& [other, info] : s.peers.sessions()) {
+    if (info.evicted) continue;
+    ++staying;
+    if (other == newcomer || info.direction != Direction::inbound) continue;
+    candidates.push_back(other);
+    stats.push_back(
+        EvictionCandidate{info.connected_ms, info.last_block_ms, info.last_tx_ms, info.ping_ms});
+  }
+  if (staying <= static_cast<size_t>(s.config.max_peers)) return;
+  auto victim = choose_inbound_to_evict(stats);
+  if (!victim) {
+    // Only outbound and bootstrap connections fill the node (max-peers at most the outbound
+    // slots plus the bootstrap peers): the newcomer cannot stay.
+    s.peers.find(newcomer)->evicted = true;
+    self->send(newcomer, disconnect_atom::value,
+               fmt::format("max-peers ({}) reached by outbound connections", s.config.max_peers));
+    return;
+  }
+  s.peers.find(candidates[*victim])->evicted = true;
+  self->send(
+      candidates[*victim], disconnect_atom::value,
+      fmt::format("evicted to make room for a new {} peer (max-peers {})",
+                  s.peers.find(newcomer)->direction == Direction::inbound ? "inbound" : "outbound",
+                  s.config.max_peers));
+}
+
 }  // namespace
 
 int64_t now_ms() {
@@ -181,11 +226,7 @@ void refill(Node* self) {
     if (s.dialling.count(endpoint) != 0 || s.peers.has_endpoint(endpoint)) continue;
     if (backoff.next_try <= now) dial(self, endpoint, Direction::bootstrap);
   }
-  size_t outbound = s.peers.count(Direction::outbound) + dialling_count(s, Direction::outbound);
-  size_t total = s.peers.sessions().size() + s.dialling.size();
-  if (s.selecting || outbound >= static_cast<size_t>(s.config.max_outbound) ||
-      total >= static_cast<size_t>(s.config.max_peers))
-    return;
+  if (s.selecting || !outbound_slot_free(s)) return;
   std::vector<std::string> exclude = s.peers.endpoints();
   for (const auto& [endpoint, direction] : s.dialling) exclude.push_back(endpoint);
   for (const auto& [endpoint, backoff] : s.bootstrap) exclude.push_back(endpoint);
@@ -195,8 +236,9 @@ void refill(Node* self) {
           [=](const std::string& endpoint) {
             auto& state = self->state;
             state.selecting = false;
+            // Inbound peers may have taken the free places while the book chose.
             if (endpoint.empty() || state.dialling.count(endpoint) != 0 ||
-                state.peers.has_endpoint(endpoint))
+                state.peers.has_endpoint(endpoint) || !outbound_slot_free(state))
               return;
             dial(self, endpoint, Direction::outbound);
             refill(self);
@@ -231,6 +273,8 @@ void on_dialled(Node* self, const std::string& endpoint, const caf::actor& sessi
   info.direction = direction;
   // It may have ended before this report: the monitor's down message then cleans up.
   self->monitor(session);
+  make_room(self, session);
+  if (info.pending_up) on_peer_up(self, session, std::string(*info.pending_up));
 }
 
 void on_inbound(Node* self, const caf::actor& session) {
@@ -238,32 +282,8 @@ void on_inbound(Node* self, const caf::actor& session) {
   PeerInfo& newcomer = s.peers.add(session, now_ms());
   newcomer.direction = Direction::inbound;
   self->monitor(session);
-  // Connections being dialled will take their places too.
-  size_t staying = s.dialling.size();
-  std::vector<caf::actor> candidates;
-  std::vector<EvictionCandidate> stats;
-  for (const auto& [other, info] : s.peers.sessions()) {
-    if (info.evicted) continue;
-    ++staying;
-    if (other == session || info.direction != Direction::inbound) continue;
-    candidates.push_back(other);
-    stats.push_back(
-        EvictionCandidate{info.connected_ms, info.last_block_ms, info.last_tx_ms, info.ping_ms});
-  }
-  if (staying <= static_cast<size_t>(s.config.max_peers)) return;
-  auto victim = choose_inbound_to_evict(stats);
-  if (!victim) {
-    // Only outbound connections fill the node (max-peers at most the outbound slots in use):
-    // the newcomer cannot stay.
-    newcomer.evicted = true;
-    self->send(session, disconnect_atom::value,
-               fmt::format("max-peers ({}) reached by outbound connections", s.config.max_peers));
-    return;
-  }
-  s.peers.find(candidates[*victim])->evicted = true;
-  self->send(candidates[*victim], disconnect_atom::value,
-             fmt::format("evicted to make room for a new inbound peer (max-peers {})",
-                         s.config.max_peers));
+  make_room(self, session);
+  if (newcomer.pending_up) on_peer_up(self, session, std::string(*newcomer.pending_up));
 }
 
 // Two nodes that dialled each other at once are connected twice: both keep the connection that
@@ -289,6 +309,12 @@ bool drop_if_duplicate(Node* self, const caf::actor& session, const PeerInfo& in
 void on_peer_up(Node* self, const caf::actor& session, const std::string& listen_endpoint) {
   auto& s = self->state;
   PeerInfo& info = s.peers.add(session, now_ms());
+  if (info.direction == Direction::unknown) {
+    // Whether we dialled it (and as what) is still on its way: see the report first.
+    info.pending_up = listen_endpoint;
+    return;
+  }
+  info.pending_up.reset();
   info.ready = true;
   s.alone_reported = false;
   if (info.direction == Direction::inbound && !listen_endpoint.empty())

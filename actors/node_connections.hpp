@@ -36,6 +36,10 @@ struct PeerInfo {
   Direction direction = Direction::unknown;
   bool ready = false;    // handshake done
   bool evicted = false;  // told to go to make room
+  // Its handshake finished before the dialler or the listener told us of it (their reports and
+  // the session's come by different paths, in either order): the listening endpoint it
+  // reported, handled once its direction is known.
+  std::optional<std::string> pending_up;
   int64_t connected_ms = 0;
   int64_t last_block_ms = 0;
   int64_t last_tx_ms = 0;

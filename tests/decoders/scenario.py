@@ -11,22 +11,65 @@ itself, or a recording proxy in front of it):
 Run with the demo chain, so the traffic carries the demo magic ac 70 c4 1a.
 """
 
+import fcntl
 import hashlib
 import os
+import random
 import signal
 import socket
 import struct
 import subprocess
+import tempfile
 import threading
 import time
 
 DEMO_MAGIC = bytes.fromhex("ac70c41a")
 
 
+_CLAIMED_PORTS = []  # open files whose flock keeps each port ours until the process exits
+
+
+def _claim(port):
+    """Claims `port` for this process: an flock on a file named after it in the folder every
+    test process shares (tests/integration/process.cpp uses the same), so two tests running at
+    once never hand out the same port."""
+    folder = os.path.join(tempfile.gettempdir(), "actorchain-test-ports")
+    os.makedirs(folder, exist_ok=True)
+    try:
+        os.chmod(folder, 0o777)
+    except OSError:
+        pass
+    handle = open(os.path.join(folder, str(port)), "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return False
+    _CLAIMED_PORTS.append(handle)
+    return True
+
+
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port of 127.0.0.1 free now, outside the kernel's ephemeral range: a port inside it can
+    become the local port of an outgoing connection (the nodes dial each other) before a node
+    binds it. Ports outside it are only taken by an explicit bind."""
+    low, high = 32768, 60999
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(v) for v in f.read().split())
+    except (OSError, ValueError):
+        pass
+    first, last = (10000, low - 1) if low - 1 - 10000 >= 5000 else (high + 1, 65535)
+    for _ in range(1000):
+        port = random.randint(first, last)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        if _claim(port):
+            return port
+    raise RuntimeError("no free port outside the ephemeral range")
 
 
 class Node:

@@ -6,13 +6,16 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <random>
 #include <stdexcept>
+#include <utility>
 
 namespace ac::test {
 
@@ -56,17 +59,75 @@ std::string CommandResult::last_line() const {
                     end - (start == std::string::npos ? 0 : start + 1) + 1);
 }
 
-uint16_t free_port() {
+namespace {
+
+// The kernel's range of ephemeral ports, which it hands to connect() and bind(port 0).
+std::pair<int, int> ephemeral_port_range() {
+  int low = 32768;
+  int high = 60999;
+  if (FILE* file = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
+    if (fscanf(file, "%d %d", &low, &high) != 2) {
+      low = 32768;
+      high = 60999;
+    }
+    fclose(file);
+  }
+  return {low, high};
+}
+
+bool can_bind(uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  address.sin_port = htons(port);
+  bool free = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   close(fd);
-  return ntohs(address.sin_port);
+  return free;
+}
+
+// Claims `port` for this test process until it exits: an flock on a file named after it in a
+// folder every test process shares (tests/decoders/scenario.py uses the same folder), so two
+// tests running at once never hand out the same port. The kernel drops the lock with the process.
+bool claim(uint16_t port) {
+  static const std::filesystem::path folder = [] {
+    std::filesystem::path path = std::filesystem::temp_directory_path() / "actorchain-test-ports";
+    std::error_code ignored;
+    std::filesystem::create_directories(path, ignored);
+    std::filesystem::permissions(path, std::filesystem::perms::all, ignored);
+    return path;
+  }();
+  int fd = open((folder / std::to_string(port)).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return false;
+  }
+  return true;  // the descriptor stays open, and the lock held, for the life of the process
+}
+
+}  // namespace
+
+uint16_t free_port() {
+  // Chosen outside the ephemeral range: a port from inside it, free now, can become the local
+  // port of any outgoing connection (the test's own nodes dial each other) before the node
+  // binds it, or while a node is down between two runs. Ports outside it are only ever taken
+  // by an explicit bind.
+  static std::mt19937 random{std::random_device{}()};
+  auto [low, high] = ephemeral_port_range();
+  int first = 10000;
+  int last = low - 1;
+  if (last - first < 5000) {  // an unusual range: use what lies above it
+    first = high + 1;
+    last = 65535;
+  }
+  std::uniform_int_distribution<int> pick(first, last);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    auto port = static_cast<uint16_t>(pick(random));
+    if (can_bind(port) && claim(port)) return port;
+  }
+  throw std::runtime_error("no free port outside the ephemeral range");
 }
 
 TempDir::TempDir() {
