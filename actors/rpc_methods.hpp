@@ -35,5 +35,7 @@ void add_chain_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_scan_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+// getbalances, listtransactions, gettransaction (rpc_history_methods.cpp).
+void add_wallet_history_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 
 }  // namespace ac::actors

@@ -27,6 +27,7 @@ Hash160 wallet_address(const Json& params, size_t index, const ChainParams& chai
 }  // namespace
 
 void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
+  add_wallet_history_methods(methods, ctx);
   RpcAsk ask(*ctx.system, ctx.timeout);
   methods.add({"Wallet",
                "getnewaddress",
@@ -51,14 +52,6 @@ void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                      ask.pair<int64_t, int64_t>(ctx.wallet, wallet_balance_atom::value);
                  // Core counts the wallet's own unconfirmed change as trusted (minconf 0).
                  return rpc::amount_json(minconf > 0 ? confirmed : confirmed + pending);
-               }});
-  methods.add({"Wallet", "getbalances", {}, 0, "getbalances", [=](const Json&) -> Json {
-                 auto [confirmed, pending] =
-                     ask.pair<int64_t, int64_t>(ctx.wallet, wallet_balance_atom::value);
-                 return Json{{"mine",
-                              {{"trusted", rpc::amount_json(confirmed + pending)},
-                               {"untrusted_pending", rpc::amount_json(0)},
-                               {"immature", rpc::amount_json(0)}}}};
                }});
   methods.add({"Wallet",
                "listunspent",

@@ -1,0 +1,180 @@
+// The wallet's history (Core's listtransactions, gettransaction) and getbalances' pending
+// amounts. The history (wallet/history.hpp) is kept here, on the RPC side, and caught up
+// before each answer: the active chain's blocks it has not seen, asked of the chain actor 500
+// at a time (the first question scans the whole chain, later ones only the new blocks; a
+// reorganisation or a new key starts it again), then the mempool's transactions on top. The
+// RPC threads wait on each other for it, never an actor on them.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ctime>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "actors/chain_actor.hpp"
+#include "actors/messages.hpp"
+#include "actors/rpc_ask.hpp"
+#include "actors/rpc_methods.hpp"
+#include "actors/wallet_actor.hpp"
+#include "net/jsonrpc_params.hpp"
+#include "net/rpc_json.hpp"
+#include "net/rpc_wallet_json.hpp"
+#include "wallet/address.hpp"
+#include "wallet/history.hpp"
+
+namespace ac::actors {
+
+namespace {
+
+using rpc::Json;
+using rpc::RpcError;
+
+struct HistoryCache {
+  std::mutex mutex;
+  wallet::WalletHistory history;
+  // When each mempool transaction was first seen here (order, time): unconfirmed entries are
+  // listed in that order, as Core lists them by time received.
+  std::unordered_map<Hash256, std::pair<uint64_t, int64_t>> first_seen;
+  uint64_t next_seen = 0;
+};
+
+// What a question sees: the history up to the tip, the mempool's part, and where they stand.
+struct HistoryView {
+  std::vector<wallet::WalletTx> txs;  // confirmed in chain order, then unconfirmed
+  rpc::WalletTxPlace place;
+  wallet::WalletHistory keys;  // which outputs are the wallet's (no transactions)
+};
+
+std::unordered_set<Hash160> wallet_keys(const RpcAsk& ask, const RpcNodeContext& ctx) {
+  std::unordered_set<Hash160> keys;
+  for (const std::string& address :
+       ask.value<std::vector<std::string>>(ctx.wallet, wallet_addresses_atom::value)) {
+    if (auto key = wallet::decode_address(address, ctx.params)) keys.insert(*key);
+  }
+  return keys;
+}
+
+// Feeds `history` the active chain's blocks after the last it saw. REQUIRES: the cache's lock.
+void catch_up(wallet::WalletHistory& history, const RpcAsk& ask, const RpcNodeContext& ctx) {
+  for (int restarts = 0; restarts < 3;) {
+    std::vector<Hash256> locator;
+    if (!history.scanned().empty()) locator.push_back(history.scanned().back());
+    auto hashes = ask.value<std::vector<Hash256>>(ctx.actors.chain, hashes_after_atom::value,
+                                                  locator, Hash256{});
+    if (hashes.empty()) return;
+    auto blocks = ask.value<std::vector<BlockPtr>>(ctx.actors.chain, get_block_atom::value, hashes);
+    bool followed = true;
+    for (size_t i = 0; i < hashes.size() && followed; ++i) {
+      if (!blocks[i]) throw RpcError(rpc::kMiscError, "block " + hashes[i].hex() + " not found");
+      Hash256 expected = history.scanned().empty() ? Hash256{} : history.scanned().back();
+      followed = blocks[i]->header.prev_block == expected;
+      if (followed)
+        history.connect_block(*blocks[i], hashes[i], static_cast<int>(history.scanned().size()));
+    }
+    if (!followed) {  // the chain reorganised under us: start again from the genesis
+      history.clear();
+      ++restarts;
+    }
+  }
+  throw RpcError(rpc::kMiscError, "the chain kept changing while the wallet's history was read");
+}
+
+HistoryView view(HistoryCache& cache, const RpcAsk& ask, const RpcNodeContext& ctx) {
+  std::unordered_set<Hash160> keys = wallet_keys(ask, ctx);
+  HistoryView out;
+  out.keys = wallet::WalletHistory(keys);
+  std::lock_guard lock(cache.mutex);
+  if (keys != cache.history.keys()) cache.history = wallet::WalletHistory(std::move(keys));
+  catch_up(cache.history, ask, ctx);
+  auto pooled = ask.pair<std::vector<TxPtr>, int64_t>(ctx.actors.mempool, select_txs_atom::value,
+                                                      uint64_t{UINT64_MAX})
+                    .first;
+  std::vector<Transaction> unconfirmed;
+  for (const TxPtr& tx : pooled) unconfirmed.push_back(*tx);
+  out.place.tip_height = static_cast<int>(cache.history.scanned().size()) - 1;
+  out.place.now = std::time(nullptr);
+  std::unordered_map<Hash256, std::pair<uint64_t, int64_t>> seen;
+  for (const Transaction& tx : unconfirmed) {
+    Hash256 txid = tx.txid();
+    auto known = cache.first_seen.find(txid);
+    seen[txid] = known != cache.first_seen.end() ? known->second
+                                                 : std::pair{cache.next_seen++, out.place.now};
+  }
+  cache.first_seen = std::move(seen);  // forgets those that left the mempool
+  out.txs = cache.history.with_unconfirmed(unconfirmed);
+  auto first_unconfirmed = std::find_if(out.txs.begin(), out.txs.end(),
+                                        [](const wallet::WalletTx& tx) { return tx.height < 0; });
+  for (auto it = first_unconfirmed; it != out.txs.end(); ++it)
+    it->time_received = cache.first_seen[it->txid].second;
+  std::stable_sort(first_unconfirmed, out.txs.end(),
+                   [&](const wallet::WalletTx& x, const wallet::WalletTx& y) {
+                     return cache.first_seen[x.txid].first < cache.first_seen[y.txid].first;
+                   });
+  return out;
+}
+
+}  // namespace
+
+void add_wallet_history_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
+  RpcAsk ask(*ctx.system, ctx.timeout);
+  auto cache = std::make_shared<HistoryCache>();
+  methods.add({"Wallet", "getbalances", {}, 0, "getbalances", [=](const Json&) -> Json {
+                 auto [confirmed, pending] =
+                     ask.pair<int64_t, int64_t>(ctx.wallet, wallet_balance_atom::value);
+                 // Others' unconfirmed payments to the wallet (its own change is trusted).
+                 int64_t untrusted = 0;
+                 for (const wallet::WalletTx& tx : view(*cache, ask, ctx).txs)
+                   if (tx.height < 0 && !tx.from_me()) untrusted += tx.credit;
+                 return Json{{"mine",
+                              {{"trusted", rpc::amount_json(confirmed + pending)},
+                               {"untrusted_pending", rpc::amount_json(untrusted)},
+                               {"immature", rpc::amount_json(0)}}}};
+               }});
+  methods.add({"Wallet",
+               "listtransactions",
+               {"label", "count", "skip", "include_watchonly"},
+               0,
+               "listtransactions ( \"label\" count skip include_watchonly )",
+               [=](const Json& params) -> Json {
+                 std::string label = rpc::string_param(params, 0, "*");
+                 int64_t count = rpc::int_param(params, 1, 10);
+                 int64_t skip = rpc::int_param(params, 2, 0);
+                 rpc::bool_param(params, 3, false);
+                 if (count < 0) throw RpcError(rpc::kInvalidParameter, "Negative count");
+                 if (skip < 0) throw RpcError(rpc::kInvalidParameter, "Negative from");
+                 Json entries = Json::array();
+                 if (label != "*" && !label.empty()) return entries;  // every key's label is ""
+                 HistoryView seen = view(*cache, ask, ctx);
+                 for (const wallet::WalletTx& tx : seen.txs)
+                   for (Json& entry :
+                        rpc::list_transaction_entries(tx, seen.keys, ctx.params, seen.place))
+                     entries.push_back(std::move(entry));
+                 // The `count` most recent after skipping the `skip` most recent, oldest first.
+                 int64_t end = std::max<int64_t>(0, static_cast<int64_t>(entries.size()) - skip);
+                 int64_t begin = std::max<int64_t>(0, end - count);
+                 Json out = Json::array();
+                 for (int64_t i = begin; i < end; ++i) out.push_back(std::move(entries[i]));
+                 return out;
+               }});
+  methods.add({"Wallet",
+               "gettransaction",
+               {"txid", "include_watchonly", "verbose"},
+               1,
+               "gettransaction \"txid\" ( include_watchonly verbose )",
+               [=](const Json& params) -> Json {
+                 Hash256 txid = rpc::hash_param(params, 0, "txid");
+                 rpc::bool_param(params, 1, true);
+                 bool verbose = rpc::bool_param(params, 2, false);
+                 HistoryView seen = view(*cache, ask, ctx);
+                 for (const wallet::WalletTx& tx : seen.txs) {
+                   if (tx.txid != txid) continue;
+                   Json out = rpc::get_transaction_json(tx, seen.keys, ctx.params, seen.place);
+                   if (verbose) out["decoded"] = rpc::transaction_json(tx.tx, ctx.params);
+                   return out;
+                 }
+                 throw RpcError(rpc::kInvalidAddressOrKey, "Invalid or non-wallet transaction id");
+               }});
+}
+
+}  // namespace ac::actors
