@@ -1,5 +1,5 @@
 // Bitcoin Core's script and transaction test vectors, read from ACTORCHAIN_SCRIPT_VECTORS_DIR
-// (../shared/vectors/script by default; never copied into this repository). Every case a
+// (tests/data/core_script_vectors by default, unchanged copies). Every case a
 // pre-segwit node can judge must give Core's answer; the others are skipped by the rules
 // below, and the skipped cases must be exactly those listed, with their reasons, in
 // tests/data/script_vector_skips.txt, so a rule can never silently swallow more cases.
