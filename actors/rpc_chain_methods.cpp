@@ -6,6 +6,7 @@
 #include "actors/messages.hpp"
 #include "actors/rpc_ask.hpp"
 #include "actors/rpc_methods.hpp"
+#include "actors/rpc_txindex.hpp"
 #include "actors/utxo_indexer.hpp"
 #include "chain/bytes.hpp"
 #include "chain/script.hpp"
@@ -264,6 +265,18 @@ void add_raw_transactions(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  bool verbose = rpc::verbosity_param(params, 1, 0) != 0;
                  std::optional<Transaction> found;
                  Json extra = Json::object();
+                 // A block's place: Core adds it to a confirmed transaction's verbose object.
+                 auto add_place = [&](const Hash256& block_hash, bool say_if_active) {
+                   BlockSummary summary = summary_or_throw(ask, ctx, block_hash);
+                   extra["blockhash"] = block_hash.hex();
+                   if (say_if_active) extra["in_active_chain"] = summary.in_active_chain;
+                   if (summary.in_active_chain) {
+                     extra["confirmations"] = summary.tip_height - summary.record.height + 1;
+                     extra["time"] = summary.record.header.time;
+                     extra["blocktime"] = summary.record.header.time;
+                   }
+                   return summary.in_active_chain;
+                 };
                  if (rpc::has_param(params, 2)) {
                    Hash256 block_hash = rpc::hash_param(params, 2, "blockhash");
                    auto block =
@@ -274,21 +287,26 @@ void add_raw_transactions(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                    if (!found)
                      throw RpcError(rpc::kInvalidAddressOrKey,
                                     "No such transaction found in the provided block");
-                   BlockSummary summary = summary_or_throw(ask, ctx, block_hash);
-                   extra["blockhash"] = block_hash.hex();
-                   extra["in_active_chain"] = summary.in_active_chain;
-                   if (summary.in_active_chain) {
-                     extra["confirmations"] = summary.tip_height - summary.record.height + 1;
-                     extra["time"] = summary.record.header.time;
-                     extra["blocktime"] = summary.record.header.time;
-                   }
+                   add_place(block_hash, true);
                  } else {
                    for (const TxPtr& tx : mempool_txs(ask, ctx))
                      if (tx->txid() == txid) found = *tx;
+                   if (!found && ctx.txindex) {
+                     auto indexed = find_confirmed_transaction(ask, ctx, txid);
+                     if (indexed && add_place(indexed->block_hash, false))
+                       found = std::move(indexed->tx);
+                     else
+                       extra = Json::object();
+                     if (!found)
+                       throw RpcError(rpc::kInvalidAddressOrKey,
+                                      "No such mempool or blockchain transaction. Use "
+                                      "gettransaction for wallet transactions.");
+                   }
                    if (!found)
                      throw RpcError(rpc::kInvalidAddressOrKey,
                                     "No such mempool transaction. Use -txindex or provide a "
-                                    "block hash to enable blockchain transaction queries.");
+                                    "block hash to enable blockchain transaction queries. Use "
+                                    "gettransaction for wallet transactions.");
                  }
                  if (!verbose) return to_hex(found->serialize());
                  Json out = rpc::transaction_json(*found, ctx.params);

@@ -1,7 +1,7 @@
 // The wallet's history (Core's listtransactions, gettransaction) and getbalances' pending
 // amounts. The history (wallet/history.hpp) is kept here, on the RPC side, and caught up
-// before each answer: the active chain's blocks it has not seen, asked of the chain actor 500
-// at a time (the first question scans the whole chain, later ones only the new blocks; a
+// before each answer: the active chain's blocks it has not seen (actors/rpc_chain_follow.hpp;
+// the first question scans the whole chain, later ones only the new blocks; a
 // reorganisation or a new key starts it again), then the mempool's transactions on top. The
 // RPC threads wait on each other for it, never an actor on them.
 #include <fmt/format.h>
@@ -15,6 +15,7 @@
 #include "actors/chain_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/rpc_ask.hpp"
+#include "actors/rpc_chain_follow.hpp"
 #include "actors/rpc_methods.hpp"
 #include "actors/wallet_actor.hpp"
 #include "net/jsonrpc_params.hpp"
@@ -57,25 +58,17 @@ std::unordered_set<Hash160> wallet_keys(const RpcAsk& ask, const RpcNodeContext&
 
 // Feeds `history` the active chain's blocks after the last it saw. REQUIRES: the cache's lock.
 void catch_up(wallet::WalletHistory& history, const RpcAsk& ask, const RpcNodeContext& ctx) {
-  for (int restarts = 0; restarts < 3;) {
-    std::vector<Hash256> locator;
-    if (!history.scanned().empty()) locator.push_back(history.scanned().back());
-    auto hashes = ask.value<std::vector<Hash256>>(ctx.actors.chain, hashes_after_atom::value,
-                                                  locator, Hash256{});
-    if (hashes.empty()) return;
-    auto blocks = ask.value<std::vector<BlockPtr>>(ctx.actors.chain, get_block_atom::value, hashes);
-    bool followed = true;
-    for (size_t i = 0; i < hashes.size() && followed; ++i) {
-      if (!blocks[i]) throw RpcError(rpc::kMiscError, "block " + hashes[i].hex() + " not found");
-      Hash256 expected = history.scanned().empty() ? Hash256{} : history.scanned().back();
-      followed = blocks[i]->header.prev_block == expected;
-      if (followed)
-        history.connect_block(*blocks[i], hashes[i], static_cast<int>(history.scanned().size()));
-    }
-    if (!followed) {  // the chain reorganised under us: start again from the genesis
-      history.clear();
-      ++restarts;
-    }
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::optional<FollowedBlock> last;
+    if (!history.scanned().empty())
+      last =
+          FollowedBlock{history.scanned().back(), static_cast<int>(history.scanned().size()) - 1};
+    bool followed =
+        follow_active_chain(ask, ctx, last, [&](const Block& block, const FollowedBlock& at) {
+          history.connect_block(block, at.hash, at.height);
+        });
+    if (followed) return;
+    history.clear();  // the chain reorganised under us: start again from the genesis
   }
   throw RpcError(rpc::kMiscError, "the chain kept changing while the wallet's history was read");
 }

@@ -13,6 +13,9 @@
 namespace caf {
 class actor_system;
 }
+namespace ac {
+class TxIndex;
+}
 
 namespace ac::actors {
 
@@ -24,6 +27,7 @@ struct RpcNodeContext {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::function<void()> request_stop;         // `stop`: begins a clean shutdown
   std::chrono::milliseconds timeout{30'000};  // per question to an actor
+  std::shared_ptr<TxIndex> txindex;           // --txindex (getrawtransaction); null without
 };
 
 // Every method: blockchain, mempool and raw transactions (rpc_chain_methods.cpp), network,

@@ -16,6 +16,7 @@
 #include "actors/rpc_server.hpp"
 #include "actors/wallet_actor.hpp"
 #include "apps/commands.hpp"
+#include "chain/tx_index.hpp"
 #include "wallet/address.hpp"
 
 namespace ac::app {
@@ -71,6 +72,11 @@ Result<std::unique_ptr<actors::RpcServer>> start_rpc(
   if (!spawned) return spawned.error();
   wallet = *spawned;
   context.wallet = wallet;
+  if (options.txindex) {
+    auto index = TxIndex::open(env.node_dir / "txindex");
+    if (!index) return index.error();
+    context.txindex = std::move(*index);
+  }
   context.request_stop = [&stop_requested] {
     stop_requested = true;
     ::kill(::getpid(), SIGTERM);  // main waits in sigwait: a clean stop, as on Ctrl-C

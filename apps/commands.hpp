@@ -48,6 +48,8 @@ struct StartNodeOptions {
   RpcOptions rpc;
   // The coins cache bound in MiB (Store's kDefaultCoinsCacheBytes by default).
   size_t dbcache_mib = kDefaultCoinsCacheBytes >> 20;
+  // Index every confirmed transaction for getrawtransaction (<node>/txindex/), as Core's.
+  bool txindex = false;
 };
 
 struct DiagramOptions {

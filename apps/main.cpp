@@ -119,6 +119,8 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
 
   startnode->add_flag("--no-rpc", node_options.rpc.disabled, "no JSON-RPC server");
+  startnode->add_flag("--txindex", node_options.txindex,
+                      "index every confirmed transaction for getrawtransaction");
   startnode->add_option("--rpc-bind", node_options.rpc.bind, "RPC listening address")
       ->capture_default_str();
   startnode

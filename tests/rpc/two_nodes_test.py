@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """JSON-RPC methods that need a second node: the wallet's history and pending amounts
 (listtransactions, gettransaction, getbalances' untrusted_pending) with a payment that comes
-from another node's wallet.
+from another node's wallet; getrawtransaction with and without --txindex.
 
-Node A creates a quick chain; node B (its own wallet) connects to A and syncs. Both are
+Node A (--txindex) creates a quick chain; node B (its own wallet) connects to A and syncs. Both are
 driven through Python's http.client with Basic auth (tests/rpc/rpc_test.py's helpers).
 
 Usage: two_nodes_test.py --binary build/actorchain
@@ -72,7 +72,7 @@ class TwoNodes(unittest.TestCase):
         cls.a_address = run(cls.a_id, "createwallet").splitlines()[-1]
         run(cls.a_id, "createblockchain", "--address", cls.a_address)
         cls.b_address = run(cls.b_id, "createwallet").splitlines()[-1]
-        cls.a_node = Node(ARGS.binary, cls.datadir, cls.a_id, ["--rpc-port", "0"])
+        cls.a_node = Node(ARGS.binary, cls.datadir, cls.a_id, ["--rpc-port", "0", "--txindex"])
         cls.b_node = Node(ARGS.binary, cls.datadir, cls.b_id,
                           ["--rpc-port", "0", "--connect", "127.0.0.1:%d" % cls.a_id])
         cls.a, cls.b = Client(cls.a_node), Client(cls.b_node)
@@ -144,6 +144,31 @@ class TwoNodes(unittest.TestCase):
         self.assertEqual(a.call("listtransactions", "*", 2), everything[1:])
         self.assertEqual(a.call("listtransactions", "", 0), [])
         self.assertEqual(a.call("listtransactions", "other"), [])
+
+    def test_zz_txindex_finds_any_confirmed_transaction(self):
+        a, b = self.a, self.b
+        genesis = a.call("getblock", a.call("getblockhash", 0), 2)
+        coinbase = genesis["tx"][0]
+        self.assertEqual(a.call("getrawtransaction", coinbase["txid"]), coinbase["hex"])
+        verbose = a.call("getrawtransaction", coinbase["txid"], True)
+        self.assertEqual((verbose["txid"], verbose["blockhash"], verbose["blocktime"]),
+                         (coinbase["txid"], genesis["hash"], genesis["time"]))
+        self.assertEqual(verbose["confirmations"], a.call("getblockcount") + 1)
+        self.assertNotIn("in_active_chain", verbose)  # only with a block hash given, as Core
+        # A block mined after the index was last read: indexed on the next question.
+        block = a.call("generatetoaddress", 1, self.a_address)[0]
+        newest = a.call("getblock", block)["tx"][0]
+        self.assertEqual(a.call("getrawtransaction", newest, True)["blockhash"], block)
+        self.assertEqual(a.error("getrawtransaction", "11" * 32),
+                         (-5, "No such mempool or blockchain transaction. Use gettransaction "
+                              "for wallet transactions."))
+        # B runs without --txindex: only its mempool, and Core's advice.
+        self.assertEqual(b.error("getrawtransaction", coinbase["txid"]),
+                         (-5, "No such mempool transaction. Use -txindex or provide a block "
+                              "hash to enable blockchain transaction queries. Use "
+                              "gettransaction for wallet transactions."))
+        self.assertEqual(b.call("getrawtransaction", coinbase["txid"], False, genesis["hash"]),
+                         coinbase["hex"])
 
     def test_wallet_history_parameters_get_cores_codes(self):
         a = self.a
