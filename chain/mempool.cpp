@@ -91,7 +91,9 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
   std::vector<ScriptCheck> checks;
   checks.reserve(tx.inputs.size());
   for (size_t i = 0; i < tx.inputs.size(); ++i) {
-    checks.push_back({&tx, i, spent_scripts[i], params.script_flags, params.policy_script_flags});
+    // Stored in the signature cache: the block that mines this transaction finds them there.
+    checks.push_back(
+        {&tx, i, spent_scripts[i], params.script_flags, params.policy_script_flags, true});
   }
   if (Status scripts = verifier.verify_all(checks); !scripts) return scripts.error();
 

@@ -6,11 +6,14 @@
 #include <cstdint>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "chain/ecdsa.hpp"
 #include "chain/interpreter.hpp"
+#include "chain/sighash.hpp"
 
 namespace ac {
 namespace {
@@ -21,6 +24,34 @@ Error input_error(const Transaction& tx, size_t input_index, std::string reason)
 }
 
 constexpr std::chrono::microseconds kMaxSpin{100};
+
+// The transaction's checker with the signature cache in front of ECDSA.
+class CachingSignatureChecker : public TransactionSignatureChecker {
+ public:
+  CachingSignatureChecker(const Transaction& tx, size_t input_index, SignatureCache& cache,
+                          bool store)
+      : TransactionSignatureChecker(tx, input_index),
+        tx_(tx),
+        input_index_(input_index),
+        cache_(cache),
+        store_(store) {}
+
+  bool check_signature(ByteSpan signature, ByteSpan pubkey, ByteSpan script_code) const override {
+    if (signature.empty()) return false;
+    const Hash256 digest = legacy_sighash(tx_, input_index_, script_code, signature.back());
+    const ByteSpan body = signature.first(signature.size() - 1);
+    if (cache_.contains(digest, pubkey, body, !store_)) return true;
+    if (!verify_ecdsa_lax(pubkey, digest, body)) return false;
+    if (store_) cache_.insert(digest, pubkey, body);
+    return true;
+  }
+
+ private:
+  const Transaction& tx_;
+  size_t input_index_;
+  SignatureCache& cache_;
+  bool store_;
+};
 
 void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -33,11 +64,15 @@ void cpu_relax() {
 }  // namespace
 
 Status verify_input_script(const Transaction& tx, size_t input_index, ByteSpan spent_script,
-                           uint32_t flags, uint32_t policy_flags) {
+                           uint32_t flags, uint32_t policy_flags, SignatureCache* cache,
+                           bool store_signatures) {
   if (input_index >= tx.inputs.size())
     return input_error(tx, input_index, script_error_reason(ScriptError::kUnknown));
   const ByteSpan script_sig = tx.inputs[input_index].script_sig;
-  const TransactionSignatureChecker checker(tx, input_index);
+  const TransactionSignatureChecker plain(tx, input_index);
+  std::optional<CachingSignatureChecker> caching;
+  if (cache) caching.emplace(tx, input_index, *cache, store_signatures);
+  const TransactionSignatureChecker& checker = caching ? *caching : plain;
   const ScriptError error = verify_script(script_sig, spent_script, flags | policy_flags, checker);
   if (error == ScriptError::kOk) return Status::success();
   if ((policy_flags & ~flags) != 0) {
@@ -79,6 +114,12 @@ struct ScriptVerifier::Impl {
   Status first_failure;  // guarded by mutex
 
   std::vector<std::thread> workers;
+  SignatureCache* cache = nullptr;
+
+  Status verify(const ScriptCheck& check) const {
+    return verify_input_script(*check.tx, check.input_index, check.spent_script, check.flags,
+                               check.policy_flags, cache, check.store_signatures);
+  }
 
   void work() {
     for (;;) {
@@ -86,8 +127,7 @@ struct ScriptVerifier::Impl {
       if (index >= checks.size()) return;
       if (index > first_failure_index.load(std::memory_order_relaxed)) return;
       const ScriptCheck& check = checks[index];
-      Status status = verify_input_script(*check.tx, check.input_index, check.spent_script,
-                                          check.flags, check.policy_flags);
+      Status status = verify(check);
       if (!status) record_failure(index, std::move(status));
     }
   }
@@ -119,7 +159,8 @@ struct ScriptVerifier::Impl {
   }
 };
 
-ScriptVerifier::ScriptVerifier(unsigned threads) : impl_(new Impl) {
+ScriptVerifier::ScriptVerifier(unsigned threads, SignatureCache* cache) : impl_(new Impl) {
+  impl_->cache = cache;
   const unsigned worker_count = threads > 1 ? threads - 1 : 0;
   impl_->workers.reserve(worker_count);
   for (unsigned i = 0; i < worker_count; ++i)
@@ -139,10 +180,7 @@ ScriptVerifier::~ScriptVerifier() {
 Status ScriptVerifier::verify_all(std::span<const ScriptCheck> checks) {
   if (impl_->workers.empty() || checks.size() < 2) {
     for (const ScriptCheck& check : checks) {
-      if (Status status = verify_input_script(*check.tx, check.input_index, check.spent_script,
-                                              check.flags, check.policy_flags);
-          !status)
-        return status;
+      if (Status status = impl_->verify(check); !status) return status;
     }
     return Status::success();
   }

@@ -11,27 +11,34 @@
 #include <span>
 
 #include "chain/result.hpp"
+#include "chain/signature_cache.hpp"
 #include "chain/transaction.hpp"
 
 namespace ac {
 
+// With a `cache`, a signature found there is not verified again (found by a block: the entry is
+// dropped, it is not needed twice); with `store_signatures` too, signatures that verify are
+// stored (the mempool does: the block holding the transaction comes later).
 Status verify_input_script(const Transaction& tx, size_t input_index, ByteSpan spent_script,
-                           uint32_t flags, uint32_t policy_flags = 0);
+                           uint32_t flags, uint32_t policy_flags = 0,
+                           SignatureCache* cache = nullptr, bool store_signatures = false);
 
 // One input to verify; pointers stay owned by the caller for the duration of the check.
 struct ScriptCheck {
   const Transaction* tx = nullptr;
   size_t input_index = 0;
   ByteSpan spent_script;
-  uint32_t flags = 0;         // consensus flags
-  uint32_t policy_flags = 0;  // added by the mempool, none for blocks
+  uint32_t flags = 0;             // consensus flags
+  uint32_t policy_flags = 0;      // added by the mempool, none for blocks
+  bool store_signatures = false;  // the mempool stores them in the cache; blocks look them up
 };
 
 // Verifies batches of inputs on up to `threads` threads (the calling thread included); a
 // block with many inputs uses every core. Owned by whoever validates blocks: no global pool.
+// Signatures go through `cache` (the process's shared one by default; nullptr: none).
 class ScriptVerifier {
  public:
-  explicit ScriptVerifier(unsigned threads);
+  explicit ScriptVerifier(unsigned threads, SignatureCache* cache = &SignatureCache::shared());
   ~ScriptVerifier();
   ScriptVerifier(const ScriptVerifier&) = delete;
   ScriptVerifier& operator=(const ScriptVerifier&) = delete;
