@@ -5,7 +5,8 @@
 //   {"op": "keys", "count": N}                      -> {"privs": [hex], "pubs": [hex]}
 //   {"op": "scripts", "pubs": [hex x3]}             -> {"p2pk", "redeem", "p2sh"} (hex scripts)
 //   {"op": "spend", "tx": hex, "pays": hex script, "privs": [hex], "redeem": hex|null,
-//    "to": hex script, "fee": satoshis}             -> {"hex", "txid", "vout"} (vout: the
+//    "to": hex script, "fee": satoshis,
+//    "version": n?, "sequence": n?}                 -> {"hex", "txid", "vout"} (vout: the
 //                                                      output of tx paying "pays", spent)
 //   {"op": "address", "script": hex}                -> {"address"} (bcoin's regtest form)
 
@@ -41,7 +42,11 @@ function handle(req) {
         throw new Error('no output pays that script');
       const coin = Coin.fromTX(prev, vout, -1);
       const mtx = new MTX();
+      if (req.version !== undefined)
+        mtx.version = req.version;
       mtx.addCoin(coin);
+      if (req.sequence !== undefined)
+        mtx.inputs[0].sequence = req.sequence;
       mtx.addOutput({script: Script.fromRaw(fromHex(req.to)), value: coin.value - req.fee});
       const rings = req.privs.map((p) => {
         const ring = KeyRing.fromPrivate(fromHex(p), true);

@@ -5,7 +5,9 @@ bcoin (npm, pinned in tests/interop/package.json, installed here with `npm ci --
 and run with NODE_BACKEND=js, so nothing native is built) mines BLOCKS blocks; its wallet pays
 P2PKH, P2PK and 2-of-3 P2SH multisig outputs and bcoin's library spends the last two
 (bcoin_tx.js). A fresh actorchain syncs from it to the same tip, `verifychain` passes, and every
-coin of bcoin's wallet is the same coin in actorchain's set. Then a bcoin transaction is relayed
+coin of bcoin's wallet is the same coin in actorchain's set. Blocks breaking the script and sigop
+rules are refused by both (a BIP68 one by actorchain; bcoin 1.0.2's regtest enforces CSV only
+from height 432). Then a bcoin transaction is relayed
 to actorchain and mined there, an actorchain transaction is relayed to bcoin, actorchain mines 20
 blocks, the first bcoin follows them, a fresh bcoin syncs them from actorchain alone and accepts
 an actorchain transaction into its mempool.
@@ -27,6 +29,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -42,10 +45,10 @@ def log(text):
     print("interop: " + text, flush=True)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(HERE, "..", "decoders"))
+# Ports outside the kernel's ephemeral range, claimed across concurrent test processes: a
+# node's outgoing connection can never take one before the node meant to listen there binds it.
+from scenario import free_port  # noqa: E402
 
 
 # ---- addresses: bcoin's regtest prints P2PKH with version 0x3c ('R'), Core's (ours) 0x6f ----
@@ -112,6 +115,124 @@ def await_state(what, probe, timeout=120):
         time.sleep(0.1)
     raise AssertionError("timed out after %d s waiting for %s (last error: %s)"
                          % (timeout, what, last_error))
+
+
+
+# ---- blocks that break a rule, offered to both nodes --------------------------------------
+REGTEST_MAGIC = bytes.fromhex("fabfb5da")
+
+
+def sha256d(data):
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
+
+
+def compact_size(n):
+    if n < 0xfd:
+        return bytes([n])
+    if n <= 0xffff:
+        return b"\xfd" + struct.pack("<H", n)
+    return b"\xfe" + struct.pack("<I", n)
+
+
+def push(data):
+    assert len(data) < 0x4c
+    return bytes([len(data)]) + data
+
+
+def script_number(n):
+    out = bytearray()
+    while n:
+        out.append(n & 0xff)
+        n >>= 8
+    if out and out[-1] & 0x80:
+        out.append(0)
+    return bytes(out)
+
+
+def coinbase(height, output_script):
+    """A coinbase paying nothing (so never over the subsidy), its height first (BIP34)."""
+    script_sig = push(script_number(height)) + b"\x51"
+    return (struct.pack("<i", 1) + b"\x01" + b"\0" * 32 + b"\xff" * 4 + compact_size(
+        len(script_sig)) + script_sig + b"\xff" * 4 + b"\x01" + struct.pack("<q", 0) +
+        compact_size(len(output_script)) + output_script + b"\0" * 4)
+
+
+def merkle_root(txids):
+    level = list(txids)
+    while len(level) > 1:
+        if len(level) % 2:
+            level.append(level[-1])
+        level = [sha256d(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
+    return level[0]
+
+
+def mine_block(tip_hash_hex, tip_time, height, txs):
+    """A regtest block on the tip (bits 207fffff: about two tries) -> (raw, display hash)."""
+    root = merkle_root([sha256d(tx) for tx in txs])
+    time_field = max(tip_time + 1, int(time.time()))
+    for nonce in range(1 << 20):
+        header = (struct.pack("<i", 0x20000000) + bytes.fromhex(tip_hash_hex)[::-1] + root +
+                  struct.pack("<III", time_field, 0x207fffff, nonce))
+        digest = sha256d(header)
+        if int.from_bytes(digest[::-1], "big") <= 0x7fffff << (8 * (0x20 - 3)):
+            raw = header + compact_size(len(txs)) + b"".join(txs)
+            return raw, digest[::-1].hex()
+    raise AssertionError("no proof of work found")
+
+
+class WirePeer:
+    """Just enough of the P2P protocol to offer one block the way a node does: handshake, inv,
+    and the block when it is asked for with getdata."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self.buffer = b""
+        version = (struct.pack("<iQq", 70015, 0, int(time.time())) + b"\0" * 26 + b"\0" * 26 +
+                   struct.pack("<Q", 0x1234567890abcdef) + push(b"/interop-test/") +
+                   struct.pack("<i", 0) + b"\0")
+        self.send("version", version)
+        seen = set()
+        while not {"version", "verack"} <= seen:
+            command, _ = self.receive()
+            seen.add(command)
+            if command == "version":
+                self.send("verack", b"")
+
+    def send(self, command, payload):
+        self.sock.sendall(REGTEST_MAGIC + command.encode().ljust(12, b"\0") +
+                          struct.pack("<I", len(payload)) + sha256d(payload)[:4] + payload)
+
+    def receive(self):
+        while True:
+            if len(self.buffer) >= 24:
+                length = struct.unpack("<I", self.buffer[16:20])[0]
+                if len(self.buffer) >= 24 + length:
+                    command = self.buffer[4:16].rstrip(b"\0").decode()
+                    payload = self.buffer[24:24 + length]
+                    self.buffer = self.buffer[24 + length:]
+                    if command == "ping":
+                        self.send("pong", payload)
+                    return command, payload
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise AssertionError("the node closed the connection")
+            self.buffer += chunk
+
+    def offer_block(self, raw, block_hash):
+        self.send("inv", b"\x01" + struct.pack("<I", 2) + bytes.fromhex(block_hash)[::-1])
+        while True:
+            command, payload = self.receive()
+            if command == "getdata" and bytes.fromhex(block_hash)[::-1] in payload:
+                self.send("block", raw)
+                return
+
+    def close(self):
+        self.sock.close()
+
+
+def log_has(path, needle):
+    with open(path, errors="replace") as f:
+        return needle in f.read()
 
 
 class Process:
@@ -243,9 +364,12 @@ def scenario(args, npm_dir, work, procs):
     b1.rpc("generatetoaddress", 110, miner_address)
     keys = bcoin_tx(npm_dir, {"op": "keys", "count": 3})
     scripts = bcoin_tx(npm_dir, {"op": "scripts", "pubs": keys["pubs"]})
+    # An output to key 1's P2PK script stays unspent: the rule-breaking blocks spend it.
+    reserve_script = bcoin_tx(npm_dir, {"op": "scripts", "pubs": keys["pubs"][1:]})["p2pk"]
     funding = b1.pay([(b1.new_address(), None, 10 * COIN), (None, scripts["p2pk"], 5 * COIN),
                       (None, scripts["p2sh"], 5 * COIN),
-                      (to_version(ac1.address, 0x3c), None, 20 * COIN)])
+                      (to_version(ac1.address, 0x3c), None, 20 * COIN),
+                      (None, reserve_script, 5 * COIN)])
     b1.rpc("generatetoaddress", 1, miner_address)
     funding_hex = funding["tx"]
     spends = []
@@ -289,6 +413,38 @@ def scenario(args, npm_dir, work, procs):
     assert ac1.rpc("getbalance") == 20.0, ac1.rpc("getbalance")
     log("verifychain passed; bcoin's %d coins (%.8f) are the same in actorchain's set"
         % (len(coins), total / COIN))
+
+    # Blocks that break a rule: bcoin refuses each through submitblock, actorchain when a peer
+    # offers it (inv, getdata, block); neither tip moves. BIP68 is actorchain's alone: bcoin
+    # 1.0.2's regtest deploys CSV by BIP9 signalling (active from height 432, like segwit),
+    # Core's current regtest (ours) from height 1, so bcoin would take that block here.
+    tip = ac1.rpc("getblockheader", ac1.rpc("getbestblockhash"))
+    reserve = {"op": "spend", "tx": funding["tx"], "pays": reserve_script, "privs": keys["privs"][1:2],
+               "redeem": None, "to": p2pkh_script(b1.new_address()), "fee": 10_000}
+    bad_signature = bytearray.fromhex(bcoin_tx(npm_dir, reserve)["hex"])
+    bad_signature[4 + 1 + 36 + 1 + 1 + 10] ^= 0x01  # inside the signature's R
+    locked = bcoin_tx(npm_dir, dict(reserve, version=2, sequence=1000))  # BIP68: 1,000 blocks
+    bad_blocks = {  # rule: (txs after the coinbase, our reason, bcoin enforces it here)
+        "script": ([bytes(bad_signature)], "script-eval-false", True),
+        "BIP68": ([bytes.fromhex(locked["hex"])], "bad-txns-nonfinal", False),
+        # The coinbase's output holds 20,001 CHECKSIGs: a sigop cost of 80,004.
+        "sigops": ([], "bad-blk-sigops", True),
+    }
+    for rule, (txs, reason, bcoin_enforces) in bad_blocks.items():
+        output_script = b"\xac" * 20_001 if rule == "sigops" else b"\x51"
+        raw, block_hash = mine_block(tip["hash"], tip["time"], tip["height"] + 1,
+                                     [coinbase(tip["height"] + 1, output_script)] + txs)
+        verdict = b1.rpc("submitblock", raw.hex()) if bcoin_enforces else "not offered"
+        assert verdict is not None, "bcoin accepted the block breaking the %s rule" % rule
+        peer = WirePeer(ac1.node_id)
+        try:
+            peer.offer_block(raw, block_hash)
+            needle = "rejected block %s: %s" % (block_hash, reason)
+            await_state("actorchain1's line '%s'" % needle, lambda: log_has(ac1.logfile, needle), 30)
+        finally:
+            peer.close()
+        log("block breaking the %s rule: bcoin %s, actorchain rejected: %s" % (rule, verdict, reason))
+    assert ac1.rpc("getbestblockhash") == tip["hash"] == b1.rpc("getbestblockhash")
 
     # A bcoin transaction is relayed to actorchain and mined there; one of actorchain's to bcoin.
     from_bcoin = b1.pay([(to_version(ac1.address, 0x3c), None, 2 * COIN)])["hash"]
