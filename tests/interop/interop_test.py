@@ -262,12 +262,13 @@ class Process:
 
 
 class Bcoin(Process):
-    def __init__(self, name, npm_dir, work, only):
+    def __init__(self, name, npm_dir, work, only, workers=False):
         self.port, self.http_port, self.wallet_port = free_port(), free_port(), free_port()
         prefix = os.path.join(work, name)
         os.makedirs(prefix, exist_ok=True)
         argv = ["node", os.path.join(npm_dir, "node_modules", "bcoin", "bin", "node"),
-                "--network=regtest", "--memory=true", "--prefix=" + prefix, "--workers=false",
+                "--network=regtest", "--memory=true", "--prefix=" + prefix,
+                "--workers=%s" % ("true" if workers else "false"),
                 "--listen=true", "--host=127.0.0.1", "--port=%d" % self.port,
                 "--http-port=%d" % self.http_port, "--wallet-http-port=%d" % self.wallet_port,
                 "--api-key=" + API_KEY, "--only=" + only, "--log-console=true",
@@ -476,6 +477,73 @@ def scenario(args, npm_dir, work, procs):
     log("bcoin2 accepted actorchain tx %s into its mempool" % late[:8])
 
 
+
+def timed_sync(what, node, source, started):
+    """Awaits node at source's tip (polled every 20 ms); seconds since `started`."""
+    deadline = time.time() + 600
+    target = source.rpc("getbestblockhash")
+    while node.rpc("getbestblockhash") != target:
+        if time.time() > deadline:
+            raise AssertionError("%s did not reach the tip in 600 s" % what)
+        time.sleep(0.02)
+    return time.time() - started
+
+
+def bench(args, npm_dir, work, procs):
+    """Side by side: one regtest chain of args.blocks blocks with mixed scripts, made by bcoin,
+    synced by a fresh actorchain from bcoin, then served by that actorchain to a fresh
+    actorchain and to a fresh bcoin (with its worker pool, as it runs by default)."""
+    source = Bcoin("bcoin-source", npm_dir, work, "127.0.0.1:%d" % free_port())
+    procs.append(source)
+    miner = source.new_address()
+    source.rpc("generatetoaddress", 110, miner)
+    keys = bcoin_tx(npm_dir, {"op": "keys", "count": 3})
+    scripts = bcoin_tx(npm_dir, {"op": "scripts", "pubs": keys["pubs"]})
+    txs = 0
+    while source.rpc("getblockcount") < args.blocks:
+        for _ in range(args.txs_per_block):
+            source.pay([(source.new_address(), None, COIN), (None, scripts["p2pk"], COIN // 2),
+                        (None, scripts["p2sh"], COIN // 4)])
+            txs += 1
+        source.rpc("generatetoaddress", 1, miner)
+    log("bench chain: %d blocks, %d payments (each P2PKH + P2PK + P2SH multisig outputs)"
+        % (args.blocks, txs))
+    rows = []
+
+    def measure(label, make, source_node):
+        started = time.time()
+        node = make()
+        ready = time.time()
+        seconds = timed_sync(label, node, source_node, started)
+        rows.append((label, seconds))
+        log("%s: %.2f s from process start (its RPC answered after %.2f s), %.0f blocks/s"
+            % (label, seconds, ready - started, args.blocks / seconds))
+        return node
+
+    def actorchain(name, source_node):
+        node = Actorchain(name, args.binary, work)
+        procs.append(node)
+        node.start("127.0.0.1:%d" % (source_node.port if isinstance(source_node, Bcoin)
+                                     else source_node.node_id))
+        return node
+
+    served = measure("actorchain from bcoin", lambda: actorchain("ac-from-bcoin", source),
+                     source)
+    for p in procs:  # the source is no longer needed: its CPU stays out of what follows
+        if p is source:
+            p.stop()
+    measure("actorchain from actorchain", lambda: actorchain("ac-from-ac", served), served)
+    procs[-1].stop()
+
+    def fresh_bcoin():
+        node = Bcoin("bcoin-from-ac", npm_dir, work, "127.0.0.1:%d" % served.node_id, True)
+        procs.append(node)
+        return node
+
+    measure("bcoin from actorchain", fresh_bcoin, served)
+    log("ratio, bcoin's time over actorchain's, syncing from the same actorchain: %.1fx"
+        % (rows[2][1] / rows[1][1]))
+
 def install_bcoin(npm_dir):
     os.makedirs(npm_dir, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
@@ -490,7 +558,7 @@ def run_inside(args):
     work = args.work_run
     procs = []
     try:
-        scenario(args, args.npm_dir, work, procs)
+        (bench if args.bench else scenario)(args, args.npm_dir, work, procs)
         return 0
     except Exception as e:  # every failure ends with both nodes' last lines
         log("FAILED: %s: %s" % (type(e).__name__, e))
@@ -507,12 +575,16 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--work", help="keeps the npm install here between runs")
     parser.add_argument("--blocks", type=int, default=300)
+    parser.add_argument("--bench", action="store_true",
+                        help="the side-by-side sync benchmark instead of the test")
+    parser.add_argument("--txs-per-block", type=int, default=4, help="--bench's payments")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--npm-dir", help=argparse.SUPPRESS)
     parser.add_argument("--work-run", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if not 113 <= args.blocks < 412:
-        parser.error("--blocks between 113 and 411 (bcoin's regtest activates segwit at 432)")
+    if not 113 <= args.blocks < 432 or (not args.bench and args.blocks >= 412):
+        parser.error("--blocks between 113 and 411, 431 with --bench (bcoin's regtest "
+                     "activates segwit at 432 and then dials only NODE_WITNESS peers)")
     if args.inside:
         return run_inside(args)
 
@@ -524,7 +596,8 @@ def main():
     install_bcoin(npm_dir)
     work_run = tempfile.mkdtemp(prefix="run-", dir=base)
     inner = [sys.executable, os.path.abspath(__file__), "--inside", "--binary", args.binary,
-             "--blocks", str(args.blocks), "--npm-dir", npm_dir, "--work-run", work_run]
+             "--blocks", str(args.blocks), "--npm-dir", npm_dir, "--work-run", work_run,
+             "--txs-per-block", str(args.txs_per_block)] + (["--bench"] if args.bench else [])
     namespace = None
     if os.geteuid() == 0 and shutil.which("ip"):
         namespace = "acinterop%d" % os.getpid()
@@ -540,7 +613,7 @@ def main():
             inner = ["ip", "netns", "exec", namespace] + inner
             log("running in network namespace " + namespace)
         child = subprocess.Popen(inner, start_new_session=True)
-        return child.wait(timeout=1200)
+        return child.wait(timeout=3600)
     finally:
         if child is not None:
             try:  # the inner run's session: its nodes too, should it have died early
