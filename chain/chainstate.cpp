@@ -594,6 +594,28 @@ std::vector<Hash256> ChainState::hashes_after(const std::vector<Hash256>& locato
   return out;
 }
 
+std::vector<BlockHeader> ChainState::headers_after(const std::vector<Hash256>& locator,
+                                                   const Hash256& stop, size_t max) const {
+  std::vector<BlockHeader> out;
+  if (active_.empty() || max == 0) return out;
+  if (locator.empty()) {
+    if (const Node* node = find(stop)) out.push_back(node->record.header);
+    return out;
+  }
+  size_t start = 1;  // Core's FindForkInMainChain falls back to the genesis; we start after it
+  for (const Hash256& hash : locator) {
+    if (in_active_chain(hash)) {
+      start = find(hash)->record.height + 1;
+      break;
+    }
+  }
+  for (size_t height = start; height < active_.size() && out.size() < max; ++height) {
+    out.push_back(active_[height]->record.header);
+    if (active_[height]->record.hash == stop) break;
+  }
+  return out;
+}
+
 Status ChainState::verify_chain() const {
   const Node* tip = tip_node();
   std::optional<Hash256> stored_tip = store_.tip();

@@ -137,6 +137,12 @@ class ChainState {
   // from a node with nothing yet), the list starts with our genesis itself.
   std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator, const Hash256& stop,
                                     size_t max = 500) const;
+  // Core's getheaders answer: the active-chain headers after the fork point of `locator` (the
+  // first of its hashes on our active chain; our genesis when none is), up to `max` and up to
+  // and including `stop`. An empty locator asks for the header of `stop` alone (any block we
+  // know). Empty without a chain.
+  std::vector<BlockHeader> headers_after(const std::vector<Hash256>& locator, const Hash256& stop,
+                                         size_t max = 2000) const;
 
   // Recomputes the coins by replaying the active chain from the genesis in memory and compares
   // them with the store's. Reasons: "coins-mismatch" (detail: how many differ), "tip-mismatch",

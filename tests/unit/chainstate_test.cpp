@@ -309,6 +309,36 @@ TEST_F(ChainStateTest, HashesAfterStartFromTheFirstLocatorHashOnTheActiveChain) 
   EXPECT_EQ(everything.front(), genesis.hash());
 }
 
+TEST_F(ChainStateTest, HeadersAfterAnswerGetheadersAsCore) {
+  std::vector<Block> blocks = extend(genesis, 0, 10);
+  for (const Block& block : blocks) accept(block);
+  Block side = chain_test::make_child(genesis, 0, key, params, {}, 0, 7);
+  accept(side);
+  auto at = [&](int height) { return *chain().active_chain_hash_at(height); };
+  auto hashes = [](const std::vector<BlockHeader>& headers) {
+    std::vector<Hash256> out;
+    for (const BlockHeader& header : headers) out.push_back(header.hash());
+    return out;
+  };
+
+  const std::vector<Hash256> locator{side.hash(), at(4), at(2)};
+  EXPECT_EQ(hashes(chain().headers_after(locator, Hash256{})),
+            (std::vector<Hash256>{at(5), at(6), at(7), at(8), at(9), at(10)}));
+  // The stop header is included (getblocks stops before it).
+  EXPECT_EQ(hashes(chain().headers_after(locator, at(7))),
+            (std::vector<Hash256>{at(5), at(6), at(7)}));
+  EXPECT_EQ(hashes(chain().headers_after(locator, Hash256{}, 2)),
+            (std::vector<Hash256>{at(5), at(6)}));
+  // No locator hash on our chain: from block 1, as Core (the fork point is the genesis).
+  std::vector<BlockHeader> unmatched = chain().headers_after({side.hash()}, Hash256{});
+  ASSERT_EQ(unmatched.size(), 10u);
+  EXPECT_EQ(unmatched.front().hash(), at(1));
+  // An empty locator asks for the stop's header alone, on the active chain or not.
+  EXPECT_EQ(hashes(chain().headers_after({}, at(3))), (std::vector<Hash256>{at(3)}));
+  EXPECT_EQ(hashes(chain().headers_after({}, side.hash())), (std::vector<Hash256>{side.hash()}));
+  EXPECT_TRUE(chain().headers_after({}, Hash256{}).empty());
+}
+
 TEST_F(ChainStateTest, RestartKeepsTipAndCoins) {
   Transaction spend =
       chain_test::make_spend(key, {chain_test::coinbase_outpoint(genesis)}, {pay(params.subsidy)});
