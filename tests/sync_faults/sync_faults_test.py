@@ -1,22 +1,29 @@
 """Sync that no peer can poison or stall: a fresh node syncs through a mutating proxy.
 
-Source node S holds a short quick-chain (blocks with two transactions each); a fresh node B
-syncs from it through tests/sync_faults/mutating_proxy.py. The findings of issue 14, each
-damaging exactly one message:
-  1. a block whose transactions were swapped in transit (merkle-root-mismatch): B must not
-     refuse the genuine block for good;
+Source node S holds a quick-chain of CHAIN_BLOCKS blocks after the genesis: the first ones with
+one payment each (two transactions), the rest with two or four payments (three or five
+transactions: an odd count, so a CVE-2012-2459 duplicate of them exists). A fresh node B syncs
+from it through tests/sync_faults/mutating_proxy.py. The findings of issue 14, each damaging
+exactly one message:
+  1. a block whose transactions were swapped in transit (merkle-root-mismatch), and
+  1b. a CVE-2012-2459 duplicate of a block (merkle-mutated): B must not refuse the genuine
+     block for good;
   2. a damaged genesis: B must not punish the honest peer for the blocks after it;
   3. a bogus hash in an inv (notfound from everyone): B must not stall behind it;
   4. the inv answering B's getblocks lost: B must not stay idle.
 In 1-3 an honest node H (a copy of S's chain) connects to B later; B must reach S's tip without
 a restart and never charge or drop H. In 4, B has only the proxy.
+  5. the proxy drops B's connection: S's version names S's own address, not the proxy's; B
+     must still see its bootstrap peer (the proxy) as gone and dial it again.
 
-Then a seeded campaign (--campaign): both directions, several rates, every damage class; B is
-stopped with SIGTERM (exit 0) whenever its proxied connections are gone or it is synced, its
-store must pass verifychain, and at the end it syncs directly from S to S's tip. Prints counts
-of mutations by class and of B's responses.
+Then a seeded campaign (--campaign SECONDS, or --campaign-rounds N with seeds 1..N): both
+directions, several rates, every damage class; in each round B runs behind the proxy a few
+times (redialling it as its connections die), is stopped with SIGTERM (exit 0), its store must
+pass verifychain, and at the end it syncs directly from S to S's tip. Prints counts of mutations
+by class and of B's responses.
 
-Usage: sync_faults_test.py --binary build/actorchain [--only N] [--campaign SECONDS]
+Usage: sync_faults_test.py --binary build/actorchain [--only N]... [--no-findings]
+                           [--campaign SECONDS | --campaign-rounds N]
 Exits non-zero on any failure; prints "N passed, N failed".
 """
 
@@ -37,8 +44,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from mutating_proxy import Campaign, DAMAGES, MutatingProxy, Rule  # noqa: E402
 from scenario import free_port, last_line, run_command  # noqa: E402
 
-CHAIN_BLOCKS = 8          # blocks after the genesis, each with a payment
+SIMPLE_BLOCKS = 2         # blocks with one payment, mined by `send --mine` (funds the rest)
+CHAIN_BLOCKS = 24         # blocks after the genesis in all
 IDLE_TIMEOUT_SECONDS = 2  # B's --sync-idle-timeout: a lost message costs it this long
+CAMPAIGN_CYCLES = 6          # runs of B behind the proxy in a campaign round
+CAMPAIGN_CYCLE_SECONDS = 6   # how long B runs behind the proxy before it is stopped
 
 
 class Node:
@@ -48,7 +58,8 @@ class Node:
         env = dict(os.environ, NODE_ID=str(node_id))
         self.node_id = node_id
         self.process = subprocess.Popen(
-            [binary, "--chain", "quick", "--datadir", datadir, "startnode"] + args, env=env,
+            [binary, "--chain", "quick", "--datadir", datadir, "startnode", "--rpc-port", "0"]
+            + args, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines = []
         self.changed = threading.Condition()
@@ -78,6 +89,13 @@ class Node:
 
     def wait_for(self, needle, timeout):
         return self.wait_until(lambda lines: any(l and needle in l for l in lines), timeout)
+
+    def wait_for_line(self, needle, timeout):
+        """The first line holding `needle`, or None."""
+        if not self.wait_for(needle, timeout):
+            return None
+        with self.changed:
+            return next(l for l in self.lines if l and needle in l)
 
     def height(self):
         best = -1
@@ -121,12 +139,34 @@ class World:
         address = self.cmd(self.source_id, ["createwallet"])
         payee = self.cmd(free_port(), ["createwallet"])
         self.cmd(self.source_id, ["createblockchain", "--address", address])
-        for _ in range(CHAIN_BLOCKS):
+        for _ in range(SIMPLE_BLOCKS):
             self.cmd(self.source_id, ["send", "--from", address, "--to", payee, "--amount", "1",
                                       "--mine"])
+        self._mine_odd_blocks(address, payee)
         # Honest peers start from copies of S's store, taken while S is not running.
-        self.honest_ids = [self._copy_store() for _ in range(4)]
+        self.honest_ids = [self._copy_store() for _ in range(5)]
         self.source = None
+
+    def _mine_odd_blocks(self, address, payee):
+        """The rest of the chain through S's RPC: two or four payments a block, so three or
+        five transactions with the coinbase."""
+        source = Node(self.binary, self.datadir, self.source_id, ["--connect", "none"])
+        try:
+            bound = source.wait_for_line("rpc server bound to", 30)
+            if not bound:
+                raise RuntimeError("source RPC did not start:\n" + source.text())
+            rpc_port = bound.rsplit(":", 1)[1].strip()
+            for height in range(SIMPLE_BLOCKS + 1, CHAIN_BLOCKS + 1):
+                for _ in range(2 if height % 2 else 4):
+                    self.cmd(self.source_id, ["--rpc-port", rpc_port, "rpc", "sendtoaddress",
+                                              payee, "0.1"])
+                self.cmd(self.source_id, ["--rpc-port", rpc_port, "rpc", "generatetoaddress",
+                                          "1", address])
+            if not source.wait_for(tip_line(CHAIN_BLOCKS), 30):
+                raise RuntimeError("source did not mine its chain:\n" + source.text())
+        finally:
+            if source.stop() != 0:
+                raise RuntimeError("source did not stop cleanly:\n" + source.text())
 
     def _copy_store(self):
         node_id = free_port()
@@ -162,7 +202,10 @@ class World:
 
 
 def tip_line(height):
-    return "height=%d " % height
+    """What a node logs when its tip is at `height` ("new tip height=N hash=...", or at start
+    "listening on ..., tip height=N hash=..."); a peer's version line ("height=N from=") is not
+    one."""
+    return "tip height=%d hash=" % height
 
 
 def charged_or_dropped(lines, proxy_ports):
@@ -193,7 +236,11 @@ def finding(world, number, rule, honest_later):
                                                               rule.command)]
         if honest_later:
             # Let B act on the damage before the honest peer turns up.
-            b.wait_for("rejected block", 5) if rule.command == "block" else time.sleep(1)
+            if rule.command == "block":
+                b.wait_until(lambda lines: any(l and ("rejected block" in l or
+                                                      "refused genesis" in l) for l in lines), 5)
+            else:  # the bogus hash asked for and answered notfound
+                b.wait_for("notfound", 5)
             h = world.start(world.honest_copy(), [b_id])
             nodes.append(h)
         if not b.wait_for(tip_line(world.tip_height), 60):
@@ -223,31 +270,32 @@ RESPONSES = [
 ]
 
 
-def campaign(world, seconds):
-    """Seeded rounds at several rates, both directions, within `seconds`; failures list."""
+def campaign(world, seconds=None, rounds=None):
+    """Seeded rounds at several rates, both directions, for `rounds` rounds (seeds 1..rounds) or
+    within `seconds`; failures list."""
     failures = []
     mutations = {}
     responses = {name: 0 for name, _ in RESPONSES}
-    rates = [0.02, 0.05, 0.15]
-    deadline = time.monotonic() + seconds
-    rounds = 0
+    rates = [0.05, 0.15, 0.3]
+    deadline = time.monotonic() + seconds if seconds else None
+    done = 0
     for seed in range(1, 1000):
-        if time.monotonic() > deadline:
+        if rounds is not None and done >= rounds:
+            break
+        if deadline is not None and time.monotonic() > deadline:
             break
         rate = rates[(seed - 1) % len(rates)]
         proxy = MutatingProxy(world.source.port_target, Campaign(rate), seed=seed)
         b_id = free_port()
         try:
-            # Restarted behind the proxy while its connections die, a few times per round.
-            for cycle in range(4):
+            # B runs behind the proxy for a while, redialling it as its connections die, is
+            # stopped and checked, and runs again; once synced, a fresh B starts from nothing, so
+            # every cycle has blocks to damage.
+            for cycle in range(CAMPAIGN_CYCLES):
                 b = world.start(b_id, [proxy.port], ["--sync-idle-timeout",
                                                      str(IDLE_TIMEOUT_SECONDS),
                                                      "--max-outbound", "0"])
-                b.wait_until(lambda lines: any(l and tip_line(world.tip_height) in l
-                                               for l in lines)
-                             or sum(1 for l in lines if l and "disconnecting" in l) >= 1
-                             or any(l and "peer gone" in l for l in lines), 8)
-                time.sleep(0.5)  # whatever the damage set going settles
+                b.wait_for(tip_line(world.tip_height), CAMPAIGN_CYCLE_SECONDS)
                 lines = b.all_lines()
                 for name, needle in RESPONSES:
                     responses[name] += sum(1 for l in lines if needle in l)
@@ -259,12 +307,18 @@ def campaign(world, seconds):
                 # A node that never adopted a genesis (its copy was damaged) has nothing to check.
                 if not ok and "no-chain" not in out:
                     failures.append("seed %d: verifychain failed: %s" % (seed, out))
-                if b.height() >= world.tip_height or time.monotonic() > deadline:
+                if deadline is not None and time.monotonic() > deadline:
                     break
+                if b.height() >= world.tip_height and cycle + 1 < CAMPAIGN_CYCLES:
+                    b_id = free_port()
         finally:
             proxy.close()
+        if proxy.errors:
+            failures.append("seed %d: the proxy failed: %s" % (seed, "; ".join(proxy.errors)))
         for (damage, _), n in proxy.stats.counts.items():
             mutations[damage] = mutations.get(damage, 0) + n
+        print("campaign round %d (rate %.2f): %d mutations over %d connections"
+              % (seed, rate, proxy.stats.total(), proxy.connections))
         # Directly from S, no proxy: B reaches S's tip.
         b = world.start(b_id, [world.source.port_target])
         if not b.wait_for(tip_line(world.tip_height), 60) and b.height() < world.tip_height:
@@ -272,56 +326,104 @@ def campaign(world, seconds):
         code = b.stop()
         if code != 0:
             failures.append("seed %d: B exited %d on SIGTERM after the direct sync" % (seed, code))
-        rounds += 1
-    print("campaign: %d rounds, %d mutations" % (rounds, sum(mutations.values())))
+        done += 1
+    total = sum(mutations.values())
+    print("campaign: %d rounds, %d mutations" % (done, total))
     for damage in DAMAGES:
         print("  mutations %-16s %d" % (damage, mutations.get(damage, 0)))
     for name, _ in RESPONSES:
         print("  responses %-16s %d" % (name, responses[name]))
+    # The campaign is only worth its time when it damages a good deal in every round.
+    if done and total < 10 * done:
+        failures.append("only %d mutations in %d rounds" % (total, done))
+    return failures
+
+
+def connection_drop(world):
+    """Finding 5: B's bootstrap peer is the proxy, whose far end (S) names another address in
+    its version. When the proxy drops the connection, B must see that peer gone and redial it."""
+    failures = []
+    proxy = MutatingProxy(world.source.port_target, None)
+    b_id = free_port()
+    b = None
+    try:
+        b = world.start(b_id, [proxy.port], ["--max-outbound", "0"])
+        connected = "peer 127.0.0.1:%d connected (bootstrap)" % proxy.port
+        if not b.wait_for(tip_line(world.tip_height), 60):
+            failures.append("B did not sync through the proxy:\n" + b.text())
+            return failures
+        proxy.drop_connections()
+        if not b.wait_for("peer 127.0.0.1:%d gone (bootstrap)" % proxy.port, 30):
+            failures.append("B never saw its bootstrap peer go:\n" + b.text())
+        elif not b.wait_until(lambda lines: sum(1 for l in lines if l and connected in l) >= 2,
+                              30):
+            failures.append("B never redialled its bootstrap peer:\n" + b.text())
+    finally:
+        if b:
+            code = b.stop()
+            if code != 0:
+                failures.append("node %d exited %d on SIGTERM" % (b.node_id, code))
+        proxy.close()
     return failures
 
 
 FINDINGS = {
-    1: ("a block's transactions swapped in transit",
-        lambda: Rule("to_client", "block", 3, "swap-txs"), True),
-    2: ("a damaged genesis",
-        lambda: Rule("to_client", "block", 1, "duplicate-tx"), True),
-    3: ("a bogus hash in an inv",
-        lambda: Rule("to_client", "inv", 1, "bit-flip"), True),
-    4: ("the inv answering getblocks lost",
-        lambda: Rule("to_client", "inv", 1, "drop-frame"), False),
+    "1": ("a block's transactions swapped in transit",
+          lambda: Rule("to_client", "block", 3, "swap-txs"), True),
+    "1b": ("a CVE-2012-2459 duplicate of a block",
+           lambda: Rule("to_client", "block", 1, "cve-2012-2459"), True),
+    "2": ("a damaged genesis",
+          lambda: Rule("to_client", "block", 1, "duplicate-tx"), True),
+    "3": ("a bogus hash in an inv",
+          lambda: Rule("to_client", "inv", 1, "bit-flip"), True),
+    "4": ("the inv answering getblocks lost",
+          lambda: Rule("to_client", "inv", 1, "drop-frame"), False),
 }
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
-    parser.add_argument("--only", type=int, action="append")
+    parser.add_argument("--only", action="append", help="a finding (1, 1b, 2, 3, 4, 5)")
+    parser.add_argument("--no-findings", action="store_true", help="only the campaign")
     parser.add_argument("--campaign", type=float, default=0, help="seconds of campaign")
+    parser.add_argument("--campaign-rounds", type=int, default=0, help="rounds of campaign")
     args = parser.parse_args()
     passed = failed = 0
     workdir = tempfile.mkdtemp(prefix="sync-faults-")
     world = None
+
+    def report(title, started, failures):
+        nonlocal passed, failed
+        print("%s: %s in %.1f s" % (title, "ok" if not failures else "FAILED",
+                                    time.monotonic() - started))
+        for failure in failures:
+            print("  " + failure.replace("\n", "\n  "))
+        passed, failed = (passed + 1, failed) if not failures else (passed, failed + 1)
+        sys.stdout.flush()
+
+    def wanted(number):
+        return not args.no_findings and (not args.only or number in args.only)
+
     try:
         world = World(args.binary, workdir)
         world.start_source()
         world.source.port_target = world.source_id
         for number, (title, make_rule, honest_later) in FINDINGS.items():
-            if args.only and number not in args.only:
+            if not wanted(number):
                 continue
             started = time.monotonic()
-            failures = finding(world, number, make_rule(), honest_later)
-            status = "ok" if not failures else "FAILED"
-            print("finding %d (%s): %s in %.1f s" % (number, title, status,
-                                                     time.monotonic() - started))
-            for failure in failures:
-                print("  " + failure.replace("\n", "\n  "))
-            passed, failed = (passed + 1, failed) if not failures else (passed, failed + 1)
-        if args.campaign > 0:
-            failures = campaign(world, args.campaign)
-            for failure in failures:
-                print("  " + failure.replace("\n", "\n  "))
-            passed, failed = (passed + 1, failed) if not failures else (passed, failed + 1)
+            failures = finding(world, int(number.rstrip("b")), make_rule(), honest_later)
+            report("finding %s (%s)" % (number, title), started, failures)
+        if wanted("5"):
+            started = time.monotonic()
+            report("finding 5 (a dropped connection to a peer known by another address)",
+                   started, connection_drop(world))
+        if args.campaign > 0 or args.campaign_rounds > 0:
+            started = time.monotonic()
+            failures = campaign(world, seconds=args.campaign or None,
+                                rounds=args.campaign_rounds or None)
+            report("campaign", started, failures)
     finally:
         if world and world.source:
             world.source.stop()
