@@ -189,7 +189,8 @@ caf::behavior sync_coordinator(SyncActor* self, caf::actor chain, SyncLimits lim
         if (!block) return;
         const Hash256 hash = block->hash();
         self->state.blocks.emplace(hash, HeldBlock{block, session});
-        apply(self, self->state.planner.on_block(peer_id_of(self, session), hash, now(self)));
+        apply(self, self->state.planner.on_block(peer_id_of(self, session), hash, now(self),
+                                                 block->serialized_size()));
         // Kept only while the planner buffers it; a submitted block was already taken.
         if (!self->state.planner.is_buffered(hash)) self->state.blocks.erase(hash);
       },

@@ -68,7 +68,8 @@ SyncPlanner::Actions SyncPlanner::on_inventory(PeerId peer, const std::vector<Ha
   return actions;
 }
 
-SyncPlanner::Actions SyncPlanner::on_block(PeerId peer, const Hash256& hash, SyncTime now) {
+SyncPlanner::Actions SyncPlanner::on_block(PeerId peer, const Hash256& hash, SyncTime now,
+                                           size_t bytes) {
   Actions actions;
   if (is_solved(hash)) return actions;
   auto indexed = index_.find(hash);
@@ -81,9 +82,10 @@ SyncPlanner::Actions SyncPlanner::on_block(PeerId peer, const Hash256& hash, Syn
   if (entry.state == HashState::arrived) return actions;
   if (entry.state == HashState::announced) {
     // Unrequested: keep it only inside the download window, which bounds the buffer.
-    size_t position = 0;
+    size_t position = submitting_.size();
+    if (position >= limits_.max_blocks_ahead) return actions;
     for (auto it = queue_.begin(); it->first != indexed->second; ++it) {
-      if (++position >= limits_.max_buffered_blocks) return actions;
+      if (++position >= limits_.max_blocks_ahead) return actions;
     }
   }
   // The peer is making progress: a deep window is not a stall, only silence is.
@@ -92,6 +94,8 @@ SyncPlanner::Actions SyncPlanner::on_block(PeerId peer, const Hash256& hash, Syn
   release(entry);
   entry.state = HashState::arrived;
   entry.sender = peer;
+  entry.bytes = bytes;
+  bytes_ahead_ += bytes;
   ++buffered_count_;
   advance(now, actions);
   return actions;
@@ -147,7 +151,7 @@ SyncPlanner::Actions SyncPlanner::on_chain_tip(int height, const std::vector<Has
   if (!connected.empty()) progress_at_ = now;
   for (const auto& hash : connected) {
     known_.insert(hash);
-    submitting_.erase(hash);
+    take_submitted(hash);
     for (auto& [id, peer] : peers_) {
       if (peer.batch_tail == hash) peer.batch_tail.reset();  // the chain's locator covers it
     }
@@ -190,12 +194,7 @@ bool SyncPlanner::is_blocks_own_failure(ErrorKind kind) {
 
 SyncPlanner::Actions SyncPlanner::on_submitted(const Hash256& hash,
                                                std::optional<ErrorKind> refusal, SyncTime now) {
-  auto submitted = submitting_.find(hash);
-  std::optional<Entry> entry;
-  if (submitted != submitting_.end()) {
-    entry = std::move(submitted->second);
-    submitting_.erase(submitted);
-  }
+  std::optional<Entry> entry = take_submitted(hash);
   if (!refusal) {
     known_.insert(hash);
   } else {
@@ -207,6 +206,7 @@ SyncPlanner::Actions SyncPlanner::on_submitted(const Hash256& hash,
       // Not the block's fault (a damaged copy, too early, our own failure): back in its place,
       // to be asked from another peer than the one that sent this copy first.
       entry->state = HashState::announced;
+      entry->bytes = 0;
       entry->failed = true;
       ++entry->failures;
       entry->retry_at = now + limits_.retry_backoff;
@@ -268,6 +268,15 @@ void SyncPlanner::release(Entry& entry) {
   entry.state = HashState::announced;
 }
 
+std::optional<SyncPlanner::Entry> SyncPlanner::take_submitted(const Hash256& hash) {
+  auto submitted = submitting_.find(hash);
+  if (submitted == submitting_.end()) return std::nullopt;
+  Entry entry = std::move(submitted->second);
+  submitting_.erase(submitted);
+  bytes_ahead_ -= entry.bytes;
+  return entry;
+}
+
 void SyncPlanner::fail(Entry& entry, SyncTime now) {
   PeerId peer = entry.peer;
   release(entry);
@@ -315,7 +324,7 @@ void SyncPlanner::check_idle(SyncTime now) {
 
 void SyncPlanner::give_up_orphans() {
   if (peers_.empty()) return;
-  size_t position = 0;  // among the hashes kept, as pick_peer counts them
+  size_t position = submitting_.size();  // among the hashes kept, as pick_peer counts them
   for (auto it = queue_.begin(); it != queue_.end();) {
     Entry& entry = it->second;
     const long estimated_height = chain_height_ + 1 + static_cast<long>(position);
@@ -380,9 +389,22 @@ void SyncPlanner::advance(SyncTime now, Actions& actions) {
 }
 
 void SyncPlanner::flush_submits(Actions& actions) {
-  while (!queue_.empty() && queue_.begin()->second.state == HashState::arrived) {
+  // The chain gets blocks in batches of min_submit_batch while it is busy, whatever is ready
+  // when it is idle, and never more than max_submitting waiting in its mailbox.
+  if (!submitting_.empty()) {
+    if (submitting_.size() + limits_.min_submit_batch > limits_.max_submitting) return;
+    size_t ready = 0;
+    for (auto it = queue_.begin(); it != queue_.end() && ready < limits_.min_submit_batch &&
+                                   it->second.state == HashState::arrived;
+         ++it)
+      ++ready;
+    if (ready < limits_.min_submit_batch) return;
+  }
+  while (!queue_.empty() && queue_.begin()->second.state == HashState::arrived &&
+         submitting_.size() < limits_.max_submitting) {
     const Hash256 hash = queue_.begin()->second.hash;
-    submitting_.insert_or_assign(hash, std::move(queue_.begin()->second));
+    take_submitted(hash);  // never there (is_solved keeps it out of the queue); keeps the count
+    submitting_.emplace(hash, std::move(queue_.begin()->second));
     queue_.erase(queue_.begin());
     index_.erase(hash);
     --buffered_count_;
@@ -400,9 +422,12 @@ void SyncPlanner::assign_requests(SyncTime now, Actions& actions) {
     return false;
   };
   if (total_in_flight_ >= limits_.max_in_flight_total || !has_capacity()) return;
+  // Backpressure: what is downloaded waits for the chain before more is asked.
+  if (bytes_ahead_ >= limits_.max_bytes_ahead) return;
   std::map<PeerId, std::vector<Hash256>> batches;
-  size_t position = 0;
-  for (auto it = queue_.begin(); it != queue_.end() && position < limits_.max_buffered_blocks;
+  // Places after the connected tip: the blocks handed to the chain come first.
+  size_t position = submitting_.size();
+  for (auto it = queue_.begin(); it != queue_.end() && position < limits_.max_blocks_ahead;
        ++it, ++position) {
     Entry& entry = it->second;
     if (entry.state != HashState::announced) continue;

@@ -4,10 +4,17 @@
 //
 // It keeps the unsolved block hashes in the order peers announced them. Each one is announced,
 // requested from one peer with a deadline, or arrived and buffered. Blocks go to the chain in
-// announced order: a block that arrives before its predecessors waits in the buffer. Requests
-// stay inside a window of `max_buffered_blocks` hashes from the oldest unsolved one, which
-// bounds the buffer. A hash that fails (notfound or timeout) is asked from another peer, or
-// from the same one after `retry_backoff`; a peer that times out `max_stalls` times is dropped.
+// announced order: a block that arrives before its predecessors waits in the buffer. A hash that
+// fails (notfound or timeout) is asked from another peer, or from the same one after
+// `retry_backoff`; a peer that times out `max_stalls` times is dropped.
+//
+// Backpressure from connect to download: the download window counts from the connected tip,
+// not from the oldest unsolved hash. Blocks handed to the chain and not yet connected
+// (`max_submitting` at most, so the chain's mailbox never holds more), blocks arrived and
+// waiting their turn, and blocks requested all fit in `max_blocks_ahead` places after the tip
+// (Bitcoin Core's window is 1,024 blocks); no new request goes out while the blocks downloaded
+// and not yet connected hold `max_bytes_ahead` bytes or more. A slow chain (disk, signatures)
+// therefore slows the download; it never grows memory.
 //
 // No peer can poison or stall the download:
 // - Only a block's own failure (ErrorKind kInvalid, kInvalidHeader, kCachedInvalid,
@@ -46,8 +53,18 @@ struct SyncLimits {
   size_t min_request_batch = 16;
   std::chrono::milliseconds request_timeout{5000};
   std::chrono::milliseconds tick_interval{500};
-  size_t max_buffered_blocks = 2048;  // arrived out of order, waiting for their predecessors
-  size_t max_stalls = 3;              // request timeouts (counted once per tick) before a drop
+  // Places after the connected tip that blocks handed to the chain, arrived or requested may
+  // take: bounds the blocks downloaded and not yet connected.
+  size_t max_blocks_ahead = 1024;
+  // No new request while the blocks downloaded and not yet connected hold this many bytes
+  // (serialized); those already in flight still arrive.
+  size_t max_bytes_ahead = size_t{64} << 20;
+  // Blocks handed to the chain whose verdicts are still to come: what the chain's mailbox holds.
+  size_t max_submitting = 64;
+  // More are handed over once this many fit (or when none is pending): a few batches in the
+  // chain's mailbox, not one message per block.
+  size_t min_submit_batch = 16;
+  size_t max_stalls = 3;  // request timeouts (counted once per tick) before a drop
   std::chrono::milliseconds retry_backoff{1000};  // before asking a peer that failed again
   size_t max_unsolved_hashes = 50000;             // announced hashes beyond this are ignored
   // Failures of one hash (notfound, timeout, a copy refused for a reason not its own) before
@@ -99,10 +116,10 @@ class SyncPlanner {
   Actions on_peer_ready(PeerId peer, int best_height, SyncTime now);
   Actions on_peer_gone(PeerId peer, SyncTime now);
   Actions on_inventory(PeerId peer, const std::vector<Hash256>& hashes, SyncTime now);
-  // A block arrived. Kept (see is_buffered) when it was announced and fits the window; dropped
-  // otherwise. A block nobody announced was never asked for either (relayed blocks come by inv
-  // first): dropped unvalidated, and the sender charged for it.
-  Actions on_block(PeerId peer, const Hash256& hash, SyncTime now);
+  // A block of `bytes` (serialized) arrived. Kept (see is_buffered) when it was announced and
+  // fits the window; dropped otherwise. A block nobody announced was never asked for either
+  // (relayed blocks come by inv first): dropped unvalidated, and the sender charged for it.
+  Actions on_block(PeerId peer, const Hash256& hash, SyncTime now, size_t bytes = 0);
   Actions on_not_found(PeerId peer, const std::vector<Hash256>& hashes, SyncTime now);
   Actions on_tick(SyncTime now);
   Actions on_chain_tip(int height, const std::vector<Hash256>& connected, SyncTime now);
@@ -122,6 +139,9 @@ class SyncPlanner {
   size_t in_flight_count() const { return total_in_flight_; }
   size_t in_flight_count(PeerId peer) const;
   size_t awaiting_verdict_count() const { return submitting_.size(); }
+  // Blocks downloaded and not yet connected (buffered or handed to the chain), and their bytes.
+  size_t blocks_ahead_count() const { return buffered_count_ + submitting_.size(); }
+  size_t bytes_ahead() const { return bytes_ahead_; }
   int chain_height() const { return chain_height_; }
   // Whether the node is catching up: more than one block to fetch or connect, or a peer ahead
   // of us asked for its inventory. A single relayed block does not count. A peer that lies
@@ -144,6 +164,7 @@ class SyncPlanner {
     size_t failures = 0;     // notfound, timeouts and refused copies: dropped at max_attempts
     SyncTime deadline{};     // when requested: its time plus the request timeout
     SyncTime retry_at{};     // a peer in `tried` may be asked again from then on
+    size_t bytes = 0;        // when arrived or submitted: the block's serialized size
     bool failed = false;     // notfound or timeout once: any peer high enough may be asked
     bool abandoned = false;  // its last announcer left (not merely answered notfound)
     std::set<PeerId> announcers;
@@ -170,6 +191,8 @@ class SyncPlanner {
   // A requested entry times out then: its own deadline, pushed back by its peer's progress.
   SyncTime deadline_of(const Entry& entry) const;
   void release(Entry& entry);
+  // Forgets a submitted block (connected, or its verdict came); the entry, if it was there.
+  std::optional<Entry> take_submitted(const Hash256& hash);
   void fail(Entry& entry, SyncTime now);
   // Drops the hashes that failed max_attempts times; then every peer may be asked again.
   void drop_exhausted();
@@ -199,6 +222,7 @@ class SyncPlanner {
   std::unordered_map<Hash256, uint64_t> index_;
   uint64_t next_sequence_ = 0;
   size_t buffered_count_ = 0;
+  size_t bytes_ahead_ = 0;  // of the arrived entries and of submitting_
   size_t total_in_flight_ = 0;
   std::optional<InventoryRequest> inventory_request_;
   int chain_height_ = -1;

@@ -102,9 +102,25 @@ peak_rss_mib() {
   awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
 }
 
+# Samples the process's own memory (RssAnon: heap and stacks, not LevelDB's mapped files, which
+# RSS also counts) every 0.1 s while it runs and keeps the highest, in KiB, in FILE.
+sample_peak_anon() {
+  local pid=$1 file=$2 peak=0 key value rest
+  echo 0 >"$file"
+  while [[ -r /proc/$pid/status ]]; do
+    while read -r key value rest; do
+      if [[ $key == RssAnon: ]] && ((value > peak)); then
+        peak=$value
+        echo "$peak" >"$file"
+      fi
+    done 2>/dev/null <"/proc/$pid/status" || true
+    sleep 0.1
+  done
+}
+
 # Syncs a fresh node from a copy of the cached chain of $2 blocks; through a delay proxy when
 # $1 = proxy. Sets RESULT to "seconds log_seconds sync_cpu_seconds source_cpu_seconds
-# sync_peak_rss_mib". Runs in this shell (not in $(...)) so that PIDS reaches the cleanup trap.
+# sync_peak_rss_mib sync_peak_anon_mib". Runs in this shell (not in $(...)) so that PIDS reaches the cleanup trap.
 run_sync() {
   local mode=$1 BLOCKS=$2 dir=$RUN/$1-$2
   local source_port sync_port target_port proxy_pid=""
@@ -148,6 +164,8 @@ run_sync() {
     >"$log" 2>&1 &
   local sync_pid=$!
   PIDS+=($sync_pid)
+  sample_peak_anon "$sync_pid" "$dir/anon.peak" &
+  PIDS+=($!)
   local perf_pid=""
   if [[ -n ${PERF:-} ]]; then
     # Attached once the node runs: perf attached before the exec samples nothing.
@@ -162,9 +180,10 @@ run_sync() {
     return 1
   fi
   end=$(now)
-  local sync_cpu source_cpu sync_rss
+  local sync_cpu source_cpu sync_rss sync_anon
   sync_cpu=$(cpu_seconds "$sync_pid")
   sync_rss=$(peak_rss_mib "$sync_pid")
+  sync_anon=$(awk '{ printf "%.1f", $1 / 1024 }' "$dir/anon.peak")
   echo "$mode: syncing node CPU s by thread: $(cpu_by_thread "$sync_pid")" >&2
   source_cpu=$(cpu_seconds "$source_pid")
   if [[ -n $perf_pid ]]; then
@@ -190,7 +209,7 @@ run_sync() {
       "$(cat "$dir/source.jsonl" "$dir/sync.jsonl" | wc -l)" "$drawn" >&2
   fi
   RESULT="$(echo "$end - $start" | bc -l) $(echo "$last - $first" | bc -l) $sync_cpu $source_cpu"
-  RESULT+=" $sync_rss"
+  RESULT+=" $sync_rss $sync_anon"
 }
 
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
@@ -206,12 +225,12 @@ ROWS=()
 # vs sigs: the local connect's non-coinbase txs (one input each) per second against the 2-core
 # signature limit; "cpu" the same by CPU time (signature CPU per check / connect CPU per tx),
 # which a loaded machine disturbs less.
-row() {  # name blocks txs seconds cpu_seconds rss_mib [local_seconds wall_seconds]
-  local name=$1 blocks=$2 txs=$3 seconds=$4 cpu=$5 rss=$6 local_s=${7:-} wall=${8:-}
-  ROWS+=("$(printf '%-16s %7d %8.2f %8s %9.0f %8.0f %7.2f %8.3f %8.1f %8s %8s %8s' "$name" "$blocks" \
-    "$seconds" "$([[ -n $wall ]] && printf '%.2f' "$wall" || echo -)" \
+row() {  # name blocks txs seconds cpu_seconds rss_mib anon_mib [local_seconds wall_seconds]
+  local name=$1 blocks=$2 txs=$3 seconds=$4 cpu=$5 rss=$6 anon=$7 local_s=${8:-} wall=${9:-}
+  ROWS+=("$(printf '%-16s %7d %8.2f %8s %9.0f %8.0f %7.2f %8.3f %8.1f %8s %8s %8s %8s' "$name" \
+    "$blocks" "$seconds" "$([[ -n $wall ]] && printf '%.2f' "$wall" || echo -)" \
     "$(echo "$blocks / $seconds" | bc -l)" "$(echo "$txs / $seconds" | bc -l)" "$cpu" \
-    "$(echo "1000 * $cpu / $blocks" | bc -l)" "$rss" \
+    "$(echo "1000 * $cpu / $blocks" | bc -l)" "$rss" "$anon" \
     "$([[ -n $local_s ]] && printf '%.0f%%' "$(echo "100 * $local_s / $seconds" | bc -l)" || echo -)" \
     "$([[ -z $local_s ]] && printf '%.0f%%' \
       "$(echo "100 * ($txs - $blocks) / $seconds / $sig_rate" | bc -l)" || echo -)" \
@@ -227,18 +246,19 @@ for blocks in "${SIZES[@]}"; do
   local_seconds=$(field "$local_line" seconds)
   txs=$(field "$local_line" txs)
   row "local connect" "$blocks" "$txs" "$local_seconds" "$(field "$local_line" cpu_seconds)" \
-    "$(field "$local_line" peak_rss_mib)"
+    "$(field "$local_line" peak_rss_mib)" -
   if run_sync loopback "$blocks"; then
-    read -r wall logged cpu source_cpu rss <<<"$RESULT"
+    read -r wall logged cpu source_cpu rss anon <<<"$RESULT"
     echo "loopback $blocks: wall ${wall}s, source node CPU ${source_cpu}s"
-    row "sync loopback" "$blocks" "$txs" "$logged" "$cpu" "$rss" "$local_seconds" "$wall"
+    row "sync loopback" "$blocks" "$txs" "$logged" "$cpu" "$rss" "$anon" "$local_seconds" "$wall"
   else
     status=1
   fi
   if [[ -z ${SKIP_PROXY:-} && $status == 0 && $blocks == "${SIZES[0]}" ]]; then
     if run_sync proxy "$blocks"; then
-      read -r wall logged cpu source_cpu rss <<<"$RESULT"
-      row "sync +${DELAY_MS}ms" "$blocks" "$txs" "$logged" "$cpu" "$rss" "$local_seconds" "$wall"
+      read -r wall logged cpu source_cpu rss anon <<<"$RESULT"
+      row "sync +${DELAY_MS}ms" "$blocks" "$txs" "$logged" "$cpu" "$rss" "$anon" "$local_seconds" \
+        "$wall"
       proxy_total=$wall
     else
       status=1
@@ -247,13 +267,15 @@ for blocks in "${SIZES[@]}"; do
 done
 
 echo
-printf '%-16s %7s %8s %8s %9s %8s %7s %8s %8s %8s %8s %8s\n' run blocks seconds "wall s" \
-  blocks/s txs/s "cpu s" "cpu ms/b" "rss MiB" "vs local" "vs sigs" "sigs cpu"
+printf '%-16s %7s %8s %8s %9s %8s %7s %8s %8s %8s %8s %8s %8s\n' run blocks seconds "wall s" \
+  blocks/s txs/s "cpu s" "cpu ms/b" "rss MiB" "anon MiB" "vs local" "vs sigs" "sigs cpu"
 printf '%s\n' "${ROWS[@]}"
 echo "seconds: local connect from the first block after the genesis to the last; a sync from" \
   "the fresh node's first log line (listening, about to connect) to its line new tip" \
   "height=N. wall s: from starting the fresh node's process to seeing that line. cpu s: CPU" \
-  "time of the process (all threads; a sync's includes its start). rss: peak resident memory." \
+  "time of the process (all threads; a sync's includes its start). rss: peak resident memory" \
+  "(LevelDB's mapped files included). anon: the syncing node's own memory at its peak (RssAnon," \
+  "sampled every 0.1 s)." \
   "vs local: local seconds / sync seconds. vs sigs: non-coinbase txs (one input each) per" \
   "second / the 2-core signature limit ($sig_rate checks/s); sigs cpu: the same by CPU time" \
   "($sig_cpu_rate checks per CPU second)."

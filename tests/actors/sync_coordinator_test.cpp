@@ -138,7 +138,7 @@ struct SyncCoordinatorTest : ::testing::Test {
     SyncLimits limits;
     limits.max_in_flight_per_peer = 4;
     limits.max_in_flight_total = 8;
-    limits.max_buffered_blocks = 16;
+    limits.max_blocks_ahead = 16;
     limits.request_timeout = 5s;
     limits.tick_interval = 500ms;
     limits.retry_backoff = 1s;

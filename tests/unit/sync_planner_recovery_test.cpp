@@ -61,7 +61,7 @@ SyncLimits limits() {
   limits.max_in_flight_per_peer = 4;
   limits.max_in_flight_total = 8;
   limits.min_request_batch = 1;
-  limits.max_buffered_blocks = 16;
+  limits.max_blocks_ahead = 16;
   limits.request_timeout = 5s;
   limits.retry_backoff = 1s;
   limits.max_stalls = 100;  // these tests are about hashes, not stalling peers

@@ -57,7 +57,8 @@ SyncLimits small_limits() {
   limits.max_in_flight_per_peer = 4;
   limits.max_in_flight_total = 8;
   limits.min_request_batch = 1;
-  limits.max_buffered_blocks = 16;
+  limits.max_blocks_ahead = 16;
+  limits.min_submit_batch = 1;  // each block to the chain as soon as its turn comes
   limits.request_timeout = 5s;
   limits.retry_backoff = 1s;
   limits.max_stalls = 3;
@@ -529,9 +530,13 @@ TEST_F(SyncPlannerTest, RequestsStayInsideTheDownloadWindow) {
   Planner planner = with_peers(limits, {{1, 500}});
   auto actions = planner.on_inventory(1, hash_range(0, 40), t0);
   EXPECT_EQ(requested_from(actions, 1), hash_range(0, 16));
-  // Later blocks arriving do not move the window; the first one does.
+  // The window counts from the connected tip: later blocks arriving do not move it, nor does
+  // the first one handed to the chain; its connection does.
   EXPECT_TRUE(requested_from(planner.on_block(1, hash_of(5), t0), 1).empty());
-  EXPECT_EQ(requested_from(planner.on_block(1, hash_of(0), t0), 1),
+  auto first = planner.on_block(1, hash_of(0), t0);
+  EXPECT_EQ(submitted(first), std::vector<Hash256>{hash_of(0)});
+  EXPECT_TRUE(requested_from(first, 1).empty());
+  EXPECT_EQ(requested_from(planner.on_chain_tip(1, {hash_of(0)}, t0), 1),
             std::vector<Hash256>{hash_of(16)});
 }
 
@@ -547,6 +552,107 @@ TEST_F(SyncPlannerTest, UnsolvedQueueIsBounded) {
   Planner planner = with_peers(limits, {{1, 500}});
   planner.on_inventory(1, hash_range(0, 40), t0);
   EXPECT_EQ(planner.unsolved_count(), 10u);
+}
+
+// Backpressure (issue 15): a chain slower than the download bounds what waits for it.
+SyncLimits default_window_limits() {
+  SyncLimits limits;  // the node's own: 1,024 blocks ahead, 64 handed over, batches of 16
+  limits.max_in_flight_per_peer = 512;
+  return limits;
+}
+
+TEST_F(SyncPlannerTest, ASlowChainStopsTheDownloadAtTheWindow) {
+  SyncLimits limits = default_window_limits();
+  Planner planner = with_peers(limits, {{1, 100000}});
+  // Inventory keeps coming; every block requested arrives at once; the chain connects none.
+  std::vector<Hash256> requested;
+  uint32_t announced = 0;
+  for (int round = 0; round < 20; ++round) {
+    auto actions = planner.on_inventory(1, hash_range(announced, 500), t0);
+    announced += 500;
+    for (int step = 0; step < 10; ++step) {
+      auto asked = requested_from(actions, 1);
+      if (asked.empty()) break;
+      actions.clear();
+      for (const auto& hash : asked) {
+        auto more = planner.on_block(1, hash, t0, 300);
+        actions.insert(actions.end(), more.begin(), more.end());
+      }
+      requested.insert(requested.end(), asked.begin(), asked.end());
+    }
+  }
+  EXPECT_EQ(requested, hash_range(0, 1024));
+  EXPECT_EQ(planner.blocks_ahead_count(), 1024u);
+  EXPECT_EQ(planner.bytes_ahead(), 300u * 1024);
+  const size_t handed = planner.awaiting_verdict_count();
+  EXPECT_LE(handed, limits.max_submitting);
+  EXPECT_GT(handed + limits.min_submit_batch, limits.max_submitting);
+  // The chain connects what it was given: as many places open, and the next blocks go to it.
+  auto actions = planner.on_chain_tip(static_cast<int>(handed),
+                                      hash_range(0, static_cast<uint32_t>(handed)), t0);
+  EXPECT_EQ(requested_from(actions, 1), hash_range(1024, static_cast<uint32_t>(handed)));
+  auto next = submitted(actions);
+  ASSERT_FALSE(next.empty());
+  EXPECT_EQ(next.front(), hash_of(static_cast<uint32_t>(handed)));
+  EXPECT_LE(planner.awaiting_verdict_count(), limits.max_submitting);
+  EXPECT_EQ(planner.bytes_ahead(), 300u * (1024 - handed));
+}
+
+TEST_F(SyncPlannerTest, TheChainGetsBatchesWhileBusyAndWhateverIsReadyWhenIdle) {
+  SyncLimits limits = default_window_limits();
+  Planner planner = with_peers(limits, {{1, 5000}});
+  planner.on_inventory(1, hash_range(0, 200), t0);
+  // Idle chain: the first block goes at once.
+  EXPECT_EQ(submitted(planner.on_block(1, hash_of(0), t0)), std::vector<Hash256>{hash_of(0)});
+  // Busy: the next ones wait until a batch of 16 is ready.
+  for (uint32_t n = 1; n < 16; ++n)
+    EXPECT_TRUE(submitted(planner.on_block(1, hash_of(n), t0)).empty());
+  EXPECT_EQ(submitted(planner.on_block(1, hash_of(16), t0)), hash_range(1, 16));
+  // More than the chain's mailbox may hold waits for verdicts.
+  for (uint32_t n = 17; n < 100; ++n) planner.on_block(1, hash_of(n), t0);
+  const auto handed = static_cast<uint32_t>(planner.awaiting_verdict_count());
+  EXPECT_LE(handed, limits.max_submitting);
+  EXPECT_EQ(planner.buffered_count(), 100u - handed);
+  // Once the chain has nothing left, a partial batch goes at once.
+  auto rest = submitted(planner.on_chain_tip(static_cast<int>(handed), hash_range(0, handed), t0));
+  EXPECT_EQ(rest, hash_range(handed, 100 - handed));
+  auto idle = planner.on_chain_tip(100, hash_range(handed, 100 - handed), t0);
+  EXPECT_TRUE(submitted(idle).empty());  // nothing arrived beyond 99
+  EXPECT_EQ(submitted(planner.on_block(1, hash_of(100), t0)), std::vector<Hash256>{hash_of(100)});
+}
+
+TEST_F(SyncPlannerTest, BytesAheadStopNewRequests) {
+  SyncLimits limits = default_window_limits();
+  limits.max_bytes_ahead = 10'000;
+  Planner planner = with_peers(limits, {{1, 5000}});
+  auto asked = requested_from(planner.on_inventory(1, hash_range(0, 500), t0), 1);
+  ASSERT_EQ(asked.size(), 500u);
+  // Nothing connects; 1,000-byte blocks arrive: past 10,000 bytes no new request goes out,
+  // though the count window would allow it.
+  Planner::Actions actions;
+  for (uint32_t n = 0; n < 20; ++n) {
+    auto more = planner.on_block(1, hash_of(n), t0, 1000);
+    actions.insert(actions.end(), more.begin(), more.end());
+  }
+  planner.on_inventory(1, hash_range(500, 500), t0);
+  EXPECT_TRUE(requested_from(planner.on_block(1, hash_of(20), t0, 1000), 1).empty());
+  EXPECT_EQ(planner.bytes_ahead(), 21'000u);
+  // The 17 handed to the chain (one, then a batch of 16) connected: their bytes are released
+  // and requests resume; the 4 behind them, handed over now, keep theirs.
+  EXPECT_EQ(planner.awaiting_verdict_count(), 17u);
+  EXPECT_FALSE(requested_from(planner.on_chain_tip(17, hash_range(0, 17), t0), 1).empty());
+  EXPECT_EQ(planner.bytes_ahead(), 4'000u);
+}
+
+TEST_F(SyncPlannerTest, ARefusedCopyReleasesItsBytes) {
+  SyncLimits limits = default_window_limits();
+  Planner planner = with_peers(limits, {{1, 5000}, {2, 5000}});
+  planner.on_inventory(1, hash_range(0, 10), t0);
+  planner.on_block(1, hash_of(0), t0, 500);
+  EXPECT_EQ(planner.bytes_ahead(), 500u);
+  planner.on_submitted(hash_of(0), ErrorKind::kDamaged, t0);
+  EXPECT_EQ(planner.bytes_ahead(), 0u);
+  EXPECT_EQ(planner.awaiting_verdict_count(), 0u);
 }
 
 }  // namespace
