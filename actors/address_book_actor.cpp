@@ -12,8 +12,20 @@
 #include "net/address_book_file.hpp"
 
 namespace ac::actors {
-
 namespace {
+
+// The book's own timer: save peers.dat if it changed.
+struct SaveAddressBook {};
+
+}  // namespace
+}  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SaveAddressBook)
+
+namespace ac::actors {
+namespace {
+
+using AddressBookImpl = AddressBookActor::extend<caf::reacts_to<SaveAddressBook>>;
 
 struct AddressBookState {
   AddressBookConfig config;
@@ -44,13 +56,13 @@ struct AddressBookState {
   static inline const char* name = "address_book";
 };
 
-using Self = address_book_actor::stateful_pointer<AddressBookState>;
+using Self = AddressBookImpl::stateful_pointer<AddressBookState>;
 
 int64_t now_seconds() {
   return static_cast<int64_t>(std::time(nullptr));
 }
 
-address_book_actor::behavior_type address_book(Self self, AddressBookConfig config) {
+AddressBookImpl::behavior_type address_book(Self self, AddressBookConfig config) {
   auto& state = self->state;
   state.config = std::move(config);
   state.own_endpoints.insert(state.config.own_endpoints.begin(), state.config.own_endpoints.end());
@@ -65,13 +77,13 @@ address_book_actor::behavior_type address_book(Self self, AddressBookConfig conf
                              loaded.error().message());
     }
   }
-  self->delayed_send(self, state.config.save_interval, save_atom::value);
+  self->delayed_send(self, state.config.save_interval, SaveAddressBook{});
   return {
-      [=](learn_atom, const AddressList& addresses) -> AddressList {
+      [=](const LearnAddresses& request) -> AddressList {
         auto& s = self->state;
         AddressList fresh;
         int64_t now = now_seconds();
-        for (const net::TimestampedAddress& entry : addresses) {
+        for (const net::TimestampedAddress& entry : request.addresses) {
           if (s.own_endpoints.count(entry.address.endpoint()) != 0) continue;
           if (s.is_discouraged(entry.address.host())) continue;
           if (s.book.add(entry.address, entry.time, now, s.random)) fresh.push_back(entry);
@@ -79,28 +91,28 @@ address_book_actor::behavior_type address_book(Self self, AddressBookConfig conf
         }
         return fresh;
       },
-      [=](pin_atom, const std::string& endpoint) {
+      [=](const PinAddress& request) {
         auto& s = self->state;
-        auto address = net::NetAddress::from_endpoint(endpoint, net::kNodeNetwork);
+        auto address = net::NetAddress::from_endpoint(request.endpoint, net::kNodeNetwork);
         if (!address) return;
         s.book.pin(*address, now_seconds(), s.random);
         s.dirty = true;
       },
-      [=](attempt_atom, const std::string& endpoint) {
-        self->state.book.attempt(endpoint, now_seconds());
+      [=](const DialAttempted& attempt) {
+        self->state.book.attempt(attempt.endpoint, now_seconds());
         self->state.dirty = true;
       },
-      [=](good_atom, const std::string& endpoint) {
-        self->state.book.good(endpoint, now_seconds());
+      [=](const HandshakeCompleted& completed) {
+        self->state.book.good(completed.endpoint, now_seconds());
         self->state.dirty = true;
       },
-      [=](discourage_atom, const std::string& host, const std::string&) {
+      [=](const DiscourageHost& request) {
         auto& s = self->state;
-        s.discouraged[host] = std::chrono::steady_clock::now() + s.config.ban_time;
+        s.discouraged[request.host] = std::chrono::steady_clock::now() + s.config.ban_time;
       },
-      [=](select_atom, const std::vector<std::string>& exclude) -> std::string {
+      [=](const SelectAddress& request) -> std::string {
         auto& s = self->state;
-        std::set<std::string> excluded(exclude.begin(), exclude.end());
+        std::set<std::string> excluded(request.exclude.begin(), request.exclude.end());
         auto chosen = s.book.select(now_seconds(), s.random, [&](const net::AddressInfo& info) {
           std::string endpoint = info.endpoint();
           return excluded.count(endpoint) == 0 && s.own_endpoints.count(endpoint) == 0 &&
@@ -108,26 +120,26 @@ address_book_actor::behavior_type address_book(Self self, AddressBookConfig conf
         });
         return chosen ? chosen->endpoint() : std::string();
       },
-      [=](sample_atom, uint64_t max) -> AddressList {
+      [=](const SampleAddresses& request) -> AddressList {
         auto& s = self->state;
         AddressList out;
-        size_t limit = std::min<uint64_t>(max, net::kMaxAddressesPerAnswer);
+        size_t limit = std::min<uint64_t>(request.max, net::kMaxAddressesPerAnswer);
         for (const net::AddressInfo& info : s.book.sample(limit, now_seconds(), s.random))
           out.push_back(
               net::TimestampedAddress{static_cast<uint32_t>(info.last_seen), info.address});
         return out;
       },
-      [=](list_atom) -> AddressInfoList { return self->state.book.entries(); },
-      [=](save_atom) {
+      [=](ListAddresses) -> AddressInfoList { return self->state.book.entries(); },
+      [=](SaveAddressBook) {
         self->state.save();
-        self->delayed_send(self, self->state.config.save_interval, save_atom::value);
+        self->delayed_send(self, self->state.config.save_interval, SaveAddressBook{});
       },
   };
 }
 
 }  // namespace
 
-address_book_actor spawn_address_book(caf::actor_system& system, AddressBookConfig config) {
+AddressBookActor spawn_address_book(caf::actor_system& system, AddressBookConfig config) {
   return system.spawn(address_book, std::move(config));
 }
 

@@ -3,58 +3,78 @@
 // --connect; records each dial and each completed handshake; chooses the address that fills an
 // outbound slot next; answers getaddr with a sample; saves itself every 30 s when changed and
 // when it stops.
-//
-// Messages (typed interface below; who sends -> what it does):
-//   node -> (learn_atom, addresses) -> the ones new to the book (the node relays those to
-//       two peers). Our own endpoint and discouraged hosts are not learned.
-//   node -> (pin_atom, endpoint): a --connect/addnode address, kept for good.
-//   node -> (attempt_atom, endpoint): we dial it now; (good_atom, endpoint): handshake done.
-//   node -> (discourage_atom, host, what): not chosen for an outbound slot for the ban time.
-//   node -> (select_atom, exclude) -> endpoint to dial next ("" when none is ready); `exclude`
-//       holds the endpoints connected or being dialled.
-//   peer session -> (sample_atom, max) -> up to max addresses, the answer to a getaddr.
-//   rpc (getpeerinfo, addnode) -> (list_atom) -> every entry, as AddressInfo.
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
-#include <caf/atom.hpp>
 #include <caf/fwd.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "actors/listener.hpp"
+#include "actors/local_values.hpp"
 #include "actors/log_sink.hpp"
-#include "actors/messages.hpp"
 #include "net/address_book.hpp"
 #include "net/messages.hpp"
 
 namespace ac::actors {
 
-using learn_atom = caf::atom_constant<caf::atom("learn")>;
-using pin_atom = caf::atom_constant<caf::atom("pin")>;
-using attempt_atom = caf::atom_constant<caf::atom("attempt")>;
-using good_atom = caf::atom_constant<caf::atom("good")>;
-using select_atom = caf::atom_constant<caf::atom("selectadr")>;
-using sample_atom = caf::atom_constant<caf::atom("sampleadr")>;
-using list_atom = caf::atom_constant<caf::atom("listadr")>;
-using save_atom = caf::atom_constant<caf::atom("saveadr")>;
-
-using AddressList = std::vector<net::TimestampedAddress>;
 using AddressInfoList = std::vector<net::AddressInfo>;
 
-using address_book_actor =
-    caf::typed_actor<caf::replies_to<learn_atom, AddressList>::with<AddressList>,
-                     caf::reacts_to<pin_atom, std::string>,
-                     caf::reacts_to<attempt_atom, std::string>,
-                     caf::reacts_to<good_atom, std::string>,
-                     caf::reacts_to<discourage_atom, std::string, std::string>,
-                     caf::replies_to<select_atom, std::vector<std::string>>::with<std::string>,
-                     caf::replies_to<sample_atom, uint64_t>::with<AddressList>,
-                     caf::replies_to<list_atom>::with<AddressInfoList>, caf::reacts_to<save_atom>>;
+// Sent by the node (addr messages, versions of inbound peers), handled by the address book:
+// answers the addresses new to the book (AddressList; the node relays those to two peers). Our
+// own endpoint and discouraged hosts are not learned.
+struct LearnAddresses {
+  AddressList addresses;
+};
+
+// Sent by the node (--connect, addnode), handled by the address book: keep `endpoint` for good.
+struct PinAddress {
+  std::string endpoint;
+};
+
+// Sent by the node, handled by the address book: we dial `endpoint` now.
+struct DialAttempted {
+  std::string endpoint;
+};
+
+// Sent by the node, handled by the address book: the handshake with `endpoint` is done.
+struct HandshakeCompleted {
+  std::string endpoint;
+};
+
+// Sent by the node, handled by the address book: answers the endpoint to dial next
+// (std::string; "" when none is ready); `exclude` holds the endpoints connected or being
+// dialled.
+struct SelectAddress {
+  std::vector<std::string> exclude;
+};
+
+// Sent by a session (a peer's getaddr), handled by the address book: answers up to `max`
+// addresses (AddressList).
+struct SampleAddresses {
+  uint64_t max = 0;
+};
+
+// Sent by the RPC server and tests, handled by the address book: answers every entry
+// (AddressInfoList).
+struct ListAddresses {};
+
+// The node's DiscourageHost (actors/listener.hpp) keeps a host out of outbound slots for the
+// ban time.
+using AddressBookActor = caf::typed_actor<caf::replies_to<LearnAddresses>::with<AddressList>,  //
+                                          caf::reacts_to<PinAddress>,                          //
+                                          caf::reacts_to<DialAttempted>,                       //
+                                          caf::reacts_to<HandshakeCompleted>,                  //
+                                          caf::reacts_to<DiscourageHost>,  // from the node
+                                          caf::replies_to<SelectAddress>::with<std::string>,  //
+                                          caf::replies_to<SampleAddresses>::with<AddressList>,
+                                          caf::replies_to<ListAddresses>::with<AddressInfoList>>;
 
 struct AddressBookConfig {
   std::filesystem::path path;  // peers.dat; empty: kept in memory only (tests)
@@ -66,9 +86,15 @@ struct AddressBookConfig {
 };
 
 // Loads the book from config.path (a damaged file is logged and replaced by an empty book).
-address_book_actor spawn_address_book(caf::actor_system& system, AddressBookConfig config);
+AddressBookActor spawn_address_book(caf::actor_system& system, AddressBookConfig config);
 
 }  // namespace ac::actors
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::AddressList)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::AddressInfoList)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::LearnAddresses)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PinAddress)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::DialAttempted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::HandshakeCompleted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SelectAddress)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SampleAddresses)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ListAddresses)

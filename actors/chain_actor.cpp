@@ -4,30 +4,37 @@
 
 #include <fmt/format.h>
 
-#include "actors/messages.hpp"
-
 namespace ac::actors {
 
 namespace {
 
+// The chain's own: publish the tip changes and verdicts held back while blocks were queued.
+struct PublishHeld {};
+
+}  // namespace
+}  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PublishHeld)
+
+namespace ac::actors {
+namespace {
+
+using ChainImpl = ChainActor::extend<caf::reacts_to<PublishHeld>>;
+
 struct ChainActorState {
   std::shared_ptr<ChainBackend> backend;
   LogSinkPtr log;
-  std::vector<caf::actor> subscribers;
-  // Held back until publish_atom comes round (see the header): the merged tip change, and the
+  std::vector<TipChangedListener> subscribers;
+  // Held back until PublishHeld comes round (see the header): the merged tip change, and the
   // verdicts of the blocks it covers, answered after it as before.
   std::optional<TipChanged> unpublished;
   size_t unpublished_blocks = 0;
-  std::vector<std::pair<caf::response_promise, BlockVerdict>> unanswered;
+  std::vector<std::pair<caf::typed_response_promise<BlockVerdict>, BlockVerdict>> unanswered;
   bool publish_queued = false;
   static inline const char* name = "chain";
 };
 
-using ChainActor = caf::stateful_actor<ChainActorState>;
-
-TipInfo tip_info(const BackendTip& tip) {
-  return TipInfo{tip.hash, tip.height, tip.median_time_past};
-}
+using ChainSelf = ChainImpl::stateful_pointer<ChainActorState>;
 
 std::vector<TxPtr> shared(std::vector<Transaction>& txs) {
   std::vector<TxPtr> out;
@@ -42,15 +49,15 @@ BlockPtr load_block(const ChainBackend& backend, const Hash256& hash) {
   return std::make_shared<const Block>(std::move(*block));
 }
 
-void log_new_tip(ChainActor* self, const TipInfo& tip) {
+void log_new_tip(ChainSelf self, const TipInfo& tip) {
   self->state.log->line(fmt::format("new tip height={} hash={}", tip.height, tip.hash.hex()));
 }
 
 // Sends the held-back tip change, then answers the verdicts behind it.
-void publish_held(ChainActor* self) {
+void publish_held(ChainSelf self) {
   auto& state = self->state;
   if (state.unpublished) {
-    for (const caf::actor& subscriber : state.subscribers)
+    for (const TipChangedListener& subscriber : state.subscribers)
       self->send(subscriber, *state.unpublished);
     state.unpublished.reset();
   }
@@ -66,7 +73,7 @@ bool extends(const TipChanged& held, const TipChanged& next) {
          !next.connected.empty();
 }
 
-void hold(ChainActor* self, TipChanged change) {
+void hold(ChainSelf self, TipChanged change) {
   auto& state = self->state;
   log_new_tip(self, change.tip);
   if (state.unpublished && !extends(*state.unpublished, change)) publish_held(self);
@@ -78,17 +85,17 @@ void hold(ChainActor* self, TipChanged change) {
     held.connected.insert(held.connected.end(), change.connected.begin(), change.connected.end());
     held.confirmed.insert(held.confirmed.end(), change.confirmed.begin(), change.confirmed.end());
     // The source must have every block announced as known to it.
-    if (held.source != change.source) held.source = caf::actor();
+    if (held.source != change.source) held.source = SessionActor{};
   }
   ++state.unpublished_blocks;
 }
 
-void publish(ChainActor* self, TipChanged change) {
+void publish(ChainSelf self, TipChanged change) {
   hold(self, std::move(change));
   publish_held(self);
 }
 
-BlockVerdict submit(ChainActor* self, const BlockPtr& block, const caf::actor& source) {
+BlockVerdict submit(ChainSelf self, const BlockPtr& block, const SessionActor& source) {
   auto& state = self->state;
   ChainBackend& backend = *state.backend;
   BlockVerdict verdict;
@@ -104,7 +111,7 @@ BlockVerdict submit(ChainActor* self, const BlockPtr& block, const caf::actor& s
       std::string reason =
           fmt::format("peer's genesis {} differs from ours {}", verdict.hash.hex(), genesis->hex());
       state.log->line("refused block: " + reason);
-      if (source) self->send(source, disconnect_atom::value, reason);
+      if (source) self->send(source, DisconnectPeer{reason});
     } else if (Status status = backend.create_genesis(*block); !status) {
       verdict.outcome = status.reason();
       verdict.kind = status.kind();
@@ -115,12 +122,12 @@ BlockVerdict submit(ChainActor* self, const BlockPtr& block, const caf::actor& s
       verdict.outcome = "new-tip";
       state.log->line("adopted genesis " + verdict.hash.hex());
       TipChanged change;
-      change.tip = tip_info(backend.tip());
+      change.tip = backend.tip();
       change.connected.push_back(verdict.hash);
       change.source = source;
       publish(self, std::move(change));
     }
-    verdict.tip = tip_info(backend.tip());
+    verdict.tip = backend.tip();
     return verdict;
   }
   Acceptance acceptance = backend.accept_block(*block);
@@ -128,7 +135,7 @@ BlockVerdict submit(ChainActor* self, const BlockPtr& block, const caf::actor& s
   verdict.outcome = acceptance.outcome;
   verdict.kind = acceptance.kind;
   verdict.new_tip = !acceptance.connected.empty() || !acceptance.disconnected.empty();
-  verdict.tip = tip_info(backend.tip());
+  verdict.tip = backend.tip();
   if (!acceptance.accepted)
     state.log->line(fmt::format("rejected block {}: {} ({}){}{}", verdict.hash.hex(),
                                 acceptance.outcome, kind_name(acceptance.kind),
@@ -150,7 +157,7 @@ BlockVerdict submit(ChainActor* self, const BlockPtr& block, const caf::actor& s
 
 // Answers a submitted block's verdict. While a tip change is held back, the verdict waits
 // behind it, so that a submitter hears of the tip before the verdict, as without batching.
-caf::result<BlockVerdict> answer(ChainActor* self, BlockVerdict verdict) {
+caf::result<BlockVerdict> answer(ChainSelf self, BlockVerdict verdict) {
   auto& state = self->state;
   if (!state.unpublished) return verdict;
   auto promise = self->make_response_promise<BlockVerdict>();
@@ -160,12 +167,13 @@ caf::result<BlockVerdict> answer(ChainActor* self, BlockVerdict verdict) {
   } else if (!state.publish_queued) {
     // Behind every message queued by now: the blocks waiting there join this batch.
     state.publish_queued = true;
-    self->send(self, publish_atom::value);
+    self->send(self, PublishHeld{});
   }
   return promise;
 }
 
-caf::behavior chain_actor(ChainActor* self, std::shared_ptr<ChainBackend> backend, LogSinkPtr log) {
+ChainImpl::behavior_type chain_actor(ChainSelf self, std::shared_ptr<ChainBackend> backend,
+                                     LogSinkPtr log) {
   self->state.backend = std::move(backend);
   self->state.log = std::move(log);
   // What was held back is true already: tell it before going.
@@ -174,47 +182,38 @@ caf::behavior chain_actor(ChainActor* self, std::shared_ptr<ChainBackend> backen
     self->quit(exit.reason);
   });
   return {
-      [=](submit_block_atom, const BlockPtr& block,
-          const caf::actor& source) -> caf::result<BlockVerdict> {
-        if (!block)
+      [=](const SubmitBlock& submission) -> caf::result<BlockVerdict> {
+        if (!submission.block)
           return answer(self, BlockVerdict{{}, false, false, "null-block", ErrorKind::kLocal, {}});
-        return answer(self, submit(self, block, source));
+        return answer(self, submit(self, submission.block, submission.source));
       },
-      [=](publish_atom) {
+      [=](PublishHeld) {
         self->state.publish_queued = false;
         publish_held(self);
       },
-      [=](tip_atom) -> TipInfo { return tip_info(self->state.backend->tip()); },
-      [=](locator_atom) -> std::vector<Hash256> { return self->state.backend->locator(); },
-      [=](hashes_after_atom, const std::vector<Hash256>& locator,
-          const Hash256& stop) -> std::vector<Hash256> {
-        return self->state.backend->hashes_after(locator, stop, kMaxHashesAfter);
+      [=](GetTip) -> TipInfo { return self->state.backend->tip(); },
+      [=](GetLocator) -> std::vector<Hash256> { return self->state.backend->locator(); },
+      [=](const GetHashesAfter& request) -> std::vector<Hash256> {
+        return self->state.backend->hashes_after(request.locator, request.stop, kMaxHashesAfter);
       },
-      [=](get_block_atom, const Hash256& hash) -> BlockPtr {
-        return load_block(*self->state.backend, hash);
-      },
-      [=](get_block_atom, const std::vector<Hash256>& hashes) -> std::vector<BlockPtr> {
+      [=](const GetBlocks& request) -> std::vector<BlockPtr> {
         std::vector<BlockPtr> blocks;
-        blocks.reserve(hashes.size());
-        for (const Hash256& hash : hashes) blocks.push_back(load_block(*self->state.backend, hash));
+        blocks.reserve(request.hashes.size());
+        for (const Hash256& hash : request.hashes)
+          blocks.push_back(load_block(*self->state.backend, hash));
         return blocks;
       },
-      [=](has_block_atom, const Hash256& hash) -> bool {
-        return self->state.backend->has_block(hash);
+      [=](const SubscribeTipChanged& subscription) {
+        self->state.subscribers.push_back(subscription.listener);
       },
-      [=](subscribe_atom, const caf::actor& subscriber) {
-        self->state.subscribers.push_back(subscriber);
+      [=](const GetBlockSummary& request) -> std::optional<BlockSummary> {
+        return self->state.backend->summary(request.hash);
       },
-      [=](summary_atom, const Hash256& hash) -> std::optional<BlockSummary> {
-        return self->state.backend->summary(hash);
+      [=](const GetActiveHashAt& request) -> std::optional<Hash256> {
+        return self->state.backend->active_hash_at(request.height);
       },
-      [=](hash_at_atom, int height) -> std::optional<Hash256> {
-        return self->state.backend->active_hash_at(height);
-      },
-      [=](branch_tips_atom) -> std::vector<BranchTip> {
-        return self->state.backend->branch_tips();
-      },
-      [=](verify_atom) -> std::string {
+      [=](GetBranchTips) -> std::vector<BranchTip> { return self->state.backend->branch_tips(); },
+      [=](VerifyChain) -> std::string {
         Status verified = self->state.backend->verify();
         return verified ? std::string{} : verified.error().message();
       },
@@ -223,7 +222,7 @@ caf::behavior chain_actor(ChainActor* self, std::shared_ptr<ChainBackend> backen
 
 }  // namespace
 
-caf::actor spawn_chain(caf::actor_system& system, std::shared_ptr<ChainBackend> backend,
+ChainActor spawn_chain(caf::actor_system& system, std::shared_ptr<ChainBackend> backend,
                        LogSinkPtr log, bool detached) {
   if (detached) return system.spawn<caf::detached>(chain_actor, std::move(backend), std::move(log));
   return system.spawn(chain_actor, std::move(backend), std::move(log));

@@ -7,35 +7,143 @@
 // are published as one TipChanged once the blocks queued meanwhile are through, or every
 // kMaxBlocksPerTipChange blocks, and their verdicts right after it. Each subscriber then wakes
 // once per batch instead of once per block; a lone block is published at once.
-//
-// Messages (actors/messages.hpp):
-//   (submit_block_atom, BlockPtr, caf::actor source) -> BlockVerdict
-//       source (may be null) is told (disconnect_atom, reason) when it sent another genesis.
-//   (tip_atom) -> TipInfo
-//   (locator_atom) -> std::vector<Hash256>
-//   (hashes_after_atom, std::vector<Hash256> locator, Hash256 stop) -> std::vector<Hash256>
-//       at most kMaxHashesAfter; starts at the genesis itself when no locator hash matches.
-//   (get_block_atom, Hash256) -> BlockPtr (null when unknown)
-//   (get_block_atom, std::vector<Hash256>) -> std::vector<BlockPtr>, one per hash, in order
-//   (has_block_atom, Hash256) -> bool
-//   (subscribe_atom, caf::actor subscriber): subscriber gets TipChanged after each tip change.
 #pragma once
 
 #include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <cstddef>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "actors/chain_backend.hpp"
+#include "actors/local_values.hpp"
 #include "actors/log_sink.hpp"
+#include "actors/session_interface.hpp"
 
 namespace ac::actors {
 
 inline constexpr size_t kMaxHashesAfter = 500;
 inline constexpr size_t kMaxBlocksPerTipChange = 64;
 
+// What became of a submitted block.
+struct BlockVerdict {
+  Hash256 hash;
+  bool accepted = false;  // stored (new tip, side branch, already had, or orphan)
+  bool new_tip = false;
+  std::string outcome;  // "new-tip", "side-branch", "already-have", "orphan", or the reason
+  // When refused: what the failure means (chain/result.hpp). The sync coordinator charges the
+  // sender by it and the planner decides by it whether the block is asked for again.
+  ErrorKind kind = ErrorKind::kInvalid;
+  TipInfo tip;
+};
+
+// Sent by the chain, handled by its subscribers (sync coordinator, mempool, miner, node), after
+// every tip change (merged while blocks queue up, see above).
+struct TipChanged {
+  TipInfo tip;
+  std::vector<Hash256> connected;          // in connection order
+  std::vector<Hash256> disconnected;       // in disconnection order
+  std::vector<TxPtr> confirmed;            // now in the active chain (mempool evicts)
+  std::vector<TxPtr> returned_to_mempool;  // from disconnected blocks, not in the new chain
+  // The session whose block ended `connected`, so it has them all: no need to announce them to
+  // it. None for blocks mined here or when orphans it did not send connected after its block.
+  SessionActor source;
+};
+
+// Whoever subscribes to the chain's tip changes.
+using TipChangedListener = caf::typed_actor<caf::reacts_to<TipChanged>>;
+
+// Sent by the sync coordinator (a peer's block) and the miner (its own), handled by the chain:
+// accept `block`. Answers BlockVerdict. `source` (null for the miner's) is told DisconnectPeer
+// when its genesis differs from ours, and named in the TipChanged its block causes.
+struct SubmitBlock {
+  BlockPtr block;
+  SessionActor source;
+};
+
+// Sent by the sync coordinator, mempool, miner, node and sessions (their version's height),
+// handled by the chain: answers the active tip as TipInfo.
+struct GetTip {};
+
+// Sent by the sync coordinator, handled by the chain: answers the active chain's block locator
+// (std::vector<Hash256>, newest first, genesis last).
+struct GetLocator {};
+
+// Sent by a session (a peer's getblocks), handled by the chain: answers the active-chain hashes
+// after the first locator hash on it, up to `stop`, at most kMaxHashesAfter; from the genesis
+// itself when no locator hash matches.
+struct GetHashesAfter {
+  std::vector<Hash256> locator;
+  Hash256 stop;
+};
+
+// Sent by a session (a peer's getdata), handled by the chain: answers one BlockPtr per hash, in
+// order, null for a block it does not have.
+struct GetBlocks {
+  std::vector<Hash256> hashes;
+};
+
+// Sent by the sync coordinator, mempool, miner and node at spawn, handled by the chain: the
+// listener gets every TipChanged from then on.
+struct SubscribeTipChanged {
+  TipChangedListener listener;
+};
+
+// Sent by the RPC server (getblockheader, getblock), handled by the chain: answers what the
+// block index knows of `hash` (std::optional<BlockSummary>; none for an unknown block).
+struct GetBlockSummary {
+  Hash256 hash;
+};
+
+// Sent by the RPC server (getblockhash), handled by the chain: answers the active chain's hash
+// at `height` (std::optional<Hash256>).
+struct GetActiveHashAt {
+  int height = 0;
+};
+
+// Sent by the RPC server (getchaintips), handled by the chain: answers every branch's tip
+// (std::vector<BranchTip>).
+struct GetBranchTips {};
+
+// Sent by the RPC server (verifychain), handled by the chain: recomputes the coins from the
+// blocks and compares; answers the difference found (std::string, empty when none).
+struct VerifyChain {};
+
+using ChainActor =
+    caf::typed_actor<caf::replies_to<SubmitBlock>::with<BlockVerdict>,                     //
+                     caf::replies_to<GetTip>::with<TipInfo>,                               //
+                     caf::replies_to<GetLocator>::with<std::vector<Hash256>>,              //
+                     caf::replies_to<GetHashesAfter>::with<std::vector<Hash256>>,          //
+                     caf::replies_to<GetBlocks>::with<std::vector<BlockPtr>>,              //
+                     caf::reacts_to<SubscribeTipChanged>,                                  //
+                     caf::replies_to<GetBlockSummary>::with<std::optional<BlockSummary>>,  //
+                     caf::replies_to<GetActiveHashAt>::with<std::optional<Hash256>>,       //
+                     caf::replies_to<GetBranchTips>::with<std::vector<BranchTip>>,         //
+                     caf::replies_to<VerifyChain>::with<std::string>>;
+
 // `detached`: run on its own thread, so validating a block never holds a scheduler worker.
-caf::actor spawn_chain(caf::actor_system& system, std::shared_ptr<ChainBackend> backend,
+ChainActor spawn_chain(caf::actor_system& system, std::shared_ptr<ChainBackend> backend,
                        LogSinkPtr log, bool detached = false);
 
 }  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TipInfo)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::ErrorKind)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockVerdict)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TipChanged)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubmitBlock)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetTip)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetLocator)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetHashesAfter)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlocks)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubscribeTipChanged)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlockSummary)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetActiveHashAt)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBranchTips)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::VerifyChain)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::actors::BlockSummary>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::Hash256>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::BranchTip>)

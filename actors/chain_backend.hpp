@@ -17,10 +17,12 @@
 
 namespace ac::actors {
 
-struct BackendTip {
+// The active chain's tip as the actors need it (chain/chainstate.hpp's ChainTip adds the chain
+// work, which only validation needs).
+struct TipInfo {
   Hash256 hash;
-  int height = -1;  // -1: no chain yet
-  int64_t median_time_past = 0;
+  int height = -1;               // -1: no chain yet (a node waiting to adopt a peer's genesis)
+  int64_t median_time_past = 0;  // of the chain ending at the tip (a miner's earliest time)
 };
 
 // What accepting one block did.
@@ -52,7 +54,7 @@ class ChainBackend {
  public:
   virtual ~ChainBackend() = default;
 
-  virtual BackendTip tip() const = 0;
+  virtual TipInfo tip() const = 0;
   virtual std::optional<Hash256> genesis() const = 0;
   // Hashes of the active chain, newest first, dense then exponentially sparser, genesis last.
   virtual std::vector<Hash256> locator() const = 0;
@@ -61,7 +63,6 @@ class ChainBackend {
   virtual std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator,
                                             const Hash256& stop, size_t max) const = 0;
   virtual std::optional<Block> block(const Hash256& hash) const = 0;
-  virtual bool has_block(const Hash256& hash) const = 0;
   // Makes `block` the genesis of an empty chain.
   virtual Status create_genesis(const Block& block) = 0;
   virtual Acceptance accept_block(const Block& block) = 0;

@@ -38,7 +38,7 @@ Result<std::shared_ptr<ChainStateBackend>> ChainStateBackend::open(const std::st
   return backend;
 }
 
-BackendTip ChainStateBackend::tip() const {
+TipInfo ChainStateBackend::tip() const {
   auto tip = chain_->tip();
   if (!tip) return {};
   return {tip->hash, tip->height, chain_->median_time_past(tip->hash).value_or(0)};
@@ -59,10 +59,6 @@ std::vector<Hash256> ChainStateBackend::hashes_after(const std::vector<Hash256>&
 
 std::optional<Block> ChainStateBackend::block(const Hash256& hash) const {
   return chain_->block(hash);
-}
-
-bool ChainStateBackend::has_block(const Hash256& hash) const {
-  return chain_->contains(hash);
 }
 
 Status ChainStateBackend::create_genesis(const Block& block) {

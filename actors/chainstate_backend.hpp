@@ -23,13 +23,12 @@ class ChainStateBackend : public ChainBackend {
                                                          StoreOptions store_options = {},
                                                          unsigned script_threads = 2);
 
-  BackendTip tip() const override;
+  TipInfo tip() const override;
   std::optional<Hash256> genesis() const override;
   std::vector<Hash256> locator() const override;
   std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator, const Hash256& stop,
                                     size_t max) const override;
   std::optional<Block> block(const Hash256& hash) const override;
-  bool has_block(const Hash256& hash) const override;
   Status create_genesis(const Block& block) override;
   Acceptance accept_block(const Block& block) override;
   std::optional<BlockSummary> summary(const Hash256& hash) const override;

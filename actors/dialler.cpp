@@ -4,7 +4,6 @@
 
 #include <unistd.h>
 
-#include "actors/messages.hpp"
 #include "net/net_address.hpp"
 #include "p2p/tcp_connect.hpp"
 
@@ -12,17 +11,17 @@ namespace ac::actors {
 
 namespace {
 
-void dialler(caf::blocking_actor* self, caf::actor node, caf::actor listener, std::string endpoint,
-             std::shared_ptr<const std::atomic<bool>> stopping) {
-  auto report = [&](caf::actor session, std::string error) {
-    self->send(node, dialled_atom::value, endpoint, std::move(session), std::move(error));
+void dialler(caf::blocking_actor* self, NodeActor node, ListenerActor listener,
+             std::string endpoint, std::shared_ptr<const std::atomic<bool>> stopping) {
+  auto report = [&](SessionActor session, std::string error) {
+    self->send(node, Dialled{endpoint, std::move(session), std::move(error)});
   };
   auto address = net::NetAddress::from_endpoint(endpoint);
   if (!address) return report({}, "bad address");
   Result<int> socket = p2p::tcp_connect(address->host(), address->port, kConnectTimeout, *stopping);
   if (!socket) return report({}, socket.error().message());
-  self->request(listener, caf::infinite, adopt_atom::value, *socket)
-      .receive([&](const caf::actor& session) { report(session, {}); },
+  self->request(listener, caf::infinite, AdoptSocket{*socket})
+      .receive([&](const SessionActor& session) { report(session, {}); },
                [&](const caf::error& error) {
                  ::close(*socket);
                  report({}, self->system().render(error));
@@ -31,7 +30,7 @@ void dialler(caf::blocking_actor* self, caf::actor node, caf::actor listener, st
 
 }  // namespace
 
-void spawn_dialler(caf::local_actor* parent, caf::actor node, caf::actor listener,
+void spawn_dialler(caf::local_actor* parent, NodeActor node, ListenerActor listener,
                    std::string endpoint, std::shared_ptr<const std::atomic<bool>> stopping) {
   parent->spawn(dialler, std::move(node), std::move(listener), std::move(endpoint),
                 std::move(stopping));

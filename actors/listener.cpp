@@ -5,9 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <map>
 
-#include "actors/messages.hpp"
+#include "actors/node_actor.hpp"
+#include "actors/peer_session.hpp"
 
 namespace ac::actors {
 
@@ -17,13 +19,12 @@ struct ListenerState {
   PeerContextPtr context;
   int max_peers = 0;
   int inbound = 0;
-  // Addresses refused until then, after they misbehaved. In memory only, as Bitcoin Core's
-  // discouragement: a restart forgives.
+  // Addresses refused until then, after they misbehaved.
   std::map<std::string, std::chrono::steady_clock::time_point> discouraged;
   static inline const char* name = "listener";
 };
 
-using Listener = caf::io::stateful_broker<ListenerState>;
+using ListenerSelf = ListenerBroker::stateful_broker_pointer<ListenerState>;
 
 bool is_discouraged(ListenerState& state, const std::string& host) {
   auto found = state.discouraged.find(host);
@@ -33,8 +34,8 @@ bool is_discouraged(ListenerState& state, const std::string& host) {
   return false;
 }
 
-caf::behavior listener(Listener* self, caf::io::doorman_ptr doorman, PeerContextPtr context,
-                       int max_peers) {
+ListenerBroker::behavior_type listener(ListenerSelf self, caf::io::doorman_ptr doorman,
+                                       PeerContextPtr context, int max_peers) {
   self->add_doorman(std::move(doorman));
   self->state.context = std::move(context);
   self->state.max_peers = max_peers;
@@ -56,22 +57,24 @@ caf::behavior listener(Listener* self, caf::io::doorman_ptr doorman, PeerContext
           self->close(msg.handle);
           return;
         }
-        caf::actor session = fork_peer_session(self, msg.handle, state.context);
+        SessionActor session = fork_peer_session(self, msg.handle, state.context);
         self->monitor(session);
         ++state.inbound;
-        self->send(state.context->node, inbound_atom::value, session);
+        self->send(state.context->node, InboundSession{session});
       },
-      [=](discourage_atom, const std::string& host, const std::string& what) {
+      [=](const DiscourageHost& request) {
         auto& state = self->state;
         auto ban_time = state.context->limits.ban_time;
-        state.context->log->line(
-            fmt::format("discouraging {} for {} s: {}", host, ban_time.count(), what));
-        state.discouraged[host] = std::chrono::steady_clock::now() + ban_time;
+        state.context->log->line(fmt::format("discouraging {} for {} s: {}", request.host,
+                                             ban_time.count(), request.what));
+        state.discouraged[request.host] = std::chrono::steady_clock::now() + ban_time;
+        // The node keeps its dials and its address book away from the host too.
+        self->send(state.context->node, request);
       },
       // Our outbound connections: sessions like the inbound ones, counted by the node.
-      [=](adopt_atom, int socket) -> caf::actor {
+      [=](const AdoptSocket& adopt) -> SessionActor {
         caf::io::connection_handle handle =
-            self->add_scribe(static_cast<caf::io::network::native_socket>(socket));
+            self->add_scribe(static_cast<caf::io::network::native_socket>(adopt.socket));
         return fork_peer_session(self, handle, self->state.context);
       },
       [=](const caf::io::acceptor_closed_msg&) { self->quit(); },
@@ -80,8 +83,8 @@ caf::behavior listener(Listener* self, caf::io::doorman_ptr doorman, PeerContext
 
 }  // namespace
 
-caf::actor spawn_listener(caf::actor_system& system, caf::io::doorman_ptr doorman,
-                          PeerContextPtr context, int max_peers) {
+ListenerActor spawn_listener(caf::actor_system& system, caf::io::doorman_ptr doorman,
+                             PeerContextPtr context, int max_peers) {
   return system.middleman().spawn_broker(listener, std::move(doorman), std::move(context),
                                          max_peers);
 }

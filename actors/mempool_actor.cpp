@@ -8,10 +8,8 @@
 #include <optional>
 #include <unordered_map>
 
-#include "actors/messages.hpp"
 #include "chain/mempool.hpp"
 #include "chain/script_verify.hpp"
-#include "net/messages.hpp"
 
 namespace ac::actors {
 
@@ -22,7 +20,8 @@ struct MempoolState {
   std::optional<Mempool> pool;
   std::unique_ptr<ScriptVerifier> verifier;
   int tip_height = -1;
-  std::vector<caf::actor> subscribers;
+  std::vector<TxsAcceptedListener> relays;
+  std::vector<MempoolChangedListener> size_listeners;
   // Recently accepted transactions, kept after they leave the pool (mined, evicted) so that a
   // peer asking for what we announced still gets it, and a re-announce is not fetched again.
   std::unordered_map<Hash256, TxPtr> relayed;
@@ -41,18 +40,17 @@ void remember_relayed(MempoolState& state, const Hash256& txid, const TxPtr& tx)
   }
 }
 
-using MempoolActor = caf::stateful_actor<MempoolState>;
+using MempoolSelf = MempoolActor::stateful_pointer<MempoolState>;
 
-void notify_changed(MempoolActor* self) {
+void notify_changed(MempoolSelf self) {
   auto size = static_cast<uint64_t>(self->state.pool->size());
-  for (const caf::actor& subscriber : self->state.subscribers)
-    self->send(subscriber, mempool_changed_atom::value, size);
+  for (const MempoolChangedListener& listener : self->state.size_listeners)
+    self->send(listener, MempoolChanged{size});
 }
 
-caf::result<bool, std::string, ErrorKind> submit(MempoolActor* self, const TxPtr& tx,
-                                                 const caf::actor& source) {
+TxVerdict submit(MempoolSelf self, const TxPtr& tx, const SessionActor& source) {
   auto& state = self->state;
-  if (!tx) return {false, std::string("null-tx"), ErrorKind::kLocal};
+  if (!tx) return {false, "null-tx", ErrorKind::kLocal};
   auto accepted = state.pool->accept(*tx, *state.config.coins, state.tip_height + 1,
                                      state.config.params, *state.verifier);
   if (!accepted) {
@@ -62,14 +60,13 @@ caf::result<bool, std::string, ErrorKind> submit(MempoolActor* self, const TxPtr
   }
   state.config.log->line("accepted tx " + accepted->hex());
   remember_relayed(state, *accepted, tx);
-  for (const caf::actor& subscriber : state.subscribers)
-    self->send(subscriber, announce_atom::value, net::kMsgTx, std::vector<Hash256>{*accepted},
-               source);
+  for (const TxsAcceptedListener& relay : state.relays)
+    self->send(relay, TxsAccepted{std::vector<Hash256>{*accepted}, source});
   notify_changed(self);
-  return {true, std::string(), ErrorKind::kInvalid};
+  return {true, {}};
 }
 
-void on_tip_changed(MempoolActor* self, const TipChanged& change) {
+void on_tip_changed(MempoolSelf self, const TipChanged& change) {
   auto& state = self->state;
   state.tip_height = change.tip.height;
   state.pool->set_tip_median_time(change.tip.median_time_past);
@@ -92,57 +89,61 @@ void on_tip_changed(MempoolActor* self, const TipChanged& change) {
         if (auto tx = state.pool->get(txid))
           remember_relayed(state, txid, std::make_shared<const Transaction>(std::move(*tx)));
       }
-      for (const caf::actor& subscriber : state.subscribers)
-        self->send(subscriber, announce_atom::value, net::kMsgTx, back, caf::actor{});
+      for (const TxsAcceptedListener& relay : state.relays)
+        self->send(relay, TxsAccepted{back, {}});
     }
   }
   notify_changed(self);
 }
 
-caf::behavior mempool_actor(MempoolActor* self, MempoolConfig config, caf::actor chain) {
+MempoolActor::behavior_type mempool_actor(MempoolSelf self, MempoolConfig config,
+                                          ChainActor chain) {
   auto& state = self->state;
   state.pool.emplace(config.max_bytes);
   state.verifier = std::make_unique<ScriptVerifier>(1);
   state.config = std::move(config);
   self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
-  self->send(chain, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
-  self->request(chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
+  self->send(chain, SubscribeTipChanged{TipChangedListener{self}});
+  self->request(chain, caf::infinite, GetTip{}).then([=](const TipInfo& tip) {
     if (self->state.tip_height < tip.height) {
       self->state.tip_height = tip.height;
       self->state.pool->set_tip_median_time(tip.median_time_past);
     }
   });
   return {
-      [=](submit_tx_atom, const TxPtr& tx, const caf::actor& source) {
-        return submit(self, tx, source);
-      },
-      [=](missing_txs_atom, const std::vector<Hash256>& hashes) {
+      [=](const SubmitTx& submission) { return submit(self, submission.tx, submission.source); },
+      [=](const GetMissingTxs& request) {
         std::vector<Hash256> missing;
-        for (const Hash256& hash : hashes)
+        for (const Hash256& hash : request.hashes)
           if (!self->state.pool->contains(hash) && self->state.relayed.count(hash) == 0)
             missing.push_back(hash);
         return missing;
       },
-      [=](get_tx_atom, const Hash256& hash) -> TxPtr {
-        std::optional<Transaction> tx = self->state.pool->get(hash);
+      [=](const GetTx& request) -> TxPtr {
+        std::optional<Transaction> tx = self->state.pool->get(request.txid);
         if (!tx) {
-          auto relayed = self->state.relayed.find(hash);
+          auto relayed = self->state.relayed.find(request.txid);
           return relayed == self->state.relayed.end() ? nullptr : relayed->second;
         }
         return std::make_shared<const Transaction>(std::move(*tx));
       },
-      [=](select_txs_atom, uint64_t max_bytes) {
-        std::vector<TxPtr> out;
+      [=](const SelectTxs& request) {
+        TxSelection selection;
         Amount fees = 0;
-        for (Transaction& tx : self->state.pool->select_for_block(static_cast<size_t>(max_bytes))) {
+        for (Transaction& tx :
+             self->state.pool->select_for_block(static_cast<size_t>(request.max_bytes))) {
           fees += self->state.pool->fee(tx.txid()).value_or(0);
-          out.push_back(std::make_shared<const Transaction>(std::move(tx)));
+          selection.txs.push_back(std::make_shared<const Transaction>(std::move(tx)));
         }
-        return caf::make_message(std::move(out), static_cast<int64_t>(fees));
+        selection.fees = static_cast<int64_t>(fees);
+        return selection;
       },
-      [=](size_atom) { return static_cast<uint64_t>(self->state.pool->size()); },
-      [=](subscribe_atom, const caf::actor& subscriber) {
-        self->state.subscribers.push_back(subscriber);
+      [=](GetMempoolSize) { return static_cast<uint64_t>(self->state.pool->size()); },
+      [=](const SubscribeTxsAccepted& subscription) {
+        self->state.relays.push_back(subscription.listener);
+      },
+      [=](const SubscribeMempoolChanged& subscription) {
+        self->state.size_listeners.push_back(subscription.listener);
       },
       [=](const TipChanged& change) { on_tip_changed(self, change); },
   };
@@ -150,7 +151,7 @@ caf::behavior mempool_actor(MempoolActor* self, MempoolConfig config, caf::actor
 
 }  // namespace
 
-caf::actor spawn_mempool(caf::actor_system& system, MempoolConfig config, caf::actor chain) {
+MempoolActor spawn_mempool(caf::actor_system& system, MempoolConfig config, ChainActor chain) {
   return system.spawn(mempool_actor, std::move(config), std::move(chain));
 }
 

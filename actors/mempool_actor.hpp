@@ -1,33 +1,106 @@
 // The mempool actor: owns the node's Mempool (chain/mempool.hpp) and validates transactions
 // against the chain's coins (a CoinsView the chain actor writes and this actor only reads:
-// LevelDB reads are thread-safe, and each block moves the coins in one atomic batch).
-//
-// Messages (actors/messages.hpp):
-//   (submit_tx_atom, TxPtr, caf::actor source)
-//       -> (bool accepted, std::string reason, ErrorKind kind): what a refusal means
-//       on accept: logs "accepted tx <txid>" and sends subscribers
-//       (announce_atom, uint32_t kMsgTx, std::vector<Hash256>{txid}, caf::actor source)
-//   (missing_txs_atom, std::vector<Hash256>) -> the ones neither pooled nor recently accepted
-//   (get_tx_atom, Hash256) -> TxPtr from the pool or the last 1,000 accepted (else null), so a
-//       peer can fetch what we announced even when a block confirmed it meanwhile
-//   (select_txs_atom, uint64_t max_bytes) -> (std::vector<TxPtr>, int64_t total_fees)
-//   (size_atom) -> uint64_t
-//   (subscribe_atom, caf::actor): the subscriber gets the announces above and
-//       (mempool_changed_atom, uint64_t size) after every accept and every tip change
-//   (TipChanged) from the chain (the actor subscribes at spawn): evicts confirmed and
-//       conflicting transactions, takes back those of disconnected blocks.
+// LevelDB reads are thread-safe, and each block moves the coins in one atomic batch). It
+// subscribes to the chain's TipChanged at spawn: evicts confirmed and conflicting transactions,
+// takes back (and announces again) those of disconnected blocks.
 #pragma once
 
 #include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "actors/chain_actor.hpp"
+#include "actors/local_values.hpp"
 #include "actors/log_sink.hpp"
+#include "actors/session_interface.hpp"
 #include "chain/coins.hpp"
 #include "chain/params.hpp"
 
 namespace ac::actors {
+
+// What became of a submitted transaction.
+struct TxVerdict {
+  bool accepted = false;
+  std::string reason;  // the stable short reason of a refusal; empty when accepted
+  ErrorKind kind = ErrorKind::kInvalid;  // what a refusal means (chain/result.hpp)
+};
+
+// Sent by a session (a peer's tx; `source` is that session), handled by the mempool: validate
+// and pool `tx`. Answers TxVerdict; on accept logs
+// "accepted tx <txid>" and tells the TxsAccepted listeners.
+struct SubmitTx {
+  TxPtr tx;
+  SessionActor source;  // null when not from a peer
+};
+
+// Sent by a session (a peer's inv), handled by the mempool: answers the hashes of these that
+// are neither pooled nor recently accepted (std::vector<Hash256>).
+struct GetMissingTxs {
+  std::vector<Hash256> hashes;
+};
+
+// Sent by a session (a peer's getdata), handled by the mempool: answers the TxPtr from the pool
+// or the last 1,000 accepted (null when neither), so a peer can fetch what we announced even
+// when a block confirmed it meanwhile.
+struct GetTx {
+  Hash256 txid;
+};
+
+// The transactions the mempool picked for a block, and their fees.
+struct TxSelection {
+  std::vector<TxPtr> txs;
+  int64_t fees = 0;
+};
+
+// Sent by the miner, handled by the mempool: answers a TxSelection of at most `max_bytes`.
+struct SelectTxs {
+  uint64_t max_bytes = 0;
+};
+
+// Sent by the miner and tests, handled by the mempool: answers the number of pooled
+// transactions (uint64_t).
+struct GetMempoolSize {};
+
+// Sent by the mempool (and the wallet, rebroadcasting its own), handled by the node (relay):
+// these transactions were accepted (or taken back from disconnected blocks); announce them to
+// every peer but `source` (null: to all).
+struct TxsAccepted {
+  std::vector<Hash256> txids;
+  SessionActor source;
+};
+
+// Sent by the mempool, handled by the miner: the pool holds `size` transactions now (after
+// every accept and every tip change).
+struct MempoolChanged {
+  uint64_t size = 0;
+};
+
+using TxsAcceptedListener = caf::typed_actor<caf::reacts_to<TxsAccepted>>;
+using MempoolChangedListener = caf::typed_actor<caf::reacts_to<MempoolChanged>>;
+
+// Sent by the node at spawn, handled by the mempool: the listener gets TxsAccepted.
+struct SubscribeTxsAccepted {
+  TxsAcceptedListener listener;
+};
+
+// Sent by the miner at spawn, handled by the mempool: the listener gets MempoolChanged.
+struct SubscribeMempoolChanged {
+  MempoolChangedListener listener;
+};
+
+using MempoolActor = caf::typed_actor<caf::replies_to<SubmitTx>::with<TxVerdict>,  //
+                                      caf::replies_to<GetMissingTxs>::with<std::vector<Hash256>>,
+                                      caf::replies_to<GetTx>::with<TxPtr>,              //
+                                      caf::replies_to<SelectTxs>::with<TxSelection>,    //
+                                      caf::replies_to<GetMempoolSize>::with<uint64_t>,  //
+                                      caf::reacts_to<SubscribeTxsAccepted>,             //
+                                      caf::reacts_to<SubscribeMempoolChanged>,          //
+                                      caf::reacts_to<TipChanged>>;  // from the chain
 
 struct MempoolConfig {
   ChainParams params;
@@ -36,6 +109,18 @@ struct MempoolConfig {
   LogSinkPtr log;
 };
 
-caf::actor spawn_mempool(caf::actor_system& system, MempoolConfig config, caf::actor chain);
+MempoolActor spawn_mempool(caf::actor_system& system, MempoolConfig config, ChainActor chain);
 
 }  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxVerdict)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubmitTx)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetMissingTxs)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetTx)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxSelection)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SelectTxs)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetMempoolSize)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxsAccepted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::MempoolChanged)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubscribeTxsAccepted)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubscribeMempoolChanged)

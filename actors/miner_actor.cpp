@@ -8,22 +8,36 @@
 #include <ctime>
 #include <thread>
 
-#include "actors/messages.hpp"
 #include "chain/block_assembly.hpp"
 #include "chain/pow.hpp"
 #include "chain/pow_search.hpp"
 
 namespace ac::actors {
-
 namespace {
+
+// Sent by the miner's search thread, handled by the miner: job `job` found `block`.
+struct BlockFound {
+  uint64_t job = 0;
+  BlockPtr block;
+};
+
+}  // namespace
+}  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockFound)
+
+namespace ac::actors {
+namespace {
+
+using MinerImpl = MinerActor::extend<caf::reacts_to<BlockFound>>;
 
 // Room left in a block for the header and the coinbase.
 constexpr size_t kCoinbaseReserve = 1'000;
 
 struct MinerState {
   MinerConfig config;
-  caf::actor chain;
-  caf::actor mempool;
+  ChainActor chain;
+  MempoolActor mempool;
   uint64_t job = 0;  // the current job; found blocks of other jobs are stale
   bool mining = false;
   bool downloading = false;  // the node is catching up: no mining meanwhile
@@ -50,9 +64,9 @@ struct MinerState {
   static inline const char* name = "miner";
 };
 
-using Miner = caf::stateful_actor<MinerState>;
+using MinerSelf = MinerImpl::stateful_pointer<MinerState>;
 
-void search(Miner* self, uint64_t job, Block block) {
+void search(MinerSelf self, uint64_t job, Block block) {
   auto& state = self->state;
   state.cancel = std::make_shared<std::atomic<bool>>(false);
   auto target = target_from_compact(state.config.params.block_bits);
@@ -65,16 +79,16 @@ void search(Miner* self, uint64_t job, Block block) {
         PowSearchResult found = search_proof_of_work(block.header, target, options, *cancel);
         if (!found.header) return;
         block.header = *found.header;
-        if (auto handle = caf::actor_cast<caf::actor>(miner))
-          caf::anon_send(handle, found_atom::value, job, std::make_shared<const Block>(block));
+        if (auto handle = caf::actor_cast<MinerImpl>(miner))
+          caf::anon_send(handle, BlockFound{job, std::make_shared<const Block>(block)});
       });
 }
 
-void consider(Miner* self, uint64_t pool_size);
+void consider(MinerSelf self, uint64_t pool_size);
 
 // The template request of the current job is answered (or abandoned): a pool change that came
 // meanwhile starts a fresh job.
-void template_done(Miner* self) {
+void template_done(MinerSelf self) {
   auto& state = self->state;
   state.template_pending = false;
   if (!state.outdated) return;
@@ -83,21 +97,21 @@ void template_done(Miner* self) {
   consider(self, state.latest_pool_size);
 }
 
-void start_job(Miner* self, uint64_t pool_size) {
+void start_job(MinerSelf self, uint64_t pool_size) {
   auto& state = self->state;
   state.stop_search();
   uint64_t job = ++state.job;
   state.mining = true;
   state.job_pool_size = pool_size;
   state.template_pending = true;
-  self->request(state.chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
+  self->request(state.chain, caf::infinite, GetTip{}).then([=](const TipInfo& tip) {
     if (self->state.job != job || tip.height < 0) {
       template_done(self);
       return;
     }
     uint64_t max_bytes = self->state.config.params.max_block_bytes - kCoinbaseReserve;
-    self->request(self->state.mempool, caf::infinite, select_txs_atom::value, max_bytes)
-        .then([=](const std::vector<TxPtr>& txs, int64_t fees) {
+    self->request(self->state.mempool, caf::infinite, SelectTxs{max_bytes})
+        .then([=](const TxSelection& selection) {
           auto& s = self->state;
           if (s.job != job || s.outdated) {
             template_done(self);
@@ -112,15 +126,15 @@ void start_job(Miner* self, uint64_t pool_size) {
           block_template.median_time_past = tip.median_time_past;
           block_template.now = std::time(nullptr);
           block_template.payout_script = s.config.payout_script;
-          for (const TxPtr& tx : txs) block_template.transactions.push_back(*tx);
-          block_template.fees = fees;
+          for (const TxPtr& tx : selection.txs) block_template.transactions.push_back(*tx);
+          block_template.fees = selection.fees;
           block_template.extra_nonce = job;
           search(self, job, assemble_block(block_template, s.config.params));
         });
   });
 }
 
-void consider(Miner* self, uint64_t pool_size) {
+void consider(MinerSelf self, uint64_t pool_size) {
   auto& state = self->state;
   state.latest_pool_size = pool_size;
   if (state.template_pending) {
@@ -134,13 +148,13 @@ void consider(Miner* self, uint64_t pool_size) {
 }
 
 // Asks the mempool how many transactions it holds and considers mining on that.
-void reconsider(Miner* self) {
-  self->request(self->state.mempool, caf::infinite, size_atom::value).then([=](uint64_t size) {
+void reconsider(MinerSelf self) {
+  self->request(self->state.mempool, caf::infinite, GetMempoolSize{}).then([=](uint64_t size) {
     consider(self, size);
   });
 }
 
-void set_downloading(Miner* self, bool downloading) {
+void set_downloading(MinerSelf self, bool downloading) {
   auto& state = self->state;
   if (downloading == state.downloading) return;
   state.downloading = downloading;
@@ -153,37 +167,34 @@ void set_downloading(Miner* self, bool downloading) {
   reconsider(self);
 }
 
-caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf::actor mempool,
-                          caf::actor sync) {
+MinerImpl::behavior_type miner_actor(MinerSelf self, MinerConfig config, ChainActor chain,
+                                     MempoolActor mempool, SyncActor sync) {
   auto& state = self->state;
   state.config = std::move(config);
   state.chain = std::move(chain);
   state.mempool = std::move(mempool);
   self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
-  auto me = caf::actor_cast<caf::actor>(self);
-  self->send(state.chain, subscribe_atom::value, me);
-  self->send(state.mempool, subscribe_atom::value, me);
-  if (sync) self->send(sync, subscribe_atom::value, me);
+  self->send(state.chain, SubscribeTipChanged{TipChangedListener{self}});
+  self->send(state.mempool, SubscribeMempoolChanged{MempoolChangedListener{self}});
+  if (sync) self->send(sync, SubscribeSyncing{SyncingListener{self}});
   reconsider(self);
   return {
-      [=](mempool_changed_atom, uint64_t size) { consider(self, size); },
+      [=](const MempoolChanged& changed) { consider(self, changed.size); },
       [=](const TipChanged&) {
         self->state.stop_search();
         // A template being fetched may build on the old tip.
         if (self->state.template_pending) self->state.outdated = true;
       },
-      [=](announce_atom, uint32_t, const std::vector<Hash256>&, const caf::actor&) {},
-      [=](stop_atom) { self->state.stop_search(); },
-      [=](syncing_atom, bool downloading) { set_downloading(self, downloading); },
-      [=](size_atom) { return self->state.blocks_found; },
-      [=](tip_atom) { return self->state.job_parent; },
-      [=](found_atom, uint64_t job, const BlockPtr& block) {
-        if (job != self->state.job) return;
+      [=](const SyncingChanged& syncing) { set_downloading(self, syncing.downloading); },
+      [=](GetBlocksFound) { return self->state.blocks_found; },
+      [=](GetSearchParent) { return self->state.job_parent; },
+      [=](const BlockFound& found) {
+        if (found.job != self->state.job) return;
         self->state.mining = false;
         self->state.job_parent = Hash256{};
         int height = self->state.job_height;
-        self->request(self->state.chain, caf::infinite, submit_block_atom::value, block,
-                      caf::actor{})
+        BlockPtr block = found.block;
+        self->request(self->state.chain, caf::infinite, SubmitBlock{block, SessionActor{}})
             .then([=](const BlockVerdict& verdict) {
               if (!verdict.accepted) {
                 self->state.config.log->line(
@@ -201,8 +212,8 @@ caf::behavior miner_actor(Miner* self, MinerConfig config, caf::actor chain, caf
 
 }  // namespace
 
-caf::actor spawn_miner(caf::actor_system& system, MinerConfig config, caf::actor chain,
-                       caf::actor mempool, caf::actor sync) {
+MinerActor spawn_miner(caf::actor_system& system, MinerConfig config, ChainActor chain,
+                       MempoolActor mempool, SyncActor sync) {
   return system.spawn(miner_actor, std::move(config), std::move(chain), std::move(mempool),
                       std::move(sync));
 }

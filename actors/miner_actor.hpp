@@ -3,25 +3,41 @@
 // mempool's selection, merkle root, time no earlier than median time past + 1) and searches
 // its proof of work on a thread of its own, never on the scheduler's. A new tip cancels the
 // search; the mempool's change notice that follows every tip change starts the next one.
-// Found blocks go to the chain; "mined block <hash> height=N txs=M" is logged. While the node
-// downloads blocks (the sync coordinator says so) it does not mine: a block on a stale tip
-// would only be orphaned.
+// Found blocks go to the chain (SubmitBlock); "mined block <hash> height=N txs=M" is logged.
+// While the node downloads blocks (the sync coordinator says so) it does not mine: a block on a
+// stale tip would only be orphaned.
 //
-// Messages: (mempool_changed_atom, uint64_t size) and (TipChanged), as a subscriber of the
-// mempool and the chain (it subscribes itself at spawn); (syncing_atom, bool) from the sync
-// coordinator, when given one; (stop_atom) cancels the search;
-// (size_atom) -> uint64_t number of blocks found so far; (tip_atom) -> Hash256 the parent the
-// running search builds on (zero while idle).
+// At spawn it subscribes to the chain's TipChanged, the mempool's MempoolChanged and, when
+// given a sync coordinator, its SyncingChanged.
 #pragma once
 
-#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
+#include <cstdint>
+
+#include "actors/chain_actor.hpp"
 #include "actors/log_sink.hpp"
+#include "actors/mempool_actor.hpp"
+#include "actors/sync_coordinator.hpp"
 #include "chain/bytes.hpp"
 #include "chain/params.hpp"
 
 namespace ac::actors {
+
+// Sent by tests, handled by the miner: answers how many of its blocks the chain accepted
+// (uint64_t).
+struct GetBlocksFound {};
+
+// Sent by tests, handled by the miner: answers the parent the running search builds on
+// (Hash256; zero while it does not search).
+struct GetSearchParent {};
+
+using MinerActor = caf::typed_actor<caf::reacts_to<MempoolChanged>,  // from the mempool
+                                    caf::reacts_to<TipChanged>,      // from the chain
+                                    caf::reacts_to<SyncingChanged>,  // from the sync coordinator
+                                    caf::replies_to<GetBlocksFound>::with<uint64_t>,
+                                    caf::replies_to<GetSearchParent>::with<Hash256>>;
 
 struct MinerConfig {
   ChainParams params;
@@ -32,7 +48,10 @@ struct MinerConfig {
 };
 
 // `sync` may be null (no pausing while downloading).
-caf::actor spawn_miner(caf::actor_system& system, MinerConfig config, caf::actor chain,
-                       caf::actor mempool, caf::actor sync = {});
+MinerActor spawn_miner(caf::actor_system& system, MinerConfig config, ChainActor chain,
+                       MempoolActor mempool, SyncActor sync = {});
 
 }  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlocksFound)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetSearchParent)

@@ -10,11 +10,10 @@
 #include <random>
 
 #include "actors/chain_actor.hpp"
-#include "actors/dialler.hpp"
 #include "actors/listener.hpp"
 #include "actors/mempool_actor.hpp"
-#include "actors/messages.hpp"
 #include "actors/miner_actor.hpp"
+#include "actors/node_actor.hpp"
 #include "actors/node_connections.hpp"
 #include "actors/sync_coordinator.hpp"
 #include "actors/utxo_indexer.hpp"
@@ -44,28 +43,40 @@ void flush_tx_announces(Node* self) {
     std::vector<Hash256> hashes;
     for (const auto& [hash, source] : state.pending_tx_announces)
       if (source != session) hashes.push_back(hash);
-    if (!hashes.empty()) self->send(session, announce_atom::value, net::kMsgTx, std::move(hashes));
+    if (!hashes.empty()) self->send(session, AnnounceInventory{net::kMsgTx, std::move(hashes)});
   }
   state.pending_tx_announces.clear();
 }
 
 // Tells a new peer what our mempool holds (it asks for what it lacks), so transactions
 // accepted while it was away still reach it.
-void announce_mempool(Node* self, const caf::actor& session) {
+void announce_mempool(Node* self, const SessionActor& session) {
   if (!self->state.context->mempool) return;
-  self->request(self->state.context->mempool, caf::infinite, select_txs_atom::value,
-                kMempoolAnnounceBytes)
-      .then([=](const std::vector<TxPtr>& txs, int64_t) {
+  self->request(self->state.context->mempool, caf::infinite, SelectTxs{kMempoolAnnounceBytes})
+      .then([=](const TxSelection& selection) {
         std::vector<Hash256> txids;
-        for (const TxPtr& tx : txs) txids.push_back(tx->txid());
-        if (!txids.empty()) self->send(session, announce_atom::value, net::kMsgTx, txids);
+        for (const TxPtr& tx : selection.txs) txids.push_back(tx->txid());
+        if (!txids.empty()) self->send(session, AnnounceInventory{net::kMsgTx, txids});
       });
 }
 
-caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext context,
-                         NodeConfig config, uint16_t port) {
+// A --connect endpoint or one addnode named: kept connected, reconnected after a drop.
+void add_bootstrap(Node* self, const std::string& raw) {
+  auto& s = self->state;
+  std::string endpoint = normalize_endpoint(raw);
+  if (!net::NetAddress::from_endpoint(endpoint)) {
+    s.context->log->line("cannot connect to " + endpoint + ": bad address");
+    return;
+  }
+  if (endpoint == s.our_endpoint) return;
+  s.bootstrap.emplace(endpoint, Backoff{});
+  self->send(s.book, PinAddress{endpoint});
+}
+
+NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext context,
+                                   NodeConfig config, uint16_t port) {
   auto& state = self->state;
-  context.node = caf::actor_cast<caf::actor>(self);
+  context.node = NodeActor{self};
   state.context = std::make_shared<const PeerContext>(std::move(context));
   state.book = state.context->address_book;
   state.config = std::move(config);
@@ -80,20 +91,11 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
     if (auto session = self->state.peers.find_by_address(down.source))
       forget_session(self, *session);
   });
-  self->send(state.context->chain, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  self->send(state.context->chain, SubscribeTipChanged{TipChangedListener{self}});
   if (state.context->mempool)
-    self->send(state.context->mempool, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
-  for (const std::string& raw : state.config.connect) {
-    std::string endpoint = normalize_endpoint(raw);
-    if (!net::NetAddress::from_endpoint(endpoint)) {
-      state.context->log->line("cannot connect to " + endpoint + ": bad address");
-      continue;
-    }
-    if (endpoint == state.our_endpoint) continue;
-    state.bootstrap.emplace(endpoint, Backoff{});
-    self->send(state.book, pin_atom::value, endpoint);
-  }
-  self->request(state.context->chain, caf::infinite, tip_atom::value).then([=](const TipInfo& tip) {
+    self->send(state.context->mempool, SubscribeTxsAccepted{TxsAcceptedListener{self}});
+  for (const std::string& raw : state.config.connect) add_bootstrap(self, raw);
+  self->request(state.context->chain, caf::infinite, GetTip{}).then([=](const TipInfo& tip) {
     auto& s = self->state;
     s.context->log->line(fmt::format("node {} listening on {}, tip height={} hash={}",
                                      s.context->log->node(), s.our_endpoint, tip.height,
@@ -103,60 +105,57 @@ caf::behavior node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext c
           "no bootstrap peer (--connect): dialling what the address book "
           "knows and waiting for inbound peers");
     refill(self);
-    self->send(self, tick_atom::value);
+    self->send(self, RefillTick{});
   });
   return {
-      [=](tick_atom) {
+      [=](RefillTick) {
         refill(self);
-        self->delayed_send(self, kRefillInterval, tick_atom::value);
+        self->delayed_send(self, kRefillInterval, RefillTick{});
       },
-      [=](session_atom, const caf::actor& session) { self->state.peers.add(session, now_ms()); },
-      [=](inbound_atom, const caf::actor& session) { on_inbound(self, session); },
-      [=](peer_up_atom, const caf::actor& session, const std::string& endpoint) {
-        on_peer_up(self, session, endpoint);
-        announce_mempool(self, session);
+      [=](const ConnectTo& request) {
+        add_bootstrap(self, request.endpoint);
+        refill(self);
       },
-      [=](peer_down_atom, const caf::actor& session) { forget_session(self, session); },
-      [=](dialled_atom, const std::string& endpoint, const caf::actor& session,
-          const std::string& error) { on_dialled(self, endpoint, session, error); },
-      [=](peer_addrs_atom, AddressList& addresses) {
-        auto source = caf::actor_cast<caf::actor>(self->current_sender());
-        learn_addresses(self, std::move(addresses), source);
+      [=](const SessionStarted& started) { self->state.peers.add(started.session, now_ms()); },
+      [=](const InboundSession& inbound) { on_inbound(self, inbound.session); },
+      [=](const PeerUp& up) {
+        on_peer_up(self, up.session, up.endpoint);
+        announce_mempool(self, up.session);
       },
-      [=](latency_atom, const caf::actor& session, int64_t round_trip_ms) {
-        self->state.peers.record_latency(session, round_trip_ms);
+      [=](const PeerDown& down) { forget_session(self, down.session); },
+      [=](const Dialled& dialled) {
+        on_dialled(self, dialled.endpoint, dialled.session, dialled.error);
+      },
+      [=](AddressesLearned& learned) {
+        learn_addresses(self, std::move(learned.addresses), learned.source);
+      },
+      [=](const PingMeasured& ping) {
+        self->state.peers.record_latency(ping.session, ping.round_trip_ms);
       },
       [=](const TipChanged& change) {
         if (change.connected.empty()) return;
         if (change.source) self->state.peers.record_block(change.source, now_ms());
         for (const auto& [session, peer] : self->state.peers.sessions()) {
           if (session != change.source)
-            self->send(session, announce_atom::value, net::kMsgBlock, change.connected);
+            self->send(session, AnnounceInventory{net::kMsgBlock, change.connected});
         }
       },
-      [=](mempool_changed_atom, uint64_t) {},
-      [=](discourage_atom, const std::string& host, const std::string& what) {
+      [=](const DiscourageHost& request) {
         auto& s = self->state;
-        s.discouraged[host] = std::chrono::steady_clock::now() + s.context->limits.ban_time;
-        self->send(s.listener, discourage_atom::value, host, what);
-        self->send(s.book, discourage_atom::value, host, what);
+        s.discouraged[request.host] = std::chrono::steady_clock::now() + s.context->limits.ban_time;
+        self->send(s.book, request);
       },
-      [=](peers_atom) { return self->state.peers.ready_endpoints(); },
-      [=](announce_atom, uint32_t type, const std::vector<Hash256>& hashes,
-          const caf::actor& source) {
+      [=](GetReadyPeers) { return self->state.peers.ready_endpoints(); },
+      [=](const TxsAccepted& accepted) {
         auto& s = self->state;
-        if (type != net::kMsgTx) {
-          for (const auto& [session, peer] : s.peers.sessions())
-            if (session != source) self->send(session, announce_atom::value, type, hashes);
-          return;
-        }
-        if (source) s.peers.record_tx(source, now_ms());
+        if (accepted.source) s.peers.record_tx(accepted.source, now_ms());
         if (s.pending_tx_announces.empty())
-          self->delayed_send(self, kTxAnnounceDelay, flush_atom::value);
-        for (const Hash256& hash : hashes) s.pending_tx_announces.emplace_back(hash, source);
+          self->delayed_send(self, kTxAnnounceDelay, FlushTxAnnounces{});
+        for (const Hash256& hash : accepted.txids)
+          s.pending_tx_announces.emplace_back(hash, accepted.source);
         if (s.pending_tx_announces.size() >= kMaxTxAnnounceBatch) flush_tx_announces(self);
       },
-      [=](flush_atom) { flush_tx_announces(self); },
+      [=](FlushTxAnnounces) { flush_tx_announces(self); },
   };
 }
 
@@ -210,11 +209,16 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
 }
 
 void stop_node_actors(const NodeActors& actors) {
-  for (const caf::actor& actor :
-       {actors.node, actors.miner, actors.mempool, actors.sync, actors.utxo_indexer, actors.chain})
+  auto stop = [](const auto& actor) {
     if (actor) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-  if (actors.address_book)
-    caf::anon_send_exit(actors.address_book, caf::exit_reason::user_shutdown);
+  };
+  stop(actors.node);
+  stop(actors.miner);
+  stop(actors.mempool);
+  stop(actors.sync);
+  stop(actors.utxo_indexer);
+  stop(actors.chain);
+  stop(actors.address_book);
 }
 
 }  // namespace ac::actors

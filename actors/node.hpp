@@ -1,21 +1,8 @@
-// The node: wires a node's actors together (chain, sync coordinator, mempool, miner, address
-// book, listener, peer sessions), keeps its connections, and relays: every new tip and every
-// accepted transaction is announced by inv to all peers but its source (blocks at once,
-// transactions gathered for up to 50 ms into one inv per peer).
-//
-// Connections, as Bitcoin Core keeps them (README "Peers"):
-// - --connect endpoints (the bootstrap) are dialled at start and whenever they are not
-//   connected, after 1 s, then 2, 4, ... up to 60 s between failed tries; they do not take
-//   outbound slots.
-// - max_outbound slots are filled from the address book, which learns from addr, versions and
-//   --connect; each outbound connection sends getaddr. Fresh addresses are relayed to two peers.
-// - max_peers caps all connections: an inbound newcomer beyond it evicts one inbound peer
-//   (actors/peer_eviction.hpp). Discouraged addresses are neither accepted nor dialled.
-// - A new peer is told of the transactions in our mempool, so a late miner still gets them.
-// It answers (peers_atom) with the listening endpoints of the peers whose handshake is done.
+// A node's actors wired together: the chain, sync coordinator, mempool, miner, utxo_indexer,
+// address book and the node actor (actors/node_actor.hpp, which keeps the connections and
+// relays) with its listener and peer sessions.
 #pragma once
 
-#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include <filesystem>
@@ -24,10 +11,16 @@
 #include <vector>
 
 #include "actors/address_book_actor.hpp"
+#include "actors/chain_actor.hpp"
 #include "actors/chain_backend.hpp"
 #include "actors/log_sink.hpp"
+#include "actors/mempool_actor.hpp"
+#include "actors/miner_actor.hpp"
+#include "actors/node_actor.hpp"
 #include "actors/peer_session.hpp"
+#include "actors/sync_coordinator.hpp"
 #include "actors/sync_planner.hpp"
+#include "actors/utxo_indexer.hpp"
 #include "chain/coins.hpp"
 #include "chain/params.hpp"
 #include "chain/result.hpp"
@@ -56,13 +49,13 @@ struct NodeConfig {
 };
 
 struct NodeActors {
-  caf::actor node;
-  caf::actor chain;
-  caf::actor sync;
-  caf::actor mempool;
-  caf::actor miner;
-  caf::actor utxo_indexer;
-  address_book_actor address_book;
+  NodeActor node;
+  ChainActor chain;
+  SyncActor sync;
+  MempoolActor mempool;
+  MinerActor miner;
+  UtxoIndexerActor utxo_indexer;
+  AddressBookActor address_book;
   uint16_t port = 0;  // where the node listens
 };
 

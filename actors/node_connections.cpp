@@ -8,7 +8,6 @@
 #include <ctime>
 
 #include "actors/dialler.hpp"
-#include "actors/messages.hpp"
 #include "actors/peer_eviction.hpp"
 
 namespace ac::actors {
@@ -33,8 +32,8 @@ const char* direction_name(Direction direction) {
   return "unknown";
 }
 
-caf::actor handle(Node* self) {
-  return caf::actor_cast<caf::actor>(self);
+NodeActor handle(Node* self) {
+  return NodeActor{self};
 }
 
 bool is_discouraged(NodeState& state, const std::string& host) {
@@ -83,7 +82,7 @@ void dial(Node* self, const std::string& endpoint, Direction direction) {
     return;
   }
   s.dialling[endpoint] = direction;
-  self->send(s.book, attempt_atom::value, endpoint);
+  self->send(s.book, DialAttempted{endpoint});
   spawn_dialler(self, handle(self), s.listener, endpoint,
                 std::shared_ptr<const std::atomic<bool>>(s.stopping));
 }
@@ -108,10 +107,10 @@ bool outbound_slot_free(const NodeState& state) {
 // than the newcomer is evicted; when there is none to evict, the newcomer is closed. A dialled
 // connection needs this too: a bootstrap peer is redialled whatever the count, and inbound
 // peers may arrive while a dial is under way.
-void make_room(Node* self, const caf::actor& newcomer) {
+void make_room(Node* self, const SessionActor& newcomer) {
   auto& s = self->state;
   size_t staying = s.dialling.size();
-  std::vector<caf::actor> candidates;
+  std::vector<SessionActor> candidates;
   std::vector<EvictionCandidate> stats;
   for (const auto& [other, info] : s.peers.sessions()) {
     if (info.evicted) continue;
@@ -127,16 +126,17 @@ void make_room(Node* self, const caf::actor& newcomer) {
     // Only outbound and bootstrap connections fill the node (max-peers at most the outbound
     // slots plus the bootstrap peers): the newcomer cannot stay.
     s.peers.find(newcomer)->evicted = true;
-    self->send(newcomer, disconnect_atom::value,
-               fmt::format("max-peers ({}) reached by outbound connections", s.config.max_peers));
+    self->send(newcomer,
+               DisconnectPeer{fmt::format("max-peers ({}) reached by outbound connections",
+                                          s.config.max_peers)});
     return;
   }
   s.peers.find(candidates[*victim])->evicted = true;
-  self->send(
-      candidates[*victim], disconnect_atom::value,
-      fmt::format("evicted to make room for a new {} peer (max-peers {})",
-                  s.peers.find(newcomer)->direction == Direction::inbound ? "inbound" : "outbound",
-                  s.config.max_peers));
+  self->send(candidates[*victim],
+             DisconnectPeer{fmt::format(
+                 "evicted to make room for a new {} peer (max-peers {})",
+                 s.peers.find(newcomer)->direction == Direction::inbound ? "inbound" : "outbound",
+                 s.config.max_peers)});
 }
 
 }  // namespace
@@ -153,33 +153,33 @@ std::string normalize_endpoint(const std::string& endpoint) {
   return endpoint;
 }
 
-PeerInfo& PeerTable::add(const caf::actor& session, int64_t now_ms) {
+PeerInfo& PeerTable::add(const SessionActor& session, int64_t now_ms) {
   auto [found, added] = sessions_.try_emplace(session);
   if (added) found->second.connected_ms = now_ms;
   return found->second;
 }
 
-PeerInfo* PeerTable::find(const caf::actor& session) {
+PeerInfo* PeerTable::find(const SessionActor& session) {
   auto found = sessions_.find(session);
   return found == sessions_.end() ? nullptr : &found->second;
 }
 
-std::optional<caf::actor> PeerTable::find_by_address(const caf::actor_addr& address) const {
+std::optional<SessionActor> PeerTable::find_by_address(const caf::actor_addr& address) const {
   for (const auto& [session, info] : sessions_)
     if (session.address() == address) return session;
   return std::nullopt;
 }
 
-void PeerTable::record_latency(const caf::actor& session, int64_t round_trip_ms) {
+void PeerTable::record_latency(const SessionActor& session, int64_t round_trip_ms) {
   if (PeerInfo* info = find(session))
     if (info->ping_ms < 0 || round_trip_ms < info->ping_ms) info->ping_ms = round_trip_ms;
 }
 
-void PeerTable::record_block(const caf::actor& session, int64_t now_ms) {
+void PeerTable::record_block(const SessionActor& session, int64_t now_ms) {
   if (PeerInfo* info = find(session)) info->last_block_ms = now_ms;
 }
 
-void PeerTable::record_tx(const caf::actor& session, int64_t now_ms) {
+void PeerTable::record_tx(const SessionActor& session, int64_t now_ms) {
   if (PeerInfo* info = find(session)) info->last_tx_ms = now_ms;
 }
 
@@ -231,7 +231,7 @@ void refill(Node* self) {
   for (const auto& [endpoint, direction] : s.dialling) exclude.push_back(endpoint);
   for (const auto& [endpoint, backoff] : s.bootstrap) exclude.push_back(endpoint);
   s.selecting = true;
-  self->request(s.book, caf::infinite, select_atom::value, std::move(exclude))
+  self->request(s.book, caf::infinite, SelectAddress{std::move(exclude)})
       .then(
           [=](const std::string& endpoint) {
             auto& state = self->state;
@@ -246,7 +246,7 @@ void refill(Node* self) {
           [=](caf::error&) { self->state.selecting = false; });
 }
 
-void on_dialled(Node* self, const std::string& endpoint, const caf::actor& session,
+void on_dialled(Node* self, const std::string& endpoint, const SessionActor& session,
                 const std::string& error) {
   auto& s = self->state;
   Direction direction = Direction::outbound;
@@ -277,7 +277,7 @@ void on_dialled(Node* self, const std::string& endpoint, const caf::actor& sessi
   if (info.pending_up) on_peer_up(self, session, std::string(*info.pending_up));
 }
 
-void on_inbound(Node* self, const caf::actor& session) {
+void on_inbound(Node* self, const SessionActor& session) {
   auto& s = self->state;
   PeerInfo& newcomer = s.peers.add(session, now_ms());
   newcomer.direction = Direction::inbound;
@@ -289,7 +289,7 @@ void on_inbound(Node* self, const caf::actor& session) {
 // Two nodes that dialled each other at once are connected twice: both keep the connection that
 // the node with the smaller listening endpoint made, and close the other. True when `session`
 // is the one closed.
-bool drop_if_duplicate(Node* self, const caf::actor& session, const PeerInfo& info) {
+bool drop_if_duplicate(Node* self, const SessionActor& session, const PeerInfo& info) {
   auto& s = self->state;
   if (info.endpoint.empty()) return false;
   for (const auto& [other, other_info] : s.peers.sessions()) {
@@ -298,15 +298,15 @@ bool drop_if_duplicate(Node* self, const caf::actor& session, const PeerInfo& in
       continue;
     bool we_dialled_this = info.direction != Direction::inbound;
     bool keep_ours = s.our_endpoint < info.endpoint;
-    caf::actor drop = we_dialled_this == keep_ours ? other : session;
+    SessionActor drop = we_dialled_this == keep_ours ? other : session;
     s.peers.find(drop)->evicted = true;
-    self->send(drop, disconnect_atom::value, std::string("already connected the other way"));
+    self->send(drop, DisconnectPeer{"already connected the other way"});
     return drop == session;
   }
   return false;
 }
 
-void on_peer_up(Node* self, const caf::actor& session, const std::string& listen_endpoint) {
+void on_peer_up(Node* self, const SessionActor& session, const std::string& listen_endpoint) {
   auto& s = self->state;
   PeerInfo& info = s.peers.add(session, now_ms());
   if (info.direction == Direction::unknown) {
@@ -321,8 +321,8 @@ void on_peer_up(Node* self, const caf::actor& session, const std::string& listen
     info.endpoint = normalize_endpoint(listen_endpoint);
   if (drop_if_duplicate(self, session, info)) return;
   if (info.direction == Direction::outbound || info.direction == Direction::bootstrap) {
-    self->send(s.book, good_atom::value, info.endpoint);
-    self->send(session, getaddr_atom::value);
+    self->send(s.book, HandshakeCompleted{info.endpoint});
+    self->send(session, RequestAddresses{});
     if (auto found = s.bootstrap.find(info.endpoint); found != s.bootstrap.end())
       found->second.succeeded();
   } else if (!listen_endpoint.empty()) {
@@ -336,7 +336,7 @@ void on_peer_up(Node* self, const caf::actor& session, const std::string& listen
                                    direction_name(info.direction), connection_counts(s)));
 }
 
-void forget_session(Node* self, const caf::actor& session) {
+void forget_session(Node* self, const SessionActor& session) {
   auto& s = self->state;
   PeerInfo* info = s.peers.find(session);
   if (!info) return;
@@ -357,9 +357,9 @@ void forget_session(Node* self, const caf::actor& session) {
   refill(self);
 }
 
-void learn_addresses(Node* self, AddressList addresses, const caf::actor& source) {
+void learn_addresses(Node* self, AddressList addresses, const SessionActor& source) {
   bool relay = addresses.size() <= kMaxAddressesRelayed;
-  self->request(self->state.book, caf::infinite, learn_atom::value, std::move(addresses))
+  self->request(self->state.book, caf::infinite, LearnAddresses{std::move(addresses)})
       .then([=](const AddressList& fresh) {
         if (fresh.empty()) return;
         if (relay) relay_addresses(self, fresh, source);
@@ -367,19 +367,19 @@ void learn_addresses(Node* self, AddressList addresses, const caf::actor& source
       });
 }
 
-void relay_addresses(Node* self, const AddressList& addresses, const caf::actor& source) {
+void relay_addresses(Node* self, const AddressList& addresses, const SessionActor& source) {
   auto& s = self->state;
   auto now = static_cast<int64_t>(std::time(nullptr));
   AddressList news;
   for (const net::TimestampedAddress& entry : addresses)
     if (now - static_cast<int64_t>(entry.time) <= kFreshAddressSeconds) news.push_back(entry);
   if (news.empty()) return;
-  std::vector<caf::actor> targets;
+  std::vector<SessionActor> targets;
   for (const auto& [session, info] : s.peers.sessions())
     if (info.ready && session != source) targets.push_back(session);
   std::shuffle(targets.begin(), targets.end(), s.random);
   if (targets.size() > kAddressRelayFanout) targets.resize(kAddressRelayFanout);
-  for (const caf::actor& target : targets) self->send(target, peer_addrs_atom::value, news);
+  for (const SessionActor& target : targets) self->send(target, SendAddresses{news});
 }
 
 }  // namespace ac::actors

@@ -4,8 +4,7 @@
 // inbound eviction, and address relay.
 #pragma once
 
-#include <caf/actor.hpp>
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -18,8 +17,22 @@
 #include <vector>
 
 #include "actors/address_book_actor.hpp"
+#include "actors/listener.hpp"
 #include "actors/node.hpp"
+#include "actors/node_actor.hpp"
 #include "actors/peer_session.hpp"
+
+namespace ac::actors {
+
+// The node's own timers: send the transaction announcements gathered since the last flush;
+// look for empty outbound slots and bootstrap peers due for a retry.
+struct FlushTxAnnounces {};
+struct RefillTick {};
+
+}  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::FlushTxAnnounces)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::RefillTick)
 
 namespace ac::actors {
 
@@ -49,15 +62,15 @@ struct PeerInfo {
 // The live sessions of a node.
 class PeerTable {
  public:
-  PeerInfo& add(const caf::actor& session, int64_t now_ms);
-  PeerInfo* find(const caf::actor& session);
-  std::optional<caf::actor> find_by_address(const caf::actor_addr& address) const;
-  void erase(const caf::actor& session) { sessions_.erase(session); }
-  const std::map<caf::actor, PeerInfo>& sessions() const { return sessions_; }
+  PeerInfo& add(const SessionActor& session, int64_t now_ms);
+  PeerInfo* find(const SessionActor& session);
+  std::optional<SessionActor> find_by_address(const caf::actor_addr& address) const;
+  void erase(const SessionActor& session) { sessions_.erase(session); }
+  const std::map<SessionActor, PeerInfo>& sessions() const { return sessions_; }
 
-  void record_latency(const caf::actor& session, int64_t round_trip_ms);
-  void record_block(const caf::actor& session, int64_t now_ms);
-  void record_tx(const caf::actor& session, int64_t now_ms);
+  void record_latency(const SessionActor& session, int64_t round_trip_ms);
+  void record_block(const SessionActor& session, int64_t now_ms);
+  void record_tx(const SessionActor& session, int64_t now_ms);
 
   size_t count(Direction direction) const;
   size_t ready_count() const;
@@ -66,7 +79,7 @@ class PeerTable {
   std::vector<std::string> ready_endpoints() const;  // of the sessions whose handshake is done
 
  private:
-  std::map<caf::actor, PeerInfo> sessions_;
+  std::map<SessionActor, PeerInfo> sessions_;
 };
 
 // The reconnection delay of a bootstrap peer: 1 s after a failure or a drop, doubling to 60 s.
@@ -86,8 +99,8 @@ struct NodeState {
   PeerContextPtr context;
   NodeConfig config;
   std::string our_endpoint;
-  caf::actor listener;
-  address_book_actor book;
+  ListenerActor listener;
+  AddressBookActor book;
   PeerTable peers;
   std::map<std::string, Direction> dialling;  // endpoint -> the kind of connection it becomes
   std::map<std::string, Backoff> bootstrap;   // the --connect endpoints
@@ -99,11 +112,13 @@ struct NodeState {
   std::shared_ptr<std::atomic<bool>> stopping = std::make_shared<std::atomic<bool>>(false);
   ~NodeState() { stopping->store(true); }
   // Accepted transactions not announced yet, with the session each came from.
-  std::vector<std::pair<Hash256, caf::actor>> pending_tx_announces;
+  std::vector<std::pair<Hash256, SessionActor>> pending_tx_announces;
   static inline const char* name = "node";
 };
 
-using Node = caf::stateful_actor<NodeState>;
+// The node actor as it implements NodeActor, with its own timers.
+using NodeImpl = NodeActor::extend<caf::reacts_to<FlushTxAnnounces>, caf::reacts_to<RefillTick>>;
+using Node = NodeImpl::stateful_base<NodeState>;
 
 int64_t now_ms();
 // "localhost:8000" -> "127.0.0.1:8000"; other endpoints unchanged.
@@ -111,16 +126,16 @@ std::string normalize_endpoint(const std::string& endpoint);
 
 // Dials bootstrap peers due for a retry and fills empty outbound slots from the address book.
 void refill(Node* self);
-void on_dialled(Node* self, const std::string& endpoint, const caf::actor& session,
+void on_dialled(Node* self, const std::string& endpoint, const SessionActor& session,
                 const std::string& error);
 // An accepted connection: evicts an inbound peer when the node is over max_peers.
-void on_inbound(Node* self, const caf::actor& session);
-void on_peer_up(Node* self, const caf::actor& session, const std::string& listen_endpoint);
-void forget_session(Node* self, const caf::actor& session);
+void on_inbound(Node* self, const SessionActor& session);
+void on_peer_up(Node* self, const SessionActor& session, const std::string& listen_endpoint);
+void forget_session(Node* self, const SessionActor& session);
 // Hands addresses from `source` (a session; null for our own findings) to the address book and
 // relays the fresh ones (when there are at most kMaxAddressesRelayed).
-void learn_addresses(Node* self, AddressList addresses, const caf::actor& source);
+void learn_addresses(Node* self, AddressList addresses, const SessionActor& source);
 // Sends `addresses` in an addr to kAddressRelayFanout random ready peers other than `source`.
-void relay_addresses(Node* self, const AddressList& addresses, const caf::actor& source);
+void relay_addresses(Node* self, const AddressList& addresses, const SessionActor& source);
 
 }  // namespace ac::actors

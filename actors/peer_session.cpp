@@ -15,14 +15,37 @@
 #include <optional>
 
 #include "actors/frame_reader.hpp"
-#include "actors/messages.hpp"
 #include "actors/misbehaviour.hpp"
 #include "net/messages.hpp"
 #include "net/rolling_bloom.hpp"
 
 namespace ac::actors {
-
 namespace {
+
+// The session's own timers: the handshake's deadline, time to ping, the pong's deadline.
+struct HandshakeTimeout {};
+struct KeepaliveDue {};
+struct PingTimeout {
+  uint64_t nonce = 0;
+};
+
+}  // namespace
+}  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::HandshakeTimeout)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::KeepaliveDue)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PingTimeout)
+
+namespace ac::actors {
+namespace {
+
+// The session as a broker: its public interface, the socket's events and its timers.
+using SessionBroker = SessionActor::extend<caf::reacts_to<caf::io::new_data_msg>,          //
+                                           caf::reacts_to<caf::io::data_transferred_msg>,  //
+                                           caf::reacts_to<caf::io::connection_closed_msg>,
+                                           caf::reacts_to<HandshakeTimeout>,  //
+                                           caf::reacts_to<KeepaliveDue>,      //
+                                           caf::reacts_to<PingTimeout>>;
 
 // The per-peer memory of announced hashes, as a rolling Bloom filter of about 216 KB: forgetting
 // costs a redundant inv; a false positive (one in a million) one announcement the peer then
@@ -32,6 +55,9 @@ constexpr double kKnownInventoryFalsePositiveRate = 0.000001;
 
 struct SessionState {
   PeerContextPtr context;
+  // Told to discourage a misbehaving peer's address directly, so that the address is refused
+  // before the peer can reconnect (the listener's mailbox has it before the socket closes).
+  ListenerActor listener;
   caf::io::connection_handle handle;
   std::optional<FrameReader> reader;
   std::string peer;            // "127.0.0.1:8000" as the socket sees it
@@ -69,7 +95,7 @@ struct SessionState {
   static inline const char* name = "peer_session";
 };
 
-using Session = caf::io::stateful_broker<SessionState>;
+using Session = SessionBroker::stateful_broker_pointer<SessionState>;
 
 constexpr size_t kMaxPendingAnnounces = 1'000;
 // Unsent bytes above which getdata is no longer served until the peer has read what it asked
@@ -87,23 +113,23 @@ constexpr size_t kMaxQueuedGetData = 2 * net::kMaxInventoryItems;
 // can still receive a due timer into its mailbox, and a message naming the broker as its
 // sender would then keep the broker, and itself, alive forever (a leak at every disconnect).
 template <class... Ts>
-void set_timer(Session* self, std::chrono::seconds delay, Ts&&... xs) {
-  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), delay, std::forward<Ts>(xs)...);
+void set_timer(Session self, std::chrono::seconds delay, Ts&&... xs) {
+  caf::delayed_anon_send(caf::actor_cast<SessionBroker>(self), delay, std::forward<Ts>(xs)...);
 }
 
 void remember(SessionState& state, const Hash256& hash) {
   state.known_inventory.insert(hash);
 }
 
-caf::actor self_handle(Session* self) {
-  return caf::actor_cast<caf::actor>(self);
+SessionActor self_handle(Session self) {
+  return SessionActor{self};
 }
 
-void notify_gone(Session* self) {
+void notify_gone(Session self) {
   auto& state = self->state;
   auto me = self_handle(self);
-  if (state.context->sync) self->send(state.context->sync, peer_gone_atom::value, me);
-  self->send(state.context->node, peer_down_atom::value, me);
+  if (state.context->sync) self->send(state.context->sync, PeerGone{me});
+  self->send(state.context->node, PeerDown{me});
 }
 
 // Shuts the socket down both ways. CAF closes a connection gracefully: bytes not yet written
@@ -117,20 +143,20 @@ void abort_socket(const caf::io::connection_handle& handle) {
 // A session quits once it is closed and every request it made has been answered: a CAF 0.17
 // broker that quits with a response still to come is never destroyed, and what it holds (the
 // chain actor among others) then keeps the node from shutting down.
-void quit_when_idle(Session* self) {
+void quit_when_idle(Session self) {
   auto& state = self->state;
   if (state.closed && state.pending_requests == 0) self->quit(state.exit_reason);
 }
 
 // Sends a request whose handlers must begin with `if (answered(self)) return;`.
-template <class... Args>
-auto ask(Session* self, const caf::actor& whom, Args&&... args) {
+template <class Handle, class... Args>
+auto ask(Session self, const Handle& whom, Args&&... args) {
   ++self->state.pending_requests;
   return self->request(whom, caf::infinite, std::forward<Args>(args)...);
 }
 
 // Books an answer; true when the session has closed meanwhile (the answer is then dropped).
-bool answered(Session* self) {
+bool answered(Session self) {
   --self->state.pending_requests;
   if (!self->state.closed) return false;
   quit_when_idle(self);
@@ -138,7 +164,7 @@ bool answered(Session* self) {
 }
 
 // Ends the session on our side with one log line.
-void disconnect(Session* self, const std::string& reason) {
+void disconnect(Session self, const std::string& reason) {
   auto& state = self->state;
   if (state.closed) return;
   state.context->log->line(fmt::format("disconnecting {}: {}", state.peer, reason), &state.trace);
@@ -150,11 +176,11 @@ void disconnect(Session* self, const std::string& reason) {
 }
 
 // What a flush could not hand to the socket yet: it only grows while the peer does not read.
-size_t unsent_bytes(Session* self) {
+size_t unsent_bytes(Session self) {
   return self->wr_buf(self->state.handle).size();
 }
 
-void send_message(Session* self, const net::Message& message) {
+void send_message(Session self, const net::Message& message) {
   auto& state = self->state;
   if (state.closed) return;
   Bytes frame = net::encode_frame(state.context->magic, message);
@@ -171,7 +197,7 @@ void send_message(Session* self, const net::Message& message) {
 
 // Adds `points` to the peer's score; at the limit the peer is disconnected and its address
 // discouraged (refused for the ban time), unless the address is shared by local tools.
-void misbehaving(Session* self, int points, const std::string& what) {
+void misbehaving(Session self, int points, const std::string& what) {
   auto& state = self->state;
   if (state.closed || points <= 0) return;
   state.misbehaviour += points;
@@ -180,12 +206,12 @@ void misbehaving(Session* self, int points, const std::string& what) {
                            &state.trace);
   if (state.misbehaviour < kDiscourageScore) return;
   if (!is_discouragement_exempt(state.host))
-    self->send(state.context->node, discourage_atom::value, state.host, what);
+    self->send(state.listener, DiscourageHost{state.host, what});
   disconnect(self, what);
 }
 
 // Charges the peer what a bad input costs (actors/misbehaviour.hpp).
-void pay(Session* self, Penalty penalty, const std::string& what) {
+void pay(Session self, Penalty penalty, const std::string& what) {
   misbehaving(self, penalty.points, what);
   if (penalty.disconnect) disconnect(self, what);
 }
@@ -197,7 +223,7 @@ std::vector<net::InvItem> items_of(uint32_t type, const std::vector<Hash256>& ha
   return items;
 }
 
-void send_version(Session* self, int32_t height) {
+void send_version(Session self, int32_t height) {
   auto& state = self->state;
   net::Version version;
   version.services = net::kNodeNetwork;
@@ -217,7 +243,7 @@ void send_version(Session* self, int32_t height) {
 }
 
 // An inv of the hashes the peer does not know of yet.
-void announce(Session* self, uint32_t type, const std::vector<Hash256>& hashes) {
+void announce(Session self, uint32_t type, const std::vector<Hash256>& hashes) {
   auto& state = self->state;
   std::vector<Hash256> fresh;
   for (const Hash256& hash : hashes)
@@ -226,7 +252,7 @@ void announce(Session* self, uint32_t type, const std::vector<Hash256>& hashes) 
   if (!fresh.empty()) send_message(self, net::Inv{items_of(type, fresh)});
 }
 
-void maybe_ready(Session* self) {
+void maybe_ready(Session self) {
   auto& state = self->state;
   if (state.ready || !state.version_received || !state.verack_received) return;
   state.ready = true;
@@ -234,13 +260,12 @@ void maybe_ready(Session* self) {
   for (const auto& [type, hashes] : state.pending_announces) announce(self, type, hashes);
   state.pending_announces.clear();
   auto me = self_handle(self);
-  set_timer(self, state.context->limits.ping_interval, keepalive_atom::value);
-  self->send(state.context->node, peer_up_atom::value, me, state.listen_endpoint);
-  if (state.context->sync)
-    self->send(state.context->sync, peer_ready_atom::value, me, state.best_height);
+  set_timer(self, state.context->limits.ping_interval, KeepaliveDue{});
+  self->send(state.context->node, PeerUp{me, state.listen_endpoint});
+  if (state.context->sync) self->send(state.context->sync, PeerReady{me, state.best_height});
 }
 
-void on_version(Session* self, const net::Version& version) {
+void on_version(Session self, const net::Version& version) {
   auto& state = self->state;
   if (state.version_received) return;
   if (version.nonce == state.context->version_nonce) {
@@ -268,9 +293,8 @@ void on_version(Session* self, const net::Version& version) {
   maybe_ready(self);
 }
 
-void on_getblocks(Session* self, const net::GetBlocks& request) {
-  ask(self, self->state.context->chain, hashes_after_atom::value, request.locator,
-      request.hash_stop)
+void on_getblocks(Session self, const net::GetBlocks& request) {
+  ask(self, self->state.context->chain, GetHashesAfter{request.locator, request.hash_stop})
       .then(
           [=](const std::vector<Hash256>& hashes) {
             if (answered(self)) return;
@@ -279,16 +303,16 @@ void on_getblocks(Session* self, const net::GetBlocks& request) {
           [=](caf::error&) { answered(self); });
 }
 
-void serve_getdata(Session* self);
+void serve_getdata(Session self);
 
-void finish_batch(Session* self) {
+void finish_batch(Session self) {
   self->state.serving = false;
   if (answered(self)) return;
   serve_getdata(self);
 }
 
-void serve_blocks(Session* self, std::vector<Hash256> hashes) {
-  ask(self, self->state.context->chain, get_block_atom::value, hashes)
+void serve_blocks(Session self, std::vector<Hash256> hashes) {
+  ask(self, self->state.context->chain, GetBlocks{hashes})
       .then(
           [=](const std::vector<BlockPtr>& blocks) {
             if (self->state.closed) return finish_batch(self);
@@ -307,8 +331,8 @@ void serve_blocks(Session* self, std::vector<Hash256> hashes) {
           [=](caf::error&) { finish_batch(self); });
 }
 
-void serve_tx(Session* self, const Hash256& txid) {
-  ask(self, self->state.context->mempool, get_tx_atom::value, txid)
+void serve_tx(Session self, const Hash256& txid) {
+  ask(self, self->state.context->mempool, GetTx{txid})
       .then(
           [=](const TxPtr& tx) {
             if (self->state.closed) return finish_batch(self);
@@ -326,7 +350,7 @@ void serve_tx(Session* self, const Hash256& txid) {
 // Answers the next queued getdata items, one fetch at a time, while the peer reads what it
 // asked for. When it falls behind, serving pauses until CAF reports bytes written
 // (data_transferred_msg).
-void serve_getdata(Session* self) {
+void serve_getdata(Session self) {
   auto& state = self->state;
   while (!state.closed && !state.serving && !state.getdata_queue.empty()) {
     if (unsent_bytes(self) >= kSendWindow) {
@@ -353,14 +377,14 @@ void serve_getdata(Session* self) {
   }
 }
 
-void on_written(Session* self) {
+void on_written(Session self) {
   auto& state = self->state;
   if (state.closed || !state.send_paused || unsent_bytes(self) >= kSendWindow) return;
   state.send_paused = false;
   serve_getdata(self);
 }
 
-void on_getdata(Session* self, const net::GetData& request) {
+void on_getdata(Session self, const net::GetData& request) {
   auto& state = self->state;
   if (state.getdata_queue.size() + request.items.size() > kMaxQueuedGetData) {
     disconnect(self,
@@ -371,7 +395,7 @@ void on_getdata(Session* self, const net::GetData& request) {
   serve_getdata(self);
 }
 
-void on_inv(Session* self, const net::Inv& inv) {
+void on_inv(Session self, const net::Inv& inv) {
   auto& state = self->state;
   std::vector<Hash256> blocks;
   std::vector<Hash256> txs;
@@ -381,9 +405,9 @@ void on_inv(Session* self, const net::Inv& inv) {
     if (item.type == net::kMsgTx) txs.push_back(item.hash);
   }
   if (!blocks.empty() && state.context->sync)
-    self->send(state.context->sync, block_inv_atom::value, self_handle(self), std::move(blocks));
+    self->send(state.context->sync, BlocksAnnounced{self_handle(self), std::move(blocks)});
   if (!txs.empty() && state.context->mempool) {
-    ask(self, state.context->mempool, missing_txs_atom::value, std::move(txs))
+    ask(self, state.context->mempool, GetMissingTxs{std::move(txs)})
         .then(
             [=](const std::vector<Hash256>& missing) {
               if (answered(self)) return;
@@ -394,22 +418,21 @@ void on_inv(Session* self, const net::Inv& inv) {
   }
 }
 
-void on_addr(Session* self, const net::Addr& addr) {
+void on_addr(Session self, const net::Addr& addr) {
   AddressList addresses;
   for (const net::TimestampedAddress& entry : addr.addresses)
     if (entry.address.port != 0) addresses.push_back(entry);
   if (!addresses.empty())
-    self->send(self->state.context->node, peer_addrs_atom::value, std::move(addresses));
+    self->send(self->state.context->node,
+               AddressesLearned{self_handle(self), std::move(addresses)});
 }
 
 // A sample of our address book, once per connection (asking again gets nothing).
-void on_getaddr(Session* self) {
+void on_getaddr(Session self) {
   auto& state = self->state;
   if (state.getaddr_answered || !state.context->address_book) return;
   state.getaddr_answered = true;
-  ++state.pending_requests;
-  self->request(state.context->address_book, caf::infinite, sample_atom::value,
-                uint64_t{net::kMaxAddressesPerAnswer})
+  ask(self, state.context->address_book, SampleAddresses{uint64_t{net::kMaxAddressesPerAnswer}})
       .then(
           [=](const AddressList& addresses) {
             if (answered(self)) return;
@@ -419,7 +442,7 @@ void on_getaddr(Session* self) {
 }
 
 // Hands waiting transactions to the mempool while fewer than kMaxTxsInFlight await a verdict.
-void submit_waiting_txs(Session* self) {
+void submit_waiting_txs(Session self) {
   auto& state = self->state;
   while (!state.closed && state.txs_in_flight < kMaxTxsInFlight && !state.waiting_txs.empty()) {
     auto [tx, bytes] = std::move(state.waiting_txs.front());
@@ -427,13 +450,14 @@ void submit_waiting_txs(Session* self) {
     state.waiting_tx_bytes -= bytes;
     ++state.txs_in_flight;
     Hash256 txid = tx->txid();
-    ask(self, state.context->mempool, submit_tx_atom::value, std::move(tx), self_handle(self))
+    ask(self, state.context->mempool, SubmitTx{std::move(tx), self_handle(self)})
         .then(
-            [=](bool accepted, const std::string& reason, ErrorKind kind) {
+            [=](const TxVerdict& verdict) {
               if (answered(self)) return;
               --self->state.txs_in_flight;
-              if (!accepted)
-                pay(self, tx_penalty(kind), fmt::format("invalid tx {}: {}", txid.hex(), reason));
+              if (!verdict.accepted)
+                pay(self, tx_penalty(verdict.kind),
+                    fmt::format("invalid tx {}: {}", txid.hex(), verdict.reason));
               submit_waiting_txs(self);
             },
             [=](caf::error&) {
@@ -444,7 +468,7 @@ void submit_waiting_txs(Session* self) {
   }
 }
 
-void on_tx(Session* self, TxPtr tx) {
+void on_tx(Session self, TxPtr tx) {
   auto& state = self->state;
   if (!state.context->mempool) return;
   size_t bytes = tx->serialized_size();
@@ -458,7 +482,7 @@ void on_tx(Session* self, TxPtr tx) {
   submit_waiting_txs(self);
 }
 
-void handle_message(Session* self, net::Message& message, const net::MessageHeader& header) {
+void handle_message(Session self, net::Message& message, const net::MessageHeader& header) {
   auto& state = self->state;
   // An inbound peer's node id is its listening port, which its version tells.
   if (auto* version = std::get_if<net::Version>(&message);
@@ -484,8 +508,8 @@ void handle_message(Session* self, net::Message& message, const net::MessageHead
             state.ping_nonce.reset();
             auto round_trip = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - state.ping_sent);
-            self->send(state.context->node, latency_atom::value, self_handle(self),
-                       static_cast<int64_t>(round_trip.count()));
+            self->send(state.context->node,
+                       PingMeasured{self_handle(self), static_cast<int64_t>(round_trip.count())});
           }
         } else if constexpr (std::is_same_v<T, net::Addr>) {
           on_addr(self, m);
@@ -502,13 +526,13 @@ void handle_message(Session* self, net::Message& message, const net::MessageHead
           for (const net::InvItem& item : m.items)
             if (item.type == net::kMsgBlock) blocks.push_back(item.hash);
           if (!blocks.empty() && state.context->sync)
-            self->send(state.context->sync, not_found_atom::value, self_handle(self),
-                       std::move(blocks));
+            self->send(state.context->sync, BlocksNotFound{self_handle(self), std::move(blocks)});
         } else if constexpr (std::is_same_v<T, net::BlockMessage>) {
           remember(state, m.block.hash());
           if (state.context->sync)
-            self->send(state.context->sync, block_arrived_atom::value, self_handle(self),
-                       std::make_shared<const Block>(std::move(m.block)));
+            self->send(
+                state.context->sync,
+                BlockArrived{self_handle(self), std::make_shared<const Block>(std::move(m.block))});
         } else if constexpr (std::is_same_v<T, net::TxMessage>) {
           remember(state, m.tx.txid());
           on_tx(self, std::make_shared<const Transaction>(std::move(m.tx)));
@@ -517,7 +541,7 @@ void handle_message(Session* self, net::Message& message, const net::MessageHead
       message);
 }
 
-void on_bytes(Session* self, const std::vector<char>& bytes) {
+void on_bytes(Session self, const std::vector<char>& bytes) {
   auto& state = self->state;
   // CAF may still hand over bytes it read in the same burst after we closed: a session that
   // has quit must not start requests (their handlers would keep it, and the node, alive).
@@ -567,7 +591,7 @@ std::string local_endpoint(const caf::io::connection_handle& handle) {
 // Names the connection for the trace file: a number of this run, both endpoints, and the
 // peer's node id when we dialled it (its listening port; an inbound peer's comes with its
 // version). Then the "connected" event.
-void start_trace(Session* self) {
+void start_trace(Session self) {
   static std::atomic<uint64_t> last_id{0};
   auto& state = self->state;
   state.trace.id = ++last_id;
@@ -581,10 +605,11 @@ void start_trace(Session* self) {
       fmt::format("\"inbound\":{}", inbound ? "true" : "false"), &state.trace);
 }
 
-caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
-                           PeerContextPtr context) {
+SessionBroker::behavior_type peer_session(Session self, caf::io::connection_handle handle,
+                                          PeerContextPtr context, ListenerActor listener) {
   auto& state = self->state;
   state.context = context;
+  state.listener = listener;
   state.handle = handle;
   state.reader.emplace(context->magic);
   state.host = self->remote_addr(handle);
@@ -606,15 +631,15 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
   });
   self->configure_read(handle, caf::io::receive_policy::exactly(state.reader->wanted()));
   self->ack_writes(handle, true);
-  self->send(context->node, session_atom::value, self_handle(self));
-  ask(self, context->chain, tip_atom::value)
+  self->send(context->node, SessionStarted{self_handle(self)});
+  ask(self, context->chain, GetTip{})
       .then(
           [=](const TipInfo& tip) {
             if (answered(self)) return;
             send_version(self, tip.height);
           },
           [=](caf::error&) { answered(self); });
-  set_timer(self, context->limits.handshake_timeout, handshake_timeout_atom::value);
+  set_timer(self, context->limits.handshake_timeout, HandshakeTimeout{});
   return {
       [=](const caf::io::new_data_msg& msg) { on_bytes(self, msg.buf); },
       [=](const caf::io::data_transferred_msg&) { on_written(self); },
@@ -626,25 +651,25 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
         notify_gone(self);
         quit_when_idle(self);
       },
-      [=](handshake_timeout_atom) {
+      [=](HandshakeTimeout) {
         auto& s = self->state;
         if (!s.ready)
           disconnect(self, fmt::format("no handshake within {} s",
                                        s.context->limits.handshake_timeout.count()));
       },
-      [=](keepalive_atom) {
+      [=](KeepaliveDue) {
         auto& s = self->state;
         if (!s.ping_nonce) {
           s.ping_nonce = random_nonce();
           s.ping_sent = std::chrono::steady_clock::now();
           send_message(self, net::Ping{*s.ping_nonce});
-          set_timer(self, s.context->limits.ping_timeout, ping_timeout_atom::value, *s.ping_nonce);
+          set_timer(self, s.context->limits.ping_timeout, PingTimeout{*s.ping_nonce});
         }
-        set_timer(self, s.context->limits.ping_interval, keepalive_atom::value);
+        set_timer(self, s.context->limits.ping_interval, KeepaliveDue{});
       },
-      [=](ping_timeout_atom, uint64_t nonce) {
+      [=](const PingTimeout& timeout) {
         auto& s = self->state;
-        if (s.ping_nonce != nonce) return;
+        if (s.ping_nonce != timeout.nonce) return;
         // While its input is paused the peer's pong cannot be read: it has not read what we
         // sent for that long.
         if (s.send_paused)
@@ -654,31 +679,30 @@ caf::behavior peer_session(Session* self, caf::io::connection_handle handle,
           disconnect(self,
                      fmt::format("no pong within {} s", s.context->limits.ping_timeout.count()));
       },
-      [=](misbehaving_atom, int points, const std::string& what) {
-        misbehaving(self, points, what);
+      [=](const ChargeMisbehaviour& charge) { misbehaving(self, charge.points, charge.what); },
+      [=](const RequestBlocks& request) {
+        if (!request.hashes.empty())
+          send_message(self, net::GetData{items_of(net::kMsgBlock, request.hashes)});
       },
-      [=](request_blocks_atom, const std::vector<Hash256>& hashes) {
-        if (!hashes.empty()) send_message(self, net::GetData{items_of(net::kMsgBlock, hashes)});
+      [=](const RequestInventory& request) {
+        net::GetBlocks getblocks;
+        getblocks.locator = request.locator;
+        send_message(self, getblocks);
       },
-      [=](request_inventory_atom, const std::vector<Hash256>& locator) {
-        net::GetBlocks request;
-        request.locator = locator;
-        send_message(self, request);
-      },
-      [=](announce_atom, uint32_t type, const std::vector<Hash256>& hashes) {
+      [=](const AnnounceInventory& announcement) {
         auto& s = self->state;
         if (!s.ready) {
           if (s.pending_announces.size() < kMaxPendingAnnounces)
-            s.pending_announces.emplace_back(type, hashes);
+            s.pending_announces.emplace_back(announcement.inv_type, announcement.hashes);
           return;
         }
-        announce(self, type, hashes);
+        announce(self, announcement.inv_type, announcement.hashes);
       },
-      [=](peer_addrs_atom, const AddressList& addresses) {
-        if (!addresses.empty()) send_message(self, net::Addr{addresses});
+      [=](const SendAddresses& request) {
+        if (!request.addresses.empty()) send_message(self, net::Addr{request.addresses});
       },
-      [=](getaddr_atom) { send_message(self, net::GetAddr{}); },
-      [=](disconnect_atom, const std::string& reason) { disconnect(self, reason); },
+      [=](RequestAddresses) { send_message(self, net::GetAddr{}); },
+      [=](const DisconnectPeer& request) { disconnect(self, request.reason); },
   };
 }
 
@@ -690,9 +714,12 @@ uint64_t random_nonce() {
   return nonce;
 }
 
-caf::actor fork_peer_session(caf::io::broker* listener, caf::io::connection_handle handle,
-                             PeerContextPtr context) {
-  return listener->fork(peer_session, handle, std::move(context));
+SessionActor fork_peer_session(ListenerBroker::broker_base* listener,
+                               caf::io::connection_handle handle, PeerContextPtr context) {
+  // Passed as lvalues: CAF 0.17's typed_broker::fork forwards its arguments twice, so a moved
+  // argument would reach the session empty.
+  ListenerActor discourager{listener};
+  return listener->fork(peer_session, handle, context, discourager);
 }
 
 }  // namespace ac::actors

@@ -5,9 +5,14 @@
 // costs the peer misbehaviour points (actors/misbehaviour.hpp); at the limit it is disconnected
 // and its address discouraged. A peer that never completes the handshake, stops answering
 // pings or stops reading what we send is disconnected. Each drop is one log line.
+//
+// Its typed interface, what the other actors send it, is actors/session_interface.hpp. It sends
+// the sync coordinator PeerReady, PeerGone, BlocksAnnounced, BlockArrived, BlocksNotFound; the
+// node SessionStarted, PeerUp, PeerDown, AddressesLearned, PingMeasured; the listener
+// DiscourageHost; the mempool SubmitTx, GetMissingTxs, GetTx; the chain GetTip, GetHashesAfter,
+// GetBlocks; the address book SampleAddresses.
 #pragma once
 
-#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 #include <caf/io/fwd.hpp>
 
@@ -16,7 +21,13 @@
 #include <string>
 
 #include "actors/address_book_actor.hpp"
+#include "actors/chain_actor.hpp"
+#include "actors/listener.hpp"
 #include "actors/log_sink.hpp"
+#include "actors/mempool_actor.hpp"
+#include "actors/node_actor.hpp"
+#include "actors/session_interface.hpp"
+#include "actors/sync_coordinator.hpp"
 #include "net/header.hpp"
 #include "net/net_address.hpp"
 
@@ -34,11 +45,11 @@ struct PeerLimits {
 
 // What every session of a node shares.
 struct PeerContext {
-  caf::actor node;
-  caf::actor chain;
-  caf::actor sync;
-  caf::actor mempool;               // may be null: transactions are then ignored
-  address_book_actor address_book;  // may be null: getaddr is then not answered
+  NodeActor node;
+  ChainActor chain;
+  SyncActor sync;
+  MempoolActor mempool;           // may be null: transactions are then ignored
+  AddressBookActor address_book;  // may be null: getaddr is then not answered
   LogSinkPtr log;
   net::Magic magic{};
   net::NetAddress listen_address;  // ours, sent as addr_from
@@ -48,14 +59,12 @@ struct PeerContext {
   uint64_t version_nonce = 0;
 };
 
-using PeerContextPtr = std::shared_ptr<const PeerContext>;
-
 // A nonce from OpenSSL's RNG.
 uint64_t random_nonce();
 
 // Moves the connection `handle` of `listener` (accepted, or an outbound socket it adopted)
 // into a new session broker.
-caf::actor fork_peer_session(caf::io::broker* listener, caf::io::connection_handle handle,
-                             PeerContextPtr context);
+SessionActor fork_peer_session(ListenerBroker::broker_base* listener,
+                               caf::io::connection_handle handle, PeerContextPtr context);
 
 }  // namespace ac::actors

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <utility>
 
 #include "net/jsonrpc.hpp"
@@ -20,9 +19,9 @@ class RpcAsk {
   RpcAsk(caf::actor_system& system, std::chrono::milliseconds timeout)
       : system_(&system), timeout_(timeout) {}
 
-  // The one value `dest` replies with.
-  template <class T, class... Ts>
-  T value(const caf::actor& dest, Ts&&... xs) const {
+  // The one value `dest` (a typed actor handle) replies with.
+  template <class T, class Handle, class... Ts>
+  T value(const Handle& dest, Ts&&... xs) const {
     std::optional<T> out;
     call(
         dest, [&](T& answer) { out = std::move(answer); }, std::forward<Ts>(xs)...);
@@ -30,30 +29,9 @@ class RpcAsk {
     return std::move(*out);
   }
 
-  // A reply of two values.
-  template <class A, class B, class... Ts>
-  std::pair<A, B> pair(const caf::actor& dest, Ts&&... xs) const {
-    std::optional<std::pair<A, B>> out;
-    call(
-        dest, [&](A& a, B& b) { out.emplace(std::move(a), std::move(b)); },
-        std::forward<Ts>(xs)...);
-    if (!out) throw rpc::RpcError(rpc::kMiscError, "node did not answer");
-    return std::move(*out);
-  }
-
-  template <class A, class B, class C, class... Ts>
-  std::tuple<A, B, C> triple(const caf::actor& dest, Ts&&... xs) const {
-    std::optional<std::tuple<A, B, C>> out;
-    call(
-        dest, [&](A& a, B& b, C& c) { out.emplace(std::move(a), std::move(b), std::move(c)); },
-        std::forward<Ts>(xs)...);
-    if (!out) throw rpc::RpcError(rpc::kMiscError, "node did not answer");
-    return std::move(*out);
-  }
-
  private:
-  template <class Handler, class... Ts>
-  void call(const caf::actor& dest, Handler handler, Ts&&... xs) const {
+  template <class Handle, class Handler, class... Ts>
+  void call(const Handle& dest, Handler handler, Ts&&... xs) const {
     if (!dest) throw rpc::RpcError(rpc::kMiscError, "node is not running that service");
     caf::scoped_actor self{*system_};
     std::string failure;

@@ -1,7 +1,6 @@
 #include "actors/rpc_chain_follow.hpp"
 
 #include "actors/chain_actor.hpp"
-#include "actors/messages.hpp"
 
 namespace ac::actors {
 
@@ -11,10 +10,10 @@ bool follow_active_chain(const RpcAsk& ask, const RpcNodeContext& ctx,
   while (true) {
     std::vector<Hash256> locator;
     if (last) locator.push_back(last->hash);
-    auto hashes = ask.value<std::vector<Hash256>>(ctx.actors.chain, hashes_after_atom::value,
-                                                  locator, Hash256{});
+    auto hashes =
+        ask.value<std::vector<Hash256>>(ctx.actors.chain, GetHashesAfter{locator, Hash256{}});
     if (hashes.empty()) return true;
-    auto blocks = ask.value<std::vector<BlockPtr>>(ctx.actors.chain, get_block_atom::value, hashes);
+    auto blocks = ask.value<std::vector<BlockPtr>>(ctx.actors.chain, GetBlocks{hashes});
     for (size_t i = 0; i < hashes.size(); ++i) {
       if (i >= blocks.size() || !blocks[i])
         throw rpc::RpcError(rpc::kMiscError, "block " + hashes[i].hex() + " not found");

@@ -3,7 +3,8 @@
 // about coins, the mempool about unconfirmed transactions.
 #include <fmt/format.h>
 
-#include "actors/messages.hpp"
+#include "actors/chain_actor.hpp"
+#include "actors/mempool_actor.hpp"
 #include "actors/rpc_ask.hpp"
 #include "actors/rpc_methods.hpp"
 #include "actors/rpc_txindex.hpp"
@@ -22,8 +23,7 @@ using rpc::Json;
 using rpc::RpcError;
 
 BlockSummary summary_or_throw(const RpcAsk& ask, const RpcNodeContext& ctx, const Hash256& hash) {
-  auto summary =
-      ask.value<std::optional<BlockSummary>>(ctx.actors.chain, summary_atom::value, hash);
+  auto summary = ask.value<std::optional<BlockSummary>>(ctx.actors.chain, GetBlockSummary{hash});
   if (!summary) throw RpcError(rpc::kInvalidAddressOrKey, "Block not found");
   return std::move(*summary);
 }
@@ -41,15 +41,18 @@ rpc::BlockPlace place_of(const BlockSummary& summary, size_t transaction_count) 
   return place;
 }
 
+// The block `hash`, or null when the chain does not have it.
+BlockPtr block_of(const RpcAsk& ask, const RpcNodeContext& ctx, const Hash256& hash) {
+  auto blocks = ask.value<std::vector<BlockPtr>>(ctx.actors.chain, GetBlocks{{hash}});
+  return blocks.empty() ? nullptr : blocks.front();
+}
+
 TipInfo tip_of(const RpcAsk& ask, const RpcNodeContext& ctx) {
-  return ask.value<TipInfo>(ctx.actors.chain, tip_atom::value);
+  return ask.value<TipInfo>(ctx.actors.chain, GetTip{});
 }
 
 std::vector<TxPtr> mempool_txs(const RpcAsk& ask, const RpcNodeContext& ctx) {
-  return ask
-      .pair<std::vector<TxPtr>, int64_t>(ctx.actors.mempool, select_txs_atom::value,
-                                         uint64_t{UINT64_MAX})
-      .first;
+  return ask.value<TxSelection>(ctx.actors.mempool, SelectTxs{UINT64_MAX}).txs;
 }
 
 Json mempool_entry(const Transaction& tx) {
@@ -88,7 +91,7 @@ void add_blockchain(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  if (height < 0 || height > INT32_MAX)
                    throw RpcError(rpc::kInvalidParameter, "Block height out of range");
                  auto hash = ask.value<std::optional<Hash256>>(
-                     ctx.actors.chain, hash_at_atom::value, static_cast<int>(height));
+                     ctx.actors.chain, GetActiveHashAt{static_cast<int>(height)});
                  if (!hash) throw RpcError(rpc::kInvalidParameter, "Block height out of range");
                  return hash->hex();
                }});
@@ -105,7 +108,7 @@ void add_blockchain(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                    auto raw = summary.record.header.serialize();
                    return to_hex(ByteSpan(raw.data(), raw.size()));
                  }
-                 auto block = ask.value<BlockPtr>(ctx.actors.chain, get_block_atom::value, hash);
+                 auto block = block_of(ask, ctx, hash);
                  return rpc::header_json(summary.record.header,
                                          place_of(summary, block ? block->transactions.size() : 0));
                }});
@@ -118,7 +121,7 @@ void add_blockchain(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  Hash256 hash = rpc::hash_param(params, 0, "blockhash");
                  int verbosity = rpc::verbosity_param(params, 1, 1);
                  BlockSummary summary = summary_or_throw(ask, ctx, hash);
-                 auto block = ask.value<BlockPtr>(ctx.actors.chain, get_block_atom::value, hash);
+                 auto block = block_of(ask, ctx, hash);
                  if (!block) throw RpcError(rpc::kMiscError, "Block not available");
                  if (verbosity <= 0) return to_hex(block->serialize());
                  return rpc::block_json(*block, place_of(summary, block->transactions.size()),
@@ -127,7 +130,7 @@ void add_blockchain(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
   methods.add({"Blockchain", "getchaintips", {}, 0, "getchaintips", [=](const Json&) -> Json {
                  Json out = Json::array();
                  for (const BranchTip& tip :
-                      ask.value<std::vector<BranchTip>>(ctx.actors.chain, branch_tips_atom::value))
+                      ask.value<std::vector<BranchTip>>(ctx.actors.chain, GetBranchTips{}))
                    out.push_back({{"height", tip.height},
                                   {"hash", tip.hash.hex()},
                                   {"branchlen", tip.branch_length},
@@ -167,9 +170,8 @@ void add_blockchain(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  int64_t n = rpc::int_param(params, 1, 0);
                  if (n < 0 || n > UINT32_MAX)
                    throw RpcError(rpc::kInvalidParameter, "vout cannot be negative");
-                 auto coin =
-                     ask.value<std::optional<Coin>>(ctx.actors.utxo_indexer, coin_atom::value,
-                                                    OutPoint{txid, static_cast<uint32_t>(n)});
+                 auto coin = ask.value<std::optional<Coin>>(
+                     ctx.actors.utxo_indexer, GetCoin{OutPoint{txid, static_cast<uint32_t>(n)}});
                  if (!coin) return nullptr;
                  TipInfo tip = tip_of(ask, ctx);
                  Json script{{"asm", rpc::script_asm(coin->output.script_pubkey, false)},
@@ -196,7 +198,7 @@ void add_blockchain(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  rpc::int_param(params, 1, 6);
                  // Replaying every block can take long on a big chain: no short timeout.
                  RpcAsk patient(*ctx.system, std::chrono::hours(1));
-                 return patient.value<std::string>(ctx.actors.chain, verify_atom::value).empty();
+                 return patient.value<std::string>(ctx.actors.chain, VerifyChain{}).empty();
                }});
 }
 
@@ -279,8 +281,7 @@ void add_raw_transactions(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  };
                  if (rpc::has_param(params, 2)) {
                    Hash256 block_hash = rpc::hash_param(params, 2, "blockhash");
-                   auto block =
-                       ask.value<BlockPtr>(ctx.actors.chain, get_block_atom::value, block_hash);
+                   auto block = block_of(ask, ctx, block_hash);
                    if (!block) throw RpcError(rpc::kInvalidAddressOrKey, "Block hash not found");
                    for (const Transaction& tx : block->transactions)
                      if (tx.txid() == txid) found = tx;
@@ -313,30 +314,30 @@ void add_raw_transactions(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  out.update(extra);
                  return out;
                }});
-  methods.add({"Rawtransactions",
-               "sendrawtransaction",
-               {"hexstring", "maxfeerate"},
-               1,
-               "sendrawtransaction \"hexstring\" ( maxfeerate )",
-               [=](const Json& params) -> Json {
-                 Transaction tx = decode_tx_param(params);
-                 Hash256 txid = tx.txid();
-                 auto [accepted, reason, kind] = ask.triple<bool, std::string, ErrorKind>(
-                     ctx.actors.mempool, submit_tx_atom::value,
-                     std::make_shared<const Transaction>(std::move(tx)), caf::actor{});
-                 if (accepted || kind == ErrorKind::kAlreadyHave) return txid.hex();
-                 // Core: -27 already confirmed, -25 inputs missing or spent, -26 any other
-                 // refusal by the rules.
-                 if (kind == ErrorKind::kMissingParent) {
-                   auto coin = ask.value<std::optional<Coin>>(ctx.actors.utxo_indexer,
-                                                              coin_atom::value, OutPoint{txid, 0});
-                   if (coin)
-                     throw RpcError(rpc::kVerifyAlreadyInChain,
-                                    "Transaction already in block chain");
-                   throw RpcError(rpc::kVerifyError, "bad-txns-inputs-missingorspent");
-                 }
-                 throw RpcError(rpc::kVerifyRejected, reason);
-               }});
+  methods.add(
+      {"Rawtransactions",
+       "sendrawtransaction",
+       {"hexstring", "maxfeerate"},
+       1,
+       "sendrawtransaction \"hexstring\" ( maxfeerate )",
+       [=](const Json& params) -> Json {
+         Transaction tx = decode_tx_param(params);
+         Hash256 txid = tx.txid();
+         auto [accepted, reason, kind] = ask.value<TxVerdict>(
+             ctx.actors.mempool,
+             SubmitTx{std::make_shared<const Transaction>(std::move(tx)), SessionActor{}});
+         if (accepted || kind == ErrorKind::kAlreadyHave) return txid.hex();
+         // Core: -27 already confirmed, -25 inputs missing or spent, -26 any other
+         // refusal by the rules.
+         if (kind == ErrorKind::kMissingParent) {
+           auto coin =
+               ask.value<std::optional<Coin>>(ctx.actors.utxo_indexer, GetCoin{OutPoint{txid, 0}});
+           if (coin)
+             throw RpcError(rpc::kVerifyAlreadyInChain, "Transaction already in block chain");
+           throw RpcError(rpc::kVerifyError, "bad-txns-inputs-missingorspent");
+         }
+         throw RpcError(rpc::kVerifyRejected, reason);
+       }});
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 #include <unordered_set>
 
 #include "actors/chain_actor.hpp"
-#include "actors/messages.hpp"
+#include "actors/mempool_actor.hpp"
 #include "actors/rpc_ask.hpp"
 #include "actors/rpc_chain_follow.hpp"
 #include "actors/rpc_methods.hpp"
@@ -50,7 +50,7 @@ struct HistoryView {
 std::unordered_set<Hash160> wallet_keys(const RpcAsk& ask, const RpcNodeContext& ctx) {
   std::unordered_set<Hash160> keys;
   for (const std::string& address :
-       ask.value<std::vector<std::string>>(ctx.wallet, wallet_addresses_atom::value)) {
+       ask.value<std::vector<std::string>>(ctx.wallet, ListWalletAddresses{})) {
     if (auto key = wallet::decode_address(address, ctx.params)) keys.insert(*key);
   }
   return keys;
@@ -80,9 +80,7 @@ HistoryView view(HistoryCache& cache, const RpcAsk& ask, const RpcNodeContext& c
   std::lock_guard lock(cache.mutex);
   if (keys != cache.history.keys()) cache.history = wallet::WalletHistory(std::move(keys));
   catch_up(cache.history, ask, ctx);
-  auto pooled = ask.pair<std::vector<TxPtr>, int64_t>(ctx.actors.mempool, select_txs_atom::value,
-                                                      uint64_t{UINT64_MAX})
-                    .first;
+  auto pooled = ask.value<TxSelection>(ctx.actors.mempool, SelectTxs{uint64_t{UINT64_MAX}}).txs;
   std::vector<Transaction> unconfirmed;
   for (const TxPtr& tx : pooled) unconfirmed.push_back(*tx);
   out.place.tip_height = static_cast<int>(cache.history.scanned().size()) - 1;
@@ -114,7 +112,7 @@ void add_wallet_history_methods(rpc::Dispatcher& methods, const RpcNodeContext& 
   auto cache = std::make_shared<HistoryCache>();
   methods.add({"Wallet", "getbalances", {}, 0, "getbalances", [=](const Json&) -> Json {
                  auto [confirmed, pending] =
-                     ask.pair<int64_t, int64_t>(ctx.wallet, wallet_balance_atom::value);
+                     ask.value<WalletBalance>(ctx.wallet, GetWalletBalance{});
                  // Others' unconfirmed payments to the wallet (its own change is trusted).
                  int64_t untrusted = 0;
                  for (const wallet::WalletTx& tx : view(*cache, ask, ctx).txs)

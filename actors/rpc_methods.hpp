@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "actors/node.hpp"
+#include "actors/wallet_actor.hpp"
 #include "chain/params.hpp"
 #include "net/jsonrpc.hpp"
 
@@ -22,7 +23,7 @@ namespace ac::actors {
 struct RpcNodeContext {
   caf::actor_system* system = nullptr;
   NodeActors actors;
-  caf::actor wallet;  // null: no wallet methods
+  WalletActor wallet;  // null: no wallet methods
   ChainParams params;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::function<void()> request_stop;         // `stop`: begins a clean shutdown

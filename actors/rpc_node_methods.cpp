@@ -5,7 +5,6 @@
 #include <atomic>
 #include <ctime>
 
-#include "actors/messages.hpp"
 #include "actors/rpc_ask.hpp"
 #include "actors/rpc_methods.hpp"
 #include "chain/block_assembly.hpp"
@@ -26,7 +25,7 @@ using rpc::RpcError;
 constexpr int kProtocolVersion = 70015;
 
 std::vector<std::string> peer_endpoints(const RpcAsk& ask, const RpcNodeContext& ctx) {
-  return ask.value<std::vector<std::string>>(ctx.actors.node, peers_atom::value);
+  return ask.value<std::vector<std::string>>(ctx.actors.node, GetReadyPeers{});
 }
 
 Hash160 address_param(const Json& params, size_t index, const ChainParams& chain) {
@@ -37,11 +36,10 @@ Hash160 address_param(const Json& params, size_t index, const ChainParams& chain
 
 // One block on the tip paying `payout`, with what the mempool offers; mined on this thread.
 Hash256 generate_block(const RpcAsk& ask, const RpcNodeContext& ctx, const Hash160& payout) {
-  TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, tip_atom::value);
+  TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, GetTip{});
   if (tip.height < 0) throw RpcError(rpc::kMiscError, "No chain yet: nothing to build on");
-  auto [txs, fees] = ask.pair<std::vector<TxPtr>, int64_t>(
-      ctx.actors.mempool, select_txs_atom::value,
-      static_cast<uint64_t>(ctx.params.max_block_bytes - 1000));
+  auto [txs, fees] = ask.value<TxSelection>(
+      ctx.actors.mempool, SelectTxs{static_cast<uint64_t>(ctx.params.max_block_bytes - 1000)});
   BlockTemplate block_template;
   block_template.parent = tip.hash;
   block_template.height = tip.height + 1;
@@ -62,8 +60,8 @@ Hash256 generate_block(const RpcAsk& ask, const RpcNodeContext& ctx, const Hash1
                                     });
   if (!found.header) throw RpcError(rpc::kMiscError, "mining stopped");
   block.header = *found.header;
-  auto verdict = ask.value<BlockVerdict>(ctx.actors.chain, submit_block_atom::value,
-                                         std::make_shared<const Block>(block), caf::actor{});
+  auto verdict = ask.value<BlockVerdict>(
+      ctx.actors.chain, SubmitBlock{std::make_shared<const Block>(block), SessionActor{}});
   if (!verdict.accepted) throw RpcError(rpc::kVerifyError, "block rejected: " + verdict.outcome);
   return verdict.hash;
 }
@@ -111,7 +109,7 @@ void add_network(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                                   "Error: Node could not be removed. "
                                   "It has not been added previously.");
                  }
-                 caf::anon_send(ctx.actors.node, connect_atom::value, node);
+                 caf::anon_send(ctx.actors.node, ConnectTo{node});
                  return nullptr;
                }});
   methods.add({"Network", "ping", {}, 0, "ping", [=](const Json&) -> Json { return nullptr; }});
@@ -136,8 +134,8 @@ void add_mining(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  return hashes;
                }});
   methods.add({"Mining", "getmininginfo", {}, 0, "getmininginfo", [=](const Json&) -> Json {
-                 TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, tip_atom::value);
-                 auto pooled = ask.value<uint64_t>(ctx.actors.mempool, size_atom::value);
+                 TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, GetTip{});
+                 auto pooled = ask.value<uint64_t>(ctx.actors.mempool, GetMempoolSize{});
                  return Json{{"blocks", tip.height},
                              {"difficulty", rpc::difficulty(ctx.params.block_bits)},
                              {"networkhashps", 0},

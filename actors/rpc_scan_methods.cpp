@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "actors/messages.hpp"
+#include "actors/chain_actor.hpp"
 #include "actors/rpc_ask.hpp"
 #include "actors/rpc_methods.hpp"
 #include "actors/utxo_indexer.hpp"
@@ -81,10 +81,10 @@ void add_scan_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
            Hash160 key = descriptor_key(object, ctx.params);
            if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
          }
-         TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, tip_atom::value);
+         TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, GetTip{});
          AddressCoins coins;
          for (const Hash160& key : keys) {
-           auto of_key = ask.value<AddressCoins>(ctx.actors.utxo_indexer, coins_atom::value, key);
+           auto of_key = ask.value<AddressCoins>(ctx.actors.utxo_indexer, GetAddressCoins{key});
            coins.insert(coins.end(), of_key.begin(), of_key.end());
          }
          Json unspents = Json::array();

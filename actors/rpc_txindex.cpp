@@ -3,7 +3,6 @@
 #include <mutex>
 
 #include "actors/chain_actor.hpp"
-#include "actors/messages.hpp"
 #include "actors/rpc_chain_follow.hpp"
 #include "chain/tx_index.hpp"
 
@@ -39,8 +38,9 @@ std::optional<IndexedTransaction> find_confirmed_transaction(const RpcAsk& ask,
   catch_up(*ctx.txindex, ask, ctx);
   auto block_hash = ctx.txindex->find(txid);
   if (!block_hash) return std::nullopt;
-  auto block = ask.value<BlockPtr>(ctx.actors.chain, get_block_atom::value, *block_hash);
-  if (!block) return std::nullopt;
+  auto blocks = ask.value<std::vector<BlockPtr>>(ctx.actors.chain, GetBlocks{{*block_hash}});
+  if (blocks.empty() || !blocks[0]) return std::nullopt;
+  const BlockPtr& block = blocks[0];
   for (const Transaction& tx : block->transactions)
     if (tx.txid() == txid) return IndexedTransaction{tx, *block_hash};
   return std::nullopt;

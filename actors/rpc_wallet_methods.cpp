@@ -2,7 +2,6 @@
 // and the node's own unconfirmed transactions while the node runs.
 #include <fmt/format.h>
 
-#include "actors/messages.hpp"
 #include "actors/rpc_ask.hpp"
 #include "actors/rpc_methods.hpp"
 #include "actors/wallet_actor.hpp"
@@ -36,10 +35,9 @@ void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                "getnewaddress ( \"label\" \"address_type\" )",
                [=](const Json& params) -> Json {
                  rpc::string_param(params, 0);
-                 auto [ok, text] =
-                     ask.pair<bool, std::string>(ctx.wallet, wallet_new_key_atom::value);
-                 if (!ok) throw RpcError(rpc::kWalletError, text);
-                 return text;
+                 auto answer = ask.value<WalletAnswer>(ctx.wallet, NewAddress{});
+                 if (!answer.ok) throw RpcError(rpc::kWalletError, answer.text);
+                 return answer.text;
                }});
   methods.add({"Wallet",
                "getbalance",
@@ -49,7 +47,7 @@ void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                [=](const Json& params) -> Json {
                  int64_t minconf = rpc::int_param(params, 1, 0);
                  auto [confirmed, pending] =
-                     ask.pair<int64_t, int64_t>(ctx.wallet, wallet_balance_atom::value);
+                     ask.value<WalletBalance>(ctx.wallet, GetWalletBalance{});
                  // Core counts the wallet's own unconfirmed change as trusted (minconf 0).
                  return rpc::amount_json(minconf > 0 ? confirmed : confirmed + pending);
                }});
@@ -61,10 +59,10 @@ void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                [=](const Json& params) -> Json {
                  int64_t minconf = rpc::int_param(params, 0, 1);
                  int64_t maxconf = rpc::int_param(params, 1, 9'999'999);
-                 TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, tip_atom::value);
+                 TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, GetTip{});
                  Json out = Json::array();
                  for (const WalletCoin& c :
-                      ask.value<std::vector<WalletCoin>>(ctx.wallet, wallet_coins_atom::value)) {
+                      ask.value<std::vector<WalletCoin>>(ctx.wallet, ListWalletCoins{})) {
                    int64_t confirmations = c.coin.height < 0 ? 0 : tip.height - c.coin.height + 1;
                    if (confirmations < minconf || confirmations > maxconf) continue;
                    Json entry{{"txid", c.outpoint.txid.hex()}, {"vout", c.outpoint.index}};
@@ -89,10 +87,10 @@ void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  Hash160 to = wallet_address(params, 0, ctx.params);
                  int64_t amount = rpc::amount_param(params, 1);
                  if (amount <= 0) throw RpcError(rpc::kTypeError, "Invalid amount for send");
-                 auto [ok, text] =
-                     ask.pair<bool, std::string>(ctx.wallet, wallet_send_atom::value, to, amount);
-                 if (ok) return text;
-                 if (text.starts_with("insufficient-funds"))
+                 auto result = ask.value<PaymentResult>(ctx.wallet, SendPayment{to, amount});
+                 const std::string& text = result.answer.text;
+                 if (result.answer.ok) return text;
+                 if (result.insufficient_funds)
                    throw RpcError(rpc::kWalletInsufficientFunds,
                                   "Insufficient funds: " + text.substr(20));
                  throw RpcError(rpc::kWalletError, text);
@@ -107,8 +105,8 @@ void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  std::string label = rpc::string_param(params, 0);
                  std::vector<std::string> addresses;
                  if (label.empty())
-                   addresses = ask.value<std::vector<std::string>>(ctx.wallet,
-                                                                   wallet_addresses_atom::value);
+                   addresses =
+                       ask.value<std::vector<std::string>>(ctx.wallet, ListWalletAddresses{});
                  if (addresses.empty())
                    throw RpcError(rpc::kWalletInvalidLabelName, "No addresses with label " + label);
                  Json out = Json::object();
@@ -124,7 +122,7 @@ void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                [=](const Json& params) -> Json {
                  std::string address = rpc::string_param(params, 0);
                  Hash160 key = wallet_address(params, 0, ctx.params);
-                 auto wif = ask.value<std::string>(ctx.wallet, wallet_key_atom::value, key);
+                 auto wif = ask.value<std::string>(ctx.wallet, GetPrivateKey{key});
                  if (wif.empty())
                    throw RpcError(rpc::kWalletError,
                                   "Private key for address " + address + " is not known");

@@ -2,38 +2,99 @@
 // hashes (announced, requested, in flight with a deadline), keeps many blocks in flight at once
 // (a window, never one block per round trip), feeds arrived blocks to the chain in announced
 // order, re-requests on notfound, stall or disconnect from another peer, and asks `getblocks`
-// again until the best peer has nothing more to announce.
+// again until the best peer has nothing more to announce. The decisions themselves are the
+// SyncPlanner's (actors/sync_planner.hpp); this actor carries them out.
 //
-// Messages it handles (actors/messages.hpp):
-//   (peer_ready_atom, caf::actor session, int32_t best_height)
-//   (peer_gone_atom, caf::actor session)
-//   (block_inv_atom, caf::actor session, std::vector<Hash256> hashes)
-//   (block_arrived_atom, caf::actor session, BlockPtr block)
-//   (not_found_atom, caf::actor session, std::vector<Hash256> hashes)
-//   (TipChanged)           from the chain (subscribe), to learn its height and drop solved hashes
-//   (tick_atom)            its own deadline timer
-//   (subscribe_atom, caf::actor)  the subscriber gets (syncing_atom, bool downloading) now and
-//                          whenever it flips (SyncPlanner::downloading); the miner pauses on it
-// Messages it sends to a session:
-//   (request_blocks_atom, std::vector<Hash256>)  -> session sends getdata
-//   (request_inventory_atom, std::vector<Hash256> locator) -> session sends getblocks
-//   (disconnect_atom, std::string reason)
-// To the chain: request (submit_block_atom, BlockPtr, caf::actor source) -> BlockVerdict, and
-// (locator_atom) -> std::vector<Hash256>, (tip_atom) -> TipInfo; and once at spawn
-// (subscribe_atom, caf::actor self) so the chain sends it TipChanged.
-// The locator sent to a session may carry, in front of the chain's, the last hash of that
-// peer's previous batch, so the next batch can be asked before the chain connected the last.
+// It sends sessions RequestBlocks, RequestInventory, DisconnectPeer and ChargeMisbehaviour
+// (actors/session_interface.hpp); the chain SubmitBlock, GetLocator and GetTip. The locator sent
+// to a session may carry, in front of the chain's, the last hash of that peer's previous batch,
+// so the next batch can be asked before the chain connected the last.
 #pragma once
 
 #include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
+#include <cstdint>
+#include <vector>
+
+#include "actors/chain_actor.hpp"
+#include "actors/local_values.hpp"
 #include "actors/log_sink.hpp"
-#include "actors/sync_planner.hpp"  // SyncLimits; the decisions themselves
+#include "actors/session_interface.hpp"
+#include "actors/sync_planner.hpp"  // SyncLimits
 
 namespace ac::actors {
 
+// Sent by a session, handled by the sync coordinator: the handshake is done; the peer claims
+// `best_height`.
+struct PeerReady {
+  SessionActor session;
+  int32_t best_height = -1;
+};
+
+// Sent by a session, handled by the sync coordinator: the connection is gone; its requests go
+// to other peers. (A session that dies without saying so is noticed by a monitor.)
+struct PeerGone {
+  SessionActor session;
+};
+
+// Sent by a session, handled by the sync coordinator: the peer's inv listed these block hashes
+// (in the peer's order).
+struct BlocksAnnounced {
+  SessionActor session;
+  std::vector<Hash256> hashes;
+};
+
+// Sent by a session, handled by the sync coordinator: a block arrived from the peer.
+struct BlockArrived {
+  SessionActor session;
+  BlockPtr block;
+};
+
+// Sent by a session, handled by the sync coordinator: the peer answered notfound for these
+// block hashes.
+struct BlocksNotFound {
+  SessionActor session;
+  std::vector<Hash256> hashes;
+};
+
+// Sent by the sync coordinator, handled by its subscribers (the miner): whether the node is
+// downloading blocks (SyncPlanner::downloading), once at subscription and whenever it flips.
+struct SyncingChanged {
+  bool downloading = false;
+};
+
+using SyncingListener = caf::typed_actor<caf::reacts_to<SyncingChanged>>;
+
+// Sent by the miner, handled by the sync coordinator: the listener gets SyncingChanged.
+struct SubscribeSyncing {
+  SyncingListener listener;
+};
+
+using SyncActor = caf::typed_actor<caf::reacts_to<PeerReady>,        //
+                                   caf::reacts_to<PeerGone>,         //
+                                   caf::reacts_to<BlocksAnnounced>,  //
+                                   caf::reacts_to<BlockArrived>,     //
+                                   caf::reacts_to<BlocksNotFound>,   //
+                                   caf::reacts_to<TipChanged>,       // from the chain
+                                   caf::reacts_to<SubscribeSyncing>>;
+
+// The part of the chain actor the sync coordinator talks to.
+using SyncChainView = caf::typed_actor<caf::replies_to<SubmitBlock>::with<BlockVerdict>,  //
+                                       caf::replies_to<GetTip>::with<TipInfo>,            //
+                                       caf::replies_to<GetLocator>::with<std::vector<Hash256>>,
+                                       caf::reacts_to<SubscribeTipChanged>>;
+
 // `log`, when given, gets the sync_started / sync_finished events of the trace file.
-caf::actor spawn_sync_coordinator(caf::actor_system& system, caf::actor chain,
-                                  SyncLimits limits = {}, LogSinkPtr log = nullptr);
+SyncActor spawn_sync_coordinator(caf::actor_system& system, SyncChainView chain,
+                                 SyncLimits limits = {}, LogSinkPtr log = nullptr);
 
 }  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PeerReady)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PeerGone)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlocksAnnounced)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockArrived)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlocksNotFound)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SyncingChanged)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubscribeSyncing)

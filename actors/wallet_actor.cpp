@@ -8,7 +8,6 @@
 #include <map>
 #include <unordered_set>
 
-#include "actors/messages.hpp"
 #include "actors/utxo_indexer.hpp"
 #include "chain/amount.hpp"
 #include "chain/script.hpp"
@@ -18,22 +17,34 @@
 #include "wallet/wallet_file.hpp"
 
 namespace ac::actors {
-
 namespace {
+
+// The wallet's own timer: submit and announce its unconfirmed transactions again.
+struct RebroadcastDue {};
+
+}  // namespace
+}  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::RebroadcastDue)
+
+namespace ac::actors {
+namespace {
+
+using WalletImpl = WalletActor::extend<caf::reacts_to<RebroadcastDue>>;
 
 struct WalletState {
   WalletConfig config;
-  caf::actor utxo_indexer;
-  caf::actor mempool;
-  caf::actor node;
+  UtxoIndexerActor utxo_indexer;
+  MempoolActor mempool;
+  NodeActor node;
   std::map<Hash256, TxPtr> unconfirmed;  // own transactions not yet in a block
   static inline const char* name = "wallet";
 };
 
-using WalletActor = caf::stateful_actor<WalletState>;
+using WalletSelf = WalletImpl::stateful_base<WalletState>;
 
 // wallet.dat is the truth: read again before each use, so nothing written meanwhile is lost.
-Result<wallet::Wallet> open_wallet(WalletActor* self) {
+Result<wallet::Wallet> open_wallet(WalletSelf* self) {
   return wallet::Wallet::open(self->state.config.path);
 }
 
@@ -50,7 +61,7 @@ struct Spendable {
   std::vector<wallet::SpendableCoin> pending;
 };
 
-Spendable spendable(WalletActor* self, const wallet::Wallet& wallet, const AddressCoins& coins) {
+Spendable spendable(WalletSelf* self, const wallet::Wallet& wallet, const AddressCoins& coins) {
   std::unordered_set<OutPoint> spent = wallet.pending_outpoints();
   for (const auto& [txid, tx] : self->state.unconfirmed)
     for (const TxIn& input : tx->inputs) spent.insert(input.prevout);
@@ -74,68 +85,65 @@ Amount sum(const std::vector<wallet::SpendableCoin>& coins) {
   return total;
 }
 
-void rebroadcast(WalletActor* self) {
+void rebroadcast(WalletSelf* self) {
   for (const auto& [txid, tx] : self->state.unconfirmed) {
-    self->send(self->state.mempool, submit_tx_atom::value, tx, caf::actor{});
-    self->send(self->state.node, announce_atom::value, net::kMsgTx, std::vector<Hash256>{txid},
-               caf::actor{});
+    // The verdict does not matter: already pooled, or confirmed meanwhile.
+    self->request(self->state.mempool, caf::infinite, SubmitTx{tx, SessionActor{}})
+        .then([](const TxVerdict&) {}, [](caf::error&) {});
+    self->send(self->state.node, TxsAccepted{std::vector<Hash256>{txid}, SessionActor{}});
   }
-  self->delayed_send(self, self->state.config.rebroadcast, wallet_rebroadcast_atom::value);
+  self->delayed_send(self, self->state.config.rebroadcast, RebroadcastDue{});
 }
 
-caf::behavior wallet_actor(WalletActor* self, WalletConfig config, caf::actor utxo_indexer,
-                           caf::actor mempool, caf::actor node, caf::actor chain) {
+WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
+                                       UtxoIndexerActor utxo_indexer, MempoolActor mempool,
+                                       NodeActor node, ChainActor chain) {
   self->state.config = std::move(config);
   self->state.utxo_indexer = std::move(utxo_indexer);
   self->state.mempool = std::move(mempool);
   self->state.node = std::move(node);
-  if (chain) self->send(chain, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
-  self->delayed_send(self, self->state.config.rebroadcast, wallet_rebroadcast_atom::value);
+  if (chain) self->send(chain, SubscribeTipChanged{TipChangedListener{self}});
+  self->delayed_send(self, self->state.config.rebroadcast, RebroadcastDue{});
   return {
-      [=](wallet_new_key_atom) -> caf::message {
+      [=](NewAddress) -> WalletAnswer {
         auto wallet = open_wallet(self);
-        if (!wallet) return caf::make_message(false, wallet.error().message());
+        if (!wallet) return {false, wallet.error().message()};
         auto key = wallet->new_key();
-        if (!key) return caf::make_message(false, key.error().message());
-        return caf::make_message(
-            true, wallet::encode_address(key->pubkey_hash(), self->state.config.params));
+        if (!key) return {false, key.error().message()};
+        return {true, wallet::encode_address(key->pubkey_hash(), self->state.config.params)};
       },
-      [=](wallet_key_atom, const Hash160& pubkey_hash) -> std::string {
+      [=](const GetPrivateKey& request) -> std::string {
         auto wallet = open_wallet(self);
         if (!wallet) return {};
-        const auto* key = wallet->key_for(pubkey_hash);
+        const auto* key = wallet->key_for(request.pubkey_hash);
         return key ? key->to_wif(self->state.config.params) : std::string{};
       },
-      [=](wallet_addresses_atom) -> std::vector<std::string> {
+      [=](ListWalletAddresses) -> std::vector<std::string> {
         auto wallet = open_wallet(self);
         return wallet ? wallet->addresses(self->state.config.params) : std::vector<std::string>{};
       },
-      [=](wallet_is_mine_atom, const Hash160& pubkey_hash) -> bool {
-        auto wallet = open_wallet(self);
-        return wallet && wallet->key_for(pubkey_hash) != nullptr;
-      },
-      [=](wallet_balance_atom) -> caf::result<int64_t, int64_t> {
+      [=](GetWalletBalance) -> caf::result<WalletBalance> {
         auto wallet = open_wallet(self);
         if (!wallet) return caf::make_error(caf::sec::runtime_error, wallet.error().message());
-        auto promise = self->make_response_promise<int64_t, int64_t>();
+        auto promise = self->make_response_promise<WalletBalance>();
         auto shared = std::make_shared<wallet::Wallet>(std::move(*wallet));
-        self->request(self->state.utxo_indexer, std::chrono::seconds(30), coins_atom::value,
-                      key_hashes(*shared))
+        self->request(self->state.utxo_indexer, std::chrono::seconds(30),
+                      GetCoinsOfAddresses{key_hashes(*shared)})
             .then(
                 [=](const AddressCoins& coins) mutable {
                   Spendable can = spendable(self, *shared, coins);
-                  promise.deliver(int64_t{sum(can.confirmed)}, int64_t{sum(can.pending)});
+                  promise.deliver(WalletBalance{sum(can.confirmed), sum(can.pending)});
                 },
                 [=](caf::error& error) mutable { promise.deliver(std::move(error)); });
         return promise;
       },
-      [=](wallet_coins_atom) -> caf::result<std::vector<WalletCoin>> {
+      [=](ListWalletCoins) -> caf::result<std::vector<WalletCoin>> {
         auto wallet = open_wallet(self);
         if (!wallet) return caf::make_error(caf::sec::runtime_error, wallet.error().message());
         auto promise = self->make_response_promise<std::vector<WalletCoin>>();
         auto shared = std::make_shared<wallet::Wallet>(std::move(*wallet));
-        self->request(self->state.utxo_indexer, std::chrono::seconds(30), coins_atom::value,
-                      key_hashes(*shared))
+        self->request(self->state.utxo_indexer, std::chrono::seconds(30),
+                      GetCoinsOfAddresses{key_hashes(*shared)})
             .then(
                 [=](const AddressCoins& coins) mutable {
                   Spendable can = spendable(self, *shared, coins);
@@ -147,14 +155,17 @@ caf::behavior wallet_actor(WalletActor* self, WalletConfig config, caf::actor ut
                 [=](caf::error& error) mutable { promise.deliver(std::move(error)); });
         return promise;
       },
-      [=](wallet_send_atom, const Hash160& to, int64_t amount) -> caf::result<bool, std::string> {
+      [=](const SendPayment& request) -> caf::result<PaymentResult> {
         auto wallet = open_wallet(self);
-        if (!wallet) return {false, wallet.error().message()};
-        if (wallet->keys().empty()) return {false, "wallet-empty: the wallet has no key"};
-        auto promise = self->make_response_promise<bool, std::string>();
+        if (!wallet) return PaymentResult{{false, wallet.error().message()}};
+        if (wallet->keys().empty())
+          return PaymentResult{{false, "wallet-empty: the wallet has no key"}};
+        auto promise = self->make_response_promise<PaymentResult>();
+        Hash160 to = request.to;
+        int64_t amount = request.amount;
         auto shared = std::make_shared<wallet::Wallet>(std::move(*wallet));
-        self->request(self->state.utxo_indexer, std::chrono::seconds(30), coins_atom::value,
-                      key_hashes(*shared))
+        self->request(self->state.utxo_indexer, std::chrono::seconds(30),
+                      GetCoinsOfAddresses{key_hashes(*shared)})
             .then(
                 [=](const AddressCoins& coins) mutable {
                   Spendable can = spendable(self, *shared, coins);
@@ -165,13 +176,15 @@ caf::behavior wallet_actor(WalletActor* self, WalletConfig config, caf::actor ut
                                                   payment);
                   if (!tx) {
                     if (tx.reason() == "insufficient-funds")
-                      promise.deliver(
-                          false, fmt::format("insufficient-funds: have {} coins "
-                                             "confirmed + {} pending, need {}",
-                                             format_coins(sum(can.confirmed)),
-                                             format_coins(sum(can.pending)), format_coins(amount)));
+                      promise.deliver(PaymentResult{
+                          {false,
+                           fmt::format("insufficient-funds: have {} coins "
+                                       "confirmed + {} pending, need {}",
+                                       format_coins(sum(can.confirmed)),
+                                       format_coins(sum(can.pending)), format_coins(amount))},
+                          true});
                     else
-                      promise.deliver(false, tx.error().message());
+                      promise.deliver(PaymentResult{{false, tx.error().message()}});
                     return;
                   }
                   auto shared_tx = std::make_shared<const Transaction>(std::move(*tx));
@@ -181,19 +194,20 @@ caf::behavior wallet_actor(WalletActor* self, WalletConfig config, caf::actor ut
                   // Recorded (fsynced) before it leaves: a crash never forgets what it spent.
                   if (Status marked = shared->mark_spent(spent, txid, std::time(nullptr));
                       !marked) {
-                    promise.deliver(false, marked.error().message());
+                    promise.deliver(PaymentResult{{false, marked.error().message()}});
                     return;
                   }
                   self->request(self->state.mempool, std::chrono::seconds(30),
-                                submit_tx_atom::value, shared_tx, caf::actor{})
+                                SubmitTx{shared_tx, SessionActor{}})
                       .then(
-                          [=](bool accepted, const std::string& reason, ErrorKind) mutable {
-                            if (!accepted) {
-                              promise.deliver(false, "rejected: " + reason);
+                          [=](const TxVerdict& verdict) mutable {
+                            if (!verdict.accepted) {
+                              promise.deliver(
+                                  PaymentResult{{false, "rejected: " + verdict.reason}});
                               return;
                             }
                             self->state.unconfirmed[txid] = shared_tx;
-                            promise.deliver(true, txid.hex());
+                            promise.deliver(PaymentResult{{true, txid.hex()}});
                           },
                           [=](caf::error& error) mutable { promise.deliver(std::move(error)); });
                 },
@@ -209,21 +223,19 @@ caf::behavior wallet_actor(WalletActor* self, WalletConfig config, caf::actor ut
               [&](const wallet::PendingSpend& p) { return !confirmed.contains(p.spending_txid); });
         }
       },
-      [=](wallet_rebroadcast_atom) { rebroadcast(self); },
-      // The mempool's verdicts on rebroadcast transactions: already pooled, or confirmed.
-      [=](bool, const std::string&, ErrorKind) {},
+      [=](RebroadcastDue) { rebroadcast(self); },
   };
 }
 
 }  // namespace
 
-Result<caf::actor> spawn_wallet(caf::actor_system& system, WalletConfig config,
-                                caf::actor utxo_indexer, caf::actor mempool, caf::actor node,
-                                caf::actor chain) {
+Result<WalletActor> spawn_wallet(caf::actor_system& system, WalletConfig config,
+                                 UtxoIndexerActor utxo_indexer, MempoolActor mempool,
+                                 NodeActor node, ChainActor chain) {
   auto wallet = wallet::Wallet::open(config.path);
   if (!wallet) return wallet.error();
-  return system.spawn(wallet_actor, std::move(config), std::move(utxo_indexer), std::move(mempool),
-                      std::move(node), std::move(chain));
+  return WalletActor{system.spawn(wallet_actor, std::move(config), std::move(utxo_indexer),
+                                  std::move(mempool), std::move(node), std::move(chain))};
 }
 
 }  // namespace ac::actors

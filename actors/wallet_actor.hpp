@@ -6,29 +6,22 @@
 // double-spends. Every `rebroadcast` it submits its unconfirmed transactions to the mempool
 // again and has the node announce them to every peer (a payment must not get stuck because
 // the miner connected late); a tip change that confirms one forgets it.
-//
-// Messages (this header's atoms):
-//   (wallet_new_key_atom) -> (bool ok, std::string address or reason)
-//   (wallet_balance_atom) -> (int64_t confirmed, int64_t pending)  pending: own change
-//   (wallet_coins_atom) -> std::vector<WalletCoin>  what it may spend, confirmed and pending
-//   (wallet_send_atom, Hash160 to, int64_t amount) -> (bool ok, std::string txid or reason)
-//       reasons: "insufficient-funds: have X coins confirmed + Y pending, need Z", "bad-amount",
-//       "rejected: <mempool's reason>", "wallet-...".
-//   (wallet_key_atom, Hash160) -> std::string WIF, empty when not the wallet's
-//   (wallet_is_mine_atom, Hash160) -> bool
-//   (wallet_addresses_atom) -> std::vector<std::string>  one per key, in creation order
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
-#include <caf/atom.hpp>
 #include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
+#include "actors/chain_actor.hpp"
 #include "actors/log_sink.hpp"
-#include "actors/messages.hpp"
+#include "actors/mempool_actor.hpp"
+#include "actors/node_actor.hpp"
 #include "actors/utxo_indexer.hpp"
 #include "chain/coins.hpp"
 #include "chain/params.hpp"
@@ -36,19 +29,66 @@
 
 namespace ac::actors {
 
-using wallet_new_key_atom = caf::atom_constant<caf::atom("wnewkey")>;
-using wallet_balance_atom = caf::atom_constant<caf::atom("wbalance")>;
-using wallet_coins_atom = caf::atom_constant<caf::atom("wcoins")>;
-using wallet_send_atom = caf::atom_constant<caf::atom("wsend")>;
-using wallet_key_atom = caf::atom_constant<caf::atom("wkey")>;
-using wallet_is_mine_atom = caf::atom_constant<caf::atom("wismine")>;
-using wallet_addresses_atom = caf::atom_constant<caf::atom("waddrs")>;
-using wallet_rebroadcast_atom = caf::atom_constant<caf::atom("wrebcast")>;
-
 struct WalletCoin {
   OutPoint outpoint;
   Coin coin;  // height -1 while unconfirmed
 };
+
+// A wallet request's outcome: `text` is the answer (an address, a txid) or the reason.
+struct WalletAnswer {
+  bool ok = false;
+  std::string text;
+};
+
+// The wallet's coins: confirmed, and its own unconfirmed change (spendable at once).
+struct WalletBalance {
+  int64_t confirmed = 0;
+  int64_t pending = 0;
+};
+
+// Sent by the RPC server (getnewaddress), handled by the wallet: answers a WalletAnswer with a
+// new key's address.
+struct NewAddress {};
+
+// Sent by the RPC server (getbalance, getbalances), handled by the wallet: answers a
+// WalletBalance.
+struct GetWalletBalance {};
+
+// Sent by the RPC server (listunspent), handled by the wallet: answers what it may spend,
+// confirmed and pending (std::vector<WalletCoin>).
+struct ListWalletCoins {};
+
+// Sent by the RPC server (sendtoaddress), handled by the wallet: pay `amount` to `to`.
+// Answers a PaymentResult: the txid, or why not ("insufficient-funds: have X coins confirmed
+// + Y pending, need Z", "bad-amount", "rejected: <mempool's reason>", "wallet-...").
+struct SendPayment {
+  Hash160 to;
+  int64_t amount = 0;
+};
+
+struct PaymentResult {
+  WalletAnswer answer;
+  bool insufficient_funds = false;  // the reason is "insufficient-funds: ..."
+};
+
+// Sent by the RPC server (dumpprivkey), handled by the wallet: answers the key's WIF
+// (std::string), empty when not the wallet's.
+struct GetPrivateKey {
+  Hash160 pubkey_hash;
+};
+
+// Sent by the RPC server (getaddressesbylabel, listtransactions), handled by the wallet:
+// answers the address of every key, in creation order (std::vector<std::string>).
+struct ListWalletAddresses {};
+
+using WalletActor =
+    caf::typed_actor<caf::replies_to<NewAddress>::with<WalletAnswer>,
+                     caf::replies_to<GetWalletBalance>::with<WalletBalance>,
+                     caf::replies_to<ListWalletCoins>::with<std::vector<WalletCoin>>,
+                     caf::replies_to<SendPayment>::with<PaymentResult>,
+                     caf::replies_to<GetPrivateKey>::with<std::string>,
+                     caf::replies_to<ListWalletAddresses>::with<std::vector<std::string>>,
+                     caf::reacts_to<TipChanged>>;  // from the chain
 
 struct WalletConfig {
   ChainParams params;
@@ -58,11 +98,19 @@ struct WalletConfig {
 };
 
 // Checks that wallet.dat opens (reasons as Wallet::open), then spawns the actor.
-Result<caf::actor> spawn_wallet(caf::actor_system& system, WalletConfig config,
-                                caf::actor utxo_indexer, caf::actor mempool, caf::actor node,
-                                caf::actor chain);
+Result<WalletActor> spawn_wallet(caf::actor_system& system, WalletConfig config,
+                                 UtxoIndexerActor utxo_indexer, MempoolActor mempool,
+                                 NodeActor node, ChainActor chain);
 
 }  // namespace ac::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::actors::WalletCoin>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::Hash160>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::WalletAnswer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::WalletBalance)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::NewAddress)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetWalletBalance)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ListWalletCoins)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SendPayment)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PaymentResult)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetPrivateKey)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ListWalletAddresses)

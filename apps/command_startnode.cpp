@@ -55,7 +55,7 @@ std::vector<std::string> peers_to_connect(const NodeEnvironment& env,
 Result<std::unique_ptr<actors::RpcServer>> start_rpc(
     const NodeEnvironment& env, const ChainParams& params, const StartNodeOptions& options,
     caf::actor_system& system, const actors::NodeActors& node_actors, actors::LogSinkPtr log,
-    std::atomic<bool>& stop_requested, caf::actor& wallet) {
+    std::atomic<bool>& stop_requested, actors::WalletActor& wallet) {
   const RpcOptions& rpc = options.rpc;
   if (rpc.disabled) return std::unique_ptr<actors::RpcServer>{};
   auto port = rpc_port(env, rpc);
@@ -192,7 +192,7 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
       return 1;
     }
     std::atomic<bool> stop_requested{false};
-    caf::actor wallet;
+    actors::WalletActor wallet;
     auto rpc_server =
         start_rpc(env, params, options, system, *started, log, stop_requested, wallet);
     if (!rpc_server) {

@@ -21,11 +21,11 @@ net::TimestampedAddress entry(const std::string& endpoint) {
 
 struct AddressBookActorTest : ActorSystemTest {
   std::filesystem::path directory = std::filesystem::temp_directory_path() /
-                                    ("address_book_actor_test_" + std::to_string(::getpid()));
+                                    ("AddressBookActor_test_" + std::to_string(::getpid()));
   AddressBookActorTest() { std::filesystem::create_directories(directory); }
   ~AddressBookActorTest() override { std::filesystem::remove_all(directory); }
 
-  address_book_actor spawn(bool persisted) {
+  AddressBookActor spawn(bool persisted) {
     AddressBookConfig config;
     if (persisted) config.path = directory / "peers.dat";
     config.own_endpoints = {"127.0.0.1:9000"};
@@ -33,7 +33,7 @@ struct AddressBookActorTest : ActorSystemTest {
     return spawn_address_book(*system, config);
   }
   template <class Reply, class... Ts>
-  Reply ask_book(const address_book_actor& book, Ts&&... args) {
+  Reply ask_book(const AddressBookActor& book, Ts&&... args) {
     Reply out{};
     (*self)
         ->request(book, std::chrono::seconds(10), std::forward<Ts>(args)...)
@@ -41,7 +41,7 @@ struct AddressBookActorTest : ActorSystemTest {
                  [&](caf::error& error) { ADD_FAILURE() << system->render(error); });
     return out;
   }
-  void stop(const address_book_actor& book) {
+  void stop(const AddressBookActor& book) {
     (*self)->monitor(book);
     caf::anon_send_exit(book, caf::exit_reason::user_shutdown);
     (*self)->receive([](const caf::down_msg&) {});
@@ -51,38 +51,34 @@ struct AddressBookActorTest : ActorSystemTest {
 TEST_F(AddressBookActorTest, LearnsNewAddressesOnceAndNeverItsOwn) {
   auto book = spawn(false);
   auto fresh = ask_book<AddressList>(
-      book, learn_atom::value,
-      AddressList{entry("127.0.0.2:8001"), entry("127.0.0.3:8002"), entry("127.0.0.1:9000")});
+      book, LearnAddresses{AddressList{entry("127.0.0.2:8001"), entry("127.0.0.3:8002"),
+                                       entry("127.0.0.1:9000")}});
   EXPECT_EQ(fresh.size(), 2u);
-  fresh = ask_book<AddressList>(book, learn_atom::value, AddressList{entry("127.0.0.2:8001")});
+  fresh = ask_book<AddressList>(book, LearnAddresses{AddressList{entry("127.0.0.2:8001")}});
   EXPECT_TRUE(fresh.empty());
-  EXPECT_EQ(ask_book<AddressList>(book, sample_atom::value, uint64_t{1'000}).size(), 2u);
+  EXPECT_EQ(ask_book<AddressList>(book, SampleAddresses{1'000}).size(), 2u);
   stop(book);
 }
 
 TEST_F(AddressBookActorTest, SelectsNeitherExcludedNorDiscouragedAddresses) {
   auto book = spawn(false);
-  ask_book<AddressList>(book, learn_atom::value,
-                        AddressList{entry("127.0.0.2:8001"), entry("127.0.0.3:8002")});
-  (*self)->send(book, discourage_atom::value, std::string("127.0.0.3"), std::string("test"));
+  ask_book<AddressList>(
+      book, LearnAddresses{AddressList{entry("127.0.0.2:8001"), entry("127.0.0.3:8002")}});
+  (*self)->send(book, DiscourageHost{"127.0.0.3", "test"});
   for (int i = 0; i < 20; ++i)
-    EXPECT_EQ(ask_book<std::string>(book, select_atom::value, std::vector<std::string>{}),
-              "127.0.0.2:8001");
-  EXPECT_EQ(
-      ask_book<std::string>(book, select_atom::value, std::vector<std::string>{"127.0.0.2:8001"}),
-      "");
+    EXPECT_EQ(ask_book<std::string>(book, SelectAddress{}), "127.0.0.2:8001");
+  EXPECT_EQ(ask_book<std::string>(book, SelectAddress{{"127.0.0.2:8001"}}), "");
   stop(book);
 }
 
 TEST_F(AddressBookActorTest, AFailedDialWaitsItsRetryDelay) {
   auto book = spawn(false);
-  ask_book<AddressList>(book, learn_atom::value, AddressList{entry("127.0.0.2:8001")});
-  (*self)->send(book, attempt_atom::value, std::string("127.0.0.2:8001"));
-  EXPECT_EQ(ask_book<std::string>(book, select_atom::value, std::vector<std::string>{}), "");
-  (*self)->send(book, good_atom::value, std::string("127.0.0.2:8001"));
-  EXPECT_EQ(ask_book<std::string>(book, select_atom::value, std::vector<std::string>{}),
-            "127.0.0.2:8001");
-  auto entries = ask_book<AddressInfoList>(book, list_atom::value);
+  ask_book<AddressList>(book, LearnAddresses{AddressList{entry("127.0.0.2:8001")}});
+  (*self)->send(book, DialAttempted{"127.0.0.2:8001"});
+  EXPECT_EQ(ask_book<std::string>(book, SelectAddress{}), "");
+  (*self)->send(book, HandshakeCompleted{"127.0.0.2:8001"});
+  EXPECT_EQ(ask_book<std::string>(book, SelectAddress{}), "127.0.0.2:8001");
+  auto entries = ask_book<AddressInfoList>(book, ListAddresses{});
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_GT(entries[0].last_success, 0);
   stop(book);
@@ -90,12 +86,12 @@ TEST_F(AddressBookActorTest, AFailedDialWaitsItsRetryDelay) {
 
 TEST_F(AddressBookActorTest, KeepsItsAddressesAcrossARestart) {
   auto book = spawn(true);
-  ask_book<AddressList>(book, learn_atom::value,
-                        AddressList{entry("127.0.0.2:8001"), entry("127.0.0.3:8002")});
-  (*self)->send(book, pin_atom::value, std::string("127.0.0.4:8003"));
+  ask_book<AddressList>(
+      book, LearnAddresses{AddressList{entry("127.0.0.2:8001"), entry("127.0.0.3:8002")}});
+  (*self)->send(book, PinAddress{"127.0.0.4:8003"});
   stop(book);
   auto again = spawn(true);
-  auto entries = ask_book<AddressInfoList>(again, list_atom::value);
+  auto entries = ask_book<AddressInfoList>(again, ListAddresses{});
   EXPECT_EQ(entries.size(), 3u);
   stop(again);
 }

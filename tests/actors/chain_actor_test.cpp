@@ -2,7 +2,6 @@
 
 #include <caf/scheduler/test_coordinator.hpp>
 
-#include "actors/messages.hpp"
 #include "memory_chain.hpp"
 #include "test_support.hpp"
 
@@ -15,34 +14,33 @@ using testing::make_test_chain;
 using testing::MemoryChain;
 
 struct ChainActorTest : ActorSystemTest {
-  caf::actor chain = spawn_chain(*system, std::make_shared<MemoryChain>(), testing::captured_log());
+  ChainActor chain = spawn_chain(*system, std::make_shared<MemoryChain>(), testing::captured_log());
 
   ~ChainActorTest() override { caf::anon_send_exit(chain, caf::exit_reason::user_shutdown); }
 
-  BlockVerdict submit(const Block& block, caf::actor source = {}) {
-    return ask<BlockVerdict>(chain, submit_block_atom::value, std::make_shared<const Block>(block),
-                             source);
+  BlockVerdict submit(const Block& block, SessionActor source = {}) {
+    return ask<BlockVerdict>(chain, SubmitBlock{std::make_shared<const Block>(block), source});
   }
 };
 
 TEST_F(ChainActorTest, AdoptsFirstGenesisWhenEmpty) {
-  EXPECT_EQ(ask<TipInfo>(chain, tip_atom::value).height, -1);
+  EXPECT_EQ(ask<TipInfo>(chain, GetTip{}).height, -1);
   auto blocks = make_test_chain(1);
   BlockVerdict verdict = submit(blocks[0]);
   EXPECT_TRUE(verdict.accepted);
   EXPECT_TRUE(verdict.new_tip);
   EXPECT_EQ(verdict.tip.height, 0);
-  EXPECT_EQ(ask<TipInfo>(chain, tip_atom::value).hash, blocks[0].hash());
+  EXPECT_EQ(ask<TipInfo>(chain, GetTip{}).hash, blocks[0].hash());
 }
 
 TEST_F(ChainActorTest, RefusesOtherGenesisAndDisconnectsItsSource) {
   submit(make_test_chain(1, 1)[0]);
-  caf::actor source = *self;
+  auto source = testing::as<SessionActor>(*self);
   BlockVerdict verdict = submit(make_test_chain(1, 2)[0], source);
   EXPECT_FALSE(verdict.accepted);
   EXPECT_EQ(verdict.outcome, "different-genesis");
   bool told = false;
-  (*self)->receive([&](disconnect_atom, const std::string&) { told = true; },
+  (*self)->receive([&](const DisconnectPeer&) { told = true; },
                    caf::after(std::chrono::seconds(5)) >> [] {});
   EXPECT_TRUE(told);
 }
@@ -50,26 +48,27 @@ TEST_F(ChainActorTest, RefusesOtherGenesisAndDisconnectsItsSource) {
 TEST_F(ChainActorTest, AnswersTipLocatorAndHashesAfter) {
   auto blocks = make_test_chain(5);
   for (const Block& block : blocks) EXPECT_TRUE(submit(block).accepted);
-  TipInfo tip = ask<TipInfo>(chain, tip_atom::value);
+  TipInfo tip = ask<TipInfo>(chain, GetTip{});
   EXPECT_EQ(tip.height, 4);
   EXPECT_EQ(tip.hash, blocks[4].hash());
-  auto locator = ask<std::vector<Hash256>>(chain, locator_atom::value);
+  auto locator = ask<std::vector<Hash256>>(chain, GetLocator{});
   ASSERT_FALSE(locator.empty());
   EXPECT_EQ(locator.front(), blocks[4].hash());
-  auto after = ask<std::vector<Hash256>>(chain, hashes_after_atom::value,
-                                         std::vector<Hash256>{blocks[1].hash()}, Hash256{});
+  auto after = ask<std::vector<Hash256>>(
+      chain, GetHashesAfter{std::vector<Hash256>{blocks[1].hash()}, Hash256{}});
   ASSERT_EQ(after.size(), 3u);
   EXPECT_EQ(after[0], blocks[2].hash());
   EXPECT_EQ(after[2], blocks[4].hash());
-  EXPECT_TRUE(ask<bool>(chain, has_block_atom::value, blocks[3].hash()));
-  EXPECT_EQ(*ask<BlockPtr>(chain, get_block_atom::value, blocks[3].hash()), blocks[3]);
-  EXPECT_EQ(ask<BlockPtr>(chain, get_block_atom::value, Hash256{}), nullptr);
+  auto got = ask<std::vector<BlockPtr>>(chain, GetBlocks{{blocks[3].hash(), Hash256{}}});
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(*got[0], blocks[3]);
+  EXPECT_EQ(got[1], nullptr);
 }
 
 TEST_F(ChainActorTest, PublishesTipChangesWithConfirmedAndReturnedTransactions) {
   auto base = make_test_chain(2);
   for (const Block& block : base) submit(block);
-  (*self)->send(chain, subscribe_atom::value, caf::actor{*self});
+  (*self)->send(chain, SubscribeTipChanged{testing::as<TipChangedListener>(*self)});
   Transaction spend;
   spend.inputs.push_back(TxIn{OutPoint{base[1].transactions[0].txid(), 0}, Bytes{0x51}, 0});
   spend.outputs.push_back(TxOut{10, Bytes{0x51}});
@@ -100,9 +99,10 @@ TEST_F(ChainActorTest, PublishesTipChangesWithConfirmedAndReturnedTransactions) 
 TEST_F(ChainActorTest, TipChangeNamesTheSessionWhoseBlockEndedIt) {
   auto blocks = make_test_chain(4);
   submit(blocks[0]);
-  (*self)->send(chain, subscribe_atom::value, caf::actor{*self});
+  (*self)->send(chain, SubscribeTipChanged{testing::as<TipChangedListener>(*self)});
   // Spawned with an argument: CAF 0.17 binds a null reference for argument-less functions.
-  caf::actor session = system->spawn([](int) { return caf::behavior{[](int) {}}; }, 0);
+  auto session = caf::actor_cast<SessionActor>(
+      system->spawn([](int) { return caf::behavior{[](int) {}}; }, 0));
   auto next_change = [&] {
     TipChanged got;
     (*self)->receive([&](const TipChanged& change) { got = change; },
@@ -127,7 +127,7 @@ struct ChainActorBatchingTest : ::testing::Test {
   std::unique_ptr<caf::actor_system> system;
   caf::scheduler::test_coordinator* scheduler = nullptr;
   std::unique_ptr<caf::scoped_actor> self;
-  caf::actor chain;
+  ChainActor chain;
 
   ChainActorBatchingTest() {
     config.set("scheduler.policy", caf::atom("testing"));
@@ -144,8 +144,7 @@ struct ChainActorBatchingTest : ::testing::Test {
 
   void submit_all(const std::vector<Block>& blocks) {
     for (const Block& block : blocks)
-      (*self)->send(chain, submit_block_atom::value, std::make_shared<const Block>(block),
-                    caf::actor());
+      (*self)->send(chain, SubmitBlock{std::make_shared<const Block>(block), SessionActor{}});
     scheduler->run();
   }
 
@@ -179,7 +178,7 @@ std::vector<Hash256> hashes_of(const std::vector<Block>& blocks) {
 TEST_F(ChainActorBatchingTest, QueuedBlocksMakeOneTipChangeAheadOfTheirVerdicts) {
   auto blocks = make_test_chain(1 + kMaxBlocksPerTipChange + 6);
   submit_all({blocks[0]});
-  (*self)->send(chain, subscribe_atom::value, caf::actor{*self});
+  (*self)->send(chain, SubscribeTipChanged{testing::as<TipChangedListener>(*self)});
   scheduler->run();
   (*self)->receive([](const BlockVerdict&) {});  // the genesis, published before anyone listened
 

@@ -39,7 +39,7 @@ inline std::vector<Block> make_test_chain(size_t count, uint32_t tag = 0) {
 
 class MemoryChain : public ChainBackend {
  public:
-  BackendTip tip() const override {
+  TipInfo tip() const override {
     if (active_.empty()) return {};
     return {active_.back(), static_cast<int>(active_.size()) - 1};
   }
@@ -73,7 +73,6 @@ class MemoryChain : public ChainBackend {
     if (found == blocks_.end()) return std::nullopt;
     return found->second;
   }
-  bool has_block(const Hash256& hash) const override { return blocks_.count(hash) != 0; }
   Status create_genesis(const Block& block) override {
     if (!active_.empty()) return make_error("have-genesis");
     blocks_[block.hash()] = block;

@@ -1,11 +1,9 @@
 #include "actors/chain_actor.hpp"
 #include "actors/mempool_actor.hpp"
-#include "actors/messages.hpp"
 #include "actors/miner_actor.hpp"
 #include "chain/memory_coins.hpp"
 #include "chain/script.hpp"
 #include "memory_chain.hpp"
-#include "net/messages.hpp"
 #include "test_support.hpp"
 #include "wallet/tx_builder.hpp"
 
@@ -24,8 +22,8 @@ struct MempoolActorTest : ActorSystemTest {
   wallet::PrivateKey key = *signer.generate_key();
   std::shared_ptr<MemoryCoins> coins = std::make_shared<MemoryCoins>();
   std::vector<Block> blocks = make_test_chain(1, 3);
-  caf::actor chain;
-  caf::actor mempool;
+  ChainActor chain;
+  MempoolActor mempool;
   OutPoint funded{Hash256::from_span(Bytes(32, 0x11)), 0};
 
   MempoolActorTest() {
@@ -49,39 +47,29 @@ struct MempoolActorTest : ActorSystemTest {
     return *tx;
   }
 
-  std::pair<bool, std::string> submit(const Transaction& tx, caf::actor source = {}) {
-    std::pair<bool, std::string> out;
-    (*self)
-        ->request(mempool, std::chrono::seconds(10), submit_tx_atom::value,
-                  std::make_shared<const Transaction>(tx), source)
-        .receive(
-            [&](bool accepted, std::string& reason, ErrorKind) {
-              out = {accepted, reason};
-            },
-            [&](caf::error& error) { ADD_FAILURE() << system->render(error); });
-    return out;
+  std::pair<bool, std::string> submit(const Transaction& tx, SessionActor source = {}) {
+    auto verdict =
+        ask<TxVerdict>(mempool, SubmitTx{std::make_shared<const Transaction>(tx), source});
+    return {verdict.accepted, verdict.reason};
   }
 };
 
 TEST_F(MempoolActorTest, AcceptsValidTxAndAnnouncesItWithItsSource) {
-  (*self)->send(mempool, subscribe_atom::value, caf::actor{*self});
+  (*self)->send(mempool, SubscribeTxsAccepted{testing::as<TxsAcceptedListener>(*self)});
   Transaction tx = payment(1'000, funded);
-  caf::actor source = *self;
+  auto source = testing::as<SessionActor>(*self);
   auto [accepted, reason] = submit(tx, source);
   EXPECT_TRUE(accepted) << reason;
   bool announced = false;
   (*self)->receive(
-      [&](announce_atom, uint32_t type, const std::vector<Hash256>& hashes,
-          const caf::actor& from) {
-        announced =
-            type == net::kMsgTx && hashes == std::vector<Hash256>{tx.txid()} && from == source;
+      [&](const TxsAccepted& accepted) {
+        announced = accepted.txids == std::vector<Hash256>{tx.txid()} && accepted.source == source;
       },
       caf::after(std::chrono::seconds(5)) >> [] {});
   EXPECT_TRUE(announced);
-  EXPECT_EQ(ask<uint64_t>(mempool, size_atom::value), 1u);
-  EXPECT_EQ(ask<TxPtr>(mempool, get_tx_atom::value, tx.txid())->txid(), tx.txid());
-  auto missing = ask<std::vector<Hash256>>(mempool, missing_txs_atom::value,
-                                           std::vector<Hash256>{tx.txid(), Hash256{}});
+  EXPECT_EQ(ask<uint64_t>(mempool, GetMempoolSize{}), 1u);
+  EXPECT_EQ(ask<TxPtr>(mempool, GetTx{tx.txid()})->txid(), tx.txid());
+  auto missing = ask<std::vector<Hash256>>(mempool, GetMissingTxs{{tx.txid(), Hash256{}}});
   EXPECT_EQ(missing, std::vector<Hash256>{Hash256{}});
 }
 
@@ -94,62 +82,53 @@ TEST_F(MempoolActorTest, RejectsDuplicateAndUnfundedTxs) {
   Transaction unfunded = tx;
   unfunded.inputs[0].prevout.index = 7;
   EXPECT_FALSE(submit(unfunded).first);
-  EXPECT_EQ(ask<TxPtr>(mempool, get_tx_atom::value, unfunded.txid()), nullptr);
+  EXPECT_EQ(ask<TxPtr>(mempool, GetTx{unfunded.txid()}), nullptr);
 }
 
 TEST_F(MempoolActorTest, SelectsForBlockEvictsConfirmedOnTipChangeAndStillServesIt) {
   Transaction tx = payment(1'000, funded);
   ASSERT_TRUE(submit(tx).first);
-  std::vector<TxPtr> selected;
-  (*self)
-      ->request(mempool, std::chrono::seconds(10), select_txs_atom::value, uint64_t{100'000})
-      .receive([&](std::vector<TxPtr>& txs, int64_t) { selected = std::move(txs); },
-               [&](caf::error& error) { ADD_FAILURE() << system->render(error); });
+  std::vector<TxPtr> selected = ask<TxSelection>(mempool, SelectTxs{100'000}).txs;
   ASSERT_EQ(selected.size(), 1u);
   EXPECT_EQ(selected[0]->txid(), tx.txid());
 
-  (*self)->send(mempool, subscribe_atom::value, caf::actor{*self});
+  (*self)->send(mempool, SubscribeMempoolChanged{testing::as<MempoolChangedListener>(*self)});
   Block confirming = make_test_block(blocks[0].hash(), 9, {tx});
-  ask<BlockVerdict>(chain, submit_block_atom::value, std::make_shared<const Block>(confirming),
-                    caf::actor{});
+  ask<BlockVerdict>(chain, SubmitBlock{std::make_shared<const Block>(confirming), {}});
   uint64_t size = 1;
-  (*self)->receive([&](mempool_changed_atom, uint64_t now) { size = now; },
+  (*self)->receive([&](const MempoolChanged& changed) { size = changed.size; },
                    caf::after(std::chrono::seconds(5)) >> [] { ADD_FAILURE(); });
   EXPECT_EQ(size, 0u);
-  EXPECT_EQ(ask<uint64_t>(mempool, size_atom::value), 0u);
+  EXPECT_EQ(ask<uint64_t>(mempool, GetMempoolSize{}), 0u);
   // Still served to peers that saw our announce, and not fetched again when re-announced.
-  ASSERT_NE(ask<TxPtr>(mempool, get_tx_atom::value, tx.txid()), nullptr);
+  ASSERT_NE(ask<TxPtr>(mempool, GetTx{tx.txid()}), nullptr);
   EXPECT_TRUE(
-      ask<std::vector<Hash256>>(mempool, missing_txs_atom::value, std::vector<Hash256>{tx.txid()})
-          .empty());
+      ask<std::vector<Hash256>>(mempool, GetMissingTxs{std::vector<Hash256>{tx.txid()}}).empty());
 }
 
 TEST_F(MempoolActorTest, ReannouncesTransactionsAReorgReturnsToThePool) {
   Transaction tx = payment(1'000, funded);
-  (*self)->send(mempool, subscribe_atom::value, caf::actor{*self});
+  (*self)->send(mempool, SubscribeTxsAccepted{testing::as<TxsAcceptedListener>(*self)});
   TipChanged change;
-  change.tip = ask<TipInfo>(chain, tip_atom::value);
+  change.tip = ask<TipInfo>(chain, GetTip{});
   change.returned_to_mempool = {std::make_shared<const Transaction>(tx)};
   (*self)->send(mempool, change);
   std::vector<Hash256> announced;
   bool from_nobody = false;
-  for (int i = 0; i < 3 && announced.empty(); ++i) {
-    (*self)->receive(
-        [&](announce_atom, uint32_t, const std::vector<Hash256>& hashes, const caf::actor& source) {
-          announced = hashes;
-          from_nobody = !source;
-        },
-        [&](mempool_changed_atom, uint64_t) {},
-        caf::after(std::chrono::seconds(5)) >> [] { ADD_FAILURE() << "no announce"; });
-  }
+  (*self)->receive(
+      [&](const TxsAccepted& accepted) {
+        announced = accepted.txids;
+        from_nobody = !accepted.source;
+      },
+      caf::after(std::chrono::seconds(5)) >> [] { ADD_FAILURE() << "no announce"; });
   EXPECT_EQ(announced, std::vector<Hash256>{tx.txid()});
   EXPECT_TRUE(from_nobody);  // relayed to every peer, none excluded
-  EXPECT_EQ(ask<uint64_t>(mempool, size_atom::value), 1u);
+  EXPECT_EQ(ask<uint64_t>(mempool, GetMempoolSize{}), 1u);
 }
 
 // The miner searches with bits no test will ever meet, so only cancellation ends a search.
 struct MinerActorTest : MempoolActorTest {
-  caf::actor miner;
+  MinerActor miner;
   MinerActorTest() {
     ChainParams hard = params;
     hard.block_bits = 0x1c00ffff;
@@ -163,29 +142,28 @@ struct MinerActorTest : MempoolActorTest {
   Hash256 await_search_parent(const Hash256& expected) {
     Hash256 parent;
     for (int i = 0; i < 100'000 && parent != expected; ++i)
-      parent = ask<Hash256>(miner, tip_atom::value);
+      parent = ask<Hash256>(miner, GetSearchParent{});
     return parent;
   }
 };
 
 TEST_F(MinerActorTest, PausesWhileTheNodeDownloadsAndResumesAfter) {
   EXPECT_EQ(await_search_parent(blocks[0].hash()), blocks[0].hash());
-  caf::anon_send(miner, syncing_atom::value, true);
+  caf::anon_send(miner, SyncingChanged{true});
   EXPECT_EQ(await_search_parent(Hash256{}), Hash256{});
   // Nothing starts a search while paused, not even a change in the mempool.
-  caf::anon_send(miner, mempool_changed_atom::value, uint64_t{5});
-  EXPECT_EQ(ask<Hash256>(miner, tip_atom::value), Hash256{});
-  caf::anon_send(miner, syncing_atom::value, false);
+  caf::anon_send(miner, MempoolChanged{5});
+  EXPECT_EQ(ask<Hash256>(miner, GetSearchParent{}), Hash256{});
+  caf::anon_send(miner, SyncingChanged{false});
   EXPECT_EQ(await_search_parent(blocks[0].hash()), blocks[0].hash());
 }
 
 TEST_F(MinerActorTest, AbortsSearchAndRebuildsOnNewTip) {
   EXPECT_EQ(await_search_parent(blocks[0].hash()), blocks[0].hash());
   Block next = make_test_block(blocks[0].hash(), 5);
-  ask<BlockVerdict>(chain, submit_block_atom::value, std::make_shared<const Block>(next),
-                    caf::actor{});
+  ask<BlockVerdict>(chain, SubmitBlock{std::make_shared<const Block>(next), {}});
   EXPECT_EQ(await_search_parent(next.hash()), next.hash());
-  EXPECT_EQ(ask<uint64_t>(miner, size_atom::value), 0u);
+  EXPECT_EQ(ask<uint64_t>(miner, GetBlocksFound{}), 0u);
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "actors/messages.hpp"
 #include "memory_chain.hpp"
 #include "net/messages.hpp"
 #include "test_support.hpp"
@@ -46,11 +45,11 @@ struct NodesOverLoopback : ::testing::Test {
   }
 
   // Asks `node` for its peers until `endpoint` is one of them (bounded round trips).
-  bool await_peer(const caf::actor& node, const std::string& endpoint) {
+  bool await_peer(const NodeActor& node, const std::string& endpoint) {
     for (int i = 0; i < 200'000; ++i) {
       std::vector<std::string> peers;
       (*self)
-          ->request(node, std::chrono::seconds(5), peers_atom::value)
+          ->request(node, std::chrono::seconds(5), GetReadyPeers{})
           .receive([&](std::vector<std::string>& p) { peers = std::move(p); }, [](caf::error&) {});
       if (std::find(peers.begin(), peers.end(), endpoint) != peers.end()) return true;
     }
@@ -58,11 +57,11 @@ struct NodesOverLoopback : ::testing::Test {
   }
 
   // Waits for TipChanged from `chain` until its height reaches `height`.
-  TipInfo await_height(const caf::actor& chain, int height) {
+  TipInfo await_height(const ChainActor& chain, int height) {
     TipInfo tip;
-    (*self)->send(chain, subscribe_atom::value, caf::actor{*self});
+    (*self)->send(chain, SubscribeTipChanged{testing::as<TipChangedListener>(*self)});
     (*self)
-        ->request(chain, std::chrono::seconds(5), tip_atom::value)
+        ->request(chain, std::chrono::seconds(5), GetTip{})
         .receive([&](const TipInfo& t) { tip = t; }, [](caf::error&) {});
     // One deadline for the whole wait: other messages in the mailbox must not extend it.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -73,10 +72,10 @@ struct NodesOverLoopback : ::testing::Test {
     return tip;
   }
 
-  void submit(const caf::actor& chain, const Block& block) {
+  void submit(const ChainActor& chain, const Block& block) {
     (*self)
-        ->request(chain, std::chrono::seconds(10), submit_block_atom::value,
-                  std::make_shared<const Block>(block), caf::actor{})
+        ->request(chain, std::chrono::seconds(10),
+                  SubmitBlock{std::make_shared<const Block>(block), SessionActor{}})
         .receive([](const BlockVerdict& verdict) { EXPECT_TRUE(verdict.accepted); },
                  [](caf::error&) { ADD_FAILURE(); });
   }
@@ -102,7 +101,6 @@ TEST_F(NodesOverLoopback, NewTipIsRelayedToConnectedPeer) {
   ASSERT_TRUE(chain_b->create_genesis(blocks[0]).ok());
   NodeActors a = start(chain_a, {});
   NodeActors b = start(chain_b, {"127.0.0.1:" + std::to_string(a.port)});
-  (*self)->send(b.chain, subscribe_atom::value, caf::actor{*self});
   // Blocks A connects before B's handshake reach B by getblocks, later ones by A's relay.
   for (size_t i = 1; i < blocks.size(); ++i) submit(a.chain, blocks[i]);
   TipInfo tip = await_height(b.chain, 3);

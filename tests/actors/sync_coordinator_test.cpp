@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "actors/messages.hpp"
 #include "actors/misbehaviour.hpp"
 
 namespace ac::actors {
@@ -22,8 +21,8 @@ using namespace std::chrono_literals;
 // A chain that accepts every block: a block on its tip extends it (and is published), any
 // other is stored as an orphan. Hashes in `rejects` are refused.
 struct FakeChainState {
-  caf::actor subscriber;
   Hash256 tip_hash;
+  TipChangedListener subscriber;
   int height = 0;
   std::vector<Hash256> submitted;
   std::set<Hash256> rejects;
@@ -31,19 +30,24 @@ struct FakeChainState {
   static inline const char* name = "fake_chain";
 };
 
-caf::behavior fake_chain(caf::stateful_actor<FakeChainState>* self, Hash256 genesis) {
+using FakeChain = SyncChainView::stateful_pointer<FakeChainState>;
+
+SyncChainView::behavior_type fake_chain(FakeChain self, Hash256 genesis) {
   self->state.tip_hash = genesis;
   return {
-      [=](subscribe_atom, const caf::actor& subscriber) { self->state.subscriber = subscriber; },
-      [=](tip_atom) {
+      [=](const SubscribeTipChanged& subscription) {
+        self->state.subscriber = subscription.listener;
+      },
+      [=](GetTip) {
         return TipInfo{self->state.tip_hash, self->state.height};
       },
-      [=](locator_atom) {
+      [=](GetLocator) {
         ++self->state.locator_requests;
         return std::vector<Hash256>{self->state.tip_hash};
       },
-      [=](submit_block_atom, const BlockPtr& block, const caf::actor&) {
+      [=](const SubmitBlock& submission) {
         auto& state = self->state;
+        const BlockPtr& block = submission.block;
         BlockVerdict verdict;
         verdict.hash = block->hash();
         state.submitted.push_back(verdict.hash);
@@ -71,27 +75,38 @@ struct FakeSessionState {
   std::vector<std::vector<Hash256>> locators;
   std::vector<std::string> disconnects;
   std::vector<std::pair<int, std::string>> charges;  // misbehaviour points and what for
-  std::vector<bool> downloading;                     // as published to a subscriber
   static inline const char* name = "fake_session";
 };
 
 // (The unused label exists because CAF 0.17 spawning a function without arguments binds a
 // reference to a null tuple, which UBSan rejects.)
-caf::behavior fake_session(caf::stateful_actor<FakeSessionState>* self, const std::string&) {
+SessionActor::behavior_type fake_session(SessionActor::stateful_pointer<FakeSessionState> self,
+                                         const std::string&) {
   return {
-      [=](request_blocks_atom, const std::vector<Hash256>& hashes) {
-        self->state.block_requests.push_back(hashes);
+      [=](const RequestBlocks& request) { self->state.block_requests.push_back(request.hashes); },
+      [=](const RequestInventory& request) { self->state.locators.push_back(request.locator); },
+      [=](const DisconnectPeer& request) { self->state.disconnects.push_back(request.reason); },
+      [=](const ChargeMisbehaviour& charge) {
+        self->state.charges.emplace_back(charge.points, charge.what);
       },
-      [=](request_inventory_atom, const std::vector<Hash256>& locator) {
-        self->state.locators.push_back(locator);
+      [=](const AnnounceInventory&) {},  // not the coordinator's business: never sent here
+      [=](const SendAddresses&) {},      // idem
+      [=](RequestAddresses) {},          // idem
+  };
+}
+
+// A subscriber of the coordinator (the miner in a node) that records what it is told.
+struct FakeMinerState {
+  std::vector<bool> downloading;
+  static inline const char* name = "fake_miner";
+};
+
+SyncingListener::behavior_type fake_miner(SyncingListener::stateful_pointer<FakeMinerState> self,
+                                          const std::string&) {
+  return {
+      [=](const SyncingChanged& changed) {
+        self->state.downloading.push_back(changed.downloading);
       },
-      [=](disconnect_atom, const std::string& reason) {
-        self->state.disconnects.push_back(reason);
-      },
-      [=](misbehaving_atom, int points, const std::string& what) {
-        self->state.charges.emplace_back(points, what);
-      },
-      [=](syncing_atom, bool downloading) { self->state.downloading.push_back(downloading); },
   };
 }
 
@@ -102,8 +117,8 @@ struct SyncCoordinatorTest : ::testing::Test {
   std::unique_ptr<caf::scoped_actor> self;
   Block genesis;
   std::vector<BlockPtr> blocks;  // a chain on top of genesis
-  caf::actor chain;
-  caf::actor sync;
+  SyncChainView chain;
+  SyncActor sync;
   std::vector<caf::actor> actors_to_stop;
 
   SyncCoordinatorTest() {
@@ -130,7 +145,7 @@ struct SyncCoordinatorTest : ::testing::Test {
   void start(SyncLimits limits) {
     chain = system->spawn(fake_chain, genesis.hash());
     sync = spawn_sync_coordinator(*system, chain, limits);
-    actors_to_stop = {sync, chain};
+    actors_to_stop = {caf::actor_cast<caf::actor>(sync), caf::actor_cast<caf::actor>(chain)};
     scheduler->run();
   }
 
@@ -146,20 +161,29 @@ struct SyncCoordinatorTest : ::testing::Test {
     return limits;
   }
 
-  caf::actor new_session() {
+  SessionActor new_session() {
     auto session = system->spawn(fake_session, std::string{"peer"});
-    actors_to_stop.push_back(session);
+    actors_to_stop.push_back(caf::actor_cast<caf::actor>(session));
     return session;
   }
+  SyncingListener new_miner() {
+    auto miner = system->spawn(fake_miner, std::string{"miner"});
+    actors_to_stop.push_back(caf::actor_cast<caf::actor>(miner));
+    return miner;
+  }
 
-  template <class State, class Handle>
+  template <class State, class Base, class Handle>
   State& state_of(const Handle& handle) {
-    return dynamic_cast<caf::stateful_actor<State>&>(*caf::actor_cast<caf::abstract_actor*>(handle))
+    return dynamic_cast<caf::stateful_actor<State, Base>&>(
+               *caf::actor_cast<caf::abstract_actor*>(handle))
         .state;
   }
-  FakeChainState& chain_state() { return state_of<FakeChainState>(chain); }
-  FakeSessionState& session_state(const caf::actor& session) {
-    return state_of<FakeSessionState>(session);
+  FakeChainState& chain_state() { return state_of<FakeChainState, SyncChainView::base>(chain); }
+  FakeSessionState& session_state(const SessionActor& session) {
+    return state_of<FakeSessionState, SessionActor::base>(session);
+  }
+  FakeMinerState& miner_state(const SyncingListener& miner) {
+    return state_of<FakeMinerState, SyncingListener::base>(miner);
   }
 
   std::vector<Hash256> hashes(size_t first, size_t count) const {
@@ -173,7 +197,7 @@ struct SyncCoordinatorTest : ::testing::Test {
     }
     return nullptr;
   }
-  std::vector<Hash256> all_requested(const caf::actor& session) {
+  std::vector<Hash256> all_requested(const SessionActor& session) {
     std::vector<Hash256> out;
     for (const auto& request : session_state(session).block_requests) {
       out.insert(out.end(), request.begin(), request.end());
@@ -181,20 +205,20 @@ struct SyncCoordinatorTest : ::testing::Test {
     return out;
   }
 
-  void ready(const caf::actor& session, int32_t height) {
-    (*self)->send(sync, peer_ready_atom::value, session, height);
+  void ready(const SessionActor& session, int32_t height) {
+    (*self)->send(sync, PeerReady{session, height});
     scheduler->run();
   }
-  void announce(const caf::actor& session, std::vector<Hash256> announced) {
-    (*self)->send(sync, block_inv_atom::value, session, std::move(announced));
+  void announce(const SessionActor& session, std::vector<Hash256> announced) {
+    (*self)->send(sync, BlocksAnnounced{session, std::move(announced)});
     scheduler->run();
   }
-  void deliver(const caf::actor& session, const Hash256& hash) {
-    (*self)->send(sync, block_arrived_atom::value, session, block_with(hash));
+  void deliver(const SessionActor& session, const Hash256& hash) {
+    (*self)->send(sync, BlockArrived{session, block_with(hash)});
     scheduler->run();
   }
   // Answers every request the session got, including those its answers trigger.
-  void serve(const caf::actor& session) {
+  void serve(const SessionActor& session) {
     for (size_t served = 0; served < session_state(session).block_requests.size(); ++served) {
       auto request = session_state(session).block_requests[served];
       for (const auto& hash : request) deliver(session, hash);
@@ -224,28 +248,28 @@ TEST_F(SyncCoordinatorTest, SyncsManyBlocksFromOnePeerInOrder) {
 
 TEST_F(SyncCoordinatorTest, SubscribersLearnWhenADownloadStartsAndEnds) {
   start(small_limits());
-  auto miner = new_session();  // records what it is told
-  caf::anon_send(sync, subscribe_atom::value, miner);
+  auto miner = new_miner();
+  caf::anon_send(sync, SubscribeSyncing{miner});
   scheduler->run();
   auto peer = new_session();
   ready(peer, 30);
   announce(peer, hashes(0, 30));
   serve(peer);
   ASSERT_EQ(chain_state().height, 30);
-  EXPECT_EQ(session_state(miner).downloading, (std::vector<bool>{false, true, false}));
+  EXPECT_EQ(miner_state(miner).downloading, (std::vector<bool>{false, true, false}));
 }
 
 TEST_F(SyncCoordinatorTest, OneRelayedBlockIsNotADownload) {
   start(small_limits());
-  auto miner = new_session();
-  caf::anon_send(sync, subscribe_atom::value, miner);
+  auto miner = new_miner();
+  caf::anon_send(sync, SubscribeSyncing{miner});
   scheduler->run();
   auto peer = new_session();
   ready(peer, 0);
   announce(peer, hashes(0, 1));
   serve(peer);
   ASSERT_EQ(chain_state().height, 1);
-  EXPECT_EQ(session_state(miner).downloading, std::vector<bool>{false});
+  EXPECT_EQ(miner_state(miner).downloading, std::vector<bool>{false});
 }
 
 TEST_F(SyncCoordinatorTest, OutOfOrderBlocksReachTheChainInAnnouncedOrder) {
@@ -283,7 +307,7 @@ TEST_F(SyncCoordinatorTest, NotFoundIsAskedFromAnotherPeer) {
   ready(second, 4);
   announce(first, hashes(0, 4));
   EXPECT_EQ(all_requested(first), hashes(0, 4));
-  (*self)->send(sync, not_found_atom::value, first, std::vector<Hash256>{blocks[2]->hash()});
+  (*self)->send(sync, BlocksNotFound{first, std::vector<Hash256>{blocks[2]->hash()}});
   scheduler->run();
   EXPECT_EQ(all_requested(second), std::vector<Hash256>{blocks[2]->hash()});
   deliver(first, blocks[0]->hash());
@@ -338,7 +362,7 @@ TEST_F(SyncCoordinatorTest, PeerLeavingMidSyncHasItsRequestsReassigned) {
   announce(staying, hashes(0, 4));
   deliver(leaving, blocks[0]->hash());
   EXPECT_TRUE(all_requested(staying).empty());
-  (*self)->send(sync, peer_gone_atom::value, leaving);
+  (*self)->send(sync, PeerGone{leaving});
   scheduler->run();
   EXPECT_EQ(all_requested(staying), hashes(1, 3));
   serve(staying);

@@ -1,5 +1,6 @@
 // Shared pieces of the actor tests: an actor system on the real scheduler, a LogSink whose
-// lines the test can read back, and blocking request helpers.
+// lines the test can read back, blocking request helpers, and a way for the test's own
+// (dynamically typed) scoped actor to stand in for a typed listener.
 #pragma once
 
 #include <caf/all.hpp>
@@ -13,6 +14,13 @@
 #include "actors/log_sink.hpp"
 
 namespace ac::actors::testing {
+
+// The test's scoped actor as a typed handle, so it can subscribe to an actor's events and
+// receive them with `receive`.
+template <class Handle>
+Handle as(const caf::scoped_actor& self) {
+  return caf::actor_cast<Handle>(caf::actor{self});
+}
 
 inline std::shared_ptr<LogSink> captured_log() {
   return std::make_shared<LogSink>("9999", std::tmpfile());
@@ -30,8 +38,8 @@ struct ActorSystemTest : ::testing::Test {
   }
 
   // The reply of `dest` to `args`, or a test failure.
-  template <class Reply, class... Ts>
-  Reply ask(const caf::actor& dest, Ts&&... args) {
+  template <class Reply, class Handle, class... Ts>
+  Reply ask(const Handle& dest, Ts&&... args) {
     Reply out{};
     (*self)
         ->request(dest, std::chrono::seconds(10), std::forward<Ts>(args)...)

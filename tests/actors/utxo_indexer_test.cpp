@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-#include "actors/messages.hpp"
 #include "chain/script.hpp"
 #include "test_support.hpp"
 
@@ -35,10 +34,10 @@ TEST(UtxoIndexer, AnswersBalanceAndCoinsOfAnAddressFromTheStore) {
   caf::actor_system system{config};
   caf::scoped_actor self{system};
   auto indexer = spawn_utxo_indexer(system, store);
-  self->request(indexer, std::chrono::seconds(5), balance_atom::value, paid)
+  self->request(indexer, std::chrono::seconds(5), GetBalance{paid})
       .receive([](int64_t balance) { EXPECT_EQ(balance, 303); },
                [](caf::error&) { ADD_FAILURE(); });
-  self->request(indexer, std::chrono::seconds(5), coins_atom::value, other)
+  self->request(indexer, std::chrono::seconds(5), GetAddressCoins{other})
       .receive([](const AddressCoins& coins) { EXPECT_EQ(coins.size(), 1u); },
                [](caf::error&) { ADD_FAILURE(); });
   caf::anon_send_exit(indexer, caf::exit_reason::user_shutdown);
