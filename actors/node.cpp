@@ -146,6 +146,15 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
         self->send(s.book, request);
       },
       [=](GetReadyPeers) { return self->state.peers.ready_endpoints(); },
+      [=](GetPeerDetails) {
+        std::vector<PeerDetail> out;
+        int64_t now = now_ms();
+        for (const auto& [session, peer] : self->state.peers.sessions())
+          out.push_back({session, peer.endpoint, peer.direction == Direction::inbound, peer.ready,
+                         now - peer.connected_ms, peer.ping_ms});
+        return out;
+      },
+      [=](const ForgetNode& request) { return self->state.bootstrap.erase(request.endpoint) > 0; },
       [=](const TxsAccepted& accepted) {
         auto& s = self->state;
         if (accepted.source) s.peers.record_tx(accepted.source, now_ms());

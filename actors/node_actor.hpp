@@ -85,6 +85,27 @@ struct ConnectTo {
   std::string endpoint;
 };
 
+// One connection as the RPC server's getpeerinfo and disconnectnode see it.
+struct PeerDetail {
+  SessionActor session;
+  std::string endpoint;  // its listening endpoint ("127.0.0.1:8001"); "" when unknown
+  bool inbound = false;
+  bool ready = false;            // handshake done
+  int64_t connected_for_ms = 0;  // how long ago it connected
+  int64_t ping_ms = -1;          // the last ping's round trip; -1 none yet
+};
+
+// Sent by the RPC server (getpeerinfo, disconnectnode), handled by the node: answers every
+// session it knows (std::vector<PeerDetail>).
+struct GetPeerDetails {};
+
+// Sent by the RPC server (addnode ... remove), handled by the node: stop keeping `endpoint`
+// connected (a --connect or addnode endpoint; the connection itself stays, as Core's). Answers
+// whether it was one.
+struct ForgetNode {
+  std::string endpoint;
+};
+
 using NodeActor = caf::typed_actor<caf::reacts_to<SessionStarted>,    //
                                    caf::reacts_to<InboundSession>,    //
                                    caf::reacts_to<PeerUp>,            //
@@ -96,7 +117,9 @@ using NodeActor = caf::typed_actor<caf::reacts_to<SessionStarted>,    //
                                    caf::reacts_to<TipChanged>,   // from the chain: relay its blocks
                                    caf::reacts_to<TxsAccepted>,  // from the mempool, the wallet
                                    caf::replies_to<GetReadyPeers>::with<std::vector<std::string>>,
-                                   caf::reacts_to<ConnectTo>>;
+                                   caf::reacts_to<ConnectTo>,
+                                   caf::replies_to<GetPeerDetails>::with<std::vector<PeerDetail>>,
+                                   caf::replies_to<ForgetNode>::with<bool>>;
 
 }  // namespace ac::actors
 
@@ -109,3 +132,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PingMeasured)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::Dialled)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetReadyPeers)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ConnectTo)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetPeerDetails)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ForgetNode)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::actors::PeerDetail>)

@@ -24,6 +24,10 @@ using rpc::RpcError;
 
 constexpr int kProtocolVersion = 70015;
 
+std::vector<PeerDetail> peer_details(const RpcAsk& ask, const RpcNodeContext& ctx) {
+  return ask.value<std::vector<PeerDetail>>(ctx.actors.node, GetPeerDetails{});
+}
+
 std::vector<std::string> peer_endpoints(const RpcAsk& ask, const RpcNodeContext& ctx) {
   return ask.value<std::vector<std::string>>(ctx.actors.node, GetReadyPeers{});
 }
@@ -84,11 +88,44 @@ void add_network(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                              {"warnings", ""}};
                }});
   methods.add({"Network", "getpeerinfo", {}, 0, "getpeerinfo", [=](const Json&) -> Json {
+                 // What the node knows of each connection; the per-peer traffic counts of
+                 // Core's getpeerinfo are not kept yet (README, JSON-RPC).
                  Json out = Json::array();
-                 int id = 0;
-                 for (const std::string& endpoint : peer_endpoints(ask, ctx))
-                   out.push_back({{"id", id++}, {"addr", endpoint}});
+                 int64_t now = std::time(nullptr);
+                 for (const PeerDetail& peer : peer_details(ask, ctx)) {
+                   if (!peer.ready) continue;
+                   Json entry{{"id", peer.session.id()},
+                              {"addr", peer.endpoint},
+                              {"network", "ipv4"},
+                              {"conntime", now - peer.connected_for_ms / 1000}};
+                   if (peer.ping_ms >= 0) entry["pingtime"] = peer.ping_ms / 1000.0;
+                   entry["inbound"] = peer.inbound;
+                   entry["connection_type"] = peer.inbound ? "inbound" : "outbound-full-relay";
+                   out.push_back(std::move(entry));
+                 }
                  return out;
+               }});
+  methods.add({"Network",
+               "disconnectnode",
+               {"address", "nodeid"},
+               0,
+               "disconnectnode ( \"address\" nodeid )",
+               [=](const Json& params) -> Json {
+                 std::string address = rpc::string_param(params, 0);
+                 bool by_address = rpc::has_param(params, 0) && !rpc::has_param(params, 1);
+                 bool by_id = rpc::has_param(params, 1) && address.empty();
+                 if (!by_address && !by_id)
+                   throw RpcError(rpc::kInvalidParams,
+                                  "Only one of address and nodeid should be provided.");
+                 int64_t id = rpc::int_param(params, 1, -1);
+                 for (const PeerDetail& peer : peer_details(ask, ctx)) {
+                   bool match = by_address ? peer.endpoint == address
+                                           : static_cast<int64_t>(peer.session.id()) == id;
+                   if (!match) continue;
+                   caf::anon_send(peer.session, DisconnectPeer{"disconnectnode (RPC)"});
+                   return nullptr;
+                 }
+                 throw RpcError(rpc::kClientNodeNotConnected, "Node not found in connected nodes");
                }});
   methods.add({"Network",
                "addnode",
@@ -103,8 +140,8 @@ void add_network(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  if (node.rfind(':') == std::string::npos)
                    throw RpcError(rpc::kInvalidParameter, "node must be host:port");
                  if (command == "remove") {
-                   for (const std::string& endpoint : peer_endpoints(ask, ctx))
-                     if (endpoint == node) return nullptr;
+                   // Stops keeping it connected; the connection stays, as Core's.
+                   if (ask.value<bool>(ctx.actors.node, ForgetNode{node})) return nullptr;
                    throw RpcError(rpc::kClientNodeNotAdded,
                                   "Error: Node could not be removed. "
                                   "It has not been added previously.");

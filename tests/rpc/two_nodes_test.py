@@ -170,6 +170,30 @@ class TwoNodes(unittest.TestCase):
         self.assertEqual(b.call("getrawtransaction", coinbase["txid"], False, genesis["hash"]),
                          coinbase["hex"])
 
+    def test_zzz_peers_addnode_remove_and_disconnectnode(self):
+        a, b = self.a, self.b
+        [seen_by_b] = b.call("getpeerinfo")
+        self.assertEqual((seen_by_b["addr"], seen_by_b["inbound"]),
+                         ("127.0.0.1:%d" % self.a_id, False))
+        self.assertGreater(seen_by_b["conntime"], time.time() - 120)
+        [seen_by_a] = a.call("getpeerinfo")
+        self.assertIs(seen_by_a["inbound"], True)
+        self.assertEqual(seen_by_a["connection_type"], "inbound")
+        # B was told --connect A: addnode remove forgets that (the connection stays), once.
+        self.assertIsNone(b.call("addnode", "127.0.0.1:%d" % self.a_id, "remove"))
+        self.assertEqual(b.error("addnode", "127.0.0.1:%d" % self.a_id, "remove"),
+                         (-24, "Error: Node could not be removed. It has not been added "
+                               "previously."))
+        self.assertEqual(len(b.call("getpeerinfo")), 1)
+        self.assertEqual(a.error("disconnectnode", "127.0.0.1:1"),
+                         (-29, "Node not found in connected nodes"))
+        self.assertEqual(a.error("disconnectnode", "x", 5)[0], -32602)
+        self.assertEqual(a.error("disconnectnode")[0], -32602)
+        self.assertEqual(a.error("disconnectnode", "", 10 ** 9)[0], -29)
+        self.assertIsNone(a.call("disconnectnode", "", seen_by_a["id"]))
+        wait_until(lambda: seen_by_a["id"] not in [p["id"] for p in a.call("getpeerinfo")],
+                   "A to drop the session")
+
     def test_wallet_history_parameters_get_cores_codes(self):
         a = self.a
         self.assertEqual(a.error("listtransactions", "*", -1), (-8, "Negative count"))
