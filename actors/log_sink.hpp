@@ -53,6 +53,8 @@ class LogSink {
   // (connection, checksum, payload size, key fields) to the trace file if one is open.
   void trace(const net::TraceConnection& connection, bool sent, const net::Checksum& checksum,
              size_t payload_bytes, const net::Message& message);
+  // Writes what is buffered now, without waiting for the batch (tests read the file after it).
+  void flush() { write_pending(); }
 
  private:
   bool tracing();

@@ -1,16 +1,19 @@
-// One TCP connection to a peer, either direction, as a CAF broker: frames the byte stream,
-// checks and decodes every message, runs the version/verack handshake and the addr exchange,
-// answers getblocks, getdata and ping, passes block traffic to the sync coordinator and
-// transactions to the mempool, and writes one trace line per message in and out. Bad input
-// costs the peer misbehaviour points (actors/misbehaviour.hpp); at the limit it is disconnected
-// and its address discouraged. A peer that never completes the handshake, stops answering
-// pings or stops reading what we send is disconnected. Each drop is one log line.
+// One TCP connection to a peer, either direction: a session of two actors, as Bitcoin Core
+// splits net from net_processing and btcd peer from server. The transport
+// (actors/peer_transport.hpp) is the CAF broker that owns the socket: framing, decoding, trace
+// lines, the send window. The protocol (actors/peer_protocol.hpp) is what the messages mean:
+// handshake, ping, inventory, getdata serving, transactions for the mempool, misbehaviour
+// scoring. They talk through actors/peer_link.hpp. Bad input costs the peer misbehaviour points
+// (actors/misbehaviour.hpp); at the limit it is disconnected and its address discouraged. A
+// peer that never completes the handshake, stops answering pings or stops reading what we send
+// is disconnected. Each drop is one log line.
 //
-// Its typed interface, what the other actors send it, is actors/session_interface.hpp. It sends
-// the sync coordinator PeerReady, PeerGone, BlocksAnnounced, BlockArrived, BlocksNotFound; the
-// node SessionStarted, PeerUp, PeerDown, AddressesLearned, PingMeasured; the listener
-// DiscourageHost; the mempool SubmitTx, GetMissingTxs, GetTx; the chain GetTip, GetHashesAfter,
-// GetBlocks; the address book SampleAddresses.
+// The protocol implements the session's typed interface, actors/session_interface.hpp: what the
+// other actors send a session. It sends the sync coordinator PeerReady, PeerGone,
+// BlocksAnnounced, BlockArrived, BlocksNotFound; the node SessionStarted, PeerUp, PeerDown,
+// AddressesLearned, PingMeasured; the listener DiscourageHost; the mempool SubmitTx,
+// GetMissingTxs, GetTx; the chain GetTip, GetHashesAfter, GetBlocks; the address book
+// SampleAddresses.
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -63,7 +66,7 @@ struct PeerContext {
 uint64_t random_nonce();
 
 // Moves the connection `handle` of `listener` (accepted, or an outbound socket it adopted)
-// into a new session broker.
+// into a new session: a transport broker and its protocol. Returns the protocol.
 SessionActor fork_peer_session(ListenerBroker::broker_base* listener,
                                caf::io::connection_handle handle, PeerContextPtr context);
 

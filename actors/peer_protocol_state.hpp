@@ -1,0 +1,135 @@
+// The peer protocol's state and the steps its files share (actors/peer_protocol.cpp: handshake,
+// ping, dispatch, scoring; actors/peer_serving.cpp: getblocks, paced getdata and getaddr;
+// actors/peer_tx_admission.cpp: the peer's transactions on their way to the mempool). Internal
+// to those files.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actors/misbehaviour.hpp"
+#include "actors/peer_protocol.hpp"
+#include "actors/peer_session.hpp"
+#include "net/messages.hpp"
+#include "net/rolling_bloom.hpp"
+
+namespace ac::actors {
+
+// The per-peer memory of announced hashes, as a rolling Bloom filter of about 216 KB: forgetting
+// costs a redundant inv; a false positive (one in a million) one announcement the peer then
+// gets from its other peers.
+inline constexpr size_t kKnownInventory = 20'000;
+inline constexpr double kKnownInventoryFalsePositiveRate = 0.000001;
+
+// The protocol's own timers: the handshake's deadline, time to ping, the pong's deadline.
+struct HandshakeTimeout {};
+struct KeepaliveDue {};
+struct PingTimeout {
+  uint64_t nonce = 0;
+};
+
+struct ProtocolState {
+  PeerContextPtr context;
+  TransportActor transport;                  // null until attached
+  std::vector<net::Message> unattached_out;  // sent before the transport was attached
+  std::string peer;                          // "127.0.0.1:8000" as the socket sees it
+  std::string host;                          // "127.0.0.1": what discouragement is keyed by
+  net::TraceConnection trace;                // how the trace file names this connection
+  // Told to discourage a misbehaving peer's address directly, so that the address is refused
+  // before the peer can reconnect (the listener's mailbox has it before the socket closes).
+  ListenerActor listener;
+  int misbehaviour = 0;
+  std::optional<uint64_t> ping_nonce;  // our ping awaiting its pong
+  std::chrono::steady_clock::time_point ping_sent;
+  bool getaddr_answered = false;  // one addr answer per connection, as Bitcoin Core
+  // getdata items not answered yet, served a batch at a time while the peer keeps reading.
+  std::deque<net::InvItem> getdata_queue;
+  bool serving = false;      // a batch is being fetched
+  bool window_open = true;   // the transport's unsent bytes are below kSendWindow
+  bool send_paused = false;  // serving waits for the window to open again
+  bool version_sent = false;
+  bool verack_owed = false;
+  bool version_received = false;
+  bool verack_received = false;
+  bool ready = false;
+  bool closed = false;
+  // Requests to other actors not answered yet: the session quits only when none is left.
+  int pending_requests = 0;
+  // The peer's transactions: at most kMaxTxsInFlight handed to the mempool at a time, the
+  // rest waiting here in order (bounded by kMaxWaitingTxBytes).
+  int txs_in_flight = 0;
+  std::deque<std::pair<TxPtr, size_t>> waiting_txs;  // with its serialized size
+  size_t waiting_tx_bytes = 0;
+  caf::error exit_reason;
+  std::string listen_endpoint;  // the peer's, from its version
+  int32_t best_height = -1;
+  // Hashes the peer announced, sent us or got from us: not announced to it again (for at
+  // least the last kKnownInventory of them).
+  net::RollingBloomFilter known_inventory{kKnownInventory, kKnownInventoryFalsePositiveRate};
+  // Announces that came before the handshake finished: sent once it has.
+  std::vector<std::pair<uint32_t, std::vector<Hash256>>> pending_announces;
+  static inline const char* name = "peer_protocol";
+};
+
+// The protocol as it runs: its interface and its timers.
+using ProtocolWithTimers = ProtocolActor::extend<caf::reacts_to<HandshakeTimeout>,  //
+                                                 caf::reacts_to<KeepaliveDue>,      //
+                                                 caf::reacts_to<PingTimeout>>;
+using Protocol = ProtocolWithTimers::stateful_base<ProtocolState>;
+
+inline SessionActor self_handle(Protocol* self) {
+  return caf::actor_cast<SessionActor>(self);
+}
+
+inline void remember(ProtocolState& state, const Hash256& hash) {
+  state.known_inventory.insert(hash);
+}
+
+std::vector<net::InvItem> items_of(uint32_t type, const std::vector<Hash256>& hashes);
+
+// To the peer, through the transport.
+void send_message(Protocol* self, net::Message message);
+// Ends the session on our side with one log line.
+void disconnect(Protocol* self, const std::string& reason);
+// Adds `points` to the peer's score; at the limit the peer is disconnected and its address
+// discouraged (refused for the ban time), unless the address is shared by local tools.
+void misbehaving(Protocol* self, int points, const std::string& what);
+// Charges the peer what a bad input costs (actors/misbehaviour.hpp).
+void pay(Protocol* self, Penalty penalty, const std::string& what);
+
+// A session quits once it is closed and every request it made has been answered, so no
+// answer arrives at an actor that is gone and what it holds is released.
+void quit_when_idle(Protocol* self);
+
+// Sends a request whose handlers must begin with `if (answered(self)) return;`.
+template <class Handle, class... Args>
+auto ask(Protocol* self, const Handle& whom, Args&&... args) {
+  ++self->state.pending_requests;
+  return self->request(whom, caf::infinite, std::forward<Args>(args)...);
+}
+
+// Books an answer; true when the session has closed meanwhile (the answer is then dropped).
+bool answered(Protocol* self);
+
+// peer_serving.cpp
+void on_getblocks(Protocol* self, const net::GetBlocks& request);
+// A sample of the address book, once per connection.
+void on_getaddr(Protocol* self);
+void on_getdata(Protocol* self, const net::GetData& request);
+// The transport's send window opened or closed.
+void on_send_window(Protocol* self, bool open);
+
+// peer_tx_admission.cpp
+void on_tx(Protocol* self, TxPtr tx);
+
+}  // namespace ac::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::HandshakeTimeout)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::KeepaliveDue)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PingTimeout)

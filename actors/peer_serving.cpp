@@ -1,0 +1,136 @@
+// What the peer asks of us: the hashes after its locator (getblocks), blocks and transactions
+// (getdata), served a batch at a time and only while the peer reads what it asked for, and
+// addresses (getaddr).
+#include <fmt/format.h>
+
+#include "actors/peer_link.hpp"
+#include "actors/peer_protocol_state.hpp"
+
+namespace ac::actors {
+
+namespace {
+
+// Blocks fetched from the chain in one request when answering getdata.
+constexpr size_t kBlocksPerFetch = 16;
+// getdata items waiting to be served: honest peers keep at most a few hundred blocks in flight.
+constexpr size_t kMaxQueuedGetData = 2 * net::kMaxInventoryItems;
+
+void serve_getdata(Protocol* self);
+
+void finish_batch(Protocol* self) {
+  self->state.serving = false;
+  if (answered(self)) return;
+  serve_getdata(self);
+}
+
+void serve_blocks(Protocol* self, std::vector<Hash256> hashes) {
+  ask(self, self->state.context->chain, GetBlocks{hashes})
+      .then(
+          [=](const std::vector<BlockPtr>& blocks) {
+            if (self->state.closed) return finish_batch(self);
+            std::vector<net::InvItem> missing;
+            for (size_t i = 0; i < hashes.size(); ++i) {
+              if (i < blocks.size() && blocks[i]) {
+                remember(self->state, hashes[i]);
+                send_message(self, net::BlockMessage{*blocks[i]});
+              } else {
+                missing.push_back(net::InvItem{net::kMsgBlock, hashes[i]});
+              }
+            }
+            if (!missing.empty()) send_message(self, net::NotFound{std::move(missing)});
+            finish_batch(self);
+          },
+          [=](caf::error&) { finish_batch(self); });
+}
+
+void serve_tx(Protocol* self, const Hash256& txid) {
+  ask(self, self->state.context->mempool, GetTx{txid})
+      .then(
+          [=](const TxPtr& tx) {
+            if (self->state.closed) return finish_batch(self);
+            if (tx) {
+              remember(self->state, txid);
+              send_message(self, net::TxMessage{*tx});
+            } else {
+              send_message(self, net::NotFound{{net::InvItem{net::kMsgTx, txid}}});
+            }
+            finish_batch(self);
+          },
+          [=](caf::error&) { finish_batch(self); });
+}
+
+// Answers the next queued getdata items, one fetch at a time, while the send window is open.
+// When the peer falls behind, serving pauses until the transport reports the window open again.
+void serve_getdata(Protocol* self) {
+  auto& state = self->state;
+  while (!state.closed && !state.serving && !state.getdata_queue.empty()) {
+    if (!state.window_open) {
+      state.send_paused = true;
+      break;
+    }
+    net::InvItem first = state.getdata_queue.front();
+    state.getdata_queue.pop_front();
+    if (first.type == net::kMsgBlock) {
+      std::vector<Hash256> hashes{first.hash};
+      while (hashes.size() < kBlocksPerFetch && !state.getdata_queue.empty() &&
+             state.getdata_queue.front().type == net::kMsgBlock) {
+        hashes.push_back(state.getdata_queue.front().hash);
+        state.getdata_queue.pop_front();
+      }
+      state.serving = true;
+      serve_blocks(self, std::move(hashes));
+    } else if (first.type == net::kMsgTx && state.context->mempool) {
+      state.serving = true;
+      serve_tx(self, first.hash);
+    } else {
+      send_message(self, net::NotFound{{first}});
+    }
+  }
+}
+
+}  // namespace
+
+void on_getblocks(Protocol* self, const net::GetBlocks& request) {
+  ask(self, self->state.context->chain, GetHashesAfter{request.locator, request.hash_stop})
+      .then(
+          [=](const std::vector<Hash256>& hashes) {
+            if (answered(self)) return;
+            if (!hashes.empty()) send_message(self, net::Inv{items_of(net::kMsgBlock, hashes)});
+          },
+          [=](caf::error&) { answered(self); });
+}
+
+void on_getdata(Protocol* self, const net::GetData& request) {
+  auto& state = self->state;
+  if (state.getdata_queue.size() + request.items.size() > kMaxQueuedGetData) {
+    disconnect(self,
+               fmt::format("over {} getdata items waiting: peer not reading", kMaxQueuedGetData));
+    return;
+  }
+  state.getdata_queue.insert(state.getdata_queue.end(), request.items.begin(), request.items.end());
+  serve_getdata(self);
+}
+
+void on_send_window(Protocol* self, bool open) {
+  auto& state = self->state;
+  state.window_open = open;
+  if (state.closed || !open || !state.send_paused) return;
+  state.send_paused = false;
+  serve_getdata(self);
+}
+
+// A sample of our address book, once per connection (asking again gets nothing).
+void on_getaddr(Protocol* self) {
+  auto& state = self->state;
+  if (state.getaddr_answered || !state.context->address_book) return;
+  state.getaddr_answered = true;
+  ask(self, state.context->address_book, SampleAddresses{uint64_t{net::kMaxAddressesPerAnswer}})
+      .then(
+          [=](const AddressList& addresses) {
+            if (answered(self)) return;
+            if (!addresses.empty()) send_message(self, net::Addr{addresses});
+          },
+          [=](caf::error&) { answered(self); });
+}
+
+}  // namespace ac::actors

@@ -1,0 +1,144 @@
+#include "actors/peer_transport.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <sys/socket.h>
+
+#include <optional>
+
+#include "actors/frame_reader.hpp"
+#include "actors/peer_link.hpp"
+#include "net/messages.hpp"
+
+namespace ac::actors {
+
+namespace {
+
+struct TransportState {
+  PeerContextPtr context;
+  caf::io::connection_handle handle;
+  TransportEvents protocol;
+  std::optional<FrameReader> reader;
+  net::TraceConnection trace;  // how the trace file names this connection
+  bool failed = false;         // the stream is not frames: nothing more is read
+  bool window_open = true;     // unsent bytes below kSendWindow, as last told
+  bool overflow_told = false;  // PeerSendOverflow sent
+  static inline const char* name = "peer_transport";
+};
+
+// The transport as a broker: what its protocol sends it and the socket's events.
+using TransportBroker = TransportActor::extend<caf::reacts_to<caf::io::new_data_msg>,          //
+                                               caf::reacts_to<caf::io::data_transferred_msg>,  //
+                                               caf::reacts_to<caf::io::connection_closed_msg>>;
+using Transport = TransportBroker::stateful_broker_base<TransportState>;
+
+// Shuts the socket down both ways. CAF closes a connection gracefully: bytes not yet written
+// are written first, so a peer that stops reading would keep the connection, and the whole
+// middleman at shutdown, waiting forever. The default multiplexer names a connection by its
+// socket, so the handle's id is the descriptor.
+void abort_connection(Transport* self) {
+  ::shutdown(static_cast<int>(self->state.handle.id()), SHUT_RDWR);
+  self->close(self->state.handle);
+}
+
+// What a flush could not hand to the socket yet: it only grows while the peer does not read.
+size_t unsent_bytes(Transport* self) {
+  return self->wr_buf(self->state.handle).size();
+}
+
+// Tells the protocol when the unsent bytes crossed the send window or passed the limit.
+void account_unsent(Transport* self) {
+  auto& state = self->state;
+  size_t unsent = unsent_bytes(self);
+  if (unsent > state.context->limits.max_send_buffer && !state.overflow_told) {
+    state.overflow_told = true;
+    self->send(state.protocol, PeerSendOverflow{unsent});
+  }
+  bool open = unsent < kSendWindow;
+  if (open != state.window_open) {
+    state.window_open = open;
+    self->send(state.protocol, PeerSendWindow{open});
+  }
+}
+
+void write_message(Transport* self, const net::Message& message) {
+  auto& state = self->state;
+  Bytes frame = net::encode_frame(state.context->magic, message);
+  net::Checksum checksum;
+  std::copy_n(frame.begin() + net::kHeaderBytes - checksum.size(), checksum.size(),
+              checksum.begin());
+  state.context->log->trace(state.trace, true, checksum, frame.size() - net::kHeaderBytes, message);
+  self->write(state.handle, frame.size(), frame.data());
+  self->flush(state.handle);
+  account_unsent(self);
+}
+
+void on_bytes(Transport* self, const std::vector<char>& bytes) {
+  auto& state = self->state;
+  if (state.failed) return;
+  auto frames =
+      state.reader->feed(ByteSpan(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  if (!frames) {
+    state.failed = true;
+    self->send(state.protocol, PeerFramingFailed{frames.error()});
+    return;
+  }
+  for (const Frame& frame : *frames) {
+    auto message = net::decode_payload(frame.header.command, frame.payload);
+    if (!message) {
+      // The protocol decides what it costs (an unknown command: nothing, it is skipped).
+      self->send(state.protocol, PeerUndecodable{frame.header.command, message.error()});
+      continue;
+    }
+    learn_peer_node(state.trace, *message);
+    state.context->log->trace(state.trace, false, frame.header.checksum, frame.header.payload_bytes,
+                              *message);
+    self->send(state.protocol, PeerMessageIn{std::move(*message)});
+  }
+  self->configure_read(state.handle, caf::io::receive_policy::exactly(state.reader->wanted()));
+}
+
+TransportBroker::behavior_type peer_transport(Transport* self, caf::io::connection_handle handle,
+                                              TransportEvents protocol, PeerContextPtr context,
+                                              net::TraceConnection trace) {
+  auto& state = self->state;
+  state.context = context;
+  state.handle = handle;
+  state.protocol = protocol;
+  state.reader.emplace(state.context->magic);
+  state.trace = trace;
+  // The protocol gone (it quit, or the node went down with it): nothing more is owed the peer.
+  self->monitor(state.protocol);
+  self->set_down_handler([=](const caf::down_msg&) {
+    abort_connection(self);
+    self->quit();
+  });
+  self->configure_read(handle, caf::io::receive_policy::exactly(state.reader->wanted()));
+  self->ack_writes(handle, true);
+  return {
+      [=](const caf::io::new_data_msg& msg) { on_bytes(self, msg.buf); },
+      [=](const caf::io::data_transferred_msg&) { account_unsent(self); },
+      [=](const caf::io::connection_closed_msg&) {
+        self->send(self->state.protocol, PeerClosed{});
+        self->quit();
+      },
+      [=](PeerMessageOut& out) { write_message(self, out.message); },
+      [=](PeerAbort) {
+        abort_connection(self);
+        self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+TransportActor fork_peer_transport(ListenerBroker::broker_base* listener,
+                                   caf::io::connection_handle handle, TransportEvents protocol,
+                                   PeerContextPtr context, net::TraceConnection trace) {
+  // Passed as lvalues: CAF 0.17's typed_broker::fork forwards its arguments twice, so moved
+  // ones would reach the transport empty.
+  return listener->fork(peer_transport, handle, protocol, context, trace);
+}
+
+}  // namespace ac::actors

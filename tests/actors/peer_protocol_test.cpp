@@ -1,0 +1,354 @@
+// The peer protocol on CAF's deterministic scheduler, with no socket: the test plays the
+// transport (it sends what the peer says and reads what the protocol writes) and fakes the
+// node, the sync coordinator and the chain, which record what they are told. Timers run on
+// virtual time.
+#include "actors/peer_protocol.hpp"
+
+#include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "actors/chain_actor.hpp"
+#include "actors/listener.hpp"
+#include "actors/misbehaviour.hpp"
+#include "actors/node_actor.hpp"
+#include "actors/peer_link.hpp"
+#include "actors/sync_coordinator.hpp"
+#include "chain/hash.hpp"
+#include "chain/params.hpp"
+
+namespace ac::actors {
+namespace {
+
+using namespace std::chrono_literals;
+
+using Journal = std::vector<caf::message>;
+
+// An actor that records every message it gets and answers none.
+caf::behavior recorder(caf::event_based_actor* self, std::shared_ptr<Journal> journal) {
+  self->set_default_handler([journal](caf::scheduled_actor*, caf::message_view& x) {
+    journal->push_back(x.move_content_to_message());
+    return caf::result<caf::message>{caf::message{}};
+  });
+  return {[](caf::unit_t) {}};
+}
+
+// The chain as a session sees it: a tip, and blocks by hash (the ones in `blocks`). Each
+// get_block request is recorded in `requests`.
+struct FakeChain {
+  std::map<Hash256, BlockPtr> blocks;
+  std::vector<std::vector<Hash256>> requests;
+};
+
+caf::behavior fake_chain(caf::event_based_actor*, std::shared_ptr<FakeChain> chain) {
+  return {
+      [](GetTip) {
+        return TipInfo{Hash256{}, 7, 0};
+      },
+      [chain](const GetBlocks& request) {
+        chain->requests.push_back(request.hashes);
+        std::vector<BlockPtr> found;
+        for (const Hash256& hash : request.hashes) {
+          auto block = chain->blocks.find(hash);
+          found.push_back(block == chain->blocks.end() ? nullptr : block->second);
+        }
+        return found;
+      },
+  };
+}
+
+template <class T>
+std::vector<T> of_type(const Journal& journal) {
+  std::vector<T> found;
+  for (const caf::message& m : journal)
+    if (m.match_elements<T>()) found.push_back(m.get_as<T>(0));
+  return found;
+}
+
+struct PeerProtocolTest : ::testing::Test {
+  caf::actor_system_config config;
+  std::unique_ptr<caf::actor_system> system;
+  caf::scheduler::test_coordinator* sched = nullptr;
+  std::shared_ptr<Journal> node_journal = std::make_shared<Journal>();
+  std::shared_ptr<Journal> sync_journal = std::make_shared<Journal>();
+  std::shared_ptr<Journal> listener_journal = std::make_shared<Journal>();
+  std::shared_ptr<Journal> wire = std::make_shared<Journal>();  // what the protocol writes
+  std::shared_ptr<FakeChain> chain = std::make_shared<FakeChain>();
+  std::string log_path = ::testing::TempDir() + "peer_protocol_test.log";
+  LogSinkPtr log;
+  PeerContext context;
+  caf::actor node, sync, transport, chain_actor, listener;
+  ProtocolActor protocol;
+
+  PeerProtocolTest() {
+    config.set("scheduler.policy", caf::atom("testing"));
+    system = std::make_unique<caf::actor_system>(config);
+    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(system->scheduler());
+    std::FILE* file = std::fopen(log_path.c_str(), "w+");
+    log = std::make_shared<LogSink>("9999", file);
+    node = system->spawn(recorder, node_journal);
+    sync = system->spawn(recorder, sync_journal);
+    listener = system->spawn(recorder, listener_journal);
+    transport = system->spawn(recorder, wire);
+    chain_actor = system->spawn(fake_chain, chain);
+    context.node = caf::actor_cast<NodeActor>(node);
+    context.sync = caf::actor_cast<SyncActor>(sync);
+    context.chain = caf::actor_cast<ChainActor>(chain_actor);
+    context.log = log;
+    context.magic = quick_params().magic;
+    context.version_nonce = 1234;
+    context.limits.handshake_timeout = 60s;
+    context.limits.ping_interval = 60s;
+    context.limits.ping_timeout = 120s;
+  }
+
+  ~PeerProtocolTest() override {
+    for (const caf::actor& a : {node, sync, transport, chain_actor, listener})
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    if (protocol) caf::anon_send_exit(protocol, caf::exit_reason::user_shutdown);
+    sched->run();
+  }
+
+  // A protocol for a peer at `host`, attached to the test's transport; runs until idle.
+  void start(const std::string& host = "127.0.0.2") {
+    protocol = spawn_peer_protocol(*system, std::make_shared<const PeerContext>(context),
+                                   net::TraceConnection{1, "127.0.0.1:8000", host + ":5000", ""},
+                                   host, caf::actor_cast<ListenerActor>(listener));
+    caf::anon_send(protocol, PeerTransportAttached{caf::actor_cast<TransportActor>(transport)});
+    sched->run();
+  }
+
+  void peer_says(net::Message message) {
+    caf::anon_send(protocol, PeerMessageIn{std::move(message)});
+  }
+
+  // What the protocol wrote to the peer, in order.
+  std::vector<net::Message> written() const {
+    std::vector<net::Message> out;
+    for (const PeerMessageOut& m : of_type<PeerMessageOut>(*wire)) out.push_back(m.message);
+    return out;
+  }
+  std::vector<std::string> written_commands() const {
+    std::vector<std::string> out;
+    for (const net::Message& m : written()) out.emplace_back(net::command_of(m));
+    return out;
+  }
+  bool aborted() const { return !of_type<PeerAbort>(*wire).empty(); }
+
+  static net::Version peer_version() {
+    net::Version version;
+    version.nonce = 99;
+    version.start_height = 3;
+    return version;
+  }
+
+  // Both ways: ready when this returns.
+  void handshake() {
+    peer_says(peer_version());
+    peer_says(net::Verack{});
+    sched->run();
+  }
+
+  std::string log_text() {
+    log->flush();
+    std::ifstream in(log_path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  bool alive() {
+    // A terminated actor's handle still points at it; ask CAF whether it quit.
+    auto* ptr = caf::actor_cast<caf::abstract_actor*>(protocol);
+    return !dynamic_cast<caf::local_actor*>(ptr)->getf(caf::abstract_actor::is_terminated_flag);
+  }
+
+  BlockPtr add_block(int i) {
+    Block block;
+    block.header.nonce = static_cast<uint32_t>(i);
+    auto shared = std::make_shared<const Block>(block);
+    chain->blocks[shared->hash()] = shared;
+    return shared;
+  }
+};
+
+TEST_F(PeerProtocolTest, OurVersionGoesFirstThenVerackAndOnlyBothWaysMakeThePeerReady) {
+  start();
+  // Our version, with the chain's height, before anything from the peer.
+  ASSERT_EQ(written_commands(), std::vector<std::string>{"version"});
+  EXPECT_EQ(std::get<net::Version>(written()[0]).start_height, 7);
+  peer_says(peer_version());
+  sched->run();
+  EXPECT_EQ(written_commands(), (std::vector<std::string>{"version", "verack"}));
+  EXPECT_TRUE(of_type<PeerUp>(*node_journal).empty()) << "ready before its verack";
+  peer_says(net::Verack{});
+  sched->run();
+  EXPECT_EQ(of_type<PeerUp>(*node_journal).size(), 1u);
+  auto ready = of_type<PeerReady>(*sync_journal);
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].best_height, 3);  // the peer's height from its version
+}
+
+TEST_F(PeerProtocolTest, APeerVersionBeforeOurTipIsKnownGetsItsVerackAfterOurVersion) {
+  protocol = spawn_peer_protocol(*system, std::make_shared<const PeerContext>(context),
+                                 net::TraceConnection{1, "127.0.0.1:8000", "127.0.0.2:5000", ""},
+                                 "127.0.0.2", caf::actor_cast<ListenerActor>(listener));
+  caf::anon_send(protocol, PeerTransportAttached{caf::actor_cast<TransportActor>(transport)});
+  peer_says(peer_version());  // queued before the chain answers the tip
+  sched->run();
+  EXPECT_EQ(written_commands(), (std::vector<std::string>{"version", "verack"}));
+}
+
+TEST_F(PeerProtocolTest, AMessageBeforeVersionCosts100AndDiscouragesTheAddress) {
+  start();
+  peer_says(net::Ping{1});
+  sched->run();
+  EXPECT_NE(log_text().find("peer 127.0.0.2:5000 misbehaving (+100, score 100): ping before "
+                            "version"),
+            std::string::npos)
+      << log_text();
+  auto discouraged = of_type<DiscourageHost>(*listener_journal);
+  ASSERT_EQ(discouraged.size(), 1u);
+  EXPECT_EQ(discouraged[0].host, "127.0.0.2");
+  EXPECT_TRUE(aborted());
+  EXPECT_EQ(of_type<PeerDown>(*node_journal).size(), 1u);
+  EXPECT_EQ(of_type<PeerGone>(*sync_journal).size(), 1u);
+  EXPECT_FALSE(alive());
+}
+
+TEST_F(PeerProtocolTest, ScoreAddsUpToTheLimitAndLocalToolsAreOnlyDisconnected) {
+  start("127.0.0.1");
+  handshake();
+  for (int i = 0; i < 9; ++i)
+    caf::anon_send(protocol, ChargeMisbehaviour{kUnrequestedBlockPoints, "unrequested"});
+  sched->run();
+  EXPECT_FALSE(aborted()) << "disconnected below the limit";
+  EXPECT_NE(log_text().find("misbehaving (+10, score 90): unrequested"), std::string::npos);
+  caf::anon_send(protocol, ChargeMisbehaviour{kUnrequestedBlockPoints, "unrequested"});
+  sched->run();
+  EXPECT_TRUE(aborted());
+  EXPECT_NE(log_text().find("disconnecting 127.0.0.1:5000: unrequested"), std::string::npos);
+  EXPECT_TRUE(of_type<DiscourageHost>(*listener_journal).empty()) << "127.0.0.1 is exempt";
+}
+
+TEST_F(PeerProtocolTest, NoHandshakeInTimeDisconnects) {
+  start();
+  peer_says(peer_version());  // never the verack
+  sched->run();
+  sched->advance_time(59s);
+  sched->run();
+  EXPECT_FALSE(aborted());
+  sched->advance_time(1s);
+  sched->run();
+  EXPECT_TRUE(aborted());
+  EXPECT_NE(log_text().find("disconnecting 127.0.0.2:5000: no handshake within 60 s"),
+            std::string::npos);
+}
+
+TEST_F(PeerProtocolTest, APingUnansweredWithinTheTimeoutDisconnects) {
+  start();
+  handshake();
+  sched->advance_time(60s);  // the ping interval
+  sched->run();
+  auto out = written();
+  ASSERT_TRUE(std::holds_alternative<net::Ping>(out.back()));
+  sched->advance_time(119s);
+  sched->run();
+  EXPECT_FALSE(aborted());
+  sched->advance_time(1s);
+  sched->run();
+  EXPECT_TRUE(aborted());
+  EXPECT_NE(log_text().find("no pong within 120 s"), std::string::npos);
+}
+
+TEST_F(PeerProtocolTest, AnAnsweredPingKeepsThePeer) {
+  start();
+  handshake();
+  sched->advance_time(60s);
+  sched->run();
+  auto ping = std::get<net::Ping>(written().back());
+  peer_says(net::Pong{ping.nonce});
+  sched->run();
+  sched->advance_time(120s);
+  sched->run();
+  EXPECT_FALSE(aborted());
+  // And the next interval brings the next ping.
+  EXPECT_TRUE(std::holds_alternative<net::Ping>(written().back()));
+  EXPECT_NE(std::get<net::Ping>(written().back()).nonce, ping.nonce);
+}
+
+TEST_F(PeerProtocolTest, GetdataIsServedOnlyWhileTheSendWindowIsOpen) {
+  start();
+  handshake();
+  std::vector<net::InvItem> items;
+  for (int i = 0; i < 40; ++i) items.push_back({net::kMsgBlock, add_block(i)->hash()});
+  peer_says(net::GetData{items});
+  // The transport reports the window closed while the first batch is being fetched.
+  caf::anon_send(protocol, PeerSendWindow{false});
+  sched->run();
+  ASSERT_EQ(chain->requests.size(), 1u);
+  EXPECT_EQ(chain->requests[0].size(), 16u);                   // one batch of blocks per fetch
+  EXPECT_EQ(of_type<PeerMessageOut>(*wire).size(), 2u + 16u);  // version, verack, the batch
+  // Still closed: nothing more is fetched, however long.
+  sched->advance_time(30s);
+  sched->run();
+  EXPECT_EQ(chain->requests.size(), 1u);
+  // Open again: the rest is served, a batch at a time.
+  caf::anon_send(protocol, PeerSendWindow{true});
+  sched->run();
+  ASSERT_EQ(chain->requests.size(), 3u);
+  EXPECT_EQ(chain->requests[1].size(), 16u);
+  EXPECT_EQ(chain->requests[2].size(), 8u);
+  size_t blocks = 0;
+  for (const net::Message& m : written()) blocks += std::holds_alternative<net::BlockMessage>(m);
+  EXPECT_EQ(blocks, 40u);
+}
+
+TEST_F(PeerProtocolTest, APeerStillPausedAtItsPingDeadlineIsDroppedAsNotReading) {
+  start();
+  handshake();
+  caf::anon_send(protocol, PeerSendWindow{false});
+  peer_says(net::GetData{{{net::kMsgBlock, add_block(1)->hash()}}});
+  sched->run();
+  EXPECT_TRUE(chain->requests.empty());
+  sched->advance_time(60s);
+  sched->run();
+  sched->advance_time(120s);
+  sched->run();
+  EXPECT_TRUE(aborted());
+  EXPECT_NE(log_text().find("send buffer full for 120 s: peer not reading"), std::string::npos);
+}
+
+TEST_F(PeerProtocolTest, DisconnectRequestedBySyncEndsTheSessionEverywhere) {
+  start();
+  handshake();
+  caf::anon_send(protocol, DisconnectPeer{"stalling"});
+  sched->run();
+  EXPECT_TRUE(aborted());
+  EXPECT_NE(log_text().find("disconnecting 127.0.0.2:5000: stalling"), std::string::npos);
+  EXPECT_EQ(of_type<PeerDown>(*node_journal).size(), 1u);
+  EXPECT_EQ(of_type<PeerGone>(*sync_journal).size(), 1u);
+  EXPECT_TRUE(of_type<DiscourageHost>(*listener_journal).empty());
+  EXPECT_FALSE(alive());
+  // Nothing is written after the abort.
+  size_t before = wire->size();
+  peer_says(net::Ping{5});
+  sched->run();
+  EXPECT_EQ(wire->size(), before);
+}
+
+TEST_F(PeerProtocolTest, APeerThatClosesIsGoneWithoutAnAbort) {
+  start();
+  handshake();
+  caf::anon_send(protocol, PeerClosed{});
+  sched->run();
+  EXPECT_FALSE(aborted());
+  EXPECT_NE(log_text().find("peer 127.0.0.2:5000 closed the connection"), std::string::npos);
+  EXPECT_EQ(of_type<PeerDown>(*node_journal).size(), 1u);
+  EXPECT_FALSE(alive());
+}
+
+}  // namespace
+}  // namespace ac::actors
