@@ -123,7 +123,9 @@ TEST_F(SyncRecoveryTest, BlockRefusedForItsOwnFailureIsNeverAskedAgain) {
 // A damaged genesis: the blocks behind it were refused for the node's own state (no genesis),
 // not theirs. All come back in their order, and the genesis is submitted first again.
 TEST_F(SyncRecoveryTest, BlocksRefusedForALocalFailureComeBackInTheirOrder) {
-  Planner planner(limits());
+  SyncLimits one_at_a_time = limits();
+  one_at_a_time.min_submit_batch = 1;  // all three reach the chain before the first verdict
+  Planner planner(one_at_a_time);
   planner.on_peer_ready(1, 3, t0);  // a node without a chain yet (height -1)
   planner.on_inventory(1, hash_range(0, 3), t0);
   for (uint32_t n = 0; n < 3; ++n) planner.on_block(1, hash_of(n), t0);
