@@ -1,4 +1,4 @@
-// actorchain: one binary, one command per invocation. See DESIGN.md section 9.
+// actorchain: one binary, one command per invocation (README "The command line").
 #include <CLI/CLI.hpp>
 
 #include <cstdio>

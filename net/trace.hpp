@@ -1,7 +1,7 @@
-// Human and machine summaries of a wire message for the node's message traces (DESIGN section
-// 8): one line of key fields per message, e.g. "getblocks locator=1 stop=0", and the same as a
-// JSON object for --trace-file, with the node's own events. Text taken from a peer (the user agent)
-// is made printable first, so a hostile peer cannot forge log lines.
+// Human and machine summaries of a wire message for the node's message traces (README "Reading
+// the traces"): one line of key fields per message, e.g. "getblocks locator=1 stop=0", and the same
+// as a JSON object for --trace-file, with the node's own events. Text taken from a peer (the user
+// agent) is made printable first, so a hostile peer cannot forge log lines.
 #pragma once
 
 #include <cstdint>
