@@ -30,6 +30,9 @@ struct ChainActorState {
   std::optional<TipChanged> unpublished;
   size_t unpublished_blocks = 0;
   std::vector<std::pair<caf::typed_response_promise<BlockVerdict>, BlockVerdict>> unanswered;
+  std::vector<
+      std::pair<caf::typed_response_promise<std::vector<BlockVerdict>>, std::vector<BlockVerdict>>>
+      unanswered_batches;
   bool publish_queued = false;
   static inline const char* name = "chain";
 };
@@ -64,6 +67,8 @@ void publish_held(ChainSelf self) {
   state.unpublished_blocks = 0;
   for (auto& [promise, verdict] : state.unanswered) promise.deliver(std::move(verdict));
   state.unanswered.clear();
+  for (auto& [promise, verdicts] : state.unanswered_batches) promise.deliver(std::move(verdicts));
+  state.unanswered_batches.clear();
 }
 
 // Only a plain extension merges: blocks connected on top of the held change. A reorganisation
@@ -155,13 +160,9 @@ BlockVerdict submit(ChainSelf self, const BlockPtr& block, const SessionActor& s
   return verdict;
 }
 
-// Answers a submitted block's verdict. While a tip change is held back, the verdict waits
-// behind it, so that a submitter hears of the tip before the verdict, as without batching.
-caf::result<BlockVerdict> answer(ChainSelf self, BlockVerdict verdict) {
+// Holds the answer back while a tip change is: see answer().
+void queue_publish(ChainSelf self) {
   auto& state = self->state;
-  if (!state.unpublished) return verdict;
-  auto promise = self->make_response_promise<BlockVerdict>();
-  state.unanswered.emplace_back(promise, std::move(verdict));
   if (state.unpublished_blocks >= kMaxBlocksPerTipChange) {
     publish_held(self);
   } else if (!state.publish_queued) {
@@ -169,6 +170,38 @@ caf::result<BlockVerdict> answer(ChainSelf self, BlockVerdict verdict) {
     state.publish_queued = true;
     self->send(self, PublishHeld{});
   }
+}
+
+// Answers a submitted block's verdict. While a tip change is held back, the verdict waits
+// behind it, so that a submitter hears of the tip before the verdict, as without batching.
+caf::result<BlockVerdict> answer(ChainSelf self, BlockVerdict verdict) {
+  auto& state = self->state;
+  if (!state.unpublished) return verdict;
+  auto promise = self->make_response_promise<BlockVerdict>();
+  state.unanswered.emplace_back(promise, std::move(verdict));
+  queue_publish(self);
+  return promise;
+}
+
+// A batch: each block as one SubmitBlock, the verdicts answered together, after the tip change.
+caf::result<std::vector<BlockVerdict>> submit_batch(ChainSelf self, const SubmitBlocks& batch) {
+  auto& state = self->state;
+  std::vector<BlockVerdict> verdicts;
+  verdicts.reserve(batch.blocks.size());
+  for (size_t i = 0; i < batch.blocks.size(); ++i) {
+    const BlockPtr& block = batch.blocks[i];
+    if (!block) {
+      verdicts.push_back(BlockVerdict{{}, false, false, "null-block", ErrorKind::kLocal, {}});
+      continue;
+    }
+    verdicts.push_back(
+        submit(self, block, i < batch.sources.size() ? batch.sources[i] : SessionActor{}));
+    if (state.unpublished_blocks >= kMaxBlocksPerTipChange) publish_held(self);
+  }
+  if (!state.unpublished) return verdicts;
+  auto promise = self->make_response_promise<std::vector<BlockVerdict>>();
+  state.unanswered_batches.emplace_back(promise, std::move(verdicts));
+  queue_publish(self);
   return promise;
 }
 
@@ -186,6 +219,9 @@ ChainImpl::behavior_type chain_actor(ChainSelf self, std::shared_ptr<ChainBacken
         if (!submission.block)
           return answer(self, BlockVerdict{{}, false, false, "null-block", ErrorKind::kLocal, {}});
         return answer(self, submit(self, submission.block, submission.source));
+      },
+      [=](const SubmitBlocks& batch) -> caf::result<std::vector<BlockVerdict>> {
+        return submit_batch(self, batch);
       },
       [=](PublishHeld) {
         self->state.publish_queued = false;

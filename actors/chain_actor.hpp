@@ -64,6 +64,15 @@ struct SubmitBlock {
   SessionActor source;
 };
 
+// Sent by the sync coordinator (peers' blocks, in the order to accept them), handled by the
+// chain: accept each of `blocks` as SubmitBlock would, `sources[i]` the session that sent
+// `blocks[i]`. Answers one BlockVerdict per block, in order, once, after the tip change the
+// batch causes: one pending response per batch, not one per block.
+struct SubmitBlocks {
+  std::vector<BlockPtr> blocks;
+  std::vector<SessionActor> sources;
+};
+
 // Sent by the sync coordinator, mempool, miner, node and sessions (their version's height),
 // handled by the chain: answers the active tip as TipInfo.
 struct GetTip {};
@@ -114,6 +123,7 @@ struct VerifyChain {};
 
 using ChainActor =
     caf::typed_actor<caf::replies_to<SubmitBlock>::with<BlockVerdict>,                     //
+                     caf::replies_to<SubmitBlocks>::with<std::vector<BlockVerdict>>,       //
                      caf::replies_to<GetTip>::with<TipInfo>,                               //
                      caf::replies_to<GetLocator>::with<std::vector<Hash256>>,              //
                      caf::replies_to<GetHashesAfter>::with<std::vector<Hash256>>,          //
@@ -135,6 +145,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::ErrorKind)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::BlockVerdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TipChanged)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubmitBlock)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubmitBlocks)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::actors::BlockVerdict>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetTip)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetLocator)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetHashesAfter)

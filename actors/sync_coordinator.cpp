@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include <iterator>
 #include <map>
 #include <unordered_map>
 #include <utility>
@@ -66,25 +67,51 @@ void charge(SyncSelf self, const SessionActor& session, Penalty penalty, const s
   if (penalty.disconnect) self->send(session, DisconnectPeer{what});
 }
 
-void submit(SyncSelf self, const Hash256& hash) {
-  auto found = self->state.blocks.find(hash);
-  if (found == self->state.blocks.end()) return;  // the planner only submits blocks handed in
-  HeldBlock held = std::move(found->second);
-  self->state.blocks.erase(found);
-  // The chain handles its mailbox in order, so all submits can be in flight at once.
-  self->request(self->state.chain, caf::infinite, SubmitBlock{held.block, held.source})
+// Hands the blocks to the chain as one batch with one reply: the planner keeps at most
+// max_submitting blocks there, so neither the chain's mailbox nor the requests pending here
+// grow with a backlog.
+void submit(SyncSelf self, const std::vector<Hash256>& hashes) {
+  SubmitBlocks batch;
+  std::vector<Hash256> sent;
+  for (const Hash256& hash : hashes) {
+    auto found = self->state.blocks.find(hash);
+    if (found == self->state.blocks.end()) continue;  // the planner only submits blocks handed in
+    batch.blocks.push_back(std::move(found->second.block));
+    batch.sources.push_back(std::move(found->second.source));
+    sent.push_back(hash);
+    self->state.blocks.erase(found);
+  }
+  if (sent.empty()) return;
+  std::vector<SessionActor> sources = batch.sources;
+  self->request(self->state.chain, caf::infinite, std::move(batch))
       .then(
-          [=](const BlockVerdict& verdict) {
-            if (!verdict.accepted && held.source)
-              charge(self, held.source, block_penalty(verdict.kind),
-                     "invalid block " + hash.hex() + ": " + verdict.outcome);
-            std::optional<ErrorKind> refusal;
-            if (!verdict.accepted) refusal = verdict.kind;
-            apply(self, self->state.planner.on_submitted(hash, refusal, now(self)));
+          [=](const std::vector<BlockVerdict>& verdicts) {
+            SyncPlanner::Actions actions;
+            for (size_t i = 0; i < sent.size(); ++i) {
+              // A verdict missing from the answer is our failure, not the block's.
+              std::optional<ErrorKind> refusal = ErrorKind::kLocal;
+              if (i < verdicts.size()) {
+                const BlockVerdict& verdict = verdicts[i];
+                if (!verdict.accepted && sources[i])
+                  charge(self, sources[i], block_penalty(verdict.kind),
+                         "invalid block " + sent[i].hex() + ": " + verdict.outcome);
+                refusal = verdict.accepted ? std::nullopt : std::optional<ErrorKind>(verdict.kind);
+              }
+              auto more = self->state.planner.on_submitted(sent[i], refusal, now(self));
+              actions.insert(actions.end(), std::make_move_iterator(more.begin()),
+                             std::make_move_iterator(more.end()));
+            }
+            apply(self, std::move(actions));
           },
           [=](caf::error&) {
-            // The chain did not answer: our failure, not the block's.
-            apply(self, self->state.planner.on_submitted(hash, ErrorKind::kLocal, now(self)));
+            // The chain did not answer: our failure, not the blocks'.
+            SyncPlanner::Actions actions;
+            for (const Hash256& hash : sent) {
+              auto more = self->state.planner.on_submitted(hash, ErrorKind::kLocal, now(self));
+              actions.insert(actions.end(), std::make_move_iterator(more.begin()),
+                             std::make_move_iterator(more.end()));
+            }
+            apply(self, std::move(actions));
           });
 }
 
@@ -135,6 +162,7 @@ void publish_downloading(SyncSelf self) {
 
 void apply(SyncSelf self, SyncPlanner::Actions actions) {
   publish_downloading(self);
+  std::vector<Hash256> submits;  // in order, handed to the chain as one batch
   for (auto& action : actions) {
     if (auto* request = std::get_if<SyncPlanner::RequestBlocks>(&action)) {
       auto session = self->state.sessions.find(request->peer);
@@ -143,7 +171,7 @@ void apply(SyncSelf self, SyncPlanner::Actions actions) {
     } else if (auto* ask = std::get_if<SyncPlanner::RequestInventory>(&action)) {
       request_inventory(self, ask->peer, ask->after);
     } else if (auto* submission = std::get_if<SyncPlanner::Submit>(&action)) {
-      submit(self, submission->hash);
+      submits.push_back(submission->hash);
     } else if (auto* drop = std::get_if<SyncPlanner::Disconnect>(&action)) {
       auto session = self->state.sessions.find(drop->peer);
       if (session == self->state.sessions.end()) continue;
@@ -155,6 +183,7 @@ void apply(SyncSelf self, SyncPlanner::Actions actions) {
       self->send(session->second, ChargeMisbehaviour{charge->points, std::move(charge->what)});
     }
   }
+  submit(self, submits);
 }
 
 void session_gone(SyncSelf self, const caf::actor_addr& address) {

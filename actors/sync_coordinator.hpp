@@ -6,7 +6,7 @@
 // SyncPlanner's (actors/sync_planner.hpp); this actor carries them out.
 //
 // It sends sessions RequestBlocks, RequestInventory, DisconnectPeer and ChargeMisbehaviour
-// (actors/session_interface.hpp); the chain SubmitBlock, GetLocator and GetTip. The locator sent
+// (actors/session_interface.hpp); the chain SubmitBlocks, GetLocator and GetTip. The locator sent
 // to a session may carry, in front of the chain's, the last hash of that peer's previous batch,
 // so the next batch can be asked before the chain connected the last.
 #pragma once
@@ -80,10 +80,11 @@ using SyncActor = caf::typed_actor<caf::reacts_to<PeerReady>,        //
                                    caf::reacts_to<SubscribeSyncing>>;
 
 // The part of the chain actor the sync coordinator talks to.
-using SyncChainView = caf::typed_actor<caf::replies_to<SubmitBlock>::with<BlockVerdict>,  //
-                                       caf::replies_to<GetTip>::with<TipInfo>,            //
-                                       caf::replies_to<GetLocator>::with<std::vector<Hash256>>,
-                                       caf::reacts_to<SubscribeTipChanged>>;
+using SyncChainView =
+    caf::typed_actor<caf::replies_to<SubmitBlocks>::with<std::vector<BlockVerdict>>,  //
+                     caf::replies_to<GetTip>::with<TipInfo>,                          //
+                     caf::replies_to<GetLocator>::with<std::vector<Hash256>>,         //
+                     caf::reacts_to<SubscribeTipChanged>>;
 
 // `log`, when given, gets the sync_started / sync_finished events of the trace file.
 SyncActor spawn_sync_coordinator(caf::actor_system& system, SyncChainView chain,

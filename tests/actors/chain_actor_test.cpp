@@ -201,5 +201,43 @@ TEST_F(ChainActorBatchingTest, QueuedBlocksMakeOneTipChangeAheadOfTheirVerdicts)
   expect_verdicts({lone});
 }
 
+TEST_F(ChainActorBatchingTest, ABatchIsAnsweredOnceAfterItsTipChangeWithAVerdictPerBlock) {
+  auto blocks = make_test_chain(12);
+  submit_all({blocks[0]});
+  (*self)->send(chain, SubscribeTipChanged{testing::as<TipChangedListener>(*self)});
+  scheduler->run();
+  (*self)->receive([](const BlockVerdict&) {});  // the genesis
+
+  // Two batches queued at once: one tip change for both, then one answer per batch.
+  Block stranger = make_test_block(Hash256{}, 5);  // another genesis: refused
+  SubmitBlocks first;
+  for (size_t n = 1; n < 6; ++n) first.blocks.push_back(std::make_shared<const Block>(blocks[n]));
+  first.blocks.push_back(std::make_shared<const Block>(stranger));
+  first.sources.resize(first.blocks.size());
+  SubmitBlocks second;
+  for (size_t n = 6; n < 12; ++n) second.blocks.push_back(std::make_shared<const Block>(blocks[n]));
+  (*self)->send(chain, first);
+  (*self)->send(chain, second);
+  scheduler->run();
+  TipChanged change = next_tip_change();
+  EXPECT_EQ(change.connected, hashes_of(std::vector<Block>(blocks.begin() + 1, blocks.end())));
+  for (const SubmitBlocks* batch : {&first, &second}) {
+    (*self)->receive(
+        [&](const std::vector<BlockVerdict>& verdicts) {
+          ASSERT_EQ(verdicts.size(), batch->blocks.size());
+          for (size_t n = 0; n < verdicts.size(); ++n) {
+            EXPECT_EQ(verdicts[n].hash, batch->blocks[n]->hash());
+            bool is_stranger = verdicts[n].hash == stranger.hash();
+            EXPECT_EQ(verdicts[n].accepted, !is_stranger) << n;
+            if (is_stranger) {
+              EXPECT_EQ(verdicts[n].kind, ErrorKind::kDifferentChain);
+            }
+          }
+        },
+        [&](const TipChanged&) { ADD_FAILURE() << "a second tip change"; },
+        caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE() << "no answer"; });
+  }
+}
+
 }  // namespace
 }  // namespace ac::actors

@@ -25,12 +25,34 @@ struct FakeChainState {
   TipChangedListener subscriber;
   int height = 0;
   std::vector<Hash256> submitted;
+  std::vector<size_t> batch_sizes;  // of each SubmitBlocks
   std::set<Hash256> rejects;
   int locator_requests = 0;
   static inline const char* name = "fake_chain";
 };
 
 using FakeChain = SyncChainView::stateful_pointer<FakeChainState>;
+
+// One block of a SubmitBlocks batch.
+BlockVerdict accept(FakeChain self, const BlockPtr& block) {
+  auto& state = self->state;
+  BlockVerdict verdict;
+  verdict.hash = block->hash();
+  state.submitted.push_back(verdict.hash);
+  verdict.accepted = !state.rejects.contains(verdict.hash);
+  verdict.new_tip = verdict.accepted && block->header.prev_block == state.tip_hash;
+  verdict.outcome = verdict.accepted ? (verdict.new_tip ? "new-tip" : "orphan") : "bad-signature";
+  if (verdict.new_tip) {
+    state.tip_hash = verdict.hash;
+    ++state.height;
+    TipChanged change;
+    change.tip = TipInfo{state.tip_hash, state.height};
+    change.connected = {verdict.hash};
+    if (state.subscriber) self->send(state.subscriber, change);
+  }
+  verdict.tip = TipInfo{state.tip_hash, state.height};
+  return verdict;
+}
 
 SyncChainView::behavior_type fake_chain(FakeChain self, Hash256 genesis) {
   self->state.tip_hash = genesis;
@@ -45,26 +67,11 @@ SyncChainView::behavior_type fake_chain(FakeChain self, Hash256 genesis) {
         ++self->state.locator_requests;
         return std::vector<Hash256>{self->state.tip_hash};
       },
-      [=](const SubmitBlock& submission) {
-        auto& state = self->state;
-        const BlockPtr& block = submission.block;
-        BlockVerdict verdict;
-        verdict.hash = block->hash();
-        state.submitted.push_back(verdict.hash);
-        verdict.accepted = !state.rejects.contains(verdict.hash);
-        verdict.new_tip = verdict.accepted && block->header.prev_block == state.tip_hash;
-        verdict.outcome =
-            verdict.accepted ? (verdict.new_tip ? "new-tip" : "orphan") : "bad-signature";
-        if (verdict.new_tip) {
-          state.tip_hash = verdict.hash;
-          ++state.height;
-          TipChanged change;
-          change.tip = TipInfo{state.tip_hash, state.height};
-          change.connected = {verdict.hash};
-          if (state.subscriber) self->send(state.subscriber, change);
-        }
-        verdict.tip = TipInfo{state.tip_hash, state.height};
-        return verdict;
+      [=](const SubmitBlocks& batch) {
+        self->state.batch_sizes.push_back(batch.blocks.size());
+        std::vector<BlockVerdict> verdicts;
+        for (const BlockPtr& block : batch.blocks) verdicts.push_back(accept(self, block));
+        return verdicts;
       },
   };
 }
@@ -415,6 +422,41 @@ TEST_F(SyncCoordinatorTest, RejectedBlockIsNotFetchedAgain) {
   deliver(peer, blocks[0]->hash());
   EXPECT_EQ(session_state(peer).block_requests.size(), 1u);
   EXPECT_EQ(chain_state().submitted.size(), 1u);
+}
+
+TEST_F(SyncCoordinatorTest, BlocksReadyTogetherReachTheChainAsOneBatch) {
+  SyncLimits limits = small_limits();
+  limits.max_in_flight_per_peer = 40;
+  limits.max_in_flight_total = 40;
+  limits.max_blocks_ahead = 40;
+  start(limits);
+  auto peer = new_session();
+  ready(peer, 30);
+  announce(peer, hashes(0, 30));
+  for (size_t n = 1; n < 30; ++n) deliver(peer, blocks[n]->hash());
+  EXPECT_TRUE(chain_state().submitted.empty());
+  deliver(peer, blocks[0]->hash());
+  EXPECT_EQ(chain_state().batch_sizes, std::vector<size_t>{30});  // one request, one reply
+  EXPECT_EQ(chain_state().submitted, hashes(0, 30));
+  EXPECT_EQ(chain_state().height, 30);
+}
+
+TEST_F(SyncCoordinatorTest, TheChainNeverHoldsMoreThanMaxSubmittingBlocks) {
+  SyncLimits limits = small_limits();
+  limits.max_in_flight_per_peer = 40;
+  limits.max_in_flight_total = 40;
+  limits.max_blocks_ahead = 40;
+  limits.max_submitting = 8;
+  limits.min_submit_batch = 4;
+  start(limits);
+  auto peer = new_session();
+  ready(peer, 30);
+  announce(peer, hashes(0, 30));
+  for (size_t n = 1; n < 30; ++n) deliver(peer, blocks[n]->hash());
+  deliver(peer, blocks[0]->hash());
+  EXPECT_EQ(chain_state().submitted, hashes(0, 30));
+  for (size_t size : chain_state().batch_sizes) EXPECT_LE(size, 8u);
+  EXPECT_EQ(chain_state().height, 30);
 }
 
 }  // namespace
