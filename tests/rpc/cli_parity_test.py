@@ -12,7 +12,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,10 +23,9 @@ ARGS = None
 STRANGER = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"  # valid on the quick chain, in no wallet here
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# One port picker for every test process (outside the ephemeral range, claimed by a file lock).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "decoders"))
+from scenario import free_port  # noqa: E402
 
 
 class Node:

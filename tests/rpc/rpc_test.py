@@ -30,10 +30,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ARGS = None
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# One port picker for every test process (outside the ephemeral range, claimed by a file lock).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "decoders"))
+from scenario import free_port  # noqa: E402
 
 
 def sha256d(data):
