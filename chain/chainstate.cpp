@@ -259,6 +259,41 @@ Status ChainState::create_genesis(const Block& genesis) {
   return Status::success();
 }
 
+Result<AcceptOutcome> ChainState::adopt_genesis(const Block& genesis) {
+  if (Status created = create_genesis(genesis); !created) return created.error();
+  BlockCache cache(store_);
+  Node* const old_tip = tip_node();
+  AcceptOutcome outcome;
+  outcome.status = AcceptStatus::kNewTip;
+  if (Status taken = take_waiting_orphans(genesis.hash(), cache, outcome); !taken)
+    return taken.error();
+  describe_tip_move(old_tip, cache, outcome);
+  outcome.connected.insert(outcome.connected.begin(), genesis.hash());
+  if (store_.coins_cache_full()) {
+    if (Status flushed = store_.flush_coins(); !flushed) return flushed.error();
+  }
+  return outcome;
+}
+
+Status ChainState::take_waiting_orphans(const Hash256& parent, BlockCache& cache,
+                                        AcceptOutcome& outcome) {
+  std::deque<Hash256> parents{parent};
+  while (!parents.empty()) {
+    const Hash256 next = parents.front();
+    parents.pop_front();
+    for (const Block& child : orphans_.take_children(next)) {
+      // A waiting orphan that turns out invalid is dropped; only its sender cared.
+      Result<Processed> processed = process_block(child, cache);
+      if (!processed) return processed.error();
+      if (processed->stored) {
+        outcome.accepted_orphans.push_back(child.hash());
+        parents.push_back(child.hash());
+      }
+    }
+  }
+  return Status::success();
+}
+
 Result<AcceptOutcome> ChainState::accept_block(const Block& block) {
   Result<AcceptOutcome> outcome = accept_block_unflushed(block);
   // Between blocks, with every stored block that leads to more work connected: the flushed
@@ -270,7 +305,6 @@ Result<AcceptOutcome> ChainState::accept_block(const Block& block) {
 }
 
 Result<AcceptOutcome> ChainState::accept_block_unflushed(const Block& block) {
-  if (!genesis_) return make_error(ErrorKind::kLocal, "no-genesis");
   BlockCache cache(store_);
   Node* const old_tip = tip_node();
 
@@ -278,21 +312,11 @@ Result<AcceptOutcome> ChainState::accept_block_unflushed(const Block& block) {
   if (!first) return first.error();
   AcceptOutcome outcome;
   outcome.status = first->status;
+  if (!genesis_ && first->status == AcceptStatus::kOrphan)
+    outcome.wanted_parent = block.header.prev_block;
   if (first->stored) {
-    std::deque<Hash256> parents{block.hash()};
-    while (!parents.empty()) {
-      const Hash256 parent = parents.front();
-      parents.pop_front();
-      for (const Block& child : orphans_.take_children(parent)) {
-        // A waiting orphan that turns out invalid is dropped; only its sender cared.
-        Result<Processed> processed = process_block(child, cache);
-        if (!processed) return processed.error();
-        if (processed->stored) {
-          outcome.accepted_orphans.push_back(child.hash());
-          parents.push_back(child.hash());
-        }
-      }
-    }
+    if (Status taken = take_waiting_orphans(block.hash(), cache, outcome); !taken)
+      return taken.error();
   }
 
   describe_tip_move(old_tip, cache, outcome);
@@ -314,7 +338,10 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
   }
   if (orphans_.contains(hash)) return result;
   if (block.header.prev_block.is_zero()) {
-    result.rejection = make_error(ErrorKind::kDifferentChain, "different-genesis", hash.hex());
+    result.rejection =
+        genesis_
+            ? make_error(ErrorKind::kDifferentChain, "different-genesis", hash.hex())
+            : make_error(ErrorKind::kLocal, "no-genesis", "a genesis is adopted, not accepted");
     return result;
   }
 

@@ -4,10 +4,13 @@
 // chain with the most work, one Store::apply per block connected or disconnected, so the store
 // always holds a consistent chain. The store caches the coins; accept_block writes them when
 // the cache passed its bound, and open() replays the blocks a crash left after the last write.
-// Blocks whose parent is unknown wait in a bounded orphan pool.
+// Blocks whose parent is unknown wait in a bounded orphan pool; so does every block before a
+// node without a chain has its genesis (block 1's parent is how such a node learns which
+// genesis to fetch; adopt_genesis then connects what waited).
 //
 // accept_block reasons, besides every check_block, contextual_check_block and connect_block
-// reason: "no-genesis" (no chain yet: create_genesis first; kind kLocal), "different-genesis" (a
+// reason: "no-genesis" (a block without parent while we have no chain: adopt_genesis takes
+// it; kLocal), "different-genesis" (a
 // block without parent that is not our genesis; kDifferentChain), "duplicate-invalid" (already
 // known to be invalid; kCachedInvalid), "bad-prevblk" (its parent is invalid; kInvalidParent).
 // Storage failures pass the store's reason through (kLocal). A rule broken by a body that the
@@ -57,6 +60,9 @@ struct AcceptOutcome {
   std::vector<Transaction> confirmed_transactions;
   // Orphans that were waiting for this block (or for one of them) and are now stored.
   std::vector<Hash256> accepted_orphans;
+  // Without a chain yet: the parent this orphan waits for, to be fetched (block 1's parent is
+  // the genesis, which adopt_genesis then takes).
+  std::optional<Hash256> wanted_parent;
   // Set when a block of the branch this block led to failed to connect, yet the tip still
   // moved: the valid part of that branch has more work than the old tip.
   std::optional<Error> branch_failure;
@@ -98,6 +104,9 @@ class ChainState {
   // change when it already is our genesis; reason "genesis-exists" for another block,
   // "genesis-has-parent" for a block with a parent.
   Status create_genesis(const Block& genesis);
+  // create_genesis, then connects the orphans that waited for it (a node without a chain that
+  // learned its genesis from block 1's parent). `connected` starts with the genesis.
+  Result<AcceptOutcome> adopt_genesis(const Block& genesis);
 
   // Validates, stores and, when it leads to more work, connects `block` (and any orphans it
   // was the missing parent of). On a consensus failure the reason is returned and, when the
@@ -173,6 +182,8 @@ class ChainState {
   int64_t median_time_past(const Node* node) const;
 
   Result<AcceptOutcome> accept_block_unflushed(const Block& block);
+  // Processes the orphans waiting for `parent`, and theirs, recording those stored.
+  Status take_waiting_orphans(const Hash256& parent, BlockCache& cache, AcceptOutcome& outcome);
   Result<Processed> process_block(const Block& block, BlockCache& cache);
   Status activate_best_chain(BlockCache& cache, std::optional<Error>& failure);
   // Error: the node could not proceed (storage); a value: the block is invalid.

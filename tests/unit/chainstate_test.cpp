@@ -110,12 +110,36 @@ TEST_F(ChainStateTest, CreateGenesisIsIdempotentAndRefusesAnotherGenesis) {
   EXPECT_EQ(other.reason(), "genesis-exists");
 }
 
-TEST_F(ChainStateTest, AcceptBlockWithoutGenesisFails) {
+// A node without a chain gets block 1 first (getblocks is answered from block 1): the block
+// waits, its parent names the genesis to fetch, and adopting the genesis connects it.
+TEST_F(ChainStateTest, WithoutGenesisBlocksWaitAndTheGenesisIsLearnedFromBlockOnesParent) {
+  std::vector<Block> blocks = extend(genesis, 0, 3);
   Node empty(params, verifier, now);
-  Result<AcceptOutcome> outcome = empty.chain().accept_block(extend(genesis, 0, 1)[0]);
-  ASSERT_FALSE(outcome);
-  EXPECT_EQ(outcome.reason(), "no-genesis");
-  EXPECT_EQ(outcome.kind(), ErrorKind::kLocal);  // the node's own state: costs no peer
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    Result<AcceptOutcome> waiting = empty.chain().accept_block(blocks[i]);
+    ASSERT_TRUE(waiting) << waiting.error().message();
+    EXPECT_EQ(waiting->status, AcceptStatus::kOrphan);
+    EXPECT_EQ(waiting->wanted_parent, blocks[i].header.prev_block);
+  }
+  EXPECT_FALSE(empty.chain().tip());
+  // A genesis is adopted, not accepted.
+  Result<AcceptOutcome> as_block = empty.chain().accept_block(genesis);
+  ASSERT_FALSE(as_block);
+  EXPECT_EQ(as_block.reason(), "no-genesis");
+  EXPECT_EQ(as_block.kind(), ErrorKind::kLocal);  // the node's own state: costs no peer
+
+  Result<AcceptOutcome> adopted = empty.chain().adopt_genesis(genesis);
+  ASSERT_TRUE(adopted) << adopted.error().message();
+  EXPECT_EQ(adopted->connected, (std::vector<Hash256>{genesis.hash(), blocks[0].hash(),
+                                                      blocks[1].hash(), blocks[2].hash()}));
+  EXPECT_EQ(empty.chain().tip()->hash, blocks[2].hash());
+  EXPECT_TRUE(empty.chain().verify_chain());
+  // With a chain, an orphan names no parent to fetch (the sync asks for inventory instead).
+  Block later = extend(blocks[2], 3, 2)[1];
+  Result<AcceptOutcome> orphan = empty.chain().accept_block(later);
+  ASSERT_TRUE(orphan);
+  EXPECT_EQ(orphan->status, AcceptStatus::kOrphan);
+  EXPECT_FALSE(orphan->wanted_parent);
 }
 
 TEST_F(ChainStateTest, RejectsBlockWithoutParentThatIsNotOurGenesis) {
