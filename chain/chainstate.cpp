@@ -606,7 +606,7 @@ std::vector<Hash256> ChainState::locator() const {
 std::vector<Hash256> ChainState::hashes_after(const std::vector<Hash256>& locator,
                                               const Hash256& stop, size_t max) const {
   std::vector<Hash256> out;
-  size_t start = 0;
+  size_t start = 1;  // as Core: no locator hash on our chain makes the genesis the fork point
   for (const Hash256& hash : locator) {
     if (in_active_chain(hash)) {
       start = find(hash)->record.height + 1;

@@ -143,7 +143,8 @@ class ChainState {
   std::vector<Hash256> locator() const;
   // The active-chain blocks after the first `locator` hash found on the active chain, up to
   // `max` and stopping before `stop`. When no locator hash is on our chain (an empty locator
-  // from a node with nothing yet), the list starts with our genesis itself.
+  // from a node with nothing yet), the fork point is our genesis and the list starts at block 1,
+  // as Core's and bcoin's (a node without a chain learns the genesis from block 1's parent).
   std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator, const Hash256& stop,
                                     size_t max = 500) const;
   // Core's getheaders answer: the active-chain headers after the fork point of `locator` (the

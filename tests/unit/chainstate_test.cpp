@@ -328,9 +328,11 @@ TEST_F(ChainStateTest, HashesAfterStartFromTheFirstLocatorHashOnTheActiveChain) 
             (std::vector<Hash256>{at(5), at(6), at(7), at(8), at(9), at(10)}));
   EXPECT_EQ(chain().hashes_after(locator, at(8)), (std::vector<Hash256>{at(5), at(6), at(7)}));
   EXPECT_EQ(chain().hashes_after(locator, Hash256{}, 2), (std::vector<Hash256>{at(5), at(6)}));
+  // An empty or unmatched locator: from block 1, as Core (the fork point is the genesis).
   std::vector<Hash256> everything = chain().hashes_after({}, Hash256{});
-  ASSERT_EQ(everything.size(), 11u);
-  EXPECT_EQ(everything.front(), genesis.hash());
+  ASSERT_EQ(everything.size(), 10u);
+  EXPECT_EQ(everything.front(), at(1));
+  EXPECT_EQ(chain().hashes_after({side.hash()}, Hash256{}), everything);
 }
 
 TEST_F(ChainStateTest, HeadersAfterAnswerGetheadersAsCore) {
