@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "net/messages.hpp"
+
 namespace ac::actors {
 
 namespace {
@@ -117,10 +119,11 @@ BlockVerdict submit(ChainSelf self, const BlockPtr& block, const SessionActor& s
           fmt::format("peer's genesis {} differs from ours {}", verdict.hash.hex(), genesis->hex());
       state.log->line("refused block: " + reason);
       if (source) self->send(source, DisconnectPeer{reason});
-    } else if (Status status = backend.create_genesis(*block); !status) {
-      verdict.outcome = status.reason();
-      verdict.kind = status.kind();
-      state.log->line("refused genesis " + verdict.hash.hex() + ": " + status.error().message());
+    } else if (Acceptance adopted = backend.adopt_genesis(*block); !adopted.accepted) {
+      verdict.outcome = adopted.outcome;
+      verdict.kind = adopted.kind;
+      state.log->line("refused genesis " + verdict.hash.hex() + ": " + adopted.outcome +
+                      (adopted.detail.empty() ? "" : ": " + adopted.detail));
     } else {
       verdict.accepted = true;
       verdict.new_tip = true;
@@ -128,8 +131,11 @@ BlockVerdict submit(ChainSelf self, const BlockPtr& block, const SessionActor& s
       state.log->line("adopted genesis " + verdict.hash.hex());
       TipChanged change;
       change.tip = backend.tip();
-      change.connected.push_back(verdict.hash);
-      change.source = source;
+      // The genesis, then the blocks that waited for it (fetched before it: block 1 told
+      // which genesis to ask for).
+      change.connected = std::move(adopted.connected);
+      change.confirmed = shared(adopted.confirmed);
+      if (change.connected.size() == 1) change.source = source;
       publish(self, std::move(change));
     }
     verdict.tip = backend.tip();
@@ -231,6 +237,10 @@ ChainImpl::behavior_type chain_actor(ChainSelf self, std::shared_ptr<ChainBacken
       [=](GetLocator) -> std::vector<Hash256> { return self->state.backend->locator(); },
       [=](const GetHashesAfter& request) -> std::vector<Hash256> {
         return self->state.backend->hashes_after(request.locator, request.stop, kMaxHashesAfter);
+      },
+      [=](const GetHeadersAfter& request) -> std::vector<BlockHeader> {
+        return self->state.backend->headers_after(request.locator, request.stop,
+                                                  net::kMaxHeadersPerMessage);
       },
       [=](const GetBlocks& request) -> std::vector<BlockPtr> {
         std::vector<BlockPtr> blocks;

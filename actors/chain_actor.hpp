@@ -82,9 +82,17 @@ struct GetTip {};
 struct GetLocator {};
 
 // Sent by a session (a peer's getblocks), handled by the chain: answers the active-chain hashes
-// after the first locator hash on it, up to `stop`, at most kMaxHashesAfter; from the genesis
-// itself when no locator hash matches.
+// after the first locator hash on it, up to `stop`, at most kMaxHashesAfter; from block 1 when
+// no locator hash matches (the genesis is the fork point, as Core's).
 struct GetHashesAfter {
+  std::vector<Hash256> locator;
+  Hash256 stop;
+};
+
+// Sent by a session (a peer's getheaders), handled by the chain: answers Core's getheaders
+// answer (std::vector<BlockHeader>, at most net::kMaxHeadersPerMessage): the headers after the
+// locator's fork point up to and including `stop`; with an empty locator the stop's alone.
+struct GetHeadersAfter {
   std::vector<Hash256> locator;
   Hash256 stop;
 };
@@ -127,6 +135,7 @@ using ChainActor =
                      caf::replies_to<GetTip>::with<TipInfo>,                               //
                      caf::replies_to<GetLocator>::with<std::vector<Hash256>>,              //
                      caf::replies_to<GetHashesAfter>::with<std::vector<Hash256>>,          //
+                     caf::replies_to<GetHeadersAfter>::with<std::vector<BlockHeader>>,     //
                      caf::replies_to<GetBlocks>::with<std::vector<BlockPtr>>,              //
                      caf::reacts_to<SubscribeTipChanged>,                                  //
                      caf::replies_to<GetBlockSummary>::with<std::optional<BlockSummary>>,  //
@@ -150,6 +159,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::actors::BlockVerdict>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetTip)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetLocator)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetHashesAfter)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetHeadersAfter)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlocks)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubscribeTipChanged)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlockSummary)
@@ -159,3 +169,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::VerifyChain)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::actors::BlockSummary>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::Hash256>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::BranchTip>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::BlockHeader>)

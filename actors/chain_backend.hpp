@@ -59,12 +59,32 @@ class ChainBackend {
   // Hashes of the active chain, newest first, dense then exponentially sparser, genesis last.
   virtual std::vector<Hash256> locator() const = 0;
   // Active-chain hashes after the first locator hash on the active chain, at most `max`; when
-  // no locator hash is on it, the list starts with the genesis itself.
+  // no locator hash is on it, from block 1 (the genesis is the fork point), as Core.
   virtual std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator,
                                             const Hash256& stop, size_t max) const = 0;
+  // Core's getheaders answer (ChainState::headers_after); none without a block index.
+  virtual std::vector<BlockHeader> headers_after(const std::vector<Hash256>&, const Hash256&,
+                                                 size_t) const {
+    return {};
+  }
   virtual std::optional<Block> block(const Hash256& hash) const = 0;
   // Makes `block` the genesis of an empty chain.
   virtual Status create_genesis(const Block& block) = 0;
+  // create_genesis, then the blocks that waited for it (a node without a chain fetched the
+  // genesis named by block 1's parent). `connected` starts with the genesis.
+  virtual Acceptance adopt_genesis(const Block& block) {
+    Acceptance out;
+    if (Status status = create_genesis(block); !status) {
+      out.outcome = status.reason();
+      out.kind = status.kind();
+      out.detail = status.error().detail;
+      return out;
+    }
+    out.accepted = true;
+    out.outcome = "new-tip";
+    out.connected.push_back(block.hash());
+    return out;
+  }
   virtual Acceptance accept_block(const Block& block) = 0;
 
   // For the RPC; a backend without a block index (the actor tests' MemoryChain) knows none.

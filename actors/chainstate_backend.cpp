@@ -65,8 +65,14 @@ Status ChainStateBackend::create_genesis(const Block& block) {
   return chain_->create_genesis(block);
 }
 
-Acceptance ChainStateBackend::accept_block(const Block& block) {
-  auto outcome = chain_->accept_block(block);
+std::vector<BlockHeader> ChainStateBackend::headers_after(const std::vector<Hash256>& locator,
+                                                          const Hash256& stop, size_t max) const {
+  return chain_->headers_after(locator, stop, max);
+}
+
+namespace {
+
+Acceptance acceptance_of(Result<AcceptOutcome> outcome) {
   Acceptance out;
   if (!outcome) {
     out.outcome = outcome.reason();
@@ -81,6 +87,16 @@ Acceptance ChainStateBackend::accept_block(const Block& block) {
   out.confirmed = std::move(outcome->confirmed_transactions);
   out.returned = std::move(outcome->returned_transactions);
   return out;
+}
+
+}  // namespace
+
+Acceptance ChainStateBackend::accept_block(const Block& block) {
+  return acceptance_of(chain_->accept_block(block));
+}
+
+Acceptance ChainStateBackend::adopt_genesis(const Block& block) {
+  return acceptance_of(chain_->adopt_genesis(block));
 }
 
 std::optional<BlockSummary> ChainStateBackend::summary(const Hash256& hash) const {

@@ -29,7 +29,10 @@ class ChainStateBackend : public ChainBackend {
   std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator, const Hash256& stop,
                                     size_t max) const override;
   std::optional<Block> block(const Hash256& hash) const override;
+  std::vector<BlockHeader> headers_after(const std::vector<Hash256>& locator, const Hash256& stop,
+                                         size_t max) const override;
   Status create_genesis(const Block& block) override;
+  Acceptance adopt_genesis(const Block& block) override;
   Acceptance accept_block(const Block& block) override;
   std::optional<BlockSummary> summary(const Hash256& hash) const override;
   std::optional<Hash256> active_hash_at(int height) const override;

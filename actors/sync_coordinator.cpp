@@ -72,10 +72,11 @@ void charge(SyncSelf self, const SessionActor& session, Penalty penalty, const s
 // grow with a backlog.
 void submit(SyncSelf self, const std::vector<Hash256>& hashes) {
   SubmitBlocks batch;
-  std::vector<Hash256> sent;
+  std::vector<Hash256> sent, parents;
   for (const Hash256& hash : hashes) {
     auto found = self->state.blocks.find(hash);
     if (found == self->state.blocks.end()) continue;  // the planner only submits blocks handed in
+    parents.push_back(found->second.block->header.prev_block);
     batch.blocks.push_back(std::move(found->second.block));
     batch.sources.push_back(std::move(found->second.source));
     sent.push_back(hash);
@@ -100,6 +101,15 @@ void submit(SyncSelf self, const std::vector<Hash256>& hashes) {
               auto more = self->state.planner.on_submitted(sent[i], refusal, now(self));
               actions.insert(actions.end(), std::make_move_iterator(more.begin()),
                              std::make_move_iterator(more.end()));
+              // No chain yet: peers answer getblocks from block 1, whose parent is the genesis
+              // to fetch (asked of the peer that sent the block, as if it had announced it).
+              if (i < verdicts.size() && verdicts[i].accepted && verdicts[i].outcome == "orphan" &&
+                  verdicts[i].tip.height < 0 && sources[i]) {
+                more = self->state.planner.on_inventory(peer_id_of(self, sources[i]), {parents[i]},
+                                                        now(self));
+                actions.insert(actions.end(), std::make_move_iterator(more.begin()),
+                               std::make_move_iterator(more.end()));
+              }
             }
             apply(self, std::move(actions));
           },

@@ -606,6 +606,11 @@ std::vector<Hash256> ChainState::locator() const {
 std::vector<Hash256> ChainState::hashes_after(const std::vector<Hash256>& locator,
                                               const Hash256& stop, size_t max) const {
   std::vector<Hash256> out;
+  // One departure from Core, where its answer would be nothing: a node without a chain (an
+  // empty locator) asking a chain of the genesis alone gets the genesis, having no block 1 to
+  // learn it from. Core's peers always send their genesis in the locator.
+  if (locator.empty() && active_.size() == 1 && max > 0 && active_[0]->record.hash != stop)
+    return {active_[0]->record.hash};
   size_t start = 1;  // as Core: no locator hash on our chain makes the genesis the fork point
   for (const Hash256& hash : locator) {
     if (in_active_chain(hash)) {

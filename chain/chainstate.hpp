@@ -145,6 +145,7 @@ class ChainState {
   // `max` and stopping before `stop`. When no locator hash is on our chain (an empty locator
   // from a node with nothing yet), the fork point is our genesis and the list starts at block 1,
   // as Core's and bcoin's (a node without a chain learns the genesis from block 1's parent).
+  // A chain of the genesis alone answers an empty locator with the genesis (Core: nothing).
   std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator, const Hash256& stop,
                                     size_t max = 500) const;
   // Core's getheaders answer: the active-chain headers after the fork point of `locator` (the

@@ -28,8 +28,6 @@ import json
 import os
 import shutil
 import signal
-import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -49,6 +47,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "decoders"))
 # Ports outside the kernel's ephemeral range, claimed across concurrent test processes: a
 # node's outgoing connection can never take one before the node meant to listen there binds it.
 from scenario import free_port  # noqa: E402
+from wire_peer import WirePeer, coinbase, mine_block  # noqa: E402
 
 
 # ---- addresses: bcoin's regtest prints P2PKH with version 0x3c ('R'), Core's (ours) 0x6f ----
@@ -116,118 +115,6 @@ def await_state(what, probe, timeout=120):
     raise AssertionError("timed out after %d s waiting for %s (last error: %s)"
                          % (timeout, what, last_error))
 
-
-
-# ---- blocks that break a rule, offered to both nodes --------------------------------------
-REGTEST_MAGIC = bytes.fromhex("fabfb5da")
-
-
-def sha256d(data):
-    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
-
-
-def compact_size(n):
-    if n < 0xfd:
-        return bytes([n])
-    if n <= 0xffff:
-        return b"\xfd" + struct.pack("<H", n)
-    return b"\xfe" + struct.pack("<I", n)
-
-
-def push(data):
-    assert len(data) < 0x4c
-    return bytes([len(data)]) + data
-
-
-def script_number(n):
-    out = bytearray()
-    while n:
-        out.append(n & 0xff)
-        n >>= 8
-    if out and out[-1] & 0x80:
-        out.append(0)
-    return bytes(out)
-
-
-def coinbase(height, output_script):
-    """A coinbase paying nothing (so never over the subsidy), its height first (BIP34)."""
-    script_sig = push(script_number(height)) + b"\x51"
-    return (struct.pack("<i", 1) + b"\x01" + b"\0" * 32 + b"\xff" * 4 + compact_size(
-        len(script_sig)) + script_sig + b"\xff" * 4 + b"\x01" + struct.pack("<q", 0) +
-        compact_size(len(output_script)) + output_script + b"\0" * 4)
-
-
-def merkle_root(txids):
-    level = list(txids)
-    while len(level) > 1:
-        if len(level) % 2:
-            level.append(level[-1])
-        level = [sha256d(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
-    return level[0]
-
-
-def mine_block(tip_hash_hex, tip_time, height, txs):
-    """A regtest block on the tip (bits 207fffff: about two tries) -> (raw, display hash)."""
-    root = merkle_root([sha256d(tx) for tx in txs])
-    time_field = max(tip_time + 1, int(time.time()))
-    for nonce in range(1 << 20):
-        header = (struct.pack("<i", 0x20000000) + bytes.fromhex(tip_hash_hex)[::-1] + root +
-                  struct.pack("<III", time_field, 0x207fffff, nonce))
-        digest = sha256d(header)
-        if int.from_bytes(digest[::-1], "big") <= 0x7fffff << (8 * (0x20 - 3)):
-            raw = header + compact_size(len(txs)) + b"".join(txs)
-            return raw, digest[::-1].hex()
-    raise AssertionError("no proof of work found")
-
-
-class WirePeer:
-    """Just enough of the P2P protocol to offer one block the way a node does: handshake, inv,
-    and the block when it is asked for with getdata."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.buffer = b""
-        version = (struct.pack("<iQq", 70015, 0, int(time.time())) + b"\0" * 26 + b"\0" * 26 +
-                   struct.pack("<Q", 0x1234567890abcdef) + push(b"/interop-test/") +
-                   struct.pack("<i", 0) + b"\0")
-        self.send("version", version)
-        seen = set()
-        while not {"version", "verack"} <= seen:
-            command, _ = self.receive()
-            seen.add(command)
-            if command == "version":
-                self.send("verack", b"")
-
-    def send(self, command, payload):
-        self.sock.sendall(REGTEST_MAGIC + command.encode().ljust(12, b"\0") +
-                          struct.pack("<I", len(payload)) + sha256d(payload)[:4] + payload)
-
-    def receive(self):
-        while True:
-            if len(self.buffer) >= 24:
-                length = struct.unpack("<I", self.buffer[16:20])[0]
-                if len(self.buffer) >= 24 + length:
-                    command = self.buffer[4:16].rstrip(b"\0").decode()
-                    payload = self.buffer[24:24 + length]
-                    self.buffer = self.buffer[24 + length:]
-                    if command == "ping":
-                        self.send("pong", payload)
-                    return command, payload
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise AssertionError("the node closed the connection")
-            self.buffer += chunk
-
-    def offer_block(self, raw, block_hash):
-        self.send("inv", b"\x01" + struct.pack("<I", 2) + bytes.fromhex(block_hash)[::-1])
-        while True:
-            command, payload = self.receive()
-            if command == "getdata" and bytes.fromhex(block_hash)[::-1] in payload:
-                self.send("block", raw)
-                return
-
-    def close(self):
-        self.sock.close()
 
 
 def log_has(path, needle):

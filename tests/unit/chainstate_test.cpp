@@ -333,6 +333,11 @@ TEST_F(ChainStateTest, HashesAfterStartFromTheFirstLocatorHashOnTheActiveChain) 
   ASSERT_EQ(everything.size(), 10u);
   EXPECT_EQ(everything.front(), at(1));
   EXPECT_EQ(chain().hashes_after({side.hash()}, Hash256{}), everything);
+  // A chain of the genesis alone: an empty locator gets the genesis (no block 1 names it).
+  Node lone(params, verifier, now);
+  ASSERT_TRUE(lone.chain().create_genesis(genesis));
+  EXPECT_EQ(lone.chain().hashes_after({}, Hash256{}), std::vector<Hash256>{genesis.hash()});
+  EXPECT_TRUE(lone.chain().hashes_after({genesis.hash()}, Hash256{}).empty());
 }
 
 TEST_F(ChainStateTest, HeadersAfterAnswerGetheadersAsCore) {
