@@ -51,7 +51,8 @@ Result<ChainView> learn_chain(Connection& connection, int32_t node_height,
     auto inv = connection.wait_for<net::Inv>(timeout, is_block_inventory);
     if (!inv) break;  // nothing after our last hash: the node stays silent
     for (const net::InvItem& item : inv->items) hashes.push_back(item.hash);
-    if (inv->items.size() < kInventoryBatch || static_cast<int>(hashes.size()) > node_height) break;
+    if (inv->items.size() < kInventoryBatch || static_cast<int>(hashes.size()) >= node_height)
+      break;
   }
   if (hashes.empty()) return make_error(connection.open() ? "no-inventory" : "closed");
 
@@ -68,7 +69,9 @@ Result<ChainView> learn_chain(Connection& connection, int32_t node_height,
   }
   ChainView view;
   view.tip = hashes.back();
-  view.height = static_cast<int>(hashes.size()) - 1;
+  // An empty locator is answered from block 1, as Core does; only a chain that is the genesis
+  // alone announces the genesis.
+  view.height = static_cast<int>(hashes.size()) - (node_height == 0 ? 1 : 0);
   for (size_t i = first; i < hashes.size(); ++i) view.recent.push_back(received.at(hashes[i]));
   return view;
 }
