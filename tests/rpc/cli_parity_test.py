@@ -10,59 +10,16 @@ Usage: cli_parity_test.py --binary build/actorchain
 """
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import unittest
+
+from rpc_test import Node, free_port  # the RPC suite's node runner and port picker
 
 ARGS = None
 STRANGER = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"  # valid on the quick chain, in no wallet here
-
-
-# One port picker for every test process (outside the ephemeral range, claimed by a file lock).
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "decoders"))
-from scenario import free_port  # noqa: E402
-
-
-class Node:
-    """`startnode` of one NODE_ID; its RPC port read from its log; killed on close."""
-
-    def __init__(self, datadir, node_id):
-        self.lines, self.cond = [], threading.Condition()
-        self.proc = subprocess.Popen(
-            [ARGS.binary, "--chain", "quick", "--datadir", datadir, "startnode",
-             "--connect", "127.0.0.1:1", "--rpc-port", "0"],
-            env=dict(os.environ, NODE_ID=str(node_id)), stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True)
-        threading.Thread(target=self._read, daemon=True).start()
-        self.port = int(re.search(r":(\d+)$", self.wait_for(
-            r"rpc server bound to 127\.0\.0\.1:\d+$")).group(1))
-
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.cond:
-                self.lines.append(line.rstrip("\n"))
-                self.cond.notify_all()
-
-    def wait_for(self, pattern, timeout=20):
-        deadline = time.time() + timeout
-        with self.cond:
-            while True:
-                for line in self.lines:
-                    if re.search(pattern, line):
-                        return line
-                if time.time() > deadline or self.proc.poll() is not None:
-                    raise AssertionError("no %r in:\n%s" % (pattern, "\n".join(self.lines)))
-                self.cond.wait(0.5)
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
 
 
 class CliParity(unittest.TestCase):
@@ -85,7 +42,7 @@ class CliParity(unittest.TestCase):
         return r.returncode, r.stdout, r.stderr
 
     def start(self):
-        self.node = Node(self.datadir, self.node_id)
+        self.node = Node(ARGS.binary, self.datadir, self.node_id, ["--rpc-port", "0"])
 
     def stop(self):
         code, out, err = self.cli("rpc", "stop")
