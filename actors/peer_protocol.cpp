@@ -13,6 +13,8 @@ namespace ac::actors {
 namespace {
 
 constexpr size_t kMaxPendingAnnounces = 1'000;
+// A BIP35 mempool answer covers the best transactions up to this many bytes.
+constexpr uint64_t kMempoolAnswerBytes = 4'000'000;
 
 // A message to ourselves after `delay`, sent anonymously, so a timer due after the session
 // quit finds nobody to keep alive.
@@ -62,6 +64,25 @@ void announce(Protocol* self, uint32_t type, const std::vector<Hash256>& hashes)
     if (!state.known_inventory.contains(hash)) fresh.push_back(hash);
   for (const Hash256& hash : fresh) remember(state, hash);
   if (!fresh.empty()) send_message(self, net::Inv{items_of(type, fresh)});
+}
+
+// BIP35: the peer asks what our mempool holds; it hears of the transactions it does not know
+// yet (the best ones first, up to what one inv message may carry).
+void on_mempool_request(Protocol* self) {
+  auto& state = self->state;
+  if (!state.context->mempool) return;
+  ask(self, state.context->mempool, SelectTxs{kMempoolAnswerBytes})
+      .then(
+          [=](const TxSelection& selection) {
+            if (answered(self)) return;
+            std::vector<Hash256> txids;
+            for (const TxPtr& tx : selection.txs) {
+              if (txids.size() == net::kMaxInventoryItems) break;
+              txids.push_back(tx->txid());
+            }
+            announce(self, net::kMsgTx, txids);
+          },
+          [=](caf::error&) { answered(self); });
 }
 
 void maybe_ready(Protocol* self) {
@@ -182,6 +203,10 @@ void on_message(Protocol* self, net::Message& message) {
           on_getaddr(self);
         } else if constexpr (std::is_same_v<T, net::GetBlocks>) {
           on_getblocks(self, m);
+        } else if constexpr (std::is_same_v<T, net::GetHeaders>) {
+          on_getheaders(self, m);
+        } else if constexpr (std::is_same_v<T, net::MemPool>) {
+          on_mempool_request(self);
         } else if constexpr (std::is_same_v<T, net::GetData>) {
           on_getdata(self, m);
         } else if constexpr (std::is_same_v<T, net::Inv>) {

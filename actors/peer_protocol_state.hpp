@@ -119,6 +119,7 @@ bool answered(Protocol* self);
 
 // peer_serving.cpp
 void on_getblocks(Protocol* self, const net::GetBlocks& request);
+void on_getheaders(Protocol* self, const net::GetHeaders& request);
 // A sample of the address book, once per connection.
 void on_getaddr(Protocol* self);
 void on_getdata(Protocol* self, const net::GetData& request);

@@ -100,6 +100,18 @@ void on_getblocks(Protocol* self, const net::GetBlocks& request) {
           [=](caf::error&) { answered(self); });
 }
 
+// Core answers every getheaders, with an empty headers message when it has nothing after the
+// locator.
+void on_getheaders(Protocol* self, const net::GetHeaders& request) {
+  ask(self, self->state.context->chain, GetHeadersAfter{request.locator, request.hash_stop})
+      .then(
+          [=](const std::vector<BlockHeader>& headers) {
+            if (answered(self)) return;
+            send_message(self, net::Headers{headers});
+          },
+          [=](caf::error&) { answered(self); });
+}
+
 void on_getdata(Protocol* self, const net::GetData& request) {
   auto& state = self->state;
   if (state.getdata_queue.size() + request.items.size() > kMaxQueuedGetData) {

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <map>
 
@@ -42,12 +45,18 @@ caf::behavior recorder(caf::event_based_actor* self, std::shared_ptr<Journal> jo
 struct FakeChain {
   std::map<Hash256, BlockPtr> blocks;
   std::vector<std::vector<Hash256>> requests;
+  std::vector<BlockHeader> headers;                   // the answer to every GetHeadersAfter
+  std::vector<std::vector<Hash256>> header_locators;  // the locator of each
 };
 
 caf::behavior fake_chain(caf::event_based_actor*, std::shared_ptr<FakeChain> chain) {
   return {
       [](GetTip) {
         return TipInfo{Hash256{}, 7, 0};
+      },
+      [chain](const GetHeadersAfter& request) {
+        chain->header_locators.push_back(request.locator);
+        return chain->headers;
       },
       [chain](const GetBlocks& request) {
         chain->requests.push_back(request.hashes);
@@ -57,6 +66,15 @@ caf::behavior fake_chain(caf::event_based_actor*, std::shared_ptr<FakeChain> cha
           found.push_back(block == chain->blocks.end() ? nullptr : block->second);
         }
         return found;
+      },
+  };
+}
+
+// The mempool as a session sees it for BIP35: its transactions, best first.
+caf::behavior fake_mempool(caf::event_based_actor*, std::vector<TxPtr> txs) {
+  return {
+      [txs](const SelectTxs&) {
+        return TxSelection{txs, 0};
       },
   };
 }
@@ -78,10 +96,13 @@ struct PeerProtocolTest : ::testing::Test {
   std::shared_ptr<Journal> listener_journal = std::make_shared<Journal>();
   std::shared_ptr<Journal> wire = std::make_shared<Journal>();  // what the protocol writes
   std::shared_ptr<FakeChain> chain = std::make_shared<FakeChain>();
-  std::string log_path = ::testing::TempDir() + "peer_protocol_test.log";
+  // One file per test and process: ctest runs the tests of this fixture side by side.
+  std::string log_path = ::testing::TempDir() + "peer_protocol_test." + std::to_string(::getpid()) +
+                         "." + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+                         ".log";
   LogSinkPtr log;
   PeerContext context;
-  caf::actor node, sync, transport, chain_actor, listener;
+  caf::actor node, sync, transport, chain_actor, listener, mempool;
   ProtocolActor protocol;
 
   PeerProtocolTest() {
@@ -107,10 +128,11 @@ struct PeerProtocolTest : ::testing::Test {
   }
 
   ~PeerProtocolTest() override {
-    for (const caf::actor& a : {node, sync, transport, chain_actor, listener})
-      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (const caf::actor& a : {node, sync, transport, chain_actor, listener, mempool})
+      if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     if (protocol) caf::anon_send_exit(protocol, caf::exit_reason::user_shutdown);
     sched->run();
+    std::remove(log_path.c_str());
   }
 
   // A protocol for a peer at `host`, attached to the test's transport; runs until idle.
@@ -348,6 +370,57 @@ TEST_F(PeerProtocolTest, APeerThatClosesIsGoneWithoutAnAbort) {
   EXPECT_NE(log_text().find("peer 127.0.0.2:5000 closed the connection"), std::string::npos);
   EXPECT_EQ(of_type<PeerDown>(*node_journal).size(), 1u);
   EXPECT_FALSE(alive());
+}
+
+TEST_F(PeerProtocolTest, GetheadersIsAnsweredWithTheChainsHeadersAndEmptyWhenItHasNone) {
+  start();
+  handshake();
+  BlockHeader first, second;
+  first.nonce = 1;
+  second.nonce = 2;
+  chain->headers = {first, second};
+  const Hash256 known = add_block(5)->hash();
+  peer_says(net::GetHeaders{net::kProtocolVersion, {known}, Hash256{}});
+  sched->run();
+  ASSERT_EQ(chain->header_locators.size(), 1u);
+  EXPECT_EQ(chain->header_locators[0], std::vector<Hash256>{known});
+  ASSERT_TRUE(std::holds_alternative<net::Headers>(written().back()));
+  EXPECT_EQ(std::get<net::Headers>(written().back()).headers,
+            (std::vector<BlockHeader>{first, second}));
+  // Nothing after the locator: Core's answer is an empty headers message, not silence.
+  chain->headers.clear();
+  peer_says(net::GetHeaders{net::kProtocolVersion, {known}, Hash256{}});
+  sched->run();
+  ASSERT_TRUE(std::holds_alternative<net::Headers>(written().back()));
+  EXPECT_TRUE(std::get<net::Headers>(written().back()).headers.empty());
+}
+
+TEST_F(PeerProtocolTest, AMempoolRequestHearsOfEveryTransactionItDoesNotKnowYet) {
+  std::vector<TxPtr> txs;
+  for (uint32_t i = 0; i < 3; ++i) {
+    Transaction tx;
+    tx.lock_time = i;
+    txs.push_back(std::make_shared<const Transaction>(tx));
+  }
+  mempool = system->spawn(fake_mempool, txs);
+  context.mempool = caf::actor_cast<MempoolActor>(mempool);
+  start();
+  handshake();
+  const size_t before = written().size();
+  peer_says(net::MemPool{});
+  sched->run();
+  ASSERT_EQ(written().size(), before + 1);
+  ASSERT_TRUE(std::holds_alternative<net::Inv>(written().back()));
+  const std::vector<net::InvItem> items = std::get<net::Inv>(written().back()).items;
+  ASSERT_EQ(items.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(items[i].type, net::kMsgTx);
+    EXPECT_EQ(items[i].hash, txs[i]->txid());
+  }
+  // Asked again: the peer knows them all now, so nothing is repeated.
+  peer_says(net::MemPool{});
+  sched->run();
+  EXPECT_EQ(written().size(), before + 1);
 }
 
 }  // namespace
