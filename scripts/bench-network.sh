@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Network benchmark (issue 11): NODES nodes (default 100), each in its own network namespace with
-# its own address (10.77.0.N on a bridge, veth pairs) and DELAY_MS (25) added to everything it
-# sends (tc netem), so any two nodes are 2 x DELAY_MS apart in round trip. Node 1 holds a chain
+# its own address (10.77.0.N, veth pairs) and DELAY_MS (25) added to every frame on its way from
+# one node to another, so any two nodes are 2 x DELAY_MS apart in round trip. Node 1 holds a chain
 # of BLOCKS (1,000) blocks and runs with --connect none; every other node starts empty with
 # --connect 10.77.0.1:8333. Reports:
+#   - the links: ping round trip and TCP throughput between two nodes;
 #   - connections per node once synced (min / median / max);
 #   - the time until all nodes synced the chain;
 #   - propagation of PROPAGATION (20) blocks mined one at a time at random nodes (RPC
@@ -13,9 +14,17 @@
 #   - churn: kill -9 CHURN (20) random nodes, mine a block, restart them: the time until all
 #     nodes are at that block.
 #
-#   sudo scripts/bench-network.sh     # env: NODES BLOCKS DELAY_MS PROPAGATION CHURN TIMEOUT KEEP=1
-# Needs root (ip netns, tc). Every namespace, link and process it made is removed on exit,
-# also on failure or Ctrl-C. Exit status: 0 when every step completed, 1 otherwise.
+# LINK chooses what joins the namespaces:
+#   switch (default)  bench/network/delay_switch, a user-space Ethernet switch that holds every
+#                     frame DELAY_MS before forwarding it. This machine's kernel has no sch_netem
+#                     (nor fq), so `tc ... netem delay` cannot add the delay; the switch can.
+#   bridge            a Linux bridge, with `tc netem` on each node's eth0 when the kernel has it,
+#                     else no delay (the script says so).
+#
+#   sudo scripts/bench-network.sh     # env: NODES BLOCKS DELAY_MS LINK PROPAGATION CHURN TIMEOUT
+#                                     #      TRACE=1 (--trace-file per node) KEEP=1 (keep the logs)
+# Needs root (ip netns, tc, ethtool). Every namespace, link and process it made (the switch too) is
+# removed on exit, also on failure or Ctrl-C. Exit status: 0 when every step completed, 1 otherwise.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +35,7 @@ DELAY_MS=${DELAY_MS:-25}
 PROPAGATION=${PROPAGATION:-20}
 CHURN=${CHURN:-20}
 TIMEOUT=${TIMEOUT:-300}
+LINK=${LINK:-switch}
 PORT=8333
 TAG=acb$$ # prefix of every namespace and link of this run
 
@@ -37,23 +47,41 @@ fi
   echo "NODES must be 2..250" >&2
   exit 1
 }
+[[ $LINK == switch || $LINK == bridge ]] || {
+  echo "LINK must be switch or bridge" >&2
+  exit 1
+}
+if [[ $LINK == switch ]] && ! command -v ethtool >/dev/null; then
+  echo "LINK=switch needs ethtool (scripts/install-deps.sh)" >&2
+  exit 1
+fi
 
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DACTORCHAIN_BENCH=ON >/dev/null
-cmake --build "$BUILD" -j2 --target actorchain make_bench_chain >/dev/null
+cmake --build "$BUILD" -j2 --target actorchain make_bench_chain delay_switch >/dev/null
 ACTORCHAIN=${ACTORCHAIN:-$BUILD/actorchain}
 MAKE_CHAIN=$BUILD/bench/make_bench_chain
+DELAY_SWITCH=$BUILD/bench/delay_switch
 
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/bench-network.XXXXXX")
 declare -A PID # node number -> pid
 BRIDGE=${TAG}br
+SWITCH_PID=
 
 cleanup() {
   set +e
   for n in "${!PID[@]}"; do kill -9 "${PID[$n]}" 2>/dev/null; done
   for n in "${!PID[@]}"; do wait "${PID[$n]}" 2>/dev/null; done
+  if [[ -n $SWITCH_PID ]]; then
+    kill -TERM "$SWITCH_PID" 2>/dev/null
+    wait "$SWITCH_PID" 2>/dev/null
+    grep -h '^delay_switch:' "$RUN/switch.log" >&2
+  fi
   for ns in $(ip netns list | awk -v tag="$TAG-" 'index($1, tag) == 1 { print $1 }'); do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
     ip netns del "$ns"
+  done
+  for link in $(ip -o link show | awk -F': ' -v tag="${TAG}v" 'index($2, tag) == 1 { sub(/@.*/, "", $2); print $2 }'); do
+    ip link del "$link" 2>/dev/null
   done
   ip link del "$BRIDGE" 2>/dev/null
   if [[ -z ${KEEP:-} ]]; then rm -rf "$RUN"; else echo "run folder kept: $RUN"; fi
@@ -85,27 +113,64 @@ node_cmd() { # node_cmd N args...: actorchain for node N inside its namespace
 }
 
 # ---- the network --------------------------------------------------------------------------
-ip link add "$BRIDGE" type bridge
-ip link set "$BRIDGE" up
-# Some kernels (containers, minimal VMs) lack sch_netem: the run then goes on without added
-# delay and says so, rather than measuring nothing.
-if ((DELAY_MS > 0)) && ! tc qdisc add dev "$BRIDGE" root netem delay 1ms 2>/dev/null; then
-  echo "note: this kernel has no netem qdisc (tc: 'Specified qdisc kind is unknown'): no delay added" >&2
-  DELAY_MS=0
+if [[ $LINK == bridge ]]; then
+  ip link add "$BRIDGE" type bridge
+  ip link set "$BRIDGE" up
+  # Some kernels (containers, minimal VMs) lack sch_netem: the run then goes on without added
+  # delay and says so, rather than measuring nothing.
+  if ((DELAY_MS > 0)) && ! tc qdisc add dev "$BRIDGE" root netem delay 1ms 2>/dev/null; then
+    echo "note: this kernel has no netem qdisc: no delay added (LINK=switch adds it)" >&2
+    DELAY_MS=0
+  fi
+  tc qdisc del dev "$BRIDGE" root 2>/dev/null || true
 fi
-tc qdisc del dev "$BRIDGE" root 2>/dev/null || true
 for ((n = 1; n <= NODES; n++)); do
   ip netns add "$(ns "$n")"
   ip link add "${TAG}v$n" type veth peer name eth0 netns "$(ns "$n")"
-  ip link set "${TAG}v$n" master "$BRIDGE" up
   ip -n "$(ns "$n")" addr add "$(ip_of "$n")/24" dev eth0
-  ip -n "$(ns "$n")" link set eth0 up
   ip -n "$(ns "$n")" link set lo up
-  if ((DELAY_MS > 0)); then
-    ip netns exec "$(ns "$n")" tc qdisc add dev eth0 root netem delay "${DELAY_MS}ms" limit 100000
+  if [[ $LINK == bridge ]]; then
+    ip link set "${TAG}v$n" master "$BRIDGE" up
+    ip -n "$(ns "$n")" link set eth0 up
+    if ((DELAY_MS > 0)); then
+      ip netns exec "$(ns "$n")" tc qdisc add dev eth0 root netem delay "${DELAY_MS}ms" limit 100000
+    fi
+  else
+    # The switch reads and writes whole frames: no offloaded checksums or segmentation (frames
+    # larger than the MTU), and no IPv6 chatter (router solicitations, MLD) to flood.
+    sysctl -qw "net.ipv6.conf.${TAG}v$n.disable_ipv6=1"
+    ip netns exec "$(ns "$n")" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+    ethtool -K "${TAG}v$n" tx off tso off gso off gro off >/dev/null 2>&1
+    ip netns exec "$(ns "$n")" ethtool -K eth0 tx off tso off gso off gro off >/dev/null 2>&1
+    ip link set "${TAG}v$n" up
+    ip -n "$(ns "$n")" link set eth0 up
   fi
 done
-echo "network: $NODES namespaces on bridge $BRIDGE, ${DELAY_MS} ms added to what each node sends"
+if [[ $LINK == switch ]]; then
+  "$DELAY_SWITCH" --delay-ms "$DELAY_MS" $(for ((n = 1; n <= NODES; n++)); do echo "${TAG}v$n"; done) \
+    >"$RUN/switch.log" 2>&1 &
+  SWITCH_PID=$!
+  until grep -qs '^ready' "$RUN/switch.log"; do
+    kill -0 "$SWITCH_PID" 2>/dev/null || {
+      cat "$RUN/switch.log" >&2
+      exit 1
+    }
+    sleep 0.05
+  done
+  echo "network: $NODES namespaces on the delay switch, ${DELAY_MS} ms added to each frame"
+else
+  echo "network: $NODES namespaces on bridge $BRIDGE, ${DELAY_MS} ms added to what each node sends"
+fi
+
+# The links as the nodes will see them: round trip (after one ping that resolves the address)
+# and one TCP stream's throughput, node 1 -> node 2.
+ip netns exec "$(ns 1)" ping -q -c 1 "$(ip_of 2)" >/dev/null
+rtt=$(ip netns exec "$(ns 1)" ping -q -c 10 -i 0.1 "$(ip_of 2)" | awk -F'[/ ]' '/^rtt/ { print $7 "/" $8 "/" $9 }')
+ip netns exec "$(ns 2)" python3 "$ROOT/bench/network/throughput.py" serve 9000 >"$RUN/throughput" &
+probe=$!
+ip netns exec "$(ns 1)" python3 "$ROOT/bench/network/throughput.py" send "$(ip_of 2)" 9000 32
+wait "$probe"
+echo "links: ping round trip min/avg/max ${rtt} ms; one TCP stream $(cut -d' ' -f1 "$RUN/throughput") MB/s"
 
 # ---- the chain and the nodes --------------------------------------------------------------
 mkdir -p "$RUN/n1/$PORT"
@@ -122,6 +187,7 @@ start_node() { # start_node N: appends to its log
   local n=$1 args=(startnode --listen "$(ip_of "$1")")
   if ((n == 1)); then args+=(--connect none); else args+=(--connect "$(ip_of 1):$PORT"); fi
   if ((n == MINER)); then args+=(--miner "$MINER_ADDRESS" --min-txs 1); fi
+  if [[ -n ${TRACE:-} ]]; then args+=(--trace-file "$RUN/n$n.trace"); fi
   node_cmd "$n" "${args[@]}" >>"$RUN/n$n.log" 2>&1 &
   PID[$n]=$!
 }

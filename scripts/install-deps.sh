@@ -9,7 +9,7 @@ packages=(
   libcli11-dev googletest libgtest-dev libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev nodejs
   clang libfuzzer-14-dev libclang-rt-14-dev
-  python3 python3-bitcoinlib tshark iproute2 procps
+  python3 python3-bitcoinlib tshark iproute2 procps ethtool iputils-ping
   chromium libpng-dev
 )
 
