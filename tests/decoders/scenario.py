@@ -11,120 +11,24 @@ itself, or a recording proxy in front of it):
 Run with the demo chain, so the traffic carries the demo magic ac 70 c4 1a.
 """
 
-import fcntl
 import hashlib
 import os
-import random
-import signal
 import socket
 import struct
 import subprocess
-import tempfile
-import threading
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from node_process import NodeProcess  # noqa: E402
+from ports import free_port  # noqa: E402
 
 DEMO_MAGIC = bytes.fromhex("ac70c41a")
 
 
-_CLAIMED_PORTS = []  # open files whose flock keeps each port ours until the process exits
-
-
-def _claim(port):
-    """Claims `port` for this process: an flock on a file named after it in the folder every
-    test process shares (tests/integration/process.cpp uses the same), so two tests running at
-    once never hand out the same port."""
-    folder = os.path.join(tempfile.gettempdir(), "actorchain-test-ports")
-    os.makedirs(folder, exist_ok=True)
-    try:
-        os.chmod(folder, 0o777)
-    except OSError:
-        pass
-    handle = open(os.path.join(folder, str(port)), "a")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return False
-    _CLAIMED_PORTS.append(handle)
-    return True
-
-
-def free_port():
-    """A port of 127.0.0.1 free now, outside the kernel's ephemeral range: a port inside it can
-    become the local port of an outgoing connection (the nodes dial each other) before a node
-    binds it. Ports outside it are only taken by an explicit bind."""
-    low, high = 32768, 60999
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            low, high = (int(v) for v in f.read().split())
-    except (OSError, ValueError):
-        pass
-    first, last = (10000, low - 1) if low - 1 - 10000 >= 5000 else (high + 1, 65535)
-    for _ in range(1000):
-        port = random.randint(first, last)
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        if _claim(port):
-            return port
-    raise RuntimeError("no free port outside the ephemeral range")
-
-
-class Node:
-    """A running `actorchain startnode` whose output lines can be awaited."""
-
-    def __init__(self, binary, datadir, node_id, args):
-        env = dict(os.environ, NODE_ID=str(node_id))
-        self.node_id = node_id
-        self.process = subprocess.Popen(
-            [binary, "--datadir", datadir, "startnode", "--rpc-port", "0"] + args, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.lines = []
-        self.cursor = 0
-        self.changed = threading.Condition()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            with self.changed:
-                self.lines.append(line.rstrip("\n"))
-                self.changed.notify_all()
-        with self.changed:
-            self.lines.append(None)  # end of output
-            self.changed.notify_all()
-
-    def wait_for(self, needle, timeout=60):
-        deadline = time.monotonic() + timeout
-        with self.changed:
-            while True:
-                while self.cursor < len(self.lines):
-                    line = self.lines[self.cursor]
-                    self.cursor += 1
-                    if line is None:
-                        raise RuntimeError("node %d exited waiting for %r:\n%s"
-                                           % (self.node_id, needle, self.text()))
-                    if needle in line:
-                        return line
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise RuntimeError("node %d: no %r within %ds:\n%s"
-                                       % (self.node_id, needle, timeout, self.text()))
-                self.changed.wait(left)
-
-    def text(self):
-        return "\n".join(l for l in self.lines[-40:] if l is not None)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+def start_node(binary, datadir, node_id, args):
+    """A node of the scenario: demo chain, its RPC on a port of its own choosing."""
+    return NodeProcess(binary, datadir, node_id, ["--rpc-port", "0"] + args)
 
 
 def run_command(binary, datadir, node_id, args):
@@ -214,19 +118,19 @@ def run(binary, workdir, central_port, peer_port=None, before_scripted_peer=None
     peer_endpoint = "127.0.0.1:%d" % peer_port
     nodes = []
     try:
-        central = Node(binary, datadir, central_port, ["--connect", central_endpoint])
+        central = start_node(binary, datadir, central_port, ["--connect", central_endpoint])
         nodes.append(central)
-        central.wait_for("listening on")
+        central.expect("listening on")
 
-        wallet = Node(binary, datadir, wallet_port, ["--connect", peer_endpoint])
+        wallet = start_node(binary, datadir, wallet_port, ["--connect", peer_endpoint])
         nodes.append(wallet)
-        wallet.wait_for("new tip height=1 ")
+        wallet.expect("new tip height=1 ")
         wallet.stop()
 
-        miner = Node(binary, datadir, miner_port, ["--connect", peer_endpoint, "--miner",
+        miner = start_node(binary, datadir, miner_port, ["--connect", peer_endpoint, "--miner",
                                                    miner_address, "--min-txs", "1"])
         nodes.append(miner)
-        miner.wait_for("new tip height=1 ")
+        miner.expect("new tip height=1 ")
 
         sent = run_command(binary, datadir, wallet_port,
                            ["send", "--from", wallet_address, "--to", miner_address,
@@ -235,13 +139,13 @@ def run(binary, workdir, central_port, peer_port=None, before_scripted_peer=None
             # Known issue: may misreport tx-rejected-by-node when the tx is mined quickly;
             # the miner's block below is what counts.
             print("note: send exited %d: %s" % (sent.returncode, sent.stderr.strip()))
-        miner.wait_for("mined block")
-        central.wait_for("new tip height=2 ")
+        miner.expect("mined block")
+        central.expect("new tip height=2 ")
 
         if before_scripted_peer:
             before_scripted_peer()
         scripted_peer(peer_port, DEMO_MAGIC, 0)
-        central.wait_for("pong")
+        central.expect("pong")
     finally:
         for node in reversed(nodes):
             node.stop()

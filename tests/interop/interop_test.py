@@ -43,10 +43,10 @@ def log(text):
     print("interop: " + text, flush=True)
 
 
-sys.path.insert(0, os.path.join(HERE, "..", "decoders"))
+sys.path.insert(0, os.path.join(HERE, "..", "pylib"))
 # Ports outside the kernel's ephemeral range, claimed across concurrent test processes: a
 # node's outgoing connection can never take one before the node meant to listen there binds it.
-from scenario import free_port  # noqa: E402
+from ports import free_port  # noqa: E402
 from wire_peer import WirePeer, coinbase, mine_block  # noqa: E402
 
 

@@ -47,7 +47,7 @@ class CliParity(unittest.TestCase):
     def stop(self):
         code, out, err = self.cli("rpc", "stop")
         self.assertEqual((code, out), (0, "actorchain stopping\n"), err)
-        self.assertEqual(self.node.proc.wait(30), 0)
+        self.assertEqual(self.node.process.wait(30), 0)
         self.node = None
 
     def outputs(self, commands):

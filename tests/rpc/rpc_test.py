@@ -30,9 +30,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ARGS = None
 
 
-# One port picker for every test process (outside the ephemeral range, claimed by a file lock).
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "decoders"))
-from scenario import free_port  # noqa: E402
+# One port picker and node runner for every test process.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from node_process import NodeExited, NodeProcess  # noqa: E402
+from ports import free_port  # noqa: E402
 
 
 def sha256d(data):
@@ -43,40 +44,21 @@ def display_hex(digest):
     return digest[::-1].hex()
 
 
-class Node:
-    """A running node whose output lines can be awaited; killed on close if still running."""
+class Node(NodeProcess):
+    """A running quick-chain node with its RPC port, cookie and CLI; killed on close."""
 
     def __init__(self, binary, datadir, node_id, extra):
-        self.binary, self.datadir, self.node_id = binary, datadir, node_id
-        self.env = dict(os.environ, NODE_ID=str(node_id))
-        self.lines = []
-        self.cond = threading.Condition()
-        self.proc = subprocess.Popen(
-            [binary, "--chain", "quick", "--datadir", datadir, "startnode",
-             "--connect", "127.0.0.1:1"] + extra,
-            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        threading.Thread(target=self._read, daemon=True).start()
+        super().__init__(binary, datadir, node_id, ["--connect", "127.0.0.1:1"] + extra,
+                         chain="quick")
         line = self.wait_for(r"rpc server bound to 127\.0\.0\.1:(\d+)")
         self.port = int(re.search(r":(\d+)$", line).group(1))
 
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.cond:
-                self.lines.append(line.rstrip("\n"))
-                self.cond.notify_all()
-
     def wait_for(self, pattern, timeout=20):
-        deadline = time.time() + timeout
-        with self.cond:
-            while True:
-                for line in self.lines:
-                    if re.search(pattern, line):
-                        return line
-                left = deadline - time.time()
-                if left <= 0 or self.proc.poll() is not None:
-                    raise AssertionError("no line matching %r; output:\n%s"
-                                         % (pattern, "\n".join(self.lines[-30:])))
-                self.cond.wait(min(left, 0.5))
+        """The first line matching the regular expression `pattern`; fails the test if none."""
+        try:
+            return self.expect(pattern, timeout, regex=True)
+        except NodeExited as failure:
+            raise AssertionError(str(failure)) from None
 
     def cookie_path(self):
         return os.path.join(self.datadir, str(self.node_id), ".cookie")
@@ -86,14 +68,12 @@ class Node:
             return f.read().strip()
 
     def cli(self, *args):
-        return subprocess.run([self.binary, "--chain", "quick", "--datadir", self.datadir,
-                               "--rpc-port", str(self.port)] + list(args),
+        return subprocess.run([self.binary] + self.chain_args() + ["--datadir", self.datadir,
+                              "--rpc-port", str(self.port)] + list(args),
                               env=self.env, capture_output=True, text=True, timeout=60)
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        self.kill()
 
 
 def request(port, body, credentials, method="POST", path="/", timeout=10, headers=None):
@@ -490,7 +470,7 @@ class RpcTest(unittest.TestCase):
         try:
             status, _, text = request(node.port, '{"id":1,"method":"stop"}', node.cookie())
             self.assertEqual(json.loads(text)["result"], "actorchain stopping")
-            self.assertEqual(node.proc.wait(20), 0)
+            self.assertEqual(node.process.wait(20), 0)
             self.assertFalse(os.path.exists(node.cookie_path()))
         finally:
             node.close()

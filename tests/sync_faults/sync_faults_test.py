@@ -29,20 +29,19 @@ Exits non-zero on any failure; prints "N passed, N failed".
 
 import argparse
 import os
-import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "decoders"))
 
 from mutating_proxy import Campaign, DAMAGES, MutatingProxy, Rule  # noqa: E402
-from scenario import free_port, last_line, run_command  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from node_process import NodeProcess  # noqa: E402
+from ports import free_port  # noqa: E402
+from scenario import last_line, run_command  # noqa: E402
 
 SIMPLE_BLOCKS = 2         # blocks with one payment, mined by `send --mine` (funds the rest)
 CHAIN_BLOCKS = 24         # blocks after the genesis in all
@@ -51,80 +50,9 @@ CAMPAIGN_CYCLES = 6          # runs of B behind the proxy in a campaign round
 CAMPAIGN_CYCLE_SECONDS = 6   # how long B runs behind the proxy before it is stopped
 
 
-class Node:
-    """`actorchain --chain quick startnode` whose log lines can be awaited."""
-
-    def __init__(self, binary, datadir, node_id, args):
-        env = dict(os.environ, NODE_ID=str(node_id))
-        self.node_id = node_id
-        self.process = subprocess.Popen(
-            [binary, "--chain", "quick", "--datadir", datadir, "startnode", "--rpc-port", "0"]
-            + args, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.lines = []
-        self.changed = threading.Condition()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            with self.changed:
-                self.lines.append(line.rstrip("\n"))
-                self.changed.notify_all()
-        with self.changed:
-            self.lines.append(None)
-            self.changed.notify_all()
-
-    def wait_until(self, predicate, timeout):
-        """Waits until predicate(lines) holds; False on timeout or exit."""
-        deadline = time.monotonic() + timeout
-        with self.changed:
-            while not predicate(self.lines):
-                if self.lines and self.lines[-1] is None:
-                    return predicate(self.lines)
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self.changed.wait(left)
-            return True
-
-    def wait_for(self, needle, timeout):
-        return self.wait_until(lambda lines: any(l and needle in l for l in lines), timeout)
-
-    def wait_for_line(self, needle, timeout):
-        """The first line holding `needle`, or None."""
-        if not self.wait_for(needle, timeout):
-            return None
-        with self.changed:
-            return next(l for l in self.lines if l and needle in l)
-
-    def height(self):
-        best = -1
-        with self.changed:
-            for line in self.lines:
-                match = line and re.search(r"(?:new tip|tip) height=(-?\d+)", line)
-                if match:
-                    best = max(best, int(match.group(1)))
-        return best
-
-    def text(self, last=60):
-        with self.changed:
-            return "\n".join(l for l in self.lines[-last:] if l is not None)
-
-    def all_lines(self):
-        with self.changed:
-            return [l for l in self.lines if l is not None]
-
-    def stop(self):
-        """SIGTERM; the exit code (killed after 30 s: -9)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                return -9
-        return self.process.returncode
+def Node(binary, datadir, node_id, args):
+    """`actorchain --chain quick startnode`, its RPC on a port of its own choosing."""
+    return NodeProcess(binary, datadir, node_id, ["--rpc-port", "0"] + list(args), chain="quick")
 
 
 class World:
@@ -152,7 +80,7 @@ class World:
         five transactions with the coinbase."""
         source = Node(self.binary, self.datadir, self.source_id, ["--connect", "none"])
         try:
-            bound = source.wait_for_line("rpc server bound to", 30)
+            bound = source.wait_for("rpc server bound to", 30)
             if not bound:
                 raise RuntimeError("source RPC did not start:\n" + source.text())
             rpc_port = bound.rsplit(":", 1)[1].strip()
