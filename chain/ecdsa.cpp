@@ -112,13 +112,14 @@ bool has_consistent_length(ByteSpan pubkey) {
 
 bool verify_ecdsa_lax(ByteSpan pubkey, const Hash256& digest, ByteSpan signature) {
   if (!has_consistent_length(pubkey)) return false;
+  // The signature first: parsing it is cheap, decompressing the key costs a square root.
+  secp256k1_ecdsa_signature parsed;
+  if (!parse_der_lax(signature, parsed)) return false;
+  secp256k1_ecdsa_signature_normalize(secp256k1_context_static, &parsed, &parsed);
   secp256k1_pubkey parsed_key;
   if (!secp256k1_ec_pubkey_parse(secp256k1_context_static, &parsed_key, pubkey.data(),
                                  pubkey.size()))
     return false;
-  secp256k1_ecdsa_signature parsed;
-  if (!parse_der_lax(signature, parsed)) return false;
-  secp256k1_ecdsa_signature_normalize(secp256k1_context_static, &parsed, &parsed);
   return secp256k1_ecdsa_verify(secp256k1_context_static, &parsed, digest.data.data(),
                                 &parsed_key) == 1;
 }

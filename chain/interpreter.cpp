@@ -107,6 +107,10 @@ class Machine {
   ScriptError stack_op(uint8_t op);
   ScriptError numeric_op(uint8_t op);
   ScriptError check_sig(uint8_t op);
+  ByteSpan code_from_separator() const { return script_.subspan(code_start_); }
+  // FindAndDelete of `signature`'s push from `script_code`: a copy (into `edited`, which
+  // `script_code` then views) only when the push occurs, which honest scripts never do.
+  ScriptError delete_signature(ByteSpan& script_code, Bytes& edited, ByteSpan signature) const;
   ScriptError check_multisig(uint8_t op);
   ScriptError lock_time_op(uint8_t op);
 
@@ -485,15 +489,28 @@ ScriptError Machine::lock_time_op(uint8_t code) {
   return ScriptError::kOk;
 }
 
+ScriptError Machine::delete_signature(ByteSpan& script_code, Bytes& edited,
+                                      ByteSpan signature) const {
+  Bytes pattern;
+  pattern.reserve(signature.size() + 5);
+  append_push(pattern, signature);
+  if (!contains_push_at_op_boundary(script_code, pattern)) return ScriptError::kOk;
+  if (flags_ & verify_flags::kConstScriptCode) return ScriptError::kSigFindAndDelete;
+  Bytes copy(script_code.begin(), script_code.end());
+  find_and_delete(copy, pattern);
+  edited = std::move(copy);
+  script_code = edited;
+  return ScriptError::kOk;
+}
+
 ScriptError Machine::check_sig(uint8_t code) {
   if (!need(2)) return ScriptError::kInvalidStackOperation;
   const Bytes& signature = top(2);
   const Bytes& pubkey = top(1);
-  Bytes script_code(script_.begin() + static_cast<std::ptrdiff_t>(code_start_), script_.end());
-  Bytes pattern;
-  append_push(pattern, signature);
-  if (find_and_delete(script_code, pattern) > 0 && (flags_ & verify_flags::kConstScriptCode))
-    return ScriptError::kSigFindAndDelete;
+  Bytes edited;
+  ByteSpan script_code = code_from_separator();
+  if (ScriptError e = delete_signature(script_code, edited, signature); e != ScriptError::kOk)
+    return e;
   if (ScriptError e = check_signature_encoding(signature, flags_); e != ScriptError::kOk) return e;
   if (ScriptError e = check_pubkey_encoding(pubkey, flags_); e != ScriptError::kOk) return e;
   const bool valid = checker_.check_signature(signature, pubkey, script_code);
@@ -534,12 +551,12 @@ ScriptError Machine::check_multisig(uint8_t code) {
   i += static_cast<size_t>(sig_count);
   if (!need(i)) return ScriptError::kInvalidStackOperation;
 
-  Bytes script_code(script_.begin() + static_cast<std::ptrdiff_t>(code_start_), script_.end());
+  Bytes edited;
+  ByteSpan script_code = code_from_separator();
   for (int k = 0; k < sig_count; ++k) {
-    Bytes pattern;
-    append_push(pattern, top(sig_at + static_cast<size_t>(k)));
-    if (find_and_delete(script_code, pattern) > 0 && (flags_ & verify_flags::kConstScriptCode))
-      return ScriptError::kSigFindAndDelete;
+    const Bytes& signature = top(sig_at + static_cast<size_t>(k));
+    if (ScriptError e = delete_signature(script_code, edited, signature); e != ScriptError::kOk)
+      return e;
   }
 
   bool success = true;
@@ -600,9 +617,20 @@ bool SignatureChecker::check_sequence(int64_t) const {
 bool TransactionSignatureChecker::check_signature(ByteSpan signature, ByteSpan pubkey,
                                                   ByteSpan script_code) const {
   if (signature.empty()) return false;
-  const uint8_t hash_type = signature.back();
-  const Hash256 digest = legacy_sighash(tx_, input_index_, script_code, hash_type);
+  const Hash256& digest = sighash(script_code, signature.back());
   return verify_ecdsa_lax(pubkey, digest, signature.first(signature.size() - 1));
+}
+
+const Hash256& TransactionSignatureChecker::sighash(ByteSpan script_code, uint8_t hash_type) const {
+  if (memo_valid_ && memo_hash_type_ == hash_type &&
+      std::equal(script_code.begin(), script_code.end(), memo_script_code_.begin(),
+                 memo_script_code_.end()))
+    return memo_digest_;
+  memo_digest_ = legacy_sighash(tx_, input_index_, script_code, hash_type);
+  memo_script_code_.assign(script_code.begin(), script_code.end());
+  memo_hash_type_ = hash_type;
+  memo_valid_ = true;
+  return memo_digest_;
 }
 
 bool TransactionSignatureChecker::check_lock_time(int64_t lock_time) const {

@@ -12,6 +12,7 @@
 #include "chain/bytes.hpp"
 #include "chain/script_error.hpp"
 #include "chain/transaction.hpp"
+#include "chain/uint256.hpp"
 
 namespace ac {
 
@@ -51,6 +52,9 @@ class SignatureChecker {
 };
 
 // Checks against input `input_index` of `tx` (legacy sighash, lax DER as consensus).
+// One checker serves one script verification on one thread: it remembers the last sighash
+// it computed, so the signatures of a CHECKMULTISIG (same script code, usually the same hash
+// type) hash the transaction once.
 class TransactionSignatureChecker : public SignatureChecker {
  public:
   TransactionSignatureChecker(const Transaction& tx, size_t input_index)
@@ -59,9 +63,17 @@ class TransactionSignatureChecker : public SignatureChecker {
   bool check_lock_time(int64_t lock_time) const override;
   bool check_sequence(int64_t sequence) const override;
 
+ protected:
+  // legacy_sighash of this input, reused while `script_code` and `hash_type` stay the same.
+  const Hash256& sighash(ByteSpan script_code, uint8_t hash_type) const;
+
  private:
   const Transaction& tx_;
   size_t input_index_;
+  mutable bool memo_valid_ = false;
+  mutable uint8_t memo_hash_type_ = 0;
+  mutable Bytes memo_script_code_;
+  mutable Hash256 memo_digest_;
 };
 
 using ScriptStack = std::vector<Bytes>;

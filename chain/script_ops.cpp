@@ -101,6 +101,18 @@ int find_and_delete(Bytes& script, ByteSpan pattern) {
   return found;
 }
 
+bool contains_push_at_op_boundary(ByteSpan script, ByteSpan pattern) {
+  if (pattern.empty()) return false;
+  size_t position = 0;
+  for (;;) {
+    if (script.size() - position >= pattern.size() &&
+        std::equal(pattern.begin(), pattern.end(),
+                   script.begin() + static_cast<std::ptrdiff_t>(position)))
+      return true;
+    if (!next_op(script, position)) return false;
+  }
+}
+
 int count_sigops(ByteSpan script, bool accurate) {
   int count = 0;
   uint8_t last = 0xff;

@@ -51,6 +51,8 @@ inline int decode_small_int(uint8_t op) {
 // Removes every occurrence of `pattern` that starts at an op boundary of `script`; returns
 // how many were removed.
 int find_and_delete(Bytes& script, ByteSpan pattern);
+// Whether find_and_delete(script, pattern) would remove anything (nothing is copied).
+bool contains_push_at_op_boundary(ByteSpan script, ByteSpan pattern);
 
 // Signature operations: CHECKSIG(VERIFY) count 1, CHECKMULTISIG(VERIFY) 20, or, when
 // `accurate` and preceded by OP_1..OP_16, that number. Counting stops where parsing fails.

@@ -30,15 +30,11 @@ class CachingSignatureChecker : public TransactionSignatureChecker {
  public:
   CachingSignatureChecker(const Transaction& tx, size_t input_index, SignatureCache& cache,
                           bool store)
-      : TransactionSignatureChecker(tx, input_index),
-        tx_(tx),
-        input_index_(input_index),
-        cache_(cache),
-        store_(store) {}
+      : TransactionSignatureChecker(tx, input_index), cache_(cache), store_(store) {}
 
   bool check_signature(ByteSpan signature, ByteSpan pubkey, ByteSpan script_code) const override {
     if (signature.empty()) return false;
-    const Hash256 digest = legacy_sighash(tx_, input_index_, script_code, signature.back());
+    const Hash256& digest = sighash(script_code, signature.back());
     const ByteSpan body = signature.first(signature.size() - 1);
     if (cache_.contains(digest, pubkey, body, !store_)) return true;
     if (!verify_ecdsa_lax(pubkey, digest, body)) return false;
@@ -47,8 +43,6 @@ class CachingSignatureChecker : public TransactionSignatureChecker {
   }
 
  private:
-  const Transaction& tx_;
-  size_t input_index_;
   SignatureCache& cache_;
   bool store_;
 };
