@@ -66,6 +66,15 @@ RUN=$(mktemp -d "${TMPDIR:-/tmp}/bench-network.XXXXXX")
 declare -A PID # node number -> pid
 BRIDGE=${TAG}br
 SWITCH_PID=
+BACKLOG= # net.core.netdev_max_backlog before the run, restored on exit
+NEIGH=() # net.ipv4.neigh.default.gc_thresh1..3 before the run, restored on exit
+
+# Frames the kernel dropped since boot because a CPU's input backlog was full (all CPUs).
+backlog_drops() {
+  local n=0 processed dropped rest
+  while read -r processed dropped rest; do n=$((n + 16#$dropped)); done </proc/net/softnet_stat
+  echo "$n"
+}
 
 cleanup() {
   set +e
@@ -75,6 +84,11 @@ cleanup() {
     kill -TERM "$SWITCH_PID" 2>/dev/null
     wait "$SWITCH_PID" 2>/dev/null
     grep -h '^delay_switch:' "$RUN/switch.log" >&2
+  fi
+  for i in "${!NEIGH[@]}"; do sysctl -qw "net.ipv4.neigh.default.gc_thresh$((i + 1))=${NEIGH[$i]}"; done
+  if [[ -n $BACKLOG ]]; then
+    echo "frames dropped by full input backlogs during the run: $(($(backlog_drops) - DROPS_BEFORE))" >&2
+    sysctl -qw "net.core.netdev_max_backlog=$BACKLOG"
   fi
   for ns in $(ip netns list | awk -v tag="$TAG-" 'index($1, tag) == 1 { print $1 }'); do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
@@ -113,6 +127,13 @@ node_cmd() { # node_cmd N args...: actorchain for node N inside its namespace
 }
 
 # ---- the network --------------------------------------------------------------------------
+# The kernel keeps one ARP table for all namespaces, 1,024 entries at most by default: 100 nodes
+# with a dozen peers each overflow it, and a node then cannot reach new peers ("No route to
+# host", connect timeouts). Up to NODES x NODES entries for the run; restored on exit.
+for i in 1 2 3; do NEIGH+=("$(sysctl -n "net.ipv4.neigh.default.gc_thresh$i")"); done
+sysctl -qw net.ipv4.neigh.default.gc_thresh1=$((NODES * NODES / 4)) \
+  net.ipv4.neigh.default.gc_thresh2=$((NODES * NODES / 2)) \
+  net.ipv4.neigh.default.gc_thresh3=$((NODES * NODES + 1024))
 if [[ $LINK == bridge ]]; then
   ip link add "$BRIDGE" type bridge
   ip link set "$BRIDGE" up
@@ -147,6 +168,13 @@ for ((n = 1; n <= NODES; n++)); do
   fi
 done
 if [[ $LINK == switch ]]; then
+  # Every frame the switch writes enters its namespace through the writing CPU's input backlog
+  # (1,000 frames by default); a burst (one broadcast is NODES - 1 frames, the delay releases
+  # frames in bunches) overflows it while the machine is busy, and dropped SYNs and ARP
+  # requests then look like unreachable nodes. The run raises the limit and restores it on exit.
+  BACKLOG=$(sysctl -n net.core.netdev_max_backlog)
+  DROPS_BEFORE=$(backlog_drops)
+  sysctl -qw net.core.netdev_max_backlog=100000
   "$DELAY_SWITCH" --delay-ms "$DELAY_MS" $(for ((n = 1; n <= NODES; n++)); do echo "${TAG}v$n"; done) \
     >"$RUN/switch.log" 2>&1 &
   SWITCH_PID=$!
@@ -221,7 +249,8 @@ start_node 1
 wait_all "listening on" 1
 start=$(date +%s.%N)
 for ((n = 2; n <= NODES; n++)); do start_node "$n"; done
-wait_all "height=$TIP_HEIGHT " $ALL
+# "new tip", not just "height=": a peer's version line carries its height too.
+wait_all "new tip height=$TIP_HEIGHT " $(seq 2 "$NODES")
 sync_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 echo "sync: all $NODES nodes at height $TIP_HEIGHT after ${sync_seconds} s"
 
@@ -282,6 +311,6 @@ start=$(date +%s.%N)
 node_cmd 1 rpc generatetoaddress 1 "$PAYOUT" >/dev/null
 TIP_HEIGHT=$((TIP_HEIGHT + 1))
 for n in $victims; do start_node "$n"; done
-wait_all "height=$TIP_HEIGHT " $ALL
+wait_all "new tip height=$TIP_HEIGHT " $ALL
 churn_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 echo "churn: $CHURN nodes killed (-9) and restarted; all $NODES at the new tip after ${churn_seconds} s"
