@@ -85,14 +85,41 @@ class TwentyNodes : public QuickChainTest {
     node.earlier_output += node.process->output();
     node.process.reset();
   }
-  // Waits until every running node logged a tip at `height` or above.
-  void expect_all_at(int height) {
+  // The first node whose process ended although the test did not stop it, or null.
+  const Node* ended_unasked() const {
+    for (const Node& node : nodes_)
+      if (node.process && node.process->ended()) return &node;
+    return nullptr;
+  }
+  // Waits until `process` logs `needle` (after its last match, or anywhere) or `deadline`
+  // passes; gives up at once, with a failure naming it, when any node's process ends unasked,
+  // so that one crash does not cost every later wait its whole timeout.
+  bool wait_watching(NodeProcess& process, const std::string& needle,
+                     std::chrono::steady_clock::time_point deadline, bool after_last) {
+    while (!process.wait_for(needle, 250ms, after_last)) {
+      if (const Node* gone = ended_unasked()) {
+        ADD_FAILURE() << "node " << gone->port << " exited unexpectedly\n"
+                      << gone->process->output();
+        return false;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+    }
+    return true;
+  }
+  // Waits, 60 s in all, until every running node has its tip at `height` ("new tip height=N"
+  // or, restarted, "listening on ..., tip height=N"; a peer's version line says "height=" too).
+  bool all_at(int height) {
+    auto deadline = std::chrono::steady_clock::now() + 60s;
+    std::string needle = "tip height=" + std::to_string(height) + " ";
     for (Node& node : nodes_) {
       if (!node.process) continue;
-      EXPECT_TRUE(node.process->wait_for("height=" + std::to_string(height), 60s, false))
-          << "node " << node.port << " never reached height " << height << "\n"
-          << node.process->output();
+      if (!wait_watching(*node.process, needle, deadline, false)) {
+        ADD_FAILURE() << "node " << node.port << " never reached height " << height << "\n"
+                      << node.process->output();
+        return false;
+      }
     }
+    return true;
   }
 
   std::vector<Node> nodes_;
@@ -122,7 +149,7 @@ TEST_F(TwentyNodes, StayConnectedWithinTheirSlotsThroughChurnAndRelayEverything)
        {"send", "--from", central_address, "--to", wallet_address, "--amount", "3", "--mine"});
 
   for (Node& node : nodes_) start_node(node);
-  expect_all_at(2);
+  ASSERT_TRUE(all_at(2));
   EXPECT_TRUE(full.process->wait_for("4 in all", 30s, false)) << full.process->output();
 
   // The wallet and the miner leave; the wallet hands a payment to the full node.
@@ -137,7 +164,7 @@ TEST_F(TwentyNodes, StayConnectedWithinTheirSlotsThroughChurnAndRelayEverything)
       << central.process->output();
   start_node(miner);
   ASSERT_TRUE(miner.process->wait_for("mined block", 60s)) << miner.process->output();
-  expect_all_at(3);
+  ASSERT_TRUE(all_at(3));
 
   // The bootstrap dies: everyone keeps other peers, so a block mined now reaches every node.
   halt(central, true);
@@ -145,7 +172,7 @@ TEST_F(TwentyNodes, StayConnectedWithinTheirSlotsThroughChurnAndRelayEverything)
       run(wallet.port, {"send", "--from", wallet_address, "--to", miner_address, "--amount", "1",
                         "--connect", endpoint(nodes_.back().port)});
   ASSERT_EQ(second.exit_code, 0) << second.err << second.out;
-  expect_all_at(4);
+  ASSERT_TRUE(all_at(4));
 
   // The bootstrap comes back: the nodes naming it reconnect (retrying every 1 s to 60 s; or it
   // reaches them first from its address book) and it catches up with the block it missed.
@@ -154,11 +181,13 @@ TEST_F(TwentyNodes, StayConnectedWithinTheirSlotsThroughChurnAndRelayEverything)
   size_t naming_central = 0;
   for (const Node& node : nodes_)
     if (node.process && node.args.size() >= 2 && node.args[1] == central_at) ++naming_central;
+  auto reconnect_deadline = std::chrono::steady_clock::now() + 90s;
   for (size_t i = 0; i < naming_central; ++i)
-    ASSERT_TRUE(central.process->wait_for("connected (", 90s))
+    ASSERT_TRUE(wait_watching(*central.process, "connected (", reconnect_deadline, true))
         << i << " of " << naming_central << " reconnected\n"
         << central.process->output();
-  EXPECT_TRUE(central.process->wait_for("height=4", 30s, false)) << central.process->output();
+  EXPECT_TRUE(central.process->wait_for("new tip height=4 ", 30s, false))
+      << central.process->output();
 
   for (Node& node : nodes_) {
     if (node.process) halt(node, false);

@@ -261,6 +261,11 @@ std::string NodeProcess::output() const {
   return output_;
 }
 
+bool NodeProcess::ended() const {
+  std::lock_guard lock(mutex_);
+  return closed_;
+}
+
 bool NodeProcess::wait_for(const std::string& needle, std::chrono::milliseconds timeout,
                            bool after_last) {
   auto deadline = Clock::now() + timeout;

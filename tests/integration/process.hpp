@@ -74,6 +74,9 @@ class NodeProcess {
   int stop(std::chrono::seconds timeout = std::chrono::seconds(30));
   void kill_now();  // SIGKILL, for crash tests
   bool running() const { return pid_ > 0; }
+  // True once its output closed: the process (and any child holding the pipe) has exited,
+  // whether the test stopped it or not.
+  bool ended() const;
   std::string output() const;  // everything so far
   uint16_t node_id() const { return node_id_; }
   pid_t pid() const { return pid_; }  // -1 once stopped or killed
