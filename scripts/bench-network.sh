@@ -281,10 +281,11 @@ read -r p50 p95 pmax < <(percentiles <"$delays")
 echo "propagation of $PROPAGATION blocks to $((NODES - 1)) nodes each: p50 ${p50} ms, p95 ${p95} ms, max ${pmax} ms"
 
 # ---- memory -------------------------------------------------------------------------------
-read -r rss_min rss_median rss_max < <(for n in $ALL; do
-  awk '/VmRSS/ { print $2 }' "/proc/$(node_pid "$n")/status"
-done | sort -n | awk '{ v[NR] = $1 / 1024 } END { printf "%.1f %.1f %.1f\n", v[1], v[int((NR + 1) / 2)], v[NR] }')
-echo "resident memory per node: min ${rss_min} MiB, median ${rss_median} MiB, max ${rss_max} MiB"
+rss_mib() { awk '/VmRSS/ { printf "%.1f\n", $2 / 1024 }' "/proc/$(node_pid "$1")/status"; }
+read -r rss_min rss_median rss_max < <(for n in $(seq 2 "$NODES"); do rss_mib "$n"; done | sort -g |
+  awk '{ v[NR] = $1 } END { print v[1], v[int((NR + 1) / 2)], v[NR] }')
+echo "resident memory per node: min ${rss_min} MiB, median ${rss_median} MiB, max ${rss_max} MiB;" \
+  "the bootstrap node (every node's first peer) $(rss_mib 1) MiB"
 
 # ---- a transaction from the wallet node to the miner ---------------------------------------
 node_cmd 1 rpc generatetoaddress 1 "$WALLET_ADDRESS" >/dev/null
@@ -298,7 +299,13 @@ txid=$(node_cmd "$WALLET" send --from "$WALLET_ADDRESS" --to "$MINER_ADDRESS" --
   --connect "$(ip_of "$target"):$PORT" | tail -n1)
 wait_all "accepted tx $txid" "$MINER"
 tx_ms=$(echo "($(date +%s.%N) - $start) * 1000" | bc | cut -d. -f1)
-echo "transaction: wallet node $WALLET -> node $target -> miner (node $MINER): ${tx_ms} ms"
+# The network's part: from the node the wallet handed it to, to the miner (the rest is the
+# CLI starting, opening its wallet and store, and its handshake).
+entered=$(grep -F "accepted tx $txid" "$RUN/n$target.log" | head -1 | line_seconds)
+mined_in=$(grep -F "accepted tx $txid" "$RUN/n$MINER.log" | head -1 | line_seconds)
+relay_ms=$(echo "($mined_in - $entered) * 1000" | bc | cut -d. -f1)
+echo "transaction: wallet node $WALLET -> node $target -> miner (node $MINER): ${tx_ms} ms from" \
+  "starting \`send\`, ${relay_ms} ms from node $target accepting it to the miner"
 wait_all "mined block" "$MINER"
 TIP_HEIGHT=$((TIP_HEIGHT + 1))
 start_node "$WALLET"
