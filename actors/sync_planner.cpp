@@ -233,18 +233,6 @@ size_t SyncPlanner::in_flight_count(PeerId peer) const {
   return found == peers_.end() ? 0 : found->second.in_flight;
 }
 
-std::optional<PeerId> SyncPlanner::sync_peer() const {
-  std::optional<PeerId> best;
-  int best_height = chain_height_;
-  for (const auto& [id, peer] : peers_) {
-    if (peer.height > best_height) {
-      best = id;
-      best_height = peer.height;
-    }
-  }
-  return best;
-}
-
 SyncPlanner::Entry* SyncPlanner::find_entry(const Hash256& hash) {
   auto indexed = index_.find(hash);
   return indexed == index_.end() ? nullptr : &queue_.at(indexed->second);

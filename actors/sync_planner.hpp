@@ -150,8 +150,6 @@ class SyncPlanner {
   bool downloading() const {
     return queue_.size() + submitting_.size() > 1 || inventory_request_.has_value();
   }
-  // The peer with the highest claimed height above ours (lowest id on a tie).
-  std::optional<PeerId> sync_peer() const;
 
  private:
   enum class HashState { announced, requested, arrived };

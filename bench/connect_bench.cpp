@@ -29,7 +29,7 @@ struct ThousandInputBlock {
     const Block funding_block = chain_test::make_block(funding_spec, params);
     ScriptVerifier verifier(1);
     const std::vector<Hash256> funding_txids = chain_test::txids_of(funding_block);
-    Result<TipChange> funded =
+    Result<StoreDelta> funded =
         connect_block(funding_block, funding_txids, 1, coins, params, verifier);
     chain_test::require(funded.ok(), "funding block connects");
     coins.apply(*funded);
@@ -64,7 +64,7 @@ void BM_ConnectThousandInputBlock(benchmark::State& state) {
   static const ThousandInputBlock fixture;
   ScriptVerifier verifier(static_cast<unsigned>(state.range(0)));
   for (auto _ : state) {
-    Result<TipChange> change =
+    Result<StoreDelta> change =
         connect_block(fixture.block, fixture.txids, 2, fixture.coins, fixture.params, verifier);
     if (!change) state.SkipWithError(change.error().message().c_str());
     benchmark::DoNotOptimize(change);

@@ -43,8 +43,8 @@ OutPoint outpoint_for(uint64_t block, uint32_t index) {
   return out;
 }
 
-TipChange block_of_coins(uint64_t block) {
-  TipChange change;
+StoreDelta block_of_coins(uint64_t block) {
+  StoreDelta change;
   change.new_tip.data[0] = static_cast<uint8_t>(block);
   change.coins_added.reserve(kCoinsPerBlock);
   for (uint32_t i = 0; i < kCoinsPerBlock; ++i) {
@@ -66,7 +66,7 @@ void BM_StoreApplyCoins(benchmark::State& state) {
   uint64_t block = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    TipChange change = block_of_coins(block++);
+    StoreDelta change = block_of_coins(block++);
     state.ResumeTiming();
     // Written at once, as one flush of the coins cache: the LevelDB write is what is measured.
     if (!store.get()->apply(change).ok() || !store.get()->flush_coins().ok())

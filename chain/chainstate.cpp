@@ -238,7 +238,7 @@ Status ChainState::create_genesis(const Block& genesis) {
       !checked) {
     return checked;
   }
-  Result<TipChange> change = connect_block(genesis, txids, 0, store_, params_, verifier_);
+  Result<StoreDelta> change = connect_block(genesis, txids, 0, store_, params_, verifier_);
   if (!change) return change.error();
 
   BlockIndexRecord record;
@@ -321,10 +321,9 @@ Result<AcceptOutcome> ChainState::accept_block_unflushed(const Block& block) {
 
   describe_tip_move(old_tip, cache, outcome);
   if (tip_node() != old_tip) outcome.status = AcceptStatus::kNewTip;
-  if (first->rejection) {
-    if (tip_node() == old_tip) return *first->rejection;
-    outcome.branch_failure = first->rejection;
-  }
+  // A failure in a branch that still moved the tip is not this block's verdict: the failed
+  // blocks are marked invalid and the tip is on the branch's valid part.
+  if (first->rejection && tip_node() == old_tip) return *first->rejection;
   return outcome;
 }
 
@@ -441,7 +440,7 @@ Result<std::optional<Error>> ChainState::connect_node(Node* node, BlockCache& ca
   const Hash256& hash = node->record.hash;
   const BlockCache::Entry* entry = cache.get(hash);
   if (!entry) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
-  Result<TipChange> change =
+  Result<StoreDelta> change =
       connect_block(entry->block, entry->txids, node->record.height, store_, params_, verifier_,
                     [this](int height) { return median_time_past(active_[height]); });
   if (!change) {
@@ -467,7 +466,7 @@ Status ChainState::disconnect_tip(BlockCache& cache) {
   if (!entry) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
   std::optional<BlockUndo> undo = store_.undo(hash);
   if (!undo) return make_error(ErrorKind::kLocal, "missing-undo", hash.hex());
-  Result<TipChange> change = disconnect_block(entry->block, *undo, store_);
+  Result<StoreDelta> change = disconnect_block(entry->block, *undo, store_);
   if (!change) {
     return make_error(ErrorKind::kLocal, change.reason(), block_detail(hash, change.error()));
   }
@@ -541,12 +540,6 @@ std::optional<BlockHeader> ChainState::header(const Hash256& hash) const {
   const Node* node = find(hash);
   if (!node) return std::nullopt;
   return node->record.header;
-}
-
-std::optional<int> ChainState::height_of(const Hash256& hash) const {
-  const Node* node = find(hash);
-  if (!node) return std::nullopt;
-  return node->record.height;
 }
 
 bool ChainState::contains(const Hash256& hash) const {
@@ -661,7 +654,7 @@ Status ChainState::verify_chain() const {
     std::optional<Block> block = store_.block(hash);
     if (!block) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
     const std::vector<Hash256> txids = txids_of(*block);
-    Result<TipChange> change =
+    Result<StoreDelta> change =
         connect_block(*block, txids, static_cast<int>(height), replayed, params_, verifier_,
                       [this](int below) { return median_time_past(active_[below]); });
     if (!change) return make_error(ErrorKind::kLocal, "replay-failed", change.error().message());

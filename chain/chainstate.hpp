@@ -63,11 +63,11 @@ struct AcceptOutcome {
   // Without a chain yet: the parent this orphan waits for, to be fetched (block 1's parent is
   // the genesis, which adopt_genesis then takes).
   std::optional<Hash256> wanted_parent;
-  // Set when a block of the branch this block led to failed to connect, yet the tip still
-  // moved: the valid part of that branch has more work than the old tip.
-  std::optional<Error> branch_failure;
 };
 
+// The active tip as validation sees it. The actors' TipInfo (actors/chain_backend.hpp) is the
+// same tip for messages: it leaves out the chain work (only fork choice needs it) and adds the
+// median time past (the miner's earliest block time, the mempool's lock-time clock).
 struct ChainTip {
   Hash256 hash;
   int height = 0;
@@ -114,7 +114,8 @@ class ChainState {
   // corruption in transit) and the failure is permanent, the block is marked invalid. When a
   // block fails to connect during a switch to a better branch, it and its descendants are
   // marked invalid, the tip returns to the best valid chain (normally the old tip), and the
-  // reason is returned unless the tip still moved (then it is in branch_failure). A storage
+  // reason is returned unless the tip still moved (the valid part of that branch has more work
+  // than the old tip: the outcome is then kNewTip, the failed blocks marked). A storage
   // failure returns the store's reason; memory and store still agree, on whatever tip the
   // last successful write set (ask tip()).
   Result<AcceptOutcome> accept_block(const Block& block);
@@ -124,7 +125,6 @@ class ChainState {
   // Known blocks: stored ones and those recorded as invalid.
   std::optional<BlockIndexRecord> record(const Hash256& hash) const;
   std::optional<BlockHeader> header(const Hash256& hash) const;
-  std::optional<int> height_of(const Hash256& hash) const;
   // True for blocks in the index (including invalid ones) or waiting in the orphan pool:
   // blocks not worth requesting again.
   bool contains(const Hash256& hash) const;

@@ -30,7 +30,7 @@ class BlockCoinsView final : public CoinsView {
   // The net difference from the chain's coins, in the order outpoints were first touched.
   // connect_block and disconnect_block never leave an outpoint present both before and after
   // with a different coin, so the two lists are disjoint.
-  void collect(TipChange& out) const {
+  void collect(StoreDelta& out) const {
     for (const OutPoint& outpoint : touched_) {
       const std::optional<Coin>& after = changes_.at(outpoint);
       std::optional<Coin> before = chain_coin(outpoint);
@@ -67,9 +67,9 @@ std::string describe_input(const Hash256& txid, size_t input_index) {
 
 }  // namespace
 
-Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txids, int height,
-                                const CoinsView& chain_coins, const ChainParams& params,
-                                ScriptVerifier& verifier, const MedianTimeAt& median_time_at) {
+Result<StoreDelta> connect_block(const Block& block, std::span<const Hash256> txids, int height,
+                                 const CoinsView& chain_coins, const ChainParams& params,
+                                 ScriptVerifier& verifier, const MedianTimeAt& median_time_at) {
   if (txids.size() != block.transactions.size())
     return make_error(ErrorKind::kLocal, "txid-count-mismatch");
   if (block.transactions.empty() || !block.transactions.front().is_coinbase()) {
@@ -142,7 +142,7 @@ Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txi
     for (size_t k = 0; k < tx.outputs.size(); ++k) {
       OutPoint created{txids[i], static_cast<uint32_t>(k)};
       // Also refused when the coin was spent earlier in this block: replacing a coin within
-      // one block would leave the outpoint both removed and added in the TipChange.
+      // one block would leave the outpoint both removed and added in the StoreDelta.
       if (view.coin(created) || view.in_chain(created)) {
         return make_error("duplicate-coin", txids[i].hex() + ":" + std::to_string(k));
       }
@@ -160,15 +160,15 @@ Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txi
 
   if (Status scripts = verifier.verify_all(checks); !scripts) return scripts.error();
 
-  TipChange change;
+  StoreDelta change;
   change.new_tip = block.hash();
   view.collect(change);
   change.undo_to_write.emplace(change.new_tip, std::move(undo));
   return change;
 }
 
-Result<TipChange> disconnect_block(const Block& block, const BlockUndo& undo,
-                                   const CoinsView& chain_coins) {
+Result<StoreDelta> disconnect_block(const Block& block, const BlockUndo& undo,
+                                    const CoinsView& chain_coins) {
   size_t input_count = 0;
   for (const Transaction& tx : block.transactions) {
     if (!tx.is_coinbase()) input_count += tx.inputs.size();
@@ -206,7 +206,7 @@ Result<TipChange> disconnect_block(const Block& block, const BlockUndo& undo,
     }
   }
 
-  TipChange change;
+  StoreDelta change;
   change.new_tip = block.header.prev_block;
   view.collect(change);
   change.undo_to_erase = block.hash();

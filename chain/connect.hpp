@@ -1,5 +1,5 @@
 // Block connection and disconnection as pure functions over a CoinsView: they compute the
-// TipChange that moves the tip onto a block (or back off it) and never write anything, so the
+// StoreDelta that moves the tip onto a block (or back off it) and never write anything, so the
 // caller decides when to apply it (one Store::apply per block) and tests can run them in memory.
 //
 // connect_block reasons (stable): every check_tx_inputs reason ("missing-inputs" covers a coin
@@ -37,13 +37,13 @@ namespace ac {
 // chains that never use relative locks) BIP68 is not checked.
 // A genesis block (height 0) of a chain whose genesis outputs are not spendable adds no coins.
 // REQUIRES: check_block(block) passed; txids[i] == block.transactions[i].txid().
-Result<TipChange> connect_block(const Block& block, std::span<const Hash256> txids, int height,
-                                const CoinsView& chain_coins, const ChainParams& params,
-                                ScriptVerifier& verifier, const MedianTimeAt& median_time_at = {});
+Result<StoreDelta> connect_block(const Block& block, std::span<const Hash256> txids, int height,
+                                 const CoinsView& chain_coins, const ChainParams& params,
+                                 ScriptVerifier& verifier, const MedianTimeAt& median_time_at = {});
 
 // The change that makes `block`'s parent the tip again, given the undo data written when the
 // block was connected and the coins with `block` as the tip. Net changes, as connect_block's.
-Result<TipChange> disconnect_block(const Block& block, const BlockUndo& undo,
-                                   const CoinsView& chain_coins);
+Result<StoreDelta> disconnect_block(const Block& block, const BlockUndo& undo,
+                                    const CoinsView& chain_coins);
 
 }  // namespace ac

@@ -8,7 +8,7 @@ std::optional<Coin> MemoryCoins::coin(const OutPoint& outpoint) const {
   return found->second;
 }
 
-void MemoryCoins::apply(const TipChange& change) {
+void MemoryCoins::apply(const StoreDelta& change) {
   for (const auto& [outpoint, coin] : change.coins_added) coins_[outpoint] = coin;
   for (const auto& [outpoint, coin] : change.coins_spent) coins_.erase(outpoint);
 }

@@ -1,4 +1,4 @@
-// An in-memory UTXO set: a CoinsView that TipChanges apply to. Replays a chain for
+// An in-memory UTXO set: a CoinsView that StoreDeltas apply to. Replays a chain for
 // verification without touching the store, and gives tests a chain's coins without LevelDB.
 #pragma once
 
@@ -18,7 +18,7 @@ class MemoryCoins final : public CoinsView {
   void erase(const OutPoint& outpoint) { coins_.erase(outpoint); }
   // Inserts coins_added, then erases coins_spent: as Store::apply, an outpoint in both ends
   // absent.
-  void apply(const TipChange& change);
+  void apply(const StoreDelta& change);
 
   size_t size() const { return coins_.size(); }
   const std::unordered_map<OutPoint, Coin>& coins() const { return coins_; }

@@ -409,7 +409,7 @@ Status Store::set_genesis(const Hash256& hash) {
   return impl_->write(batch);
 }
 
-Status Store::apply(const TipChange& change) {
+Status Store::apply(const StoreDelta& change) {
   leveldb::WriteBatch batch;
   for (const BlockIndexRecord& record : change.index_updates) put_index_record(batch, record);
   if (change.undo_to_write) {

@@ -15,7 +15,7 @@
 // index, plus every block stored since: ChainState::open replays them (as Bitcoin Core
 // replays the blocks after its flushed best block).
 // Not thread-safe for writes: one owner (the chain) writes; reads (coins, balances, blocks)
-// are safe from other threads and see each applied TipChange whole.
+// are safe from other threads and see each applied StoreDelta whole.
 // Reads return nullopt (or skip the entry) when a stored value fails to decode; the first such
 // failure is kept and reported by first_read_error(), so a corrupt store is never silent.
 #pragma once
@@ -36,8 +36,10 @@
 
 namespace ac {
 
-// Everything that changes when one block is connected or disconnected.
-struct TipChange {
+// What one block's connection or disconnection writes to the store (Store::apply): the coins
+// it adds and spends, its undo data, index status changes and the new tip. Not the chain
+// actor's TipChanged event (actors/chain_actor.hpp), which tells subscribers the tip moved.
+struct StoreDelta {
   Hash256 new_tip;
   std::vector<std::pair<OutPoint, Coin>> coins_added;
   std::vector<std::pair<OutPoint, Coin>> coins_spent;          // the coin as it was (address index)
@@ -90,7 +92,7 @@ class Store : public CoinsView {
   // outpoint both in coins_added and coins_spent ends absent (a coin created and spent by the
   // same block). REQUIRES: coins_added are not unspent before the change (as connect_block
   // and disconnect_block guarantee). Not fsynced: see flush().
-  Status apply(const TipChange& change);
+  Status apply(const StoreDelta& change);
 
   // Writes the cached coins, address index entries, tip and undo erasures in ONE batch and
   // empties the cache. On failure the cache is kept (nothing was written).

@@ -20,7 +20,7 @@ TEST(UtxoIndexer, AnswersBalanceAndCoinsOfAnAddressFromTheStore) {
   {
     auto opened = Store::open(dir.string());
     ASSERT_TRUE(opened.ok());
-    TipChange change;
+    StoreDelta change;
     change.new_tip.data[0] = 9;
     for (uint32_t i = 0; i < 3; ++i)
       change.coins_added.push_back(

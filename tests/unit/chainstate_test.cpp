@@ -429,7 +429,7 @@ TEST_F(ChainStateTest, OpenFinishesAReorganisationACrashInterrupted) {
   }
   // The crash came after both blocks of the old branch were disconnected, one batch each.
   for (auto block = a.rbegin(); block != a.rend(); ++block) {
-    Result<TipChange> change =
+    Result<StoreDelta> change =
         disconnect_block(*block, *node.store().undo(block->hash()), node.store());
     ASSERT_TRUE(change) << change.error().message();
     ASSERT_TRUE(node.store().apply(*change));
@@ -541,7 +541,7 @@ TEST_F(ChainStateTest, PermanentlyInvalidBlockIsRememberedAsInvalid) {
 
 TEST_F(ChainStateTest, VerifyChainDetectsTamperedCoins) {
   accept(extend(genesis, 0, 1)[0]);
-  TipChange tamper;
+  StoreDelta tamper;
   tamper.new_tip = chain().tip()->hash;
   tamper.coins_added.emplace_back(OutPoint{sha256(as_span("forged")), 0},
                                   Coin{pay(kCoin), 1, false});

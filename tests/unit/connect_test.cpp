@@ -31,7 +31,7 @@ class ConnectBlock : public ::testing::Test {
     return chain_test::make_block(spec, params);
   }
 
-  Result<TipChange> connect(const Block& block, int height = 1) {
+  Result<StoreDelta> connect(const Block& block, int height = 1) {
     const std::vector<Hash256> txids = chain_test::txids_of(block);
     return connect_block(block, txids, height, chain, params, verifier);
   }
@@ -58,7 +58,7 @@ TEST_F(ConnectBlock, AddsEveryOutputAsCoinAndRecordsSpentCoinsInUndo) {
       key, {funding}, {pay(3 * kCoin), TxOut{1 * kCoin, Bytes{0x6a, 0x01, 0x00}}});
   const Block block = block_with({spend}, kCoin);
 
-  Result<TipChange> change = connect(block);
+  Result<StoreDelta> change = connect(block);
   ASSERT_TRUE(change) << change.error().message();
   EXPECT_EQ(change->new_tip, block.hash());
   ASSERT_EQ(change->coins_added.size(), 3u);
@@ -83,7 +83,7 @@ TEST_F(ConnectBlock, SpendsOutputCreatedEarlierInTheSameBlock) {
   Transaction second = chain_test::make_spend(key, {OutPoint{first.txid(), 0}}, {pay(4 * kCoin)});
   const Block block = block_with({first, second}, kCoin);
 
-  Result<TipChange> change = connect(block);
+  Result<StoreDelta> change = connect(block);
   ASSERT_TRUE(change) << change.error().message();
   const OutPoint intermediate{first.txid(), 0};
   EXPECT_FALSE(has_outpoint(change->coins_added, intermediate));
@@ -97,7 +97,7 @@ TEST_F(ConnectBlock, SpendsOutputCreatedEarlierInTheSameBlock) {
 TEST_F(ConnectBlock, RejectsSpendOfMissingCoin) {
   Transaction spend =
       chain_test::make_spend(key, {OutPoint{sha256(as_span("nowhere")), 0}}, {pay(kCoin)});
-  Result<TipChange> change = connect(block_with({spend}, 0));
+  Result<StoreDelta> change = connect(block_with({spend}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "missing-inputs");
 }
@@ -106,7 +106,7 @@ TEST_F(ConnectBlock, RejectsDoubleSpendInsideTheBlock) {
   const OutPoint funding = fund(5 * kCoin);
   Transaction first = chain_test::make_spend(key, {funding}, {pay(5 * kCoin)});
   Transaction second = chain_test::make_spend(key, {funding}, {pay(4 * kCoin)});
-  Result<TipChange> change = connect(block_with({first, second}, kCoin));
+  Result<StoreDelta> change = connect(block_with({first, second}, kCoin));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "missing-inputs");
 }
@@ -115,7 +115,7 @@ TEST_F(ConnectBlock, RejectsSpendOfOutputCreatedLaterInTheBlock) {
   const OutPoint funding = fund(5 * kCoin);
   Transaction first = chain_test::make_spend(key, {funding}, {pay(5 * kCoin)});
   Transaction second = chain_test::make_spend(key, {OutPoint{first.txid(), 0}}, {pay(5 * kCoin)});
-  Result<TipChange> change = connect(block_with({second, first}, 0));
+  Result<StoreDelta> change = connect(block_with({second, first}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "missing-inputs");
 }
@@ -124,7 +124,7 @@ TEST_F(ConnectBlock, RejectsImmatureCoinbaseSpend) {
   params.coinbase_maturity = 10;
   const OutPoint reward = fund(params.subsidy, 0, true);
   Transaction spend = chain_test::make_spend(key, {reward}, {pay(params.subsidy)});
-  Result<TipChange> change = connect(block_with({spend}, 0, 5), 5);
+  Result<StoreDelta> change = connect(block_with({spend}, 0, 5), 5);
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "premature-coinbase-spend");
 }
@@ -133,14 +133,14 @@ TEST_F(ConnectBlock, AcceptsMatureCoinbaseSpend) {
   params.coinbase_maturity = 10;
   const OutPoint reward = fund(params.subsidy, 0, true);
   Transaction spend = chain_test::make_spend(key, {reward}, {pay(params.subsidy)});
-  Result<TipChange> change = connect(block_with({spend}, 0, 20), 20);
+  Result<StoreDelta> change = connect(block_with({spend}, 0, 20), 20);
   EXPECT_TRUE(change) << change.error().message();
 }
 
 TEST_F(ConnectBlock, RejectsOutputsExceedingInputs) {
   const OutPoint funding = fund(5 * kCoin);
   Transaction spend = chain_test::make_spend(key, {funding}, {pay(5 * kCoin + 1)});
-  Result<TipChange> change = connect(block_with({spend}, 0));
+  Result<StoreDelta> change = connect(block_with({spend}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "outputs-exceed-inputs");
 }
@@ -148,7 +148,7 @@ TEST_F(ConnectBlock, RejectsOutputsExceedingInputs) {
 TEST_F(ConnectBlock, RejectsInputValueOutOfRange) {
   const OutPoint funding = fund(kMaxMoney + 1);
   Transaction spend = chain_test::make_spend(key, {funding}, {pay(kCoin)});
-  Result<TipChange> change = connect(block_with({spend}, 0));
+  Result<StoreDelta> change = connect(block_with({spend}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "input-values-out-of-range");
 }
@@ -156,28 +156,28 @@ TEST_F(ConnectBlock, RejectsInputValueOutOfRange) {
 TEST_F(ConnectBlock, RejectsAccumulatedFeesOutOfRange) {
   Transaction first = chain_test::make_spend(key, {fund(kMaxMoney)}, {pay(1)});
   Transaction second = chain_test::make_spend(key, {fund(kMaxMoney)}, {pay(1)});
-  Result<TipChange> change = connect(block_with({first, second}, 0));
+  Result<StoreDelta> change = connect(block_with({first, second}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "fees-out-of-range");
 }
 
 TEST_F(ConnectBlock, RejectsCoinbaseClaimingMoreThanSubsidyPlusFees) {
   Transaction spend = chain_test::make_spend(key, {fund(5 * kCoin)}, {pay(4 * kCoin)});
-  Result<TipChange> change = connect(block_with({spend}, kCoin + 1));
+  Result<StoreDelta> change = connect(block_with({spend}, kCoin + 1));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "coinbase-too-large");
 }
 
 TEST_F(ConnectBlock, AcceptsCoinbaseClaimingExactlySubsidyPlusFees) {
   Transaction spend = chain_test::make_spend(key, {fund(5 * kCoin)}, {pay(4 * kCoin)});
-  Result<TipChange> change = connect(block_with({spend}, kCoin));
+  Result<StoreDelta> change = connect(block_with({spend}, kCoin));
   EXPECT_TRUE(change) << change.error().message();
 }
 
 TEST_F(ConnectBlock, RejectsInputWhoseSignatureDoesNotVerify) {
   Transaction spend = chain_test::make_spend(key, {fund(5 * kCoin)}, {pay(4 * kCoin)});
   spend.outputs[0].value -= 1;  // signed for another amount
-  Result<TipChange> change = connect(block_with({spend}, 0));
+  Result<StoreDelta> change = connect(block_with({spend}, 0));
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "script-eval-false");
 }
@@ -185,7 +185,7 @@ TEST_F(ConnectBlock, RejectsInputWhoseSignatureDoesNotVerify) {
 TEST_F(ConnectBlock, RejectsOutputThatWouldOverwriteUnspentCoin) {
   const Block block = block_with({}, 0);
   chain.add(chain_test::coinbase_outpoint(block), Coin{pay(kCoin), 0, true});
-  Result<TipChange> change = connect(block);
+  Result<StoreDelta> change = connect(block);
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "duplicate-coin");
 }
@@ -199,12 +199,13 @@ TEST_F(ConnectBlock, DisconnectAfterConnectRestoresTheExactCoinSet) {
   const Block block = block_with({first, second}, 2 * kCoin);
   const auto before = chain.coins();
 
-  Result<TipChange> connected = connect(block);
+  Result<StoreDelta> connected = connect(block);
   ASSERT_TRUE(connected) << connected.error().message();
   chain.apply(*connected);
   ASSERT_NE(chain.coins(), before);
 
-  Result<TipChange> disconnected = disconnect_block(block, connected->undo_to_write->second, chain);
+  Result<StoreDelta> disconnected =
+      disconnect_block(block, connected->undo_to_write->second, chain);
   ASSERT_TRUE(disconnected) << disconnected.error().message();
   EXPECT_EQ(disconnected->new_tip, block.header.prev_block);
   EXPECT_EQ(disconnected->undo_to_erase, block.hash());
@@ -215,10 +216,10 @@ TEST_F(ConnectBlock, DisconnectAfterConnectRestoresTheExactCoinSet) {
 TEST_F(ConnectBlock, DisconnectRejectsUndoOfWrongLength) {
   Transaction spend = chain_test::make_spend(key, {fund(5 * kCoin)}, {pay(5 * kCoin)});
   const Block block = block_with({spend}, 0);
-  Result<TipChange> connected = connect(block);
+  Result<StoreDelta> connected = connect(block);
   ASSERT_TRUE(connected) << connected.error().message();
   chain.apply(*connected);
-  Result<TipChange> disconnected = disconnect_block(block, BlockUndo{}, chain);
+  Result<StoreDelta> disconnected = disconnect_block(block, BlockUndo{}, chain);
   ASSERT_FALSE(disconnected);
   EXPECT_EQ(disconnected.reason(), "bad-undo");
 }
@@ -227,19 +228,20 @@ TEST_F(ConnectBlock, DisconnectRejectsUndoRestoringUnspentCoin) {
   const OutPoint funding = fund(5 * kCoin);
   Transaction spend = chain_test::make_spend(key, {funding}, {pay(5 * kCoin)});
   const Block block = block_with({spend}, 0);
-  Result<TipChange> connected = connect(block);
+  Result<StoreDelta> connected = connect(block);
   ASSERT_TRUE(connected) << connected.error().message();
   MemoryCoins after = chain;
   after.apply(*connected);
   after.add(funding, *chain.coin(funding));  // the coin is somehow unspent already
-  Result<TipChange> disconnected = disconnect_block(block, connected->undo_to_write->second, after);
+  Result<StoreDelta> disconnected =
+      disconnect_block(block, connected->undo_to_write->second, after);
   ASSERT_FALSE(disconnected);
   EXPECT_EQ(disconnected.reason(), "bad-undo");
 }
 
 TEST_F(ConnectBlock, DisconnectRejectsBlockWhoseOutputsAreNotCoins) {
   const Block block = block_with({}, 0);
-  Result<TipChange> disconnected = disconnect_block(block, BlockUndo{}, chain);
+  Result<StoreDelta> disconnected = disconnect_block(block, BlockUndo{}, chain);
   ASSERT_FALSE(disconnected);
   EXPECT_EQ(disconnected.reason(), "missing-block-output");
 }

@@ -32,7 +32,7 @@ TEST(RegtestParams, GenesisCoinbaseNeverBecomesACoin) {
   const Block& genesis = *params.builtin_genesis;
   MemoryCoins coins;
   ScriptVerifier verifier(1);
-  Result<TipChange> change =
+  Result<StoreDelta> change =
       connect_block(genesis, chain_test::txids_of(genesis), 0, coins, params, verifier);
   ASSERT_TRUE(change) << change.error().message();
   EXPECT_TRUE(change->coins_added.empty());
@@ -146,7 +146,7 @@ class ConnectRules : public ::testing::Test {
     return chain_test::make_block(spec, params);
   }
 
-  Result<TipChange> connect(const Block& block, int height) {
+  Result<StoreDelta> connect(const Block& block, int height) {
     const std::vector<Hash256> txids = chain_test::txids_of(block);
     // Median time past grows by 600 s a height.
     return connect_block(block, txids, height, chain, params, verifier,
@@ -178,10 +178,10 @@ class ConnectRules : public ::testing::Test {
 TEST_F(ConnectRules, HeightRelativeLockWaitsItsBlocks) {
   const OutPoint coin = fund(kCoin, 10);
   // Spendable 5 blocks after the coin's: from height 15 on.
-  Result<TipChange> early = connect(block_with({relative_spend(coin, 5)}, 0, 14), 14);
+  Result<StoreDelta> early = connect(block_with({relative_spend(coin, 5)}, 0, 14), 14);
   ASSERT_FALSE(early);
   EXPECT_EQ(early.reason(), "bad-txns-nonfinal");
-  Result<TipChange> on_time = connect(block_with({relative_spend(coin, 5)}, 0, 15), 15);
+  Result<StoreDelta> on_time = connect(block_with({relative_spend(coin, 5)}, 0, 15), 15);
   EXPECT_TRUE(on_time) << on_time.error().message();
 }
 
@@ -190,11 +190,11 @@ TEST_F(ConnectRules, TimeRelativeLockWaitsForMedianTimePast) {
   // 2 units of 512 s after the median time past of the block before the coin's (height 9):
   // locked while the parent's median time past is at most 9's + 1,023 s.
   const uint32_t sequence = kSequenceLockIsTime | 2;
-  Result<TipChange> early = connect(block_with({relative_spend(coin, sequence)}, 0, 11), 11);
+  Result<StoreDelta> early = connect(block_with({relative_spend(coin, sequence)}, 0, 11), 11);
   ASSERT_FALSE(early);
   EXPECT_EQ(early.reason(), "bad-txns-nonfinal");
   // Parent at height 11: 1,200 s after height 9's.
-  Result<TipChange> later = connect(block_with({relative_spend(coin, sequence)}, 0, 12), 12);
+  Result<StoreDelta> later = connect(block_with({relative_spend(coin, sequence)}, 0, 12), 12);
   EXPECT_TRUE(later) << later.error().message();
 }
 
@@ -222,10 +222,10 @@ TEST_F(ConnectRules, P2shSigopsCountTowardsTheBlockLimit) {
     tx.outputs.push_back(TxOut{inputs * kCoin, key.script()});
     return tx;
   };
-  Result<TipChange> over = connect(block_with({spend_of(39)}, 0, 2), 2);
+  Result<StoreDelta> over = connect(block_with({spend_of(39)}, 0, 2), 2);
   ASSERT_FALSE(over);
   EXPECT_EQ(over.reason(), "bad-blk-sigops");
-  Result<TipChange> under = connect(block_with({spend_of(38)}, 0, 2), 2);
+  Result<StoreDelta> under = connect(block_with({spend_of(38)}, 0, 2), 2);
   ASSERT_FALSE(under);
   EXPECT_NE(under.reason(), "bad-blk-sigops");  // the scripts themselves fail
 }

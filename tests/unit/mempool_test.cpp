@@ -1,23 +1,13 @@
 #include <gtest/gtest.h>
 
-#include <unordered_map>
 #include <vector>
 
+#include "chain/memory_coins.hpp"
 #include "chain/mempool.hpp"
 #include "signing_helpers.hpp"
 
 namespace ac {
 namespace {
-
-class MapCoinsView : public CoinsView {
- public:
-  std::optional<Coin> coin(const OutPoint& outpoint) const override {
-    auto it = coins.find(outpoint);
-    if (it == coins.end()) return std::nullopt;
-    return it->second;
-  }
-  std::unordered_map<OutPoint, Coin> coins;
-};
 
 constexpr int kNextHeight = 10;
 
@@ -26,7 +16,7 @@ class MempoolTest : public ::testing::Test {
   MempoolTest() {
     params.coinbase_maturity = 5;
     for (uint8_t i = 1; i <= 20; ++i)
-      chain.coins[chain_outpoint(i)] = Coin{TxOut{10 * kCoin, key.script_pubkey}, 1, false};
+      chain.add(chain_outpoint(i), Coin{TxOut{10 * kCoin, key.script_pubkey}, 1, false});
   }
 
   static OutPoint chain_outpoint(uint8_t tag) {
@@ -52,7 +42,7 @@ class MempoolTest : public ::testing::Test {
 
   const test::TestKey key = test::make_key(31);
   ChainParams params = quick_params();
-  MapCoinsView chain;
+  MemoryCoins chain;
   ScriptVerifier verifier{1};
   Mempool pool{1'000'000};
 };
@@ -108,8 +98,7 @@ TEST_F(MempoolTest, RejectsOutputsAboveInputs) {
 }
 
 TEST_F(MempoolTest, RejectsImmatureCoinbaseSpend) {
-  chain.coins[chain_outpoint(1)].is_coinbase = true;
-  chain.coins[chain_outpoint(1)].height = kNextHeight - 1;
+  chain.add(chain_outpoint(1), Coin{TxOut{10 * kCoin, key.script_pubkey}, kNextHeight - 1, true});
   EXPECT_EQ(accept(make_tx({chain_outpoint(1)}, {kCoin})).reason(), "premature-coinbase-spend");
   EXPECT_EQ(accept(make_tx({chain_outpoint(1)}, {kCoin})).kind(), ErrorKind::kRefused);
 }
@@ -261,14 +250,14 @@ TEST_F(MempoolTest, SelectForBlockRespectsSizeLimit) {
 TEST_F(MempoolTest, AddBackRestoresDisconnectedTransactions) {
   const Transaction confirmed = make_tx({chain_outpoint(1)}, {9 * kCoin});
   // While `confirmed` is in the chain, a pooled child spends its output.
-  chain.coins.erase(chain_outpoint(1));
-  chain.coins[OutPoint{confirmed.txid(), 0}] = Coin{confirmed.outputs[0], 5, false};
+  chain.erase(chain_outpoint(1));
+  chain.add(OutPoint{confirmed.txid(), 0}, Coin{confirmed.outputs[0], 5, false});
   const Transaction child = make_tx({OutPoint{confirmed.txid(), 0}}, {8 * kCoin});
   ASSERT_TRUE(accept(child).ok());
 
   // Disconnect the block: the chain forgets `confirmed` and has its input back.
-  chain.coins.erase(OutPoint{confirmed.txid(), 0});
-  chain.coins[chain_outpoint(1)] = Coin{TxOut{10 * kCoin, key.script_pubkey}, 1, false};
+  chain.erase(OutPoint{confirmed.txid(), 0});
+  chain.add(chain_outpoint(1), Coin{TxOut{10 * kCoin, key.script_pubkey}, 1, false});
   const std::vector<Transaction> disconnected = {confirmed};
   const std::vector<Hash256> added =
       pool.add_back(disconnected, chain, kNextHeight - 1, params, verifier);
@@ -282,15 +271,15 @@ TEST_F(MempoolTest, AddBackRestoresDisconnectedTransactions) {
 
 TEST_F(MempoolTest, AddBackDropsChildrenOfTransactionsThatNoLongerFit) {
   const Transaction confirmed = make_tx({chain_outpoint(1)}, {9 * kCoin});
-  chain.coins.erase(chain_outpoint(1));
-  chain.coins[OutPoint{confirmed.txid(), 0}] = Coin{confirmed.outputs[0], 5, false};
+  chain.erase(chain_outpoint(1));
+  chain.add(OutPoint{confirmed.txid(), 0}, Coin{confirmed.outputs[0], 5, false});
   const Transaction child = make_tx({OutPoint{confirmed.txid(), 0}}, {8 * kCoin});
   const Transaction unrelated = make_tx({chain_outpoint(2)}, {9 * kCoin});
   ASSERT_TRUE(accept(child).ok());
   ASSERT_TRUE(accept(unrelated).ok());
 
   // After the reorg, `confirmed`'s input no longer exists (the other branch spent it).
-  chain.coins.erase(OutPoint{confirmed.txid(), 0});
+  chain.erase(OutPoint{confirmed.txid(), 0});
   const std::vector<Transaction> disconnected = {confirmed};
   const std::vector<Hash256> added =
       pool.add_back(disconnected, chain, kNextHeight - 1, params, verifier);

@@ -238,7 +238,7 @@ TEST_F(StoreTest, DataSurvivesReopen) {
     auto store = open_store();
     ASSERT_TRUE(store);
     ASSERT_TRUE(store->set_genesis(hash_of(1)).ok());
-    TipChange change;
+    StoreDelta change;
     change.new_tip = hash_of(1);
     change.coins_added.emplace_back(outpoint(1, 0), p2pkh_coin(5, 100, 0, true));
     ASSERT_TRUE(store->apply(change).ok());
@@ -257,7 +257,7 @@ TEST_F(StoreTest, ConnectThenDisconnectRestoresCoinsAndAddressIndexExactly) {
   EXPECT_FALSE(store->tip().has_value());
 
   // Block 1: a coinbase to owner 5, a non-P2PKH coin, and two coins of one tx to owner 6.
-  TipChange first;
+  StoreDelta first;
   first.new_tip = hash_of(0xa1);
   first.coins_added = {{outpoint(1, 0), p2pkh_coin(5, 50 * kCoin, 1, true)},
                        {outpoint(2, 0), Coin{TxOut{7, {0x51}}, 1, false}},
@@ -275,7 +275,7 @@ TEST_F(StoreTest, ConnectThenDisconnectRestoresCoinsAndAddressIndexExactly) {
 
   // Block 2 spends owner 6's first coin and the coinbase, pays owner 7.
   const BlockUndo undo{{*store->coin(outpoint(3, 0)), *store->coin(outpoint(1, 0))}};
-  TipChange connect;
+  StoreDelta connect;
   connect.new_tip = hash_of(0xa2);
   connect.coins_spent = {{outpoint(3, 0), undo.spent_coins[0]},
                          {outpoint(1, 0), undo.spent_coins[1]}};
@@ -297,7 +297,7 @@ TEST_F(StoreTest, ConnectThenDisconnectRestoresCoinsAndAddressIndexExactly) {
   EXPECT_EQ(store->load_index()[0], record);
 
   // Disconnect block 2 from its undo data.
-  TipChange disconnect;
+  StoreDelta disconnect;
   disconnect.new_tip = hash_of(0xa1);
   disconnect.coins_spent = {{outpoint(4, 0), p2pkh_coin(7, 50 * kCoin + 10, 2)}};
   auto stored_undo = store->undo(hash_of(0xa2));
@@ -320,7 +320,7 @@ TEST_F(StoreTest, ConnectThenDisconnectRestoresCoinsAndAddressIndexExactly) {
 TEST_F(StoreTest, CoinCreatedAndSpentInOneChangeEndsAbsent) {
   auto store = open_store();
   ASSERT_TRUE(store);
-  TipChange change;
+  StoreDelta change;
   change.new_tip = hash_of(1);
   change.coins_added = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)}};
   change.coins_spent = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)}};
@@ -387,7 +387,7 @@ TEST_F(StoreTest, CorruptCoinValueIsReportedNotReturned) {
   {
     auto store = open_store();
     ASSERT_TRUE(store);
-    TipChange change;
+    StoreDelta change;
     change.new_tip = hash_of(1);
     change.coins_added = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)},
                           {outpoint(1, 1), p2pkh_coin(5, 11, 1)}};
@@ -438,7 +438,7 @@ TEST_F(StoreTest, IndexRecordUnderTheWrongHashIsReported) {
 TEST_F(StoreTest, CachedCoinsAreReadBeforeTheFlushAndWrittenByIt) {
   auto store = open_store();
   ASSERT_TRUE(store);
-  TipChange change;
+  StoreDelta change;
   change.new_tip = hash_of(0xb1);
   change.coins_added = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)},
                         {outpoint(1, 1), p2pkh_coin(5, 11, 1)},
@@ -463,12 +463,12 @@ TEST_F(StoreTest, CachedCoinsAreReadBeforeTheFlushAndWrittenByIt) {
 TEST_F(StoreTest, CoinCreatedAndSpentBetweenFlushesIsNeverWritten) {
   auto store = open_store();
   ASSERT_TRUE(store);
-  TipChange first;
+  StoreDelta first;
   first.new_tip = hash_of(0xc1);
   first.coins_added = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)},
                        {outpoint(1, 1), p2pkh_coin(6, 5, 1)}};
   ASSERT_TRUE(store->apply(first).ok());
-  TipChange second;
+  StoreDelta second;
   second.new_tip = hash_of(0xc2);
   second.coins_spent = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)}};
   second.coins_added = {{outpoint(3, 0), p2pkh_coin(5, 9, 2)}};
@@ -479,7 +479,7 @@ TEST_F(StoreTest, CoinCreatedAndSpentBetweenFlushesIsNeverWritten) {
   EXPECT_EQ(coins_of(*store, 5), (std::map<OutPoint, Coin>{{outpoint(3, 0), p2pkh_coin(5, 9, 2)}}));
 
   // Spending a flushed coin deletes it, and its address index entry, at the next flush.
-  TipChange third;
+  StoreDelta third;
   third.new_tip = hash_of(0xc3);
   third.coins_spent = {{outpoint(3, 0), p2pkh_coin(5, 9, 2)}};
   ASSERT_TRUE(store->apply(third).ok());
@@ -497,7 +497,7 @@ TEST_F(StoreTest, CacheReportsFullAtItsBound) {
   ASSERT_TRUE(store.ok());
   EXPECT_EQ((*store)->coins_cache_limit(), 1000u);
   EXPECT_FALSE((*store)->coins_cache_full());
-  TipChange change;
+  StoreDelta change;
   change.new_tip = hash_of(1);
   for (uint32_t i = 0; i < 10; ++i)
     change.coins_added.emplace_back(outpoint(1, i), p2pkh_coin(5, 1, 1));
@@ -515,16 +515,16 @@ TEST_F(StoreTest, KillBetweenFlushesLeavesTheFlushedCoinsTipAndUndo) {
   if (child == 0) {
     auto store = Store::open(path_.string());
     if (!store) ::_exit(2);
-    TipChange connect;
+    StoreDelta connect;
     connect.new_tip = hash_of(0xd1);
     connect.coins_added = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)}};
     connect.undo_to_write = std::make_pair(hash_of(0xd1), BlockUndo{});
     if (!(*store)->apply(connect) || !(*store)->flush_coins()) ::_exit(3);
-    TipChange disconnect;
+    StoreDelta disconnect;
     disconnect.new_tip = hash_of(0xd0);
     disconnect.coins_spent = connect.coins_added;
     disconnect.undo_to_erase = hash_of(0xd1);
-    TipChange other;
+    StoreDelta other;
     other.new_tip = hash_of(0xd2);
     other.coins_added = {{outpoint(2, 0), p2pkh_coin(6, 20, 1)}};
     if (!(*store)->apply(disconnect) || !(*store)->apply(other)) ::_exit(4);

@@ -1,22 +1,11 @@
 #include <gtest/gtest.h>
 
-#include <unordered_map>
-
+#include "chain/memory_coins.hpp"
 #include "chain/script.hpp"
 #include "chain/tx_verify.hpp"
 
 namespace ac {
 namespace {
-
-class MapCoinsView : public CoinsView {
- public:
-  std::optional<Coin> coin(const OutPoint& outpoint) const override {
-    auto it = coins.find(outpoint);
-    if (it == coins.end()) return std::nullopt;
-    return it->second;
-  }
-  std::unordered_map<OutPoint, Coin> coins;
-};
 
 OutPoint outpoint(uint8_t tag, uint32_t index = 0) {
   OutPoint out;
@@ -41,12 +30,12 @@ class CheckTxInputs : public ::testing::Test {
   CheckTxInputs() { params.coinbase_maturity = 100; }
 
   ChainParams params = quick_params();
-  MapCoinsView view;
+  MemoryCoins view;
 };
 
 TEST_F(CheckTxInputs, ReturnsFeeOfValidSpend) {
-  view.coins[outpoint(1)] = coin(3 * kCoin);
-  view.coins[outpoint(2, 5)] = coin(2 * kCoin);
+  view.add(outpoint(1), coin(3 * kCoin));
+  view.add(outpoint(2, 5), coin(2 * kCoin));
   const auto fee =
       check_tx_inputs(spending({outpoint(1), outpoint(2, 5)}, 4 * kCoin), view, 10, params);
   ASSERT_TRUE(fee.ok()) << fee.error().message();
@@ -54,64 +43,64 @@ TEST_F(CheckTxInputs, ReturnsFeeOfValidSpend) {
 }
 
 TEST_F(CheckTxInputs, AcceptsZeroFee) {
-  view.coins[outpoint(1)] = coin(kCoin);
+  view.add(outpoint(1), coin(kCoin));
   const auto fee = check_tx_inputs(spending({outpoint(1)}, kCoin), view, 10, params);
   ASSERT_TRUE(fee.ok());
   EXPECT_EQ(*fee, 0);
 }
 
 TEST_F(CheckTxInputs, RejectsMissingInput) {
-  view.coins[outpoint(1)] = coin(kCoin);
+  view.add(outpoint(1), coin(kCoin));
   const auto result = check_tx_inputs(spending({outpoint(1), outpoint(1, 1)}, 1), view, 10, params);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.reason(), "missing-inputs");
 }
 
 TEST_F(CheckTxInputs, RejectsCoinbaseSpentBeforeMaturity) {
-  view.coins[outpoint(1)] = coin(kCoin, 50, true);
+  view.add(outpoint(1), coin(kCoin, 50, true));
   const auto result = check_tx_inputs(spending({outpoint(1)}, 1), view, 149, params);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.reason(), "premature-coinbase-spend");
 }
 
 TEST_F(CheckTxInputs, AcceptsCoinbaseSpentExactlyAtMaturity) {
-  view.coins[outpoint(1)] = coin(kCoin, 50, true);
+  view.add(outpoint(1), coin(kCoin, 50, true));
   EXPECT_TRUE(check_tx_inputs(spending({outpoint(1)}, 1), view, 150, params).ok());
 }
 
 TEST_F(CheckTxInputs, MaturityDoesNotApplyToOrdinaryCoins) {
-  view.coins[outpoint(1)] = coin(kCoin, 50, false);
+  view.add(outpoint(1), coin(kCoin, 50, false));
   EXPECT_TRUE(check_tx_inputs(spending({outpoint(1)}, 1), view, 50, params).ok());
 }
 
 TEST_F(CheckTxInputs, ZeroMaturityAllowsSpendInTheSameHeight) {
   params.coinbase_maturity = 0;
-  view.coins[outpoint(1)] = coin(kCoin, 50, true);
+  view.add(outpoint(1), coin(kCoin, 50, true));
   EXPECT_TRUE(check_tx_inputs(spending({outpoint(1)}, 1), view, 50, params).ok());
 }
 
 TEST_F(CheckTxInputs, RejectsInputValueOutOfRange) {
-  view.coins[outpoint(1)] = coin(kMaxMoney + 1);
+  view.add(outpoint(1), coin(kMaxMoney + 1));
   auto result = check_tx_inputs(spending({outpoint(1)}, 1), view, 10, params);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.reason(), "input-values-out-of-range");
 
-  view.coins[outpoint(1)] = coin(-1);
+  view.add(outpoint(1), coin(-1));
   result = check_tx_inputs(spending({outpoint(1)}, 0), view, 10, params);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.reason(), "input-values-out-of-range");
 }
 
 TEST_F(CheckTxInputs, RejectsInputSumOutOfRange) {
-  view.coins[outpoint(1)] = coin(kMaxMoney);
-  view.coins[outpoint(2)] = coin(1);
+  view.add(outpoint(1), coin(kMaxMoney));
+  view.add(outpoint(2), coin(1));
   const auto result = check_tx_inputs(spending({outpoint(1), outpoint(2)}, 1), view, 10, params);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.reason(), "input-values-out-of-range");
 }
 
 TEST_F(CheckTxInputs, RejectsOutputsAboveInputs) {
-  view.coins[outpoint(1)] = coin(kCoin);
+  view.add(outpoint(1), coin(kCoin));
   const auto result = check_tx_inputs(spending({outpoint(1)}, kCoin + 1), view, 10, params);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.reason(), "outputs-exceed-inputs");
