@@ -155,6 +155,11 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
         return out;
       },
       [=](const ForgetNode& request) { return self->state.bootstrap.erase(request.endpoint) > 0; },
+      [=](GetNetTotals) {
+        const NetTotals& totals = *self->state.context->totals;
+        return TrafficTotals{totals.bytes_sent.load(std::memory_order_relaxed),
+                             totals.bytes_received.load(std::memory_order_relaxed)};
+      },
       [=](const TxsAccepted& accepted) {
         auto& s = self->state;
         if (accepted.source) s.peers.record_tx(accepted.source, now_ms());

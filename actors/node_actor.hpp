@@ -106,20 +106,30 @@ struct ForgetNode {
   std::string endpoint;
 };
 
-using NodeActor = caf::typed_actor<caf::reacts_to<SessionStarted>,    //
-                                   caf::reacts_to<InboundSession>,    //
-                                   caf::reacts_to<PeerUp>,            //
-                                   caf::reacts_to<PeerDown>,          //
-                                   caf::reacts_to<AddressesLearned>,  //
-                                   caf::reacts_to<PingMeasured>,      //
-                                   caf::reacts_to<Dialled>,           //
-                                   caf::reacts_to<DiscourageHost>,    // from the listener
-                                   caf::reacts_to<TipChanged>,   // from the chain: relay its blocks
-                                   caf::reacts_to<TxsAccepted>,  // from the mempool, the wallet
-                                   caf::replies_to<GetReadyPeers>::with<std::vector<std::string>>,
-                                   caf::reacts_to<ConnectTo>,
-                                   caf::replies_to<GetPeerDetails>::with<std::vector<PeerDetail>>,
-                                   caf::replies_to<ForgetNode>::with<bool>>;
+// Sent by the RPC server (getnettotals), handled by the node: answers the bytes of whole
+// frames its connections sent and received since it started, closed ones included
+// (TrafficTotals).
+struct GetNetTotals {};
+
+struct TrafficTotals {
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+};
+
+using NodeActor = caf::typed_actor<
+    caf::reacts_to<SessionStarted>,    //
+    caf::reacts_to<InboundSession>,    //
+    caf::reacts_to<PeerUp>,            //
+    caf::reacts_to<PeerDown>,          //
+    caf::reacts_to<AddressesLearned>,  //
+    caf::reacts_to<PingMeasured>,      //
+    caf::reacts_to<Dialled>,           //
+    caf::reacts_to<DiscourageHost>,    // from the listener
+    caf::reacts_to<TipChanged>,        // from the chain: relay its blocks
+    caf::reacts_to<TxsAccepted>,       // from the mempool, the wallet
+    caf::replies_to<GetReadyPeers>::with<std::vector<std::string>>, caf::reacts_to<ConnectTo>,
+    caf::replies_to<GetPeerDetails>::with<std::vector<PeerDetail>>,
+    caf::replies_to<ForgetNode>::with<bool>, caf::replies_to<GetNetTotals>::with<TrafficTotals>>;
 
 }  // namespace ac::actors
 
@@ -134,4 +144,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetReadyPeers)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ConnectTo)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetPeerDetails)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ForgetNode)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetNetTotals)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TrafficTotals)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::actors::PeerDetail>)

@@ -11,6 +11,7 @@
 
 #include "chain/result.hpp"
 #include "net/messages.hpp"
+#include "net/peer_stats.hpp"
 #include "net/trace.hpp"
 
 namespace ac::actors {
@@ -56,8 +57,13 @@ struct PeerSendOverflow {
 // transport -> protocol: the peer closed the connection (the transport has quit).
 struct PeerClosed {};
 
+// protocol -> transport (for getpeerinfo): answers the connection's traffic so far
+// (net::PeerTraffic).
+struct GetTraffic {};
+
 // What the protocol sends its transport.
-using TransportActor = caf::typed_actor<caf::reacts_to<PeerMessageOut>, caf::reacts_to<PeerAbort>>;
+using TransportActor = caf::typed_actor<caf::reacts_to<PeerMessageOut>, caf::reacts_to<PeerAbort>,
+                                        caf::replies_to<GetTraffic>::with<net::PeerTraffic>>;
 
 // whoever forks the session -> protocol: its transport, once both exist.
 struct PeerTransportAttached {
@@ -94,4 +100,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PeerSendOverflow)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PeerClosed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PeerMessageOut)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PeerAbort)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetTraffic)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::net::PeerTraffic)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PeerTransportAttached)

@@ -107,6 +107,7 @@ void on_version(Protocol* self, const net::Version& version) {
   }
   state.version_received = true;
   state.best_height = version.start_height;
+  note_version(state, version);
   if (version.addr_from.port != 0) {
     // A node listening on every interface (0.0.0.0) names no address: it is reachable where
     // this connection comes from.
@@ -134,7 +135,10 @@ void on_inv(Protocol* self, const net::Inv& inv) {
   std::vector<Hash256> txs;
   for (const net::InvItem& item : inv.items) {
     remember(state, item.hash);
-    if (item.type == net::kMsgBlock) blocks.push_back(item.hash);
+    if (item.type == net::kMsgBlock) {
+      blocks.push_back(item.hash);
+      note_block_known(state, item.hash);
+    }
     if (item.type == net::kMsgTx) txs.push_back(item.hash);
   }
   if (!blocks.empty() && state.context->sync)
@@ -164,10 +168,11 @@ void on_pong(Protocol* self, const net::Pong& pong) {
   auto& state = self->state;
   if (state.ping_nonce != pong.nonce) return;
   state.ping_nonce.reset();
-  auto round_trip = std::chrono::duration_cast<std::chrono::milliseconds>(
+  auto round_trip = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - state.ping_sent);
+  note_pong(state, round_trip);
   self->send(state.context->node,
-             PingMeasured{self_handle(self), static_cast<int64_t>(round_trip.count())});
+             PingMeasured{self_handle(self), static_cast<int64_t>(round_trip.count() / 1000)});
 }
 
 void on_not_found(Protocol* self, const net::NotFound& missing) {
@@ -215,6 +220,7 @@ void on_message(Protocol* self, net::Message& message) {
           on_not_found(self, m);
         } else if constexpr (std::is_same_v<T, net::BlockMessage>) {
           remember(state, m.block.hash());
+          note_block_known(state, m.block.hash());
           if (state.context->sync)
             self->send(
                 state.context->sync,
@@ -229,15 +235,19 @@ void on_message(Protocol* self, net::Message& message) {
 
 // ---- time ----------------------------------------------------------------------------------
 
+// A ping with a new nonce (a pong to an earlier one no longer counts), and its deadline.
+void send_ping(Protocol* self) {
+  auto& s = self->state;
+  s.ping_nonce = random_nonce();
+  s.ping_sent = std::chrono::steady_clock::now();
+  send_message(self, net::Ping{*s.ping_nonce});
+  set_timer(self, s.context->limits.ping_timeout, PingTimeout{*s.ping_nonce});
+}
+
 void on_keepalive(Protocol* self) {
   auto& s = self->state;
   if (s.closed) return;
-  if (!s.ping_nonce) {
-    s.ping_nonce = random_nonce();
-    s.ping_sent = std::chrono::steady_clock::now();
-    send_message(self, net::Ping{*s.ping_nonce});
-    set_timer(self, s.context->limits.ping_timeout, PingTimeout{*s.ping_nonce});
-  }
+  if (!s.ping_nonce) send_ping(self);
   set_timer(self, s.context->limits.ping_interval, KeepaliveDue{});
 }
 
@@ -355,6 +365,11 @@ ProtocolWithTimers::behavior_type peer_protocol(Protocol* self, PeerContextPtr c
       },
       [=](RequestAddresses) { send_message(self, net::GetAddr{}); },
       [=](const DisconnectPeer& request) { disconnect(self, request.reason); },
+      // From the RPC server.
+      [=](PingNow) {
+        if (self->state.ready && !self->state.closed) send_ping(self);
+      },
+      [=](GetPeerReport) { return report_peer(self); },
   };
 }
 

@@ -74,6 +74,8 @@ struct ProtocolState {
   net::RollingBloomFilter known_inventory{kKnownInventory, kKnownInventoryFalsePositiveRate};
   // Announces that came before the handshake finished: sent once it has.
   std::vector<std::pair<uint32_t, std::vector<Hash256>>> pending_announces;
+  // What getpeerinfo reports, as learnt (actors/peer_reporting.cpp).
+  PeerReport known;
   static inline const char* name = "peer_protocol";
 };
 
@@ -128,6 +130,14 @@ void on_send_window(Protocol* self, bool open);
 
 // peer_tx_admission.cpp
 void on_tx(Protocol* self, TxPtr tx);
+
+// peer_reporting.cpp
+void note_version(ProtocolState& state, const net::Version& version);
+// The peer announced or sent us this block.
+void note_block_known(ProtocolState& state, const Hash256& hash);
+void note_pong(ProtocolState& state, std::chrono::microseconds round_trip);
+// Answers GetPeerReport, with the transport's traffic when it is there to ask.
+caf::result<PeerReport> report_peer(Protocol* self);
 
 }  // namespace ac::actors
 

@@ -19,6 +19,7 @@
 #include <caf/fwd.hpp>
 #include <caf/io/fwd.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -46,6 +47,13 @@ struct PeerLimits {
   std::chrono::seconds ban_time{24 * 60 * 60};  // how long a misbehaving address is refused
 };
 
+// The bytes of whole frames every transport of a node wrote and read, closed connections
+// included (getnettotals). Transports add to them as they go; anyone may read them.
+struct NetTotals {
+  std::atomic<uint64_t> bytes_sent{0};
+  std::atomic<uint64_t> bytes_received{0};
+};
+
 // What every session of a node shares.
 struct PeerContext {
   NodeActor node;
@@ -60,6 +68,7 @@ struct PeerContext {
   // Sent in every version of this node: a version carrying it back means we dialled ourselves
   // (an address learned from a peer can be our own under another name).
   uint64_t version_nonce = 0;
+  std::shared_ptr<NetTotals> totals = std::make_shared<NetTotals>();
 };
 
 // A nonce from OpenSSL's RNG.

@@ -5,6 +5,7 @@
 
 #include <sys/socket.h>
 
+#include <ctime>
 #include <optional>
 
 #include "actors/frame_reader.hpp"
@@ -24,6 +25,7 @@ struct TransportState {
   bool failed = false;         // the stream is not frames: nothing more is read
   bool window_open = true;     // unsent bytes below kSendWindow, as last told
   bool overflow_told = false;  // PeerSendOverflow sent
+  net::PeerTraffic traffic;    // what went each way, per command
   static inline const char* name = "peer_transport";
 };
 
@@ -69,6 +71,8 @@ void write_message(Transport* self, const net::Message& message) {
   std::copy_n(frame.begin() + net::kHeaderBytes - checksum.size(), checksum.size(),
               checksum.begin());
   state.context->log->trace(state.trace, true, checksum, frame.size() - net::kHeaderBytes, message);
+  state.traffic.record_sent(net::PeerTraffic::slot_of(message), frame.size(), std::time(nullptr));
+  state.context->totals->bytes_sent.fetch_add(frame.size(), std::memory_order_relaxed);
   self->write(state.handle, frame.size(), frame.data());
   self->flush(state.handle);
   account_unsent(self);
@@ -84,8 +88,15 @@ void on_bytes(Transport* self, const std::vector<char>& bytes) {
     self->send(state.protocol, PeerFramingFailed{frames.error()});
     return;
   }
+  int64_t now_s = std::time(nullptr);
   for (const Frame& frame : *frames) {
+    uint64_t frame_bytes = net::kHeaderBytes + frame.payload.size();
+    state.context->totals->bytes_received.fetch_add(frame_bytes, std::memory_order_relaxed);
     auto message = net::decode_payload(frame.header.command, frame.payload);
+    // Counted under its command even when it does not decode, as Core counts by header.
+    state.traffic.record_received(message ? net::PeerTraffic::slot_of(*message)
+                                          : net::PeerTraffic::slot_of(frame.header.command),
+                                  frame_bytes, now_s);
     if (!message) {
       // The protocol decides what it costs (an unknown command: nothing, it is skipped).
       self->send(state.protocol, PeerUndecodable{frame.header.command, message.error()});
@@ -124,6 +135,7 @@ TransportBroker::behavior_type peer_transport(Transport* self, caf::io::connecti
         self->quit();
       },
       [=](PeerMessageOut& out) { write_message(self, out.message); },
+      [=](GetTraffic) { return self->state.traffic; },
       [=](PeerAbort) {
         abort_connection(self);
         self->quit();

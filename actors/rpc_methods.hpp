@@ -38,6 +38,8 @@ std::shared_ptr<rpc::Dispatcher> make_node_methods(const RpcNodeContext& context
 
 void add_chain_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+// getpeerinfo, getnettotals, ping (rpc_peer_methods.cpp).
+void add_peer_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_scan_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 // getbalances, listtransactions, gettransaction (rpc_history_methods.cpp).

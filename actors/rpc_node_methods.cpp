@@ -32,6 +32,15 @@ std::vector<std::string> peer_endpoints(const RpcAsk& ask, const RpcNodeContext&
   return ask.value<std::vector<std::string>>(ctx.actors.node, GetReadyPeers{});
 }
 
+// The peer's end of the socket; "" when its session is gone.
+std::string socket_address(const RpcAsk& ask, const PeerDetail& peer) {
+  try {
+    return ask.value<PeerReport>(peer.session, GetPeerReport{}).addr;
+  } catch (const RpcError&) {
+    return "";
+  }
+}
+
 Hash160 address_param(const Json& params, size_t index, const ChainParams& chain) {
   auto decoded = wallet::decode_address(rpc::string_param(params, index), chain);
   if (!decoded) throw RpcError(rpc::kInvalidAddressOrKey, "Invalid address");
@@ -87,24 +96,6 @@ void add_network(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                              {"relayfee", rpc::amount_json(0)},
                              {"warnings", ""}};
                }});
-  methods.add({"Network", "getpeerinfo", {}, 0, "getpeerinfo", [=](const Json&) -> Json {
-                 // What the node knows of each connection; the per-peer traffic counts of
-                 // Core's getpeerinfo are not kept yet (README, JSON-RPC).
-                 Json out = Json::array();
-                 int64_t now = std::time(nullptr);
-                 for (const PeerDetail& peer : peer_details(ask, ctx)) {
-                   if (!peer.ready) continue;
-                   Json entry{{"id", peer.session.id()},
-                              {"addr", peer.endpoint},
-                              {"network", "ipv4"},
-                              {"conntime", now - peer.connected_for_ms / 1000}};
-                   if (peer.ping_ms >= 0) entry["pingtime"] = peer.ping_ms / 1000.0;
-                   entry["inbound"] = peer.inbound;
-                   entry["connection_type"] = peer.inbound ? "inbound" : "outbound-full-relay";
-                   out.push_back(std::move(entry));
-                 }
-                 return out;
-               }});
   methods.add({"Network",
                "disconnectnode",
                {"address", "nodeid"},
@@ -119,8 +110,10 @@ void add_network(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                                   "Only one of address and nodeid should be provided.");
                  int64_t id = rpc::int_param(params, 1, -1);
                  for (const PeerDetail& peer : peer_details(ask, ctx)) {
-                   bool match = by_address ? peer.endpoint == address
-                                           : static_cast<int64_t>(peer.session.id()) == id;
+                   // By its listening endpoint or, as Core, getpeerinfo's addr (the socket's).
+                   bool match =
+                       by_address ? peer.endpoint == address || socket_address(ask, peer) == address
+                                  : static_cast<int64_t>(peer.session.id()) == id;
                    if (!match) continue;
                    caf::anon_send(peer.session, DisconnectPeer{"disconnectnode (RPC)"});
                    return nullptr;
@@ -149,7 +142,6 @@ void add_network(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  caf::anon_send(ctx.actors.node, ConnectTo{node});
                  return nullptr;
                }});
-  methods.add({"Network", "ping", {}, 0, "ping", [=](const Json&) -> Json { return nullptr; }});
 }
 
 void add_mining(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
@@ -213,6 +205,7 @@ void add_control(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
 
 void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context) {
   add_network(methods, context);
+  add_peer_methods(methods, context);
   add_mining(methods, context);
   add_control(methods, context);
 }

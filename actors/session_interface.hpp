@@ -9,10 +9,12 @@
 #include <caf/typed_actor.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "actors/local_values.hpp"
+#include "net/peer_stats.hpp"
 
 namespace ac::actors {
 
@@ -57,13 +59,44 @@ struct SendAddresses {
 // Sent by the node (on each outbound connection), handled by a session: send getaddr.
 struct RequestAddresses {};
 
+// Sent by the RPC server (ping), handled by a session: send a ping now (once the handshake is
+// done), even when one is still awaiting its pong (the new nonce replaces it, as Core's).
+struct PingNow {};
+
+// Sent by the RPC server (getpeerinfo), handled by a session: answers what it knows of its
+// peer (PeerReport).
+struct GetPeerReport {};
+
+// One connection as its session knows it (Core's getpeerinfo). Times in seconds since the Unix
+// epoch; ping times in microseconds, -1 when there is none.
+struct PeerReport {
+  std::string addr;       // the peer's end of the socket ("127.0.0.1:53412")
+  std::string addr_bind;  // ours
+  bool version_received = false;
+  int32_t version = 0;  // the fields of its version message
+  uint64_t services = 0;
+  std::string user_agent;
+  int32_t starting_height = -1;
+  bool relay = false;
+  int64_t time_offset_s = 0;  // its version's timestamp minus our clock when it came
+  // The last block the peer announced or sent us: what we know it has.
+  std::optional<Hash256> best_known_block;
+  int64_t last_ping_us = -1;
+  int64_t min_ping_us = -1;
+  int64_t ping_wait_us = -1;  // how long our outstanding ping has waited
+  int misbehaviour = 0;
+  net::PeerTraffic traffic;
+};
+
 using SessionActor = caf::typed_actor<caf::reacts_to<RequestBlocks>,       //
                                       caf::reacts_to<RequestInventory>,    //
                                       caf::reacts_to<DisconnectPeer>,      //
                                       caf::reacts_to<ChargeMisbehaviour>,  //
                                       caf::reacts_to<AnnounceInventory>,   //
                                       caf::reacts_to<SendAddresses>,       //
-                                      caf::reacts_to<RequestAddresses>>;
+                                      caf::reacts_to<RequestAddresses>,    //
+                                      caf::reacts_to<PingNow>,             //
+                                      caf::replies_to<GetPeerReport>::with<PeerReport>>;
 
 }  // namespace ac::actors
 
@@ -74,3 +107,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ChargeMisbehaviour)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::AnnounceInventory)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SendAddresses)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::RequestAddresses)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PingNow)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetPeerReport)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PeerReport)

@@ -12,8 +12,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <tuple>
 
 #include "actors/chain_actor.hpp"
 #include "actors/listener.hpp"
@@ -421,6 +424,85 @@ TEST_F(PeerProtocolTest, AMempoolRequestHearsOfEveryTransactionItDoesNotKnowYet)
   peer_says(net::MemPool{});
   sched->run();
   EXPECT_EQ(written().size(), before + 1);
+}
+
+// The RPC's ping: a ping goes out at once (not at the next keepalive), even while one awaits its
+// pong; only the newest nonce's pong counts, and the report shows the wait, then the round trip.
+TEST_F(PeerProtocolTest, PingNowPingsAtOnceAndTheReportShowsTheWaitThenTheRoundTrip) {
+  start();
+  caf::anon_send(protocol, PingNow{});  // before the handshake: nothing
+  sched->run();
+  EXPECT_EQ(written_commands(), std::vector<std::string>{"version"});
+  net::Version version = peer_version();
+  version.user_agent = "/peer:1/";
+  version.services = 9;
+  version.relay = false;
+  version.timestamp = std::time(nullptr) + 100;
+  peer_says(version);
+  peer_says(net::Verack{});
+  sched->run();
+  caf::anon_send(protocol, PingNow{});
+  sched->run();
+  ASSERT_TRUE(std::holds_alternative<net::Ping>(written().back()));
+  uint64_t first = std::get<net::Ping>(written().back()).nonce;
+  caf::anon_send(protocol, PingNow{});
+  sched->run();
+  ASSERT_TRUE(std::holds_alternative<net::Ping>(written().back()));
+  uint64_t second = std::get<net::Ping>(written().back()).nonce;
+  EXPECT_NE(first, second);
+
+  caf::scoped_actor asker{*system};
+  auto report_now = [&] {
+    PeerReport report;
+    auto answer = asker->request(protocol, caf::infinite, GetPeerReport{});
+    sched->run();
+    answer.receive([&](PeerReport& r) { report = std::move(r); },
+                   [&](caf::error&) { ADD_FAILURE() << "no report"; });
+    return report;
+  };
+  PeerReport waiting = report_now();
+  EXPECT_GE(waiting.ping_wait_us, 0);
+  EXPECT_EQ(waiting.last_ping_us, -1);
+  EXPECT_EQ(std::tie(waiting.user_agent, waiting.services, waiting.relay, waiting.starting_height),
+            std::make_tuple(std::string("/peer:1/"), uint64_t{9}, false, 3));
+  EXPECT_NEAR(waiting.time_offset_s, 100, 2);
+  EXPECT_EQ(waiting.addr, "127.0.0.2:5000");
+  EXPECT_EQ(waiting.addr_bind, "127.0.0.1:8000");
+
+  peer_says(net::Pong{first});  // replaced: does not count
+  sched->run();
+  EXPECT_EQ(report_now().last_ping_us, -1);
+  peer_says(net::Pong{second});
+  sched->run();
+  PeerReport answered = report_now();
+  EXPECT_GE(answered.last_ping_us, 0);
+  EXPECT_EQ(answered.min_ping_us, answered.last_ping_us);
+  EXPECT_EQ(answered.ping_wait_us, -1);
+  EXPECT_EQ(of_type<PingMeasured>(*node_journal).size(), 1u);
+}
+
+// What getpeerinfo's synced heights start from: the last block the peer announced or sent.
+TEST_F(PeerProtocolTest, TheReportNamesTheLastBlockThePeerAnnouncedOrSent) {
+  start();
+  handshake();
+  caf::scoped_actor asker{*system};
+  auto known = [&] {
+    std::optional<Hash256> out;
+    auto answer = asker->request(protocol, caf::infinite, GetPeerReport{});
+    sched->run();
+    answer.receive([&](PeerReport& r) { out = r.best_known_block; },
+                   [&](caf::error&) { ADD_FAILURE() << "no report"; });
+    return out;
+  };
+  EXPECT_EQ(known(), std::nullopt);
+  BlockPtr a = add_block(1), b = add_block(2);
+  peer_says(
+      net::Inv{{net::InvItem{net::kMsgBlock, a->hash()}, net::InvItem{net::kMsgBlock, b->hash()}}});
+  sched->run();
+  EXPECT_EQ(known(), b->hash());
+  peer_says(net::BlockMessage{*a});
+  sched->run();
+  EXPECT_EQ(known(), a->hash());
 }
 
 }  // namespace

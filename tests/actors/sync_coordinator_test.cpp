@@ -99,6 +99,8 @@ SessionActor::behavior_type fake_session(SessionActor::stateful_pointer<FakeSess
       [=](const AnnounceInventory&) {},  // not the coordinator's business: never sent here
       [=](const SendAddresses&) {},      // idem
       [=](RequestAddresses) {},          // idem
+      [=](PingNow) {},                   // idem
+      [=](GetPeerReport) { return PeerReport{}; },
   };
 }
 

@@ -91,6 +91,17 @@ def request(port, body, credentials, method="POST", path="/", timeout=10, header
     return response.status, dict(response.getheaders()), text
 
 
+def npm_modules(npm_dir):
+    """The node_modules folder of tests/rpc/package.json, installed into npm_dir once."""
+    os.makedirs(npm_dir, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(os.path.join(HERE, name), npm_dir)
+    if not os.path.isdir(os.path.join(npm_dir, "node_modules", "bitcoin-core")):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+                       cwd=npm_dir, check=True, capture_output=True, timeout=300)
+    return os.path.join(npm_dir, "node_modules")
+
+
 class RpcTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -243,12 +254,19 @@ class RpcTest(unittest.TestCase):
         self.assertEqual(self.call("getpeerinfo"), [])
         self.assertEqual(self.call("getnetworkinfo")["connections"], 0)
         self.assertIsNone(self.call("ping"))
+        totals = self.call("getnettotals")
+        self.assertEqual(list(totals), ["totalbytesrecv", "totalbytessent", "timemillis",
+                                        "uploadtarget"])
+        self.assertAlmostEqual(totals["timemillis"] / 1000, time.time(), delta=60)
+        self.assertEqual(totals["uploadtarget"], {
+            "timeframe": 86400, "target": 0, "target_reached": False,
+            "serve_historical_blocks": True, "bytes_left_in_cycle": 0, "time_left_in_cycle": 0})
         self.assertGreaterEqual(self.call("uptime"), 0)
         self.assertTrue(self.call("validateaddress", [self.address])["isvalid"])
         self.assertFalse(self.call("validateaddress", ["nope"])["isvalid"])
         help_text = self.call("help")
         for method in ("getblockchaininfo", "getblock", "sendrawtransaction", "stop", "help",
-                       "generatetoaddress", "getpeerinfo"):
+                       "generatetoaddress", "getpeerinfo", "getnettotals", "ping"):
             self.assertRegex(help_text, r"(?m)^%s\b" % method)
         self.assertEqual(self.call("help", ["getblockhash"]), "getblockhash height")
 
@@ -374,13 +392,7 @@ class RpcTest(unittest.TestCase):
 
     # ---- the npm bitcoin-core client ---------------------------------------------------
     def test_npm_bitcoin_core_client(self):
-        npm_dir = os.path.join(ARGS.work or self.work, "rpc-npm")
-        os.makedirs(npm_dir, exist_ok=True)
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy(os.path.join(HERE, name), npm_dir)
-        if not os.path.isdir(os.path.join(npm_dir, "node_modules", "bitcoin-core")):
-            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-                           cwd=npm_dir, check=True, capture_output=True, timeout=300)
+        modules = npm_modules(os.path.join(ARGS.work or self.work, "rpc-npm"))
         best = self.call("getblock", [self.hashes[3], 1])
         user, password = self.credentials.split(":", 1)
         expect = {"port": self.node.port, "username": user, "password": password,
@@ -388,7 +400,7 @@ class RpcTest(unittest.TestCase):
                   "best_coinbase": best["tx"][0], "address": self.address}
         r = subprocess.run(["node", os.path.join(HERE, "bitcoin_core_client.js")],
                            env=dict(os.environ, EXPECT=json.dumps(expect),
-                                    NODE_PATH=os.path.join(npm_dir, "node_modules")),
+                                    NODE_PATH=modules),
                            capture_output=True, text=True, timeout=120)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 

@@ -3,10 +3,14 @@
 (listtransactions, gettransaction, getbalances' untrusted_pending) with a payment that comes
 from another node's wallet; getrawtransaction with and without --txindex.
 
+The peers' traffic (getpeerinfo, getnettotals, ping) is checked against both nodes' trace files:
+every byte counted is a message traced, per command and connection, and what one side sent is
+what the other received; then through the npm bitcoin-core client.
+
 Node A (--txindex) creates a quick chain; node B (its own wallet) connects to A and syncs. Both are
 driven through Python's http.client with Basic auth (tests/rpc/rpc_test.py's helpers).
 
-Usage: two_nodes_test.py --binary build/actorchain
+Usage: two_nodes_test.py --binary build/actorchain [--work DIR]
 """
 import argparse
 import hashlib
@@ -20,7 +24,9 @@ import time
 import unittest
 
 import rpc_test
-from rpc_test import Node, free_port, request
+from rpc_test import HERE, Node, free_port, npm_modules, request
+
+HEADER_BYTES = 24
 
 ARGS = None
 
@@ -72,9 +78,13 @@ class TwoNodes(unittest.TestCase):
         cls.a_address = run(cls.a_id, "createwallet").splitlines()[-1]
         run(cls.a_id, "createblockchain", "--address", cls.a_address)
         cls.b_address = run(cls.b_id, "createwallet").splitlines()[-1]
-        cls.a_node = Node(ARGS.binary, cls.datadir, cls.a_id, ["--rpc-port", "0", "--txindex"])
+        cls.a_trace = os.path.join(cls.work, "a.jsonl")
+        cls.b_trace = os.path.join(cls.work, "b.jsonl")
+        cls.a_node = Node(ARGS.binary, cls.datadir, cls.a_id,
+                          ["--rpc-port", "0", "--txindex", "--trace-file", cls.a_trace])
         cls.b_node = Node(ARGS.binary, cls.datadir, cls.b_id,
-                          ["--rpc-port", "0", "--connect", "127.0.0.1:%d" % cls.a_id])
+                          ["--rpc-port", "0", "--connect", "127.0.0.1:%d" % cls.a_id,
+                           "--trace-file", cls.b_trace])
         cls.a, cls.b = Client(cls.a_node), Client(cls.b_node)
         wait_until(lambda: cls.b.call("getblockcount") == 0, "B to adopt A's genesis")
 
@@ -83,6 +93,124 @@ class TwoNodes(unittest.TestCase):
         cls.b_node.close()
         cls.a_node.close()
         shutil.rmtree(cls.work, ignore_errors=True)
+
+    # ---- the peers' traffic, against the trace files (test_y_*: after the wallet's tests,
+    # which pin the chain's heights) ------------------------------------------------------------
+    @staticmethod
+    def traced(path, entry=None):
+        """Frames in a trace file, of the connection that getpeerinfo `entry` describes (all
+        connections when None): {(dir, command): [messages, bytes]}, header included."""
+        counted = {}
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                if "command" not in record or "dir" not in record:
+                    continue
+                if entry and (record["local"], record["peer"]) != (entry["addrbind"],
+                                                                   entry["addr"]):
+                    continue
+                slot = counted.setdefault((record["dir"], record["command"]), [0, 0])
+                slot[0] += 1
+                slot[1] += record["size"] + HEADER_BYTES
+        return counted
+
+    @staticmethod
+    def per_message(counted, direction, index):
+        return {command: value[index] for (way, command), value in counted.items()
+                if way == direction}
+
+    def settled(self, client, trace, what):
+        """The one getpeerinfo entry of `client`, once it and the trace file agree (the trace
+        is written in batches): asserts every per-command count equals the trace's."""
+        last = None
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            [entry] = client.call("getpeerinfo")
+            counted = self.traced(trace, entry)
+            got = (entry["bytessent_per_msg"], entry["bytesrecv_per_msg"],
+                   entry["msgssent_per_msg"], entry["msgsrecv_per_msg"])
+            want = (self.per_message(counted, "send", 1), self.per_message(counted, "recv", 1),
+                    self.per_message(counted, "send", 0), self.per_message(counted, "recv", 0))
+            if got == want:
+                return entry
+            last = (got, want)
+            time.sleep(0.1)
+        self.fail("%s: getpeerinfo never matched the trace file: %r" % (what, last))
+
+    def test_y_peer_traffic_and_fields_match_the_trace_files(self):
+        a, b = self.a, self.b
+        height = a.call("getblockcount") + 1
+        mined = a.call("generatetoaddress", 1, "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn")[0]
+        wait_until(lambda: b.call("getblockcount") == height, "B to get A's block")
+        b_sees_a = self.settled(b, self.b_trace, "B's view of A")
+        a_sees_b = self.settled(a, self.a_trace, "A's view of B")
+        self.assertEqual(list(b_sees_a)[:13],
+                         ["id", "addr", "addrbind", "network", "services", "servicesnames",
+                          "relaytxes", "lastsend", "lastrecv", "bytessent", "bytesrecv",
+                          "conntime", "timeoffset"])
+        for command in ("version", "verack", "getblocks"):
+            self.assertIn(command, b_sees_a["bytessent_per_msg"])
+        for command in ("version", "verack", "inv", "block"):
+            self.assertIn(command, b_sees_a["bytesrecv_per_msg"])
+        self.assertEqual(b_sees_a["bytessent_per_msg"]["verack"], HEADER_BYTES)
+        # One connection seen from both ends: the same bytes each way.
+        self.assertEqual((b_sees_a["addr"], b_sees_a["addrbind"]),
+                         (a_sees_b["addrbind"], a_sees_b["addr"]))
+        self.assertEqual(b_sees_a["addr"], "127.0.0.1:%d" % self.a_id)
+        self.assertEqual(b_sees_a["bytessent_per_msg"], a_sees_b["bytesrecv_per_msg"])
+        self.assertEqual(b_sees_a["bytesrecv_per_msg"], a_sees_b["bytessent_per_msg"])
+        self.assertEqual(b_sees_a["bytessent"], sum(b_sees_a["bytessent_per_msg"].values()))
+        self.assertEqual(b_sees_a["bytesrecv"], sum(b_sees_a["bytesrecv_per_msg"].values()))
+        self.assertEqual((a_sees_b["bytessent"], a_sees_b["bytesrecv"]),
+                         (b_sees_a["bytesrecv"], b_sees_a["bytessent"]))
+        now = time.time()
+        for entry in (b_sees_a, a_sees_b):
+            self.assertEqual((entry["network"], entry["services"], entry["servicesnames"],
+                              entry["relaytxes"], entry["version"], entry["subver"],
+                              entry["misbehaviour_score"]),
+                             ("ipv4", "0000000000000001", ["NETWORK"], True, 70015,
+                              "/actorchain:0.1/", 0))
+            self.assertTrue(now - 120 < entry["lastsend"] <= now + 1)
+            self.assertTrue(now - 120 < entry["lastrecv"] <= now + 1)
+            self.assertTrue(now - 120 < entry["conntime"] <= now + 1)
+            self.assertLessEqual(abs(entry["timeoffset"]), 2)
+            self.assertIsInstance(entry["id"], int)
+        self.assertEqual((b_sees_a["inbound"], b_sees_a["connection_type"]),
+                         (False, "outbound-full-relay"))
+        self.assertEqual((a_sees_b["inbound"], a_sees_b["connection_type"]), (True, "inbound"))
+        # B started with no chain; A had its genesis.
+        self.assertEqual((b_sees_a["startingheight"], a_sees_b["startingheight"]), (0, -1))
+        # A announced its new block to B: B knows A has it, on B's active chain.
+        self.assertEqual(a.call("getbestblockhash"), mined)
+        self.assertEqual((b_sees_a["synced_headers"], b_sees_a["synced_blocks"]),
+                         (height, height))
+        # B never announced a block to A (it got them all from A).
+        self.assertEqual((a_sees_b["synced_headers"], a_sees_b["synced_blocks"]), (-1, -1))
+
+    def test_y_ping_reaches_the_peer_and_getpeerinfo_shows_the_round_trip(self):
+        a, b = self.a, self.b
+        pings_at_a = lambda: self.traced(self.a_trace).get(("recv", "ping"), [0])[0]
+        pongs_at_b = lambda: self.traced(self.b_trace).get(("recv", "pong"), [0])[0]
+        pings, pongs = pings_at_a(), pongs_at_b()
+        self.assertIsNone(b.call("ping"))
+        wait_until(lambda: pings_at_a() == pings + 1, "A to receive B's ping")
+        wait_until(lambda: pongs_at_b() == pongs + 1, "B to receive A's pong")
+        wait_until(lambda: "pingtime" in b.call("getpeerinfo")[0], "B to report the round trip")
+        [entry] = b.call("getpeerinfo")
+        self.assertIsInstance(entry["pingtime"], float)
+        self.assertTrue(0 <= entry["minping"] <= entry["pingtime"] < 10)
+        self.assertNotIn("pingwait", entry)
+        self.assertGreaterEqual(entry["msgssent_per_msg"]["ping"], 1)
+
+    def test_y_npm_bitcoin_core_client_sees_the_peers(self):
+        modules = npm_modules(os.path.join(ARGS.work or self.work, "rpc-npm"))
+        user, password = self.b.credentials.split(":", 1)
+        expect = {"port": self.b_node.port, "username": user, "password": password,
+                  "peer": "127.0.0.1:%d" % self.a_id}
+        r = subprocess.run(["node", os.path.join(HERE, "bitcoin_core_peers.js")],
+                           env=dict(os.environ, EXPECT=json.dumps(expect), NODE_PATH=modules),
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
     def test_wallet_history_and_pending_payments(self):
         a, b = self.a, self.b
@@ -194,6 +322,25 @@ class TwoNodes(unittest.TestCase):
         wait_until(lambda: seen_by_a["id"] not in [p["id"] for p in a.call("getpeerinfo")],
                    "A to drop the session")
 
+    def test_zzzz_nettotals_count_every_connection_closed_ones_too(self):
+        # test_zzz closed A's connection to B: A's totals still count its bytes, and equal
+        # everything A's trace file shows it sent and received.
+        deadline = time.time() + 20
+        while True:
+            totals = self.a.call("getnettotals")
+            counted = self.traced(self.a_trace)
+            sent = sum(v[1] for (way, _), v in counted.items() if way == "send")
+            received = sum(v[1] for (way, _), v in counted.items() if way == "recv")
+            if (totals["totalbytessent"], totals["totalbytesrecv"]) == (sent, received):
+                break
+            if time.time() > deadline:
+                self.fail("getnettotals %r != trace (%d, %d)" % (totals, sent, received))
+            time.sleep(0.1)
+        self.assertGreater(received, 0)
+        with open(self.a_trace) as f:
+            events = [json.loads(line).get("event") for line in f]
+        self.assertIn("disconnected", events)  # so the totals above include a closed one
+
     def test_wallet_history_parameters_get_cores_codes(self):
         a = self.a
         self.assertEqual(a.error("listtransactions", "*", -1), (-8, "Negative count"))
@@ -209,6 +356,7 @@ def main():
     global ARGS
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
+    parser.add_argument("--work", help="where the npm client is installed (kept between runs)")
     ARGS, rest = parser.parse_known_args()
     rpc_test.ARGS = ARGS
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
