@@ -1,7 +1,5 @@
 #include "actors/chainstate_backend.hpp"
 
-#include <ctime>
-
 namespace ac::actors {
 
 namespace {
@@ -26,16 +24,9 @@ Result<std::shared_ptr<ChainStateBackend>> ChainStateBackend::open(const std::st
                                                                    const ChainParams& params,
                                                                    StoreOptions store_options,
                                                                    unsigned script_threads) {
-  auto store = Store::open(path, store_options);
-  if (!store) return store.error();
-  std::shared_ptr<ChainStateBackend> backend(new ChainStateBackend());
-  backend->store_ = std::move(*store);
-  backend->verifier_ = std::make_unique<ScriptVerifier>(script_threads);
-  auto chain = ChainState::open(*backend->store_, params, *backend->verifier_,
-                                [] { return static_cast<int64_t>(std::time(nullptr)); });
-  if (!chain) return chain.error();
-  backend->chain_ = std::move(*chain);
-  return backend;
+  auto storage = open_chain_storage(path, params, {store_options, script_threads, {}});
+  if (!storage) return storage.error();
+  return std::shared_ptr<ChainStateBackend>(new ChainStateBackend(std::move(*storage)));
 }
 
 TipInfo ChainStateBackend::tip() const {

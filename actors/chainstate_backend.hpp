@@ -7,10 +7,8 @@
 #include <string>
 
 #include "actors/chain_backend.hpp"
-#include "chain/chainstate.hpp"
+#include "chain/chain_storage.hpp"
 #include "chain/params.hpp"
-#include "chain/script_verify.hpp"
-#include "chain/store.hpp"
 
 namespace ac::actors {
 
@@ -40,15 +38,15 @@ class ChainStateBackend : public ChainBackend {
   Status verify() const override;
 
   // Reads only: LevelDB reads are safe from other threads while the chain actor writes.
-  const Store& store() const { return *store_; }
+  const Store& store() const { return *storage_.store; }
   const ChainState& chain_state() const { return *chain_; }
 
  private:
-  ChainStateBackend() = default;
+  explicit ChainStateBackend(ChainStorage storage)
+      : storage_(std::move(storage)), chain_(storage_.chain.get()) {}
 
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<ScriptVerifier> verifier_;
-  std::unique_ptr<ChainState> chain_;
+  ChainStorage storage_;
+  ChainState* chain_;  // storage_'s
 };
 
 }  // namespace ac::actors

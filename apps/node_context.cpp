@@ -25,9 +25,9 @@ Status ensure_node_dir(const NodeEnvironment& env) {
 }  // namespace
 
 namespace {
-Result<std::unique_ptr<Store>> open_store(const NodeEnvironment& env) {
+Result<ChainContext> open_store(const NodeEnvironment& env) {
   if (Status s = ensure_node_dir(env); !s) return s.error();
-  auto store = Store::open(env.store_dir().string());
+  auto store = open_chain_store(env.store_dir().string());
   if (!store && store.kind() == ErrorKind::kBusy)
     return make_error(ErrorKind::kBusy, "store-locked",
                       fmt::format("node {} is running and holds its store; stop it first or "
@@ -37,12 +37,8 @@ Result<std::unique_ptr<Store>> open_store(const NodeEnvironment& env) {
 }
 
 Status add_chain_state(ChainContext& context, const ChainParams& params) {
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  context.verifier = std::make_unique<ScriptVerifier>(threads);
-  auto chain = ChainState::open(*context.store, params, *context.verifier, now_seconds);
-  if (!chain) return chain.error();
-  context.chain = std::move(*chain);
-  return {};
+  return open_chain_state(context, params, std::max(1u, std::thread::hardware_concurrency()),
+                          now_seconds);
 }
 
 }  // namespace
@@ -54,11 +50,9 @@ Error no_chain(const NodeEnvironment& env) {
 }
 
 Result<ChainContext> open_chain(const NodeEnvironment& env, const ChainParams& params) {
-  auto store = open_store(env);
-  if (!store) return store.error();
-  ChainContext context;
-  context.store = std::move(*store);
-  if (Status opened = add_chain_state(context, params); !opened) return opened.error();
+  auto context = open_store(env);
+  if (!context) return context.error();
+  if (Status opened = add_chain_state(*context, params); !opened) return opened.error();
   return context;
 }
 
@@ -69,16 +63,14 @@ Result<ChainContext> open_existing_chain(const NodeEnvironment& env, const Chain
 }
 
 Result<ChainContext> open_coins(const NodeEnvironment& env, const ChainParams& params) {
-  auto store = open_store(env);
-  if (!store) return store.error();
-  ChainContext context;
-  context.store = std::move(*store);
+  auto context = open_store(env);
+  if (!context) return context.error();
   // Blocks stored since the coins were last written (the node was killed): the chain state
   // replays them and writes the coins, as the node's own start would.
-  if (context.store->coins_may_lag_blocks()) {
-    if (Status opened = add_chain_state(context, params); !opened) return opened.error();
+  if (context->store->coins_may_lag_blocks()) {
+    if (Status opened = add_chain_state(*context, params); !opened) return opened.error();
   }
-  if (!context.store->tip()) return no_chain(env);
+  if (!context->store->tip()) return no_chain(env);
   return context;
 }
 

@@ -6,19 +6,14 @@
 #include <memory>
 
 #include "apps/cli_args.hpp"
-#include "chain/chainstate.hpp"
+#include "chain/chain_storage.hpp"
 #include "chain/params.hpp"
-#include "chain/script_verify.hpp"
-#include "chain/store.hpp"
 #include "wallet/wallet_file.hpp"
 
 namespace ac::app {
 
-struct ChainContext {
-  std::unique_ptr<Store> store;
-  std::unique_ptr<ScriptVerifier> verifier;
-  std::unique_ptr<ChainState> chain;  // null from open_coins unless it had to replay
-};
+// The store, and the chain state over it (null from open_coins unless it had to replay).
+using ChainContext = ChainStorage;
 
 // Reason "store-locked" (detail names the node) when its node is running.
 Result<ChainContext> open_chain(const NodeEnvironment& env, const ChainParams& params);

@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "chain/block_assembly.hpp"
-#include "chain/chainstate.hpp"
+#include "chain/chain_storage.hpp"
 #include "chain/connect.hpp"
 #include "chain/hash.hpp"
 #include "chain/memory_coins.hpp"
@@ -172,11 +172,9 @@ Status build(const Options& options) {
   const Bytes lane_script = p2pkh_script(lane_key->pubkey_hash());
   const Bytes payee_script = p2pkh_script(payee_key->pubkey_hash());
 
-  auto store = Store::open(store_path);
-  if (!store) return store.error();
-  ScriptVerifier verifier(2);
-  auto chain = ChainState::open(**store, params, verifier, system_seconds);
-  if (!chain) return chain.error();
+  auto storage = open_chain_storage(store_path, params, {{}, 2, system_seconds});
+  if (!storage) return storage.error();
+  ChainState* chain = storage->chain.get();
   std::ofstream out(export_path, std::ios::binary | std::ios::trunc);
   if (!out) return make_error("export-unwritable", export_path);
 
@@ -190,7 +188,7 @@ Status build(const Options& options) {
   genesis_template.payout_script = lane_script;
   Block genesis = assemble_block(genesis_template, params);
   if (Status solved = solve(genesis, params); !solved) return solved;
-  if (Status created = (*chain)->create_genesis(genesis); !created) return created;
+  if (Status created = chain->create_genesis(genesis); !created) return created;
   append_block(out, genesis);
 
   // One lane per transaction slot: the unspent change output each block's tx in that slot
@@ -201,9 +199,9 @@ Status build(const Options& options) {
   uint64_t total_txs = 0;
   for (int height = 1; height <= block_count; ++height) {
     BlockTemplate block_template;
-    block_template.parent = (*chain)->tip()->hash;
+    block_template.parent = chain->tip()->hash;
     block_template.height = height;
-    block_template.median_time_past = *(*chain)->median_time_past(block_template.parent);
+    block_template.median_time_past = *chain->median_time_past(block_template.parent);
     block_template.now = first_time + height;
     block_template.payout_script = lane_script;
 
@@ -245,7 +243,7 @@ Status build(const Options& options) {
 
     Block block = assemble_block(block_template, params);
     if (Status solved = solve(block, params); !solved) return solved;
-    auto accepted = (*chain)->accept_block(block);
+    auto accepted = chain->accept_block(block);
     if (!accepted)
       return make_error(accepted.reason(),
                         fmt::format("block {}: {}", height, accepted.error().message()));
@@ -255,7 +253,7 @@ Status build(const Options& options) {
   }
   out.close();
   if (!out) return make_error("export-write-failed", export_path);
-  const auto tip = (*chain)->tip();
+  const auto tip = chain->tip();
   fmt::print("built height={} tip={} txs={} seconds={:.2f}\n", tip->height, tip->hash.hex(),
              total_txs, seconds_since(start));
   return {};
@@ -279,12 +277,12 @@ Status connect(const Options& options) {
   if (!genesis) return genesis.error();
   if (!*genesis) return make_error("empty-export", import_path);
 
-  auto store = Store::open(store_path, StoreOptions{static_cast<size_t>(*dbcache_mib) << 20});
-  if (!store) return store.error();
-  ScriptVerifier verifier(static_cast<unsigned>(*threads));
-  auto chain = ChainState::open(**store, params, verifier, system_seconds);
-  if (!chain) return chain.error();
-  if (Status created = (*chain)->create_genesis(**genesis); !created) return created;
+  auto storage = open_chain_storage(store_path, params,
+                                    {StoreOptions{static_cast<size_t>(*dbcache_mib) << 20},
+                                     static_cast<unsigned>(*threads), system_seconds});
+  if (!storage) return storage.error();
+  ChainState* chain = storage->chain.get();
+  if (Status created = chain->create_genesis(**genesis); !created) return created;
 
   // Timed from the first block after the genesis, as a syncing node that adopted the genesis;
   // reading and decoding each block is part of it, as it is of a sync.
@@ -297,7 +295,7 @@ Status connect(const Options& options) {
     if (!block) return block.error();
     if (!*block) break;
     ++connected;
-    auto accepted = (*chain)->accept_block(**block);
+    auto accepted = chain->accept_block(**block);
     if (!accepted)
       return make_error(accepted.reason(),
                         fmt::format("block {}: {}", connected, accepted.error().message()));
@@ -305,9 +303,9 @@ Status connect(const Options& options) {
   }
   const double seconds = seconds_since(start);
   const double cpu_seconds = process_cpu_seconds() - cpu_start;
-  if ((*chain)->tip()->height != static_cast<int>(connected))
+  if (chain->tip()->height != static_cast<int>(connected))
     return make_error("not-connected",
-                      fmt::format("tip at {} of {}", (*chain)->tip()->height, connected));
+                      fmt::format("tip at {} of {}", chain->tip()->height, connected));
   fmt::print(
       "local blocks={} txs={} seconds={:.3f} cpu_seconds={:.3f} blocks_per_s={:.1f} "
       "txs_per_s={:.1f} peak_rss_mib={:.1f}\n",

@@ -56,7 +56,7 @@
 #include <vector>
 
 #include "chain/block_assembly.hpp"
-#include "chain/chainstate.hpp"
+#include "chain/chain_storage.hpp"
 #include "chain/hash.hpp"
 #include "chain/params.hpp"
 #include "chain/pow.hpp"
@@ -134,11 +134,9 @@ Status prepare(const Options& options) {
   if (!key) return key.error();
   const Bytes script = p2pkh_script(key->pubkey_hash());
 
-  auto store = Store::open(store_path);
-  if (!store) return store.error();
-  ScriptVerifier verifier(1);
-  auto chain = ChainState::open(**store, params, verifier, system_seconds);
-  if (!chain) return chain.error();
+  auto storage = open_chain_storage(store_path, params, {{}, 1, system_seconds});
+  if (!storage) return storage.error();
+  ChainState* chain = storage->chain.get();
 
   // Block times one second apart, ending well before now: above the median time past and
   // never in the future, and the node's miner continues with the clock.
@@ -150,7 +148,7 @@ Status prepare(const Options& options) {
   genesis_template.payout_script = script;
   Block genesis = assemble_block(genesis_template, params);
   if (Status solved = solve(genesis, params); !solved) return solved;
-  if (Status created = (*chain)->create_genesis(genesis); !created) return created;
+  if (Status created = chain->create_genesis(genesis); !created) return created;
   const wallet::SpendableCoin reward{OutPoint{genesis.transactions[0].txid(), 0},
                                      Coin{genesis.transactions[0].outputs[0], 0, true}};
 
@@ -165,9 +163,9 @@ Status prepare(const Options& options) {
 
   for (int height = 1; height <= blocks; ++height) {
     BlockTemplate block_template;
-    block_template.parent = (*chain)->tip()->hash;
+    block_template.parent = chain->tip()->hash;
     block_template.height = height;
-    block_template.median_time_past = *(*chain)->median_time_past(block_template.parent);
+    block_template.median_time_past = *chain->median_time_past(block_template.parent);
     block_template.now = first_time + height;
     block_template.payout_script = script;
     if (height == blocks) {
@@ -176,7 +174,7 @@ Status prepare(const Options& options) {
     }
     Block block = assemble_block(block_template, params);
     if (Status solved = solve(block, params); !solved) return solved;
-    auto accepted = (*chain)->accept_block(block);
+    auto accepted = chain->accept_block(block);
     if (!accepted)
       return make_error(accepted.reason(),
                         fmt::format("block {}: {}", height, accepted.error().message()));
@@ -186,7 +184,7 @@ Status prepare(const Options& options) {
   out << to_hex(fan_out.serialize()) << '\n';
   out.close();
   if (!out) return make_error("coins-write-failed", coins_path);
-  const auto tip = (*chain)->tip();
+  const auto tip = chain->tip();
   fmt::print("prepared height={} tip={} coins={} fan_out={}\n", tip->height, tip->hash.hex(),
              outputs, fan_out.txid().hex());
   return {};

@@ -3,7 +3,7 @@
 #include <map>
 
 #include "chain/block_index.hpp"
-#include "chain/chainstate.hpp"
+#include "chain/chain_storage.hpp"
 #include "chain/connect.hpp"
 #include "chain/orphan_pool.hpp"
 #include "chain/pow.hpp"
@@ -24,34 +24,23 @@ std::map<OutPoint, Coin> all_coins(const Store& store) {
 // One node's storage and chain state in a temporary directory.
 class Node {
  public:
-  Node(const ChainParams& params, ScriptVerifier& verifier, int64_t& now)
-      : params_(params), verifier_(verifier), now_(now) {
-    open();
-  }
+  Node(const ChainParams& params, int64_t& now) : params_(params), now_(now) { open(); }
 
   void open() {
-    auto store = Store::open(dir_.str());
-    chain_test::require(store.ok(), "store opens");
-    store_ = std::move(store).value();
-    auto chain = ChainState::open(*store_, params_, verifier_, [this] { return now_; });
-    chain_test::require(chain.ok(), "chain state opens");
-    chain_ = std::move(chain).value();
+    auto storage = open_chain_storage(dir_.str(), params_, {{}, 2, [this] { return now_; }});
+    chain_test::require(storage.ok(), "store and chain state open");
+    storage_ = std::move(storage).value();
   }
-  void close() {
-    chain_.reset();
-    store_.reset();
-  }
+  void close() { storage_.close(); }
 
-  ChainState& chain() { return *chain_; }
-  Store& store() { return *store_; }
+  ChainState& chain() { return *storage_.chain; }
+  Store& store() { return *storage_.store; }
 
  private:
   ChainParams params_;
-  ScriptVerifier& verifier_;
   int64_t& now_;
   chain_test::TempDir dir_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<ChainState> chain_;
+  ChainStorage storage_;
 };
 
 class ChainStateTest : public ::testing::Test {
@@ -85,9 +74,8 @@ class ChainStateTest : public ::testing::Test {
 
   ChainParams params = quick_params();
   TestKey key{1};
-  ScriptVerifier verifier{2};
   int64_t now = chain_test::kTestNow;
-  Node node{params, verifier, now};
+  Node node{params, now};
   Block genesis = chain_test::make_genesis(key, params);
 };
 
@@ -114,7 +102,7 @@ TEST_F(ChainStateTest, CreateGenesisIsIdempotentAndRefusesAnotherGenesis) {
 // waits, its parent names the genesis to fetch, and adopting the genesis connects it.
 TEST_F(ChainStateTest, WithoutGenesisBlocksWaitAndTheGenesisIsLearnedFromBlockOnesParent) {
   std::vector<Block> blocks = extend(genesis, 0, 3);
-  Node empty(params, verifier, now);
+  Node empty(params, now);
   for (size_t i = 0; i < blocks.size(); ++i) {
     Result<AcceptOutcome> waiting = empty.chain().accept_block(blocks[i]);
     ASSERT_TRUE(waiting) << waiting.error().message();
@@ -214,7 +202,7 @@ TEST_F(ChainStateTest, MoreWorkBranchReorganisesAndCoinsMatchARebuild) {
   Status verified = chain().verify_chain();
   EXPECT_TRUE(verified) << verified.error().message();
 
-  Node rebuilt(params, verifier, now);
+  Node rebuilt(params, now);
   ASSERT_TRUE(rebuilt.chain().create_genesis(genesis));
   for (const Block& block : {b1, b2, b3}) ASSERT_TRUE(rebuilt.chain().accept_block(block));
   EXPECT_EQ(all_coins(node.store()), all_coins(rebuilt.store()));
@@ -334,7 +322,7 @@ TEST_F(ChainStateTest, HashesAfterStartFromTheFirstLocatorHashOnTheActiveChain) 
   EXPECT_EQ(everything.front(), at(1));
   EXPECT_EQ(chain().hashes_after({side.hash()}, Hash256{}), everything);
   // A chain of the genesis alone: an empty locator gets the genesis (no block 1 names it).
-  Node lone(params, verifier, now);
+  Node lone(params, now);
   ASSERT_TRUE(lone.chain().create_genesis(genesis));
   EXPECT_EQ(lone.chain().hashes_after({}, Hash256{}), std::vector<Hash256>{genesis.hash()});
   EXPECT_TRUE(lone.chain().hashes_after({genesis.hash()}, Hash256{}).empty());

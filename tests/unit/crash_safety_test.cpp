@@ -22,7 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "chain/chainstate.hpp"
+#include "chain/chain_storage.hpp"
 #include "chain/store.hpp"
 #include "tests/unit/chain_fixture.hpp"
 
@@ -105,19 +105,17 @@ TEST(CrashSafetyChild, ConnectsTheFeedUntilKilled) {
   if (const char* cache = std::getenv(kChildCacheVariable)) {
     options.coins_cache_bytes = std::strtoull(cache, nullptr, 10);
   }
-  auto store = Store::open(dir, options);
-  ASSERT_TRUE(store) << store.error().message();
-  ScriptVerifier verifier(1);
-  auto chain =
-      ChainState::open(**store, quick_params(), verifier, [] { return chain_test::kTestNow; });
-  ASSERT_TRUE(chain) << chain.error().message();
+  auto storage =
+      open_chain_storage(dir, quick_params(), {options, 1, [] { return chain_test::kTestNow; }});
+  ASSERT_TRUE(storage) << storage.error().message();
+  ChainState* chain = storage->chain.get();
   wait_for_allowance();
-  Status created = (*chain)->create_genesis(feed.blocks[0]);
+  Status created = chain->create_genesis(feed.blocks[0]);
   ASSERT_TRUE(created) << created.error().message();
   write_progress();
   for (size_t i = 1; i < feed.blocks.size(); ++i) {
     wait_for_allowance();
-    Result<AcceptOutcome> outcome = (*chain)->accept_block(feed.blocks[i]);
+    Result<AcceptOutcome> outcome = chain->accept_block(feed.blocks[i]);
     ASSERT_TRUE(outcome) << outcome.error().message();
     write_progress();
   }
@@ -230,13 +228,11 @@ class ChildProcess {
 // `acknowledged` blocks of the feed were reported connected; at most `allowed` were fed.
 void check_recovered_state(const std::string& dir, const Feed& feed, size_t acknowledged,
                            size_t allowed) {
-  auto store = Store::open(dir);
-  ASSERT_TRUE(store) << store.error().message();
-  ScriptVerifier verifier(2);
-  auto chain =
-      ChainState::open(**store, quick_params(), verifier, [] { return chain_test::kTestNow; });
-  ASSERT_TRUE(chain) << chain.error().message();
-  std::optional<ChainTip> tip = (*chain)->tip();
+  auto storage =
+      open_chain_storage(dir, quick_params(), {{}, 2, [] { return chain_test::kTestNow; }});
+  ASSERT_TRUE(storage) << storage.error().message();
+  ChainState* chain = storage->chain.get();
+  std::optional<ChainTip> tip = chain->tip();
   if (acknowledged == 0 && !tip) return;
   ASSERT_TRUE(tip) << "acknowledged " << acknowledged << " blocks but there is no tip";
   auto height = feed.heights.find(tip->hash);
@@ -248,7 +244,7 @@ void check_recovered_state(const std::string& dir, const Feed& feed, size_t ackn
     acknowledged_height = std::max(acknowledged_height, feed.heights.at(feed.blocks[i].hash()));
   }
   EXPECT_GE(tip->height, acknowledged_height) << "an acknowledged block was lost";
-  Status verified = (*chain)->verify_chain();
+  Status verified = chain->verify_chain();
   EXPECT_TRUE(verified) << verified.error().message();
 }
 
@@ -293,15 +289,13 @@ void kill_repeatedly_then_finish(size_t coins_cache_bytes, int kills, uint32_t s
   const int status = finisher.wait();
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
 
-  auto store = Store::open(dir.str());
-  ASSERT_TRUE(store) << store.error().message();
-  ScriptVerifier verifier(1);
-  auto chain =
-      ChainState::open(**store, quick_params(), verifier, [] { return chain_test::kTestNow; });
-  ASSERT_TRUE(chain) << chain.error().message();
-  EXPECT_EQ((*chain)->tip()->hash, feed.final_tip);
-  EXPECT_EQ((*chain)->tip()->height, kMainChainLength);
-  Status verified = (*chain)->verify_chain();
+  auto storage =
+      open_chain_storage(dir.str(), quick_params(), {{}, 1, [] { return chain_test::kTestNow; }});
+  ASSERT_TRUE(storage) << storage.error().message();
+  ChainState* chain = storage->chain.get();
+  EXPECT_EQ(chain->tip()->hash, feed.final_tip);
+  EXPECT_EQ(chain->tip()->height, kMainChainLength);
+  Status verified = chain->verify_chain();
   EXPECT_TRUE(verified) << verified.error().message();
 }
 
