@@ -58,8 +58,30 @@ Result<ParsedPayment> parse_payment(const Payment& payment, const ChainParams& p
   return ParsedPayment{*from, *to, *amount};
 }
 
+// --mine with the node running: the node mines one block on its tip with what its mempool holds
+// (the payments just made among it), the reward going to the first sender, and the same lines
+// as a local --mine are printed.
+int mine_through_rpc(RpcClient& client, const SendOptions& options,
+                     const std::vector<std::string>& txids) {
+  auto mined =
+      client.result("generatetoaddress", rpc::Json::array({1, options.payments.front().from}));
+  if (!mined) return fail(mined.error());
+  if (!mined->is_array() || mined->size() != 1 || !(*mined)[0].is_string())
+    return fail(make_error("rpc-bad-reply", "generatetoaddress: " + rpc::dump(*mined)));
+  std::string hash = (*mined)[0].get<std::string>();
+  auto header = client.result("getblockheader", rpc::Json::array({hash}));
+  if (!header) return fail(header.error());
+  if (!header->is_object() || !header->contains("height") ||
+      !(*header)["height"].is_number_integer())
+    return fail(make_error("rpc-bad-reply", "getblockheader: " + rpc::dump(*header)));
+  fmt::print("mined block {} at height {}\n", hash, (*header)["height"].get<int64_t>());
+  for (const std::string& txid : txids) fmt::print("{}\n", txid);
+  return 0;
+}
+
 // The node of NODE_ID runs: its wallet actor builds, signs and submits each payment to its own
-// node, which relays it. The output is the same txids, one a line.
+// node, which relays it (or, with --mine, mines it). The output is the same as with the node
+// stopped: the txids, one a line, after the mined block's line with --mine.
 int send_through_rpc(const NodeEnvironment& env, const SendOptions& options) {
   auto client = RpcClient::open(env, options.rpc);
   if (!client) return fail(client.error());
@@ -78,6 +100,7 @@ int send_through_rpc(const NodeEnvironment& env, const SendOptions& options) {
     const rpc::Json& txid = reply->result;
     txids.push_back(txid.is_string() ? txid.get<std::string>() : rpc::dump(txid));
   }
+  if (options.mine) return mine_through_rpc(*client, options, txids);
   for (const std::string& txid : txids) fmt::print("{}\n", txid);
   return 0;
 }
@@ -101,8 +124,7 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
                                                     env.node_id, options.payments[i].from)));
   }
   auto context = open_existing_chain(env, params);
-  if (!context && context.kind() == ErrorKind::kBusy && !options.mine)
-    return send_through_rpc(env, options);
+  if (!context && context.kind() == ErrorKind::kBusy) return send_through_rpc(env, options);
   if (!context) return fail(context.error());
   const Store& store = *context->store;
   ChainState& chain = *context->chain;

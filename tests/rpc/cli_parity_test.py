@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The tutorial's commands print the same whether their node runs or not.
 
-createwallet, listaddresses, dumpprivkey, getbalance and printchain open the node's files
+createwallet, listaddresses, dumpprivkey, getbalance, printchain and send --mine open the node's files
 when it is stopped and go through its JSON-RPC when it runs (the running node holds the
 store; its wallet actor owns wallet.dat). Each command's stdout, stderr and exit code are
 compared between the two, on the same chain, including their errors.
@@ -93,6 +93,31 @@ class CliParity(unittest.TestCase):
         self.assertEqual(after["listaddresses"][1], "%s\n%s\n%s\n" % (first, second, third))
         self.assertEqual(after["getbalance --address " + third], (0, "20.00000000\n", ""))
         self.assertEqual(after["printchain"][1].count("\nblock "), 2)  # 3 blocks, tip first
+
+    def test_send_mine_prints_the_same_running_or_stopped(self):
+        # Running, the node mines the block (generatetoaddress to the first sender) after its
+        # wallet made the payment; stopped, the command mines it. Same lines, same reward.
+        first = self.cli("createwallet")[1].splitlines()[-1]
+        self.cli("createblockchain", "--address", first)
+        send = ["send", "--from", first, "--to", STRANGER, "--amount", "1", "--mine"]
+        self.start()
+        running = self.cli(*send)
+        running_balance = self.cli("getbalance", "--address", first)
+        self.stop()
+        stopped = self.cli(*send)
+        stopped_balance = self.cli("getbalance", "--address", first)
+        for (code, out, err), height in ((running, 1), (stopped, 2)):
+            self.assertEqual((code, err), (0, ""), out)
+            self.assertRegex(out, r"\Amined block [0-9a-f]{64} at height %d\n[0-9a-f]{64}\n\Z"
+                             % height)
+        # 10 - 1 + the 10-coin reward, each time; the block holds the payment.
+        self.assertEqual(running_balance, (0, "19.00000000\n", ""))
+        self.assertEqual(stopped_balance, (0, "28.00000000\n", ""))
+        code, chain, _ = self.cli("printchain")
+        for out in (running[1], stopped[1]):
+            block, txid = out.split()[2], out.splitlines()[1]
+            self.assertIn(block, chain)
+            self.assertIn(txid, chain)
 
     def test_a_running_node_is_asked_through_its_rpc(self):
         address = self.cli("createwallet")[1].splitlines()[-1]
