@@ -281,11 +281,17 @@ read -r p50 p95 pmax < <(percentiles <"$delays")
 echo "propagation of $PROPAGATION blocks to $((NODES - 1)) nodes each: p50 ${p50} ms, p95 ${p95} ms, max ${pmax} ms"
 
 # ---- memory -------------------------------------------------------------------------------
-rss_mib() { awk '/VmRSS/ { printf "%.1f\n", $2 / 1024 }' "/proc/$(node_pid "$1")/status"; }
-read -r rss_min rss_median rss_max < <(for n in $(seq 2 "$NODES"); do rss_mib "$n"; done | sort -g |
-  awk '{ v[NR] = $1 } END { print v[1], v[int((NR + 1) / 2)], v[NR] }')
-echo "resident memory per node: min ${rss_min} MiB, median ${rss_median} MiB, max ${rss_max} MiB;" \
-  "the bootstrap node (every node's first peer) $(rss_mib 1) MiB"
+# VmRSS counts the pages of the binary and its libraries (about 18 MiB, shared by all nodes);
+# RssAnon is the node's own memory.
+rss_mib() { awk -v key="$2:" '$1 == key { printf "%.1f\n", $2 / 1024 }' "/proc/$(node_pid "$1")/status"; }
+min_median_max() { sort -g | awk '{ v[NR] = $1 } END { print v[1], v[int((NR + 1) / 2)], v[NR] }'; }
+read -r rss_min rss_median rss_max < <(for n in $(seq 2 "$NODES"); do rss_mib "$n" VmRSS; done |
+  min_median_max)
+read -r own_min own_median own_max < <(for n in $(seq 2 "$NODES"); do rss_mib "$n" RssAnon; done |
+  min_median_max)
+echo "resident memory per node: min ${rss_min} MiB, median ${rss_median} MiB, max ${rss_max} MiB" \
+  "(own, RssAnon: ${own_min} / ${own_median} / ${own_max} MiB);" \
+  "the bootstrap node (every node's first peer) $(rss_mib 1 VmRSS) MiB (own $(rss_mib 1 RssAnon) MiB)"
 
 # ---- a transaction from the wallet node to the miner ---------------------------------------
 node_cmd 1 rpc generatetoaddress 1 "$WALLET_ADDRESS" >/dev/null
