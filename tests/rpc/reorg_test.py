@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""A reorganisation seen through the wallet's history and the transaction index.
+
+Node A (--txindex, its own wallet) and node B start from the same genesis (B's store is a copy
+of A's) and mine apart: A confirms a payment of its wallet in block a1 (the coinbase paying
+its wallet too); B mines three blocks without it. Then A connects to B and follows B's longer
+chain. listtransactions, gettransaction and getrawtransaction must follow: the payment is
+unconfirmed again (back in the mempool), a1's coinbase is gone from the wallet and from the
+index (found only with a1's hash given, not in the active chain); once A mines again, the
+payment is confirmed in the new block.
+
+Usage: reorg_test.py --binary build/actorchain
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import rpc_test
+from rpc_test import Node, free_port
+from two_nodes_test import Client, wait_until
+
+ARGS = None
+STRANGER = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"  # valid on the quick chain, in no wallet here
+
+
+class Reorg(unittest.TestCase):
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix="rpc-reorg-")
+        datadir = os.path.join(self.work, "data")
+        a_id, self.b_id = free_port(), free_port()
+
+        def run(*args):
+            return subprocess.run([ARGS.binary, "--chain", "quick", "--datadir", datadir]
+                                  + list(args), env=dict(os.environ, NODE_ID=str(a_id)),
+                                  check=True, capture_output=True, text=True).stdout
+
+        self.address = run("createwallet").splitlines()[-1]
+        run("createblockchain", "--address", self.address)
+        # B: the same store (so the same genesis), no wallet of its own.
+        shutil.copytree(os.path.join(datadir, str(a_id)), os.path.join(datadir, str(self.b_id)),
+                        ignore=shutil.ignore_patterns("wallet.dat", "peers.dat", ".cookie"))
+        alone = ["--rpc-port", "0", "--max-outbound", "0"]
+        self.a_node = Node(ARGS.binary, datadir, a_id, alone + ["--txindex"])
+        self.b_node = Node(ARGS.binary, datadir, self.b_id, alone)
+        self.a, self.b = Client(self.a_node), Client(self.b_node)
+
+    def tearDown(self):
+        self.a_node.close()
+        self.b_node.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def test_history_and_txindex_follow_the_longer_chain(self):
+        a, b = self.a, self.b
+        self.assertEqual(a.call("getbestblockhash"), b.call("getbestblockhash"))
+
+        paid = a.call("sendtoaddress", STRANGER, 1)
+        [a1] = a.call("generatetoaddress", 1, self.address)
+        a1_block = a.call("getblock", a1)
+        coinbase = a1_block["tx"][0]
+        self.assertEqual(a1_block["tx"][1:], [paid])
+        tx = a.call("gettransaction", paid)
+        self.assertEqual((tx["confirmations"], tx["blockhash"], tx["blockheight"]), (1, a1, 1))
+        self.assertEqual(a.call("getrawtransaction", paid, True)["blockhash"], a1)
+        self.assertEqual(a.call("getrawtransaction", coinbase, True)["blockhash"], a1)
+        self.assertIn(coinbase, [e["txid"] for e in a.call("listtransactions")])
+
+        b_blocks = b.call("generatetoaddress", 3, STRANGER)
+        self.assertIsNone(a.call("addnode", "127.0.0.1:%d" % self.b_id, "onetry"))
+        wait_until(lambda: a.call("getbestblockhash") == b_blocks[-1], "A to follow B's chain")
+
+        # The payment is unconfirmed again: back in A's mempool, no block in its entries.
+        wait_until(lambda: paid in a.call("getrawmempool"), "the payment back in the mempool")
+        tx = a.call("gettransaction", paid)
+        self.assertEqual(tx["confirmations"], 0)
+        for field in ("blockhash", "blockheight", "blockindex"):
+            self.assertNotIn(field, tx)
+        entries = {e["txid"]: e for e in a.call("listtransactions")}
+        self.assertEqual(entries[paid]["confirmations"], 0)
+        self.assertNotIn("blockhash", entries[paid])
+        raw = a.call("getrawtransaction", paid, True)
+        self.assertNotIn("blockhash", raw)
+        self.assertNotIn("confirmations", raw)
+        # a1's coinbase left the active chain: not the wallet's, not in the index.
+        self.assertNotIn(coinbase, entries)
+        self.assertEqual(a.error("gettransaction", coinbase),
+                         (-5, "Invalid or non-wallet transaction id"))
+        self.assertEqual(a.error("getrawtransaction", coinbase)[0], -5)
+        self.assertIs(a.call("getrawtransaction", coinbase, True, a1)["in_active_chain"], False)
+        # B's blocks are the active chain in the index.
+        b1_coinbase = a.call("getblock", b_blocks[0])["tx"][0]
+        found = a.call("getrawtransaction", b1_coinbase, True)
+        self.assertEqual((found["blockhash"], found["confirmations"]), (b_blocks[0], 3))
+
+        # A mines again: the payment is confirmed in the new block, and found there.
+        [a5] = a.call("generatetoaddress", 1, STRANGER)
+        tx = a.call("gettransaction", paid)
+        self.assertEqual((tx["confirmations"], tx["blockhash"], tx["blockheight"]), (1, a5, 4))
+        self.assertEqual(a.call("getrawtransaction", paid, True)["blockhash"], a5)
+        self.assertEqual({e["txid"]: e["blockhash"] for e in a.call("listtransactions")}[paid],
+                         a5)
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    ARGS, rest = parser.parse_known_args()
+    rpc_test.ARGS = ARGS
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
