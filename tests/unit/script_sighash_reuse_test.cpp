@@ -56,9 +56,12 @@ TEST(TransactionSignatureChecker, ReusesTheSighashOnlyForTheSameCodeAndHashType)
     const Bytes* code;
     uint8_t hash_type;
   };
-  const Case cases[] = {{&code_a, kSighashAll},  {&code_a, kSighashAll},
-                        {&code_a, kSighashNone}, {&code_b, kSighashNone},
-                        {&code_a, kSighashAll},  {&code_a_prefix, kSighashAll},
+  const Case cases[] = {{&code_a, kSighashAll},
+                        {&code_a, kSighashAll},
+                        {&code_a, kSighashNone},
+                        {&code_b, kSighashNone},
+                        {&code_a, kSighashAll},
+                        {&code_a_prefix, kSighashAll},
                         {&code_a, kSighashSingle | kSighashAnyoneCanPay}};
   for (const Case& c : cases) {
     EXPECT_EQ(checker.sighash(*c.code, c.hash_type), legacy_sighash(tx, 1, *c.code, c.hash_type));
