@@ -101,12 +101,15 @@ void submit(SyncSelf self, const std::vector<Hash256>& hashes) {
               auto more = self->state.planner.on_submitted(sent[i], refusal, now(self));
               actions.insert(actions.end(), std::make_move_iterator(more.begin()),
                              std::make_move_iterator(more.end()));
-              // No chain yet: peers answer getblocks from block 1, whose parent is the genesis
-              // to fetch (asked of the peer that sent the block, as if it had announced it).
               if (i < verdicts.size() && verdicts[i].accepted && verdicts[i].outcome == "orphan" &&
-                  verdicts[i].tip.height < 0 && sources[i]) {
-                more = self->state.planner.on_inventory(peer_id_of(self, sources[i]), {parents[i]},
-                                                        now(self));
+                  sources[i]) {
+                const PeerId sender = peer_id_of(self, sources[i]);
+                // No chain yet: peers answer getblocks from block 1, whose parent is the genesis
+                // to fetch (asked of the peer that sent the block, as if it had announced it).
+                // With a chain, the sender is on a branch we lack: ask it where it forks.
+                more = verdicts[i].tip.height < 0
+                           ? self->state.planner.on_inventory(sender, {parents[i]}, now(self))
+                           : self->state.planner.on_orphan(sender, now(self));
                 actions.insert(actions.end(), std::make_move_iterator(more.begin()),
                                std::make_move_iterator(more.end()));
               }

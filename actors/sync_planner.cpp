@@ -223,6 +223,24 @@ SyncPlanner::Actions SyncPlanner::on_submitted(const Hash256& hash,
   return actions;
 }
 
+SyncPlanner::Actions SyncPlanner::on_orphan(PeerId peer, SyncTime now) {
+  Actions actions;
+  auto found = peers_.find(peer);
+  if (found == peers_.end()) return actions;
+  Peer& state = found->second;
+  // It has at least one block past our tip; its answers so far do not settle that.
+  state.height = std::max(state.height, chain_height_ + 1);
+  state.nothing_new_at_height.reset();
+  if (!inventory_request_) {
+    state.batch_tail.reset();  // the branch forks below our tip: start from the locator
+    state.inventory_asked_at = now;
+    actions.push_back(RequestInventory{peer, std::nullopt});
+    inventory_request_ = InventoryRequest{peer, now + limits_.request_timeout};
+  }
+  advance(now, actions);
+  return actions;
+}
+
 bool SyncPlanner::is_buffered(const Hash256& hash) const {
   auto indexed = index_.find(hash);
   return indexed != index_.end() && queue_.at(indexed->second).state == HashState::arrived;

@@ -26,6 +26,9 @@
 //   queued again. Blocks that arrived behind it are kept and submitted.
 // - While a peer claims a higher chain than ours and nothing new arrives for `idle_timeout`, the
 //   planner asks again for inventory, from the peer it asked least recently.
+// - A block the chain keeps as an orphan proves its sender has blocks we lack, whatever height
+//   it claimed at its handshake (two miners racing at one height): the sender is asked for its
+//   inventory from our locator at once.
 #pragma once
 
 #include <chrono>
@@ -126,6 +129,10 @@ class SyncPlanner {
   // The chain's verdict on a submitted block: accepted (no refusal), or refused with the
   // failure's kind. Only a block's own failure is remembered (see the top of this file).
   Actions on_submitted(const Hash256& hash, std::optional<ErrorKind> refusal, SyncTime now);
+  // The chain kept a block from `peer` as an orphan (its parent is unknown here): the peer is
+  // ahead of us on a branch we lack. It is asked for its inventory from our locator (`getblocks`
+  // with no `after`), unless an inventory request is under way.
+  Actions on_orphan(PeerId peer, SyncTime now);
 
   // Whether a refusal condemns the block itself (invalid, building on an invalid block, or of
   // another chain), so its hash is never fetched again.

@@ -81,6 +81,34 @@ TEST_F(SyncPlannerTest, DoesNotAskPeersThatAreNotAhead) {
   EXPECT_FALSE(planner.downloading());
 }
 
+TEST_F(SyncPlannerTest, AnOrphanFromAPeerAtOurHeightAsksItWhereItsBranchForks) {
+  // Two miners raced at one height: the peer's relayed block does not connect here.
+  Planner planner(small_limits());
+  planner.on_chain_tip(10, {}, t0);
+  EXPECT_TRUE(planner.on_peer_ready(1, 10, t0).empty());
+  EXPECT_EQ(requested_from(planner.on_inventory(1, {hash_of(7)}, t0), 1),
+            std::vector<Hash256>{hash_of(7)});
+  EXPECT_EQ(submitted(planner.on_block(1, hash_of(7), t0, 200)), std::vector<Hash256>{hash_of(7)});
+  EXPECT_TRUE(only<Planner::RequestInventory>(planner.on_submitted(hash_of(7), {}, t0)).empty());
+
+  auto asks = only<Planner::RequestInventory>(planner.on_orphan(1, t0));
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_EQ(asks[0].peer, 1u);
+  EXPECT_FALSE(asks[0].after.has_value());  // from our locator, not after what it announced
+  EXPECT_TRUE(planner.downloading());
+  // More orphans while the question is open ask nothing more.
+  EXPECT_TRUE(only<Planner::RequestInventory>(planner.on_orphan(1, t0 + 1s)).empty());
+  // Its answer, the branch from the fork, is fetched from it.
+  EXPECT_EQ(requested_from(planner.on_inventory(1, hash_range(20, 3), t0 + 2s), 1),
+            hash_range(20, 3));
+}
+
+TEST_F(SyncPlannerTest, AnOrphanFromAnUnknownPeerAsksNothing) {
+  Planner planner(small_limits());
+  planner.on_chain_tip(10, {}, t0);
+  EXPECT_TRUE(planner.on_orphan(5, t0).empty());
+}
+
 TEST_F(SyncPlannerTest, InventoryBatchOf500IsRequestedInAWindowPerPeer) {
   Planner planner = with_peers(SyncLimits{}, {{1, 2000}});
   auto batch = hash_range(0, 500);
