@@ -242,6 +242,15 @@ ChainImpl::behavior_type chain_actor(ChainSelf self, std::shared_ptr<ChainBacken
         return self->state.backend->headers_after(request.locator, request.stop,
                                                   net::kMaxHeadersPerMessage);
       },
+      [=](const GetBlockHeaders& request) -> std::vector<BlockHeader> {
+        std::vector<BlockHeader> headers;
+        for (const Hash256& hash : request.hashes) {
+          std::optional<BlockHeader> header = self->state.backend->header(hash);
+          if (!header) break;
+          headers.push_back(*header);
+        }
+        return headers;
+      },
       [=](const GetBlocks& request) -> std::vector<BlockPtr> {
         std::vector<BlockPtr> blocks;
         blocks.reserve(request.hashes.size());

@@ -97,6 +97,13 @@ struct GetHeadersAfter {
   Hash256 stop;
 };
 
+// Sent by the node (announcing new blocks by their headers, BIP130) and by a session (whether
+// a peer's headers connect), handled by the chain: answers the headers of `hashes`, in order,
+// up to the first block it does not know (std::vector<BlockHeader>).
+struct GetBlockHeaders {
+  std::vector<Hash256> hashes;
+};
+
 // Sent by a session (a peer's getdata), handled by the chain: answers one BlockPtr per hash, in
 // order, null for a block it does not have.
 struct GetBlocks {
@@ -136,6 +143,7 @@ using ChainActor =
                      caf::replies_to<GetLocator>::with<std::vector<Hash256>>,              //
                      caf::replies_to<GetHashesAfter>::with<std::vector<Hash256>>,          //
                      caf::replies_to<GetHeadersAfter>::with<std::vector<BlockHeader>>,     //
+                     caf::replies_to<GetBlockHeaders>::with<std::vector<BlockHeader>>,     //
                      caf::replies_to<GetBlocks>::with<std::vector<BlockPtr>>,              //
                      caf::reacts_to<SubscribeTipChanged>,                                  //
                      caf::replies_to<GetBlockSummary>::with<std::optional<BlockSummary>>,  //
@@ -160,6 +168,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetTip)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetLocator)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetHashesAfter)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetHeadersAfter)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlockHeaders)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlocks)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubscribeTipChanged)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlockSummary)

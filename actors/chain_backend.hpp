@@ -68,6 +68,13 @@ class ChainBackend {
     return {};
   }
   virtual std::optional<Block> block(const Hash256& hash) const = 0;
+  // The header of a block the chain knows (any branch); read from the block itself unless the
+  // backend has an index.
+  virtual std::optional<BlockHeader> header(const Hash256& hash) const {
+    std::optional<Block> found = block(hash);
+    if (!found) return std::nullopt;
+    return found->header;
+  }
   // Makes `block` the genesis of an empty chain.
   virtual Status create_genesis(const Block& block) = 0;
   // create_genesis, then the blocks that waited for it (a node without a chain fetched the

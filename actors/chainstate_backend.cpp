@@ -56,6 +56,10 @@ Status ChainStateBackend::create_genesis(const Block& block) {
   return chain_->create_genesis(block);
 }
 
+std::optional<BlockHeader> ChainStateBackend::header(const Hash256& hash) const {
+  return chain_->header(hash);
+}
+
 std::vector<BlockHeader> ChainStateBackend::headers_after(const std::vector<Hash256>& locator,
                                                           const Hash256& stop, size_t max) const {
   return chain_->headers_after(locator, stop, max);

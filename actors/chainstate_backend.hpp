@@ -27,6 +27,7 @@ class ChainStateBackend : public ChainBackend {
   std::vector<Hash256> hashes_after(const std::vector<Hash256>& locator, const Hash256& stop,
                                     size_t max) const override;
   std::optional<Block> block(const Hash256& hash) const override;
+  std::optional<BlockHeader> header(const Hash256& hash) const override;
   std::vector<BlockHeader> headers_after(const std::vector<Hash256>& locator, const Hash256& stop,
                                          size_t max) const override;
   Status create_genesis(const Block& block) override;

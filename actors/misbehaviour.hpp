@@ -17,6 +17,13 @@ inline constexpr int kDiscourageScore = 100;
 // A block the peer sent although nobody asked for it: ten of them and the peer is discouraged.
 inline constexpr int kUnrequestedBlockPoints = 10;
 
+// Headers (BIP130), as Bitcoin Core charges them: a sequence whose headers do not follow each
+// other costs this much; so does every kMaxUnconnectingHeaders-th announcement in a row whose
+// first header's parent we do not know (each one is answered with getheaders, which an honest
+// peer answers with headers that connect).
+inline constexpr int kBadHeadersSequencePoints = 20;
+inline constexpr int kMaxUnconnectingHeaders = 10;
+
 // What one bad input costs: points added to the peer's score, and whether the connection ends
 // even when the score stays below kDiscourageScore.
 struct Penalty {
@@ -32,6 +39,11 @@ struct Penalty {
 // (may become valid), another chain's genesis (the chain disconnects that peer itself) or the
 // node's own failure (no genesis yet, store).
 Penalty block_penalty(ErrorKind kind);
+
+// For a headers message that failed net::check_headers: a header without its proof of work
+// (kInvalidHeader) the full score, as an invalid block; a broken sequence (kInvalid)
+// kBadHeadersSequencePoints, as Core.
+Penalty headers_penalty(ErrorKind kind);
 
 // For a transaction the mempool refused: nothing for ordinary refusals (already known,
 // conflicts with the mempool, inputs unknown or immature, pool full) or local failures, the

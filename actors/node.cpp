@@ -35,6 +35,8 @@ constexpr size_t kMaxTxAnnounceBatch = 1'000;
 constexpr std::chrono::milliseconds kRefillInterval{500};
 // A new peer hears of the best transactions of our mempool up to this many bytes.
 constexpr uint64_t kMempoolAnnounceBytes = 4'000'000;
+// Core's MAX_BLOCKS_TO_ANNOUNCE: more new blocks at once are announced by inv.
+constexpr size_t kMaxHeadersToAnnounce = 8;
 
 void flush_tx_announces(Node* self) {
   auto& state = self->state;
@@ -43,7 +45,7 @@ void flush_tx_announces(Node* self) {
     std::vector<Hash256> hashes;
     for (const auto& [hash, source] : state.pending_tx_announces)
       if (source != session) hashes.push_back(hash);
-    if (!hashes.empty()) self->send(session, AnnounceInventory{net::kMsgTx, std::move(hashes)});
+    if (!hashes.empty()) self->send(session, AnnounceInventory{net::kMsgTx, std::move(hashes), {}});
   }
   state.pending_tx_announces.clear();
 }
@@ -56,8 +58,25 @@ void announce_mempool(Node* self, const SessionActor& session) {
       .then([=](const TxSelection& selection) {
         std::vector<Hash256> txids;
         for (const TxPtr& tx : selection.txs) txids.push_back(tx->txid());
-        if (!txids.empty()) self->send(session, AnnounceInventory{net::kMsgTx, txids});
+        if (!txids.empty()) self->send(session, AnnounceInventory{net::kMsgTx, txids, {}});
       });
+}
+
+// New blocks go to every peer but the one they came from, with their headers (BIP130) when
+// there are few enough to announce that way. The headers are asked of the chain even when not
+// needed, with an empty list, so that announcements leave in the order of the tip changes.
+void announce_blocks(Node* self, std::vector<Hash256> connected, SessionActor source) {
+  std::vector<Hash256> wanted;
+  if (connected.size() <= kMaxHeadersToAnnounce) wanted = connected;
+  auto fan_out = [=](std::vector<BlockHeader> headers) {
+    if (headers.size() != connected.size()) headers.clear();
+    for (const auto& [session, peer] : self->state.peers.sessions())
+      if (session != source)
+        self->send(session, AnnounceInventory{net::kMsgBlock, connected, headers});
+  };
+  self->request(self->state.context->chain, caf::infinite, GetBlockHeaders{std::move(wanted)})
+      .then([=](const std::vector<BlockHeader>& headers) { fan_out(headers); },
+            [=](caf::error&) { fan_out({}); });
 }
 
 // A --connect endpoint or one addnode named: kept connected, reconnected after a drop.
@@ -135,10 +154,7 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
       [=](const TipChanged& change) {
         if (change.connected.empty()) return;
         if (change.source) self->state.peers.record_block(change.source, now_ms());
-        for (const auto& [session, peer] : self->state.peers.sessions()) {
-          if (session != change.source)
-            self->send(session, AnnounceInventory{net::kMsgBlock, change.connected});
-        }
+        announce_blocks(self, change.connected, change.source);
       },
       [=](const DiscourageHost& request) {
         auto& s = self->state;
@@ -213,6 +229,7 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   context.address_book = actors.address_book;
   context.log = config.log;
   context.magic = config.params.magic;
+  context.params = config.params;
   context.limits = config.peer_limits;
   context.version_nonce = random_nonce();
   auto listen = net::NetAddress::from_host(config.listen_host, actors.port, net::kNodeNetwork);

@@ -13,8 +13,8 @@ namespace ac::actors {
 namespace {
 
 constexpr size_t kMaxPendingAnnounces = 1'000;
-// A BIP35 mempool answer covers the best transactions up to this many bytes.
-constexpr uint64_t kMempoolAnswerBytes = 4'000'000;
+// BIP130: peers from this protocol version on understand sendheaders.
+constexpr int32_t kSendHeadersVersion = 70012;
 
 // A message to ourselves after `delay`, sent anonymously, so a timer due after the session
 // quit finds nobody to keep alive.
@@ -56,41 +56,14 @@ void send_version(Protocol* self, int32_t height) {
   }
 }
 
-// An inv of the hashes the peer does not know of yet.
-void announce(Protocol* self, uint32_t type, const std::vector<Hash256>& hashes) {
-  auto& state = self->state;
-  std::vector<Hash256> fresh;
-  for (const Hash256& hash : hashes)
-    if (!state.known_inventory.contains(hash)) fresh.push_back(hash);
-  for (const Hash256& hash : fresh) remember(state, hash);
-  if (!fresh.empty()) send_message(self, net::Inv{items_of(type, fresh)});
-}
-
-// BIP35: the peer asks what our mempool holds; it hears of the transactions it does not know
-// yet (the best ones first, up to what one inv message may carry).
-void on_mempool_request(Protocol* self) {
-  auto& state = self->state;
-  if (!state.context->mempool) return;
-  ask(self, state.context->mempool, SelectTxs{kMempoolAnswerBytes})
-      .then(
-          [=](const TxSelection& selection) {
-            if (answered(self)) return;
-            std::vector<Hash256> txids;
-            for (const TxPtr& tx : selection.txs) {
-              if (txids.size() == net::kMaxInventoryItems) break;
-              txids.push_back(tx->txid());
-            }
-            announce(self, net::kMsgTx, txids);
-          },
-          [=](caf::error&) { answered(self); });
-}
-
 void maybe_ready(Protocol* self) {
   auto& state = self->state;
   if (state.ready || !state.version_received || !state.verack_received) return;
   state.ready = true;
   state.context->log->event("handshake", "handshake done with " + state.peer, "", &state.trace);
-  for (const auto& [type, hashes] : state.pending_announces) announce(self, type, hashes);
+  if (state.peer_version >= kSendHeadersVersion) send_message(self, net::SendHeaders{});
+  for (const AnnounceInventory& announcement : state.pending_announces)
+    on_announce(self, announcement);
   state.pending_announces.clear();
   auto me = self_handle(self);
   set_timer(self, state.context->limits.ping_interval, KeepaliveDue{});
@@ -108,6 +81,8 @@ void on_version(Protocol* self, const net::Version& version) {
   state.version_received = true;
   state.best_height = version.start_height;
   note_version(state, version);
+  state.peer_version = version.version;
+  state.relay_txs = version.relay;
   if (version.addr_from.port != 0) {
     // A node listening on every interface (0.0.0.0) names no address: it is reachable where
     // this connection comes from.
@@ -136,8 +111,9 @@ void on_inv(Protocol* self, const net::Inv& inv) {
   for (const net::InvItem& item : inv.items) {
     remember(state, item.hash);
     if (item.type == net::kMsgBlock) {
-      blocks.push_back(item.hash);
+      note_peer_has(state, item.hash);
       note_block_known(state, item.hash);
+      blocks.push_back(item.hash);
     }
     if (item.type == net::kMsgTx) txs.push_back(item.hash);
   }
@@ -210,6 +186,10 @@ void on_message(Protocol* self, net::Message& message) {
           on_getblocks(self, m);
         } else if constexpr (std::is_same_v<T, net::GetHeaders>) {
           on_getheaders(self, m);
+        } else if constexpr (std::is_same_v<T, net::SendHeaders>) {
+          state.prefer_headers = true;
+        } else if constexpr (std::is_same_v<T, net::Headers>) {
+          on_headers(self, m);
         } else if constexpr (std::is_same_v<T, net::MemPool>) {
           on_mempool_request(self);
         } else if constexpr (std::is_same_v<T, net::GetData>) {
@@ -220,6 +200,7 @@ void on_message(Protocol* self, net::Message& message) {
           on_not_found(self, m);
         } else if constexpr (std::is_same_v<T, net::BlockMessage>) {
           remember(state, m.block.hash());
+          note_peer_has(state, m.block.hash());
           note_block_known(state, m.block.hash());
           if (state.context->sync)
             self->send(
@@ -351,14 +332,14 @@ ProtocolWithTimers::behavior_type peer_protocol(Protocol* self, PeerContextPtr c
         getblocks.locator = request.locator;
         send_message(self, getblocks);
       },
-      [=](const AnnounceInventory& announcement) {
+      [=](AnnounceInventory& announcement) {
         auto& s = self->state;
         if (!s.ready) {
           if (s.pending_announces.size() < kMaxPendingAnnounces)
-            s.pending_announces.emplace_back(announcement.inv_type, announcement.hashes);
+            s.pending_announces.push_back(std::move(announcement));
           return;
         }
-        announce(self, announcement.inv_type, announcement.hashes);
+        on_announce(self, announcement);
       },
       [=](const SendAddresses& request) {
         if (!request.addresses.empty()) send_message(self, net::Addr{request.addresses});

@@ -1,5 +1,6 @@
 // The peer protocol's state and the steps its files share (actors/peer_protocol.cpp: handshake,
-// ping, dispatch, scoring; actors/peer_serving.cpp: getblocks, paced getdata and getaddr;
+// ping, dispatch, scoring; actors/peer_serving.cpp: getblocks, getheaders, paced getdata and
+// getaddr; actors/peer_announce.cpp: what we announce; actors/peer_headers.cpp: the peer's headers;
 // actors/peer_tx_admission.cpp: the peer's transactions on their way to the mempool). Internal
 // to those files.
 #pragma once
@@ -73,7 +74,23 @@ struct ProtocolState {
   // least the last kKnownInventory of them).
   net::RollingBloomFilter known_inventory{kKnownInventory, kKnownInventoryFalsePositiveRate};
   // Announces that came before the handshake finished: sent once it has.
-  std::vector<std::pair<uint32_t, std::vector<Hash256>>> pending_announces;
+  std::vector<AnnounceInventory> pending_announces;
+  // From the peer's version: its protocol version, and whether it wants transactions announced
+  // (BIP37's relay flag; a blocks-only peer says no).
+  int32_t peer_version = 0;
+  bool relay_txs = true;
+  // BIP130: the peer sent sendheaders, so new blocks are announced to it by their headers.
+  bool prefer_headers = false;
+  // The last blocks the peer is known to have, newest last (it announced or sent them, or got
+  // them or their headers from us): a headers announcement needs the peer to have the parent.
+  std::deque<Hash256> blocks_peer_has;
+  // Headers messages in a row whose first header's parent we did not know (Core's
+  // nUnconnectingHeaders), and whether our getheaders for them is unanswered.
+  int unconnecting_headers = 0;
+  bool getheaders_pending = false;
+  // Core's hashContinue: the last hash of our last full getblocks answer; once that block is
+  // served, the tip is announced so the peer asks for the next batch.
+  std::optional<Hash256> hash_continue;
   // What getpeerinfo reports, as learnt (actors/peer_reporting.cpp).
   PeerReport known;
   static inline const char* name = "peer_protocol";
@@ -94,6 +111,10 @@ inline void remember(ProtocolState& state, const Hash256& hash) {
 }
 
 std::vector<net::InvItem> items_of(uint32_t type, const std::vector<Hash256>& hashes);
+
+// The peer has this block (it announced or sent it, or got it or its header from us).
+void note_peer_has(ProtocolState& state, const Hash256& hash);
+bool peer_has(const ProtocolState& state, const Hash256& hash);
 
 // To the peer, through the transport.
 void send_message(Protocol* self, net::Message message);
@@ -127,6 +148,18 @@ void on_getaddr(Protocol* self);
 void on_getdata(Protocol* self, const net::GetData& request);
 // The transport's send window opened or closed.
 void on_send_window(Protocol* self, bool open);
+
+// peer_announce.cpp
+// What the node asks us to announce: blocks by headers or inv, transactions by inv.
+void on_announce(Protocol* self, const AnnounceInventory& announcement);
+// An inv of the hashes the peer does not know of yet.
+void announce(Protocol* self, uint32_t type, const std::vector<Hash256>& hashes);
+// BIP35: an inv of our mempool's transactions the peer does not know of yet.
+void on_mempool_request(Protocol* self);
+
+// peer_headers.cpp
+// BIP130: the peer's headers, checked, then their blocks fetched as an inv's would be.
+void on_headers(Protocol* self, const net::Headers& message);
 
 // peer_tx_admission.cpp
 void on_tx(Protocol* self, TxPtr tx);

@@ -1,6 +1,6 @@
-// What the peer asks of us: the hashes after its locator (getblocks), blocks and transactions
-// (getdata), served a batch at a time and only while the peer reads what it asked for, and
-// addresses (getaddr).
+// What the peer asks of us: the hashes after its locator (getblocks, with Core's hashContinue)
+// and the headers (getheaders), blocks and transactions (getdata), served a batch at a time and
+// only while the peer reads what it asked for, and addresses (getaddr).
 #include <fmt/format.h>
 
 #include "actors/peer_link.hpp"
@@ -23,21 +23,46 @@ void finish_batch(Protocol* self) {
   serve_getdata(self);
 }
 
+// Core's hashContinue: the peer got the last block of our full getblocks answer; an inv of our
+// tip, sent even if the peer knows it, makes it ask for the next batch. The batch is finished
+// once it is sent, so nothing else comes between.
+void announce_tip_then_finish(Protocol* self) {
+  ask(self, self->state.context->chain, GetTip{})
+      .then(
+          [=](const TipInfo& tip) {
+            if (!answered(self) && tip.height >= 0)
+              send_message(self, net::Inv{{net::InvItem{net::kMsgBlock, tip.hash}}});
+            finish_batch(self);
+          },
+          [=](caf::error&) {
+            answered(self);
+            finish_batch(self);
+          });
+}
+
 void serve_blocks(Protocol* self, std::vector<Hash256> hashes) {
   ask(self, self->state.context->chain, GetBlocks{hashes})
       .then(
           [=](const std::vector<BlockPtr>& blocks) {
-            if (self->state.closed) return finish_batch(self);
+            auto& state = self->state;
+            if (state.closed) return finish_batch(self);
             std::vector<net::InvItem> missing;
+            bool continue_after = false;
             for (size_t i = 0; i < hashes.size(); ++i) {
               if (i < blocks.size() && blocks[i]) {
-                remember(self->state, hashes[i]);
+                remember(state, hashes[i]);
+                note_peer_has(state, hashes[i]);
                 send_message(self, net::BlockMessage{*blocks[i]});
+                if (state.hash_continue == hashes[i]) {
+                  state.hash_continue.reset();
+                  continue_after = true;
+                }
               } else {
                 missing.push_back(net::InvItem{net::kMsgBlock, hashes[i]});
               }
             }
             if (!missing.empty()) send_message(self, net::NotFound{std::move(missing)});
+            if (continue_after) return announce_tip_then_finish(self);
             finish_batch(self);
           },
           [=](caf::error&) { finish_batch(self); });
@@ -95,7 +120,10 @@ void on_getblocks(Protocol* self, const net::GetBlocks& request) {
       .then(
           [=](const std::vector<Hash256>& hashes) {
             if (answered(self)) return;
-            if (!hashes.empty()) send_message(self, net::Inv{items_of(net::kMsgBlock, hashes)});
+            if (hashes.empty()) return;
+            // A full answer: the peer has more to ask for after it (see hashContinue above).
+            if (hashes.size() == kMaxHashesAfter) self->state.hash_continue = hashes.back();
+            send_message(self, net::Inv{items_of(net::kMsgBlock, hashes)});
           },
           [=](caf::error&) { answered(self); });
 }
@@ -107,6 +135,8 @@ void on_getheaders(Protocol* self, const net::GetHeaders& request) {
       .then(
           [=](const std::vector<BlockHeader>& headers) {
             if (answered(self)) return;
+            // The peer now has these headers: new blocks on them go to it as headers (BIP130).
+            if (!headers.empty()) note_peer_has(self->state, headers.back().hash());
             send_message(self, net::Headers{headers});
           },
           [=](caf::error&) { answered(self); });

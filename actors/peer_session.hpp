@@ -12,7 +12,8 @@
 // other actors send a session. It sends the sync coordinator PeerReady, PeerGone,
 // BlocksAnnounced, BlockArrived, BlocksNotFound; the node SessionStarted, PeerUp, PeerDown,
 // AddressesLearned, PingMeasured; the listener DiscourageHost; the mempool SubmitTx,
-// GetMissingTxs, GetTx; the chain GetTip, GetHashesAfter, GetBlocks; the address book
+// GetMissingTxs, GetTx; the chain GetTip, GetHashesAfter, GetHeadersAfter, GetBlockHeaders,
+// GetLocator, GetBlocks; the address book
 // SampleAddresses.
 #pragma once
 
@@ -32,6 +33,7 @@
 #include "actors/node_actor.hpp"
 #include "actors/session_interface.hpp"
 #include "actors/sync_coordinator.hpp"
+#include "chain/params.hpp"
 #include "net/header.hpp"
 #include "net/net_address.hpp"
 
@@ -63,6 +65,7 @@ struct PeerContext {
   AddressBookActor address_book;  // may be null: getaddr is then not answered
   LogSinkPtr log;
   net::Magic magic{};
+  ChainParams params;              // for the proof of work of the headers peers send
   net::NetAddress listen_address;  // ours, sent as addr_from
   PeerLimits limits;
   // Sent in every version of this node: a version carrying it back means we dialled ourselves

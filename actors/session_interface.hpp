@@ -44,10 +44,14 @@ struct ChargeMisbehaviour {
 
 // Sent by the node (relay), handled by a session: send an inv of these hashes (inv type
 // net::kMsgBlock or net::kMsgTx), leaving out those the peer already knows. Held until the
-// handshake is done.
+// handshake is done. New blocks come with their headers (in the same order, when the chain
+// had them all and there are few enough): a peer that asked for headers announcements
+// (BIP130) gets those instead of an inv when it has the first one's parent. Transactions are
+// not announced to a peer whose version asked us not to (relay flag off).
 struct AnnounceInventory {
   uint32_t inv_type = 0;
   std::vector<Hash256> hashes;
+  std::vector<BlockHeader> headers;
 };
 
 // Sent by the node (address relay), handled by a session: send these addresses as an addr
