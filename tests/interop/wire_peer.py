@@ -69,18 +69,21 @@ def mine_block(tip_hash_hex, tip_time, height, txs):
 class WirePeer:
     """One connection to a node: handshake, then messages sent and awaited by command."""
 
-    def __init__(self, port, host="127.0.0.1"):
+    def __init__(self, port, host="127.0.0.1", relay=True, protocol=70015):
+        """`relay`: the version's relay flag (BIP37; false asks for no transaction invs)."""
         self.sock = socket.create_connection((host, port), timeout=30)
         self.buffer = b""
-        version = (struct.pack("<iQq", 70015, 0, int(time.time())) + b"\0" * 26 + b"\0" * 26 +
-                   struct.pack("<Q", 0x1234567890abcdef) + push(b"/interop-test/") +
-                   struct.pack("<i", 0) + b"\0")
+        version = (struct.pack("<iQq", protocol, 0, int(time.time())) + b"\0" * 26 +
+                   b"\0" * 26 + struct.pack("<Q", 0x1234567890abcdef) + push(b"/interop-test/") +
+                   struct.pack("<i", 0) + (b"\1" if relay else b"\0"))
         self.send("version", version)
+        self.their_version = None  # the node's version payload
         seen = set()
         while not {"version", "verack"} <= seen:
-            command, _ = self.receive()
+            command, payload = self.receive()
             seen.add(command)
             if command == "version":
+                self.their_version = payload
                 self.send("verack", b"")
 
     def send(self, command, payload):

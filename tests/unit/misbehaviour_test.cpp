@@ -25,6 +25,11 @@ TEST(MisbehaviourTest, BlocksFromTheFutureOtherChainsAndLocalFailuresCostNothing
     EXPECT_EQ(block_penalty(kind), kNothing) << kind_name(kind);
 }
 
+TEST(MisbehaviourTest, HeadersWithoutWorkCostTheFullScoreABrokenSequence20) {
+  EXPECT_EQ(headers_penalty(ErrorKind::kInvalidHeader), (Penalty{kDiscourageScore, true}));
+  EXPECT_EQ(headers_penalty(ErrorKind::kInvalid), (Penalty{kBadHeadersSequencePoints, false}));
+}
+
 TEST(MisbehaviourTest, OrdinaryTransactionRefusalsCostNothing) {
   for (ErrorKind kind : {ErrorKind::kRefused, ErrorKind::kMissingParent, ErrorKind::kLocal})
     EXPECT_EQ(tx_penalty(kind), kNothing) << kind_name(kind);
