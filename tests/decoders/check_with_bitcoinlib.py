@@ -21,6 +21,8 @@ import tempfile
 
 try:
     import bitcoin
+    import bitcoin.core
+    import bitcoin.core.serialize
     import bitcoin.messages
 except ImportError:
     print("SKIP: python-bitcoinlib is not installed (Debian: python3-bitcoinlib)")
@@ -31,7 +33,44 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 DEMO_MAGIC = "ac70c41a"
 # What the nodes of the scenario must send (ping only comes after the 60 s keepalive).
 EXPECTED_FROM_NODES = {"version", "verack", "addr", "getblocks", "inv", "getdata", "block", "tx",
-                       "pong", "notfound"}
+                       "pong", "notfound", "sendheaders"}
+
+
+class msg_sendheaders(bitcoin.messages.MsgSerializable):
+    """BIP130's sendheaders (no payload): python-bitcoinlib 0.11 predates it."""
+    command = b"sendheaders"
+
+    @classmethod
+    def msg_deser(cls, f, protover=bitcoin.messages.PROTO_VERSION):
+        return cls()
+
+    def msg_ser(self, f):
+        pass
+
+
+class msg_headers(bitcoin.messages.msg_headers):
+    """Bitcoin Core's headers message: each header followed by its (zero) transaction count.
+    python-bitcoinlib 0.11 reads and writes the 80 header bytes alone, so it would misread every
+    header after the first; this reads the count and requires it to be zero."""
+
+    @classmethod
+    def msg_deser(cls, f, protover=bitcoin.messages.PROTO_VERSION):
+        c = cls()
+        for _ in range(bitcoin.core.serialize.VarIntSerializer.stream_deserialize(f)):
+            c.headers.append(bitcoin.core.CBlockHeader.stream_deserialize(f))
+            if bitcoin.core.serialize.VarIntSerializer.stream_deserialize(f) != 0:
+                raise ValueError("a header with a transaction count")
+        return c
+
+    def msg_ser(self, f):
+        bitcoin.core.serialize.VarIntSerializer.stream_serialize(len(self.headers), f)
+        for header in self.headers:
+            header.stream_serialize(f)
+            bitcoin.core.serialize.VarIntSerializer.stream_serialize(0, f)
+
+
+bitcoin.messages.messagemap[b"sendheaders"] = msg_sendheaders
+bitcoin.messages.messagemap[b"headers"] = msg_headers
 
 
 def use_magic(magic):
