@@ -5,7 +5,6 @@
 
 #include <sys/socket.h>
 
-#include <chrono>
 #include <ctime>
 #include <optional>
 
@@ -27,7 +26,6 @@ struct TransportState {
   bool window_open = true;     // unsent bytes below kSendWindow, as last told
   bool overflow_told = false;  // PeerSendOverflow sent
   net::PeerTraffic traffic;    // what went each way, per command
-  bool aborting = false;       // shut down both ways; quits once CAF reports the close
   static inline const char* name = "peer_transport";
 };
 
@@ -37,24 +35,13 @@ using TransportBroker = TransportActor::extend<caf::reacts_to<caf::io::new_data_
                                                caf::reacts_to<caf::io::connection_closed_msg>>;
 using Transport = TransportBroker::stateful_broker_base<TransportState>;
 
-// Drops the connection: shuts the socket down both ways, and quits once CAF reports it closed
-// (or after kAbortGrace). Not close(handle) and quit: CAF closes gracefully, writing the unsent
-// bytes first (a peer that stops reading would keep the connection, and the middleman at
-// shutdown, waiting forever), and a scribe still writing (the version we just sent) holds
-// itself in the multiplexer until its next event; a broker gone before that event leaves the
-// scribe to a multiplexer that may stop first, as when the node shuts down just after a dial
-// completed (LeakSanitizer: the scribe, its buffers). Staying until the close keeps the node's
-// actor system up until the multiplexer has let the socket go. The default multiplexer names a
-// connection by its socket, so the handle's id is the descriptor.
-constexpr std::chrono::seconds kAbortGrace{5};
-
+// Shuts the socket down both ways. CAF closes a connection gracefully: bytes not yet written
+// are written first, so a peer that stops reading would keep the connection, and the whole
+// middleman at shutdown, waiting forever. The default multiplexer names a connection by its
+// socket, so the handle's id is the descriptor.
 void abort_connection(Transport* self) {
-  auto& state = self->state;
-  if (state.aborting) return;
-  state.aborting = true;
-  state.failed = true;  // nothing more is read
-  ::shutdown(static_cast<int>(state.handle.id()), SHUT_RDWR);
-  self->delayed_send(self, kAbortGrace, PeerAbort{});
+  ::shutdown(static_cast<int>(self->state.handle.id()), SHUT_RDWR);
+  self->close(self->state.handle);
 }
 
 // What a flush could not hand to the socket yet: it only grows while the peer does not read.
@@ -79,7 +66,6 @@ void account_unsent(Transport* self) {
 
 void write_message(Transport* self, const net::Message& message) {
   auto& state = self->state;
-  if (state.aborting) return;
   Bytes frame = net::encode_frame(state.context->magic, message);
   net::Checksum checksum;
   std::copy_n(frame.begin() + net::kHeaderBytes - checksum.size(), checksum.size(),
@@ -135,22 +121,23 @@ TransportBroker::behavior_type peer_transport(Transport* self, caf::io::connecti
   state.trace = trace;
   // The protocol gone (it quit, or the node went down with it): nothing more is owed the peer.
   self->monitor(state.protocol);
-  self->set_down_handler([=](const caf::down_msg&) { abort_connection(self); });
+  self->set_down_handler([=](const caf::down_msg&) {
+    abort_connection(self);
+    self->quit();
+  });
   self->configure_read(handle, caf::io::receive_policy::exactly(state.reader->wanted()));
   self->ack_writes(handle, true);
   return {
       [=](const caf::io::new_data_msg& msg) { on_bytes(self, msg.buf); },
       [=](const caf::io::data_transferred_msg&) { account_unsent(self); },
       [=](const caf::io::connection_closed_msg&) {
-        if (!self->state.aborting) self->send(self->state.protocol, PeerClosed{});
+        self->send(self->state.protocol, PeerClosed{});
         self->quit();
       },
       [=](PeerMessageOut& out) { write_message(self, out.message); },
       [=](GetTraffic) { return self->state.traffic; },
       [=](PeerAbort) {
-        // The second one is our own, kAbortGrace later: the close never came.
-        if (!self->state.aborting) return abort_connection(self);
-        self->close(self->state.handle);
+        abort_connection(self);
         self->quit();
       },
   };
