@@ -200,6 +200,8 @@ caf::result<std::vector<BlockVerdict>> submit_batch(ChainSelf self, const Submit
       verdicts.push_back(BlockVerdict{{}, false, false, "null-block", ErrorKind::kLocal, {}});
       continue;
     }
+    // The next block of the batch is hashed and checked while this one's signatures are.
+    state.backend->expect_next(i + 1 < batch.blocks.size() ? batch.blocks[i + 1] : nullptr);
     verdicts.push_back(
         submit(self, block, i < batch.sources.size() ? batch.sources[i] : SessionActor{}));
     if (state.unpublished_blocks >= kMaxBlocksPerTipChange) publish_held(self);

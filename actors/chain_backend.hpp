@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,6 +94,9 @@ class ChainBackend {
     return out;
   }
   virtual Acceptance accept_block(const Block& block) = 0;
+  // The block accept_block will get next (null: none), checked ahead where the backend can
+  // overlap that with the current block's signature checks (ChainState::expect_next).
+  virtual void expect_next(std::shared_ptr<const Block>) {}
 
   // For the RPC; a backend without a block index (the actor tests' MemoryChain) knows none.
   virtual std::optional<BlockSummary> summary(const Hash256&) const { return std::nullopt; }

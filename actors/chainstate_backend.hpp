@@ -33,6 +33,9 @@ class ChainStateBackend : public ChainBackend {
   Status create_genesis(const Block& block) override;
   Acceptance adopt_genesis(const Block& block) override;
   Acceptance accept_block(const Block& block) override;
+  void expect_next(std::shared_ptr<const Block> next) override {
+    chain_->expect_next(std::move(next));
+  }
   std::optional<BlockSummary> summary(const Hash256& hash) const override;
   std::optional<Hash256> active_hash_at(int height) const override;
   std::vector<BranchTip> branch_tips() const override;

@@ -296,6 +296,7 @@ Status ChainState::take_waiting_orphans(const Hash256& parent, BlockCache& cache
 
 Result<AcceptOutcome> ChainState::accept_block(const Block& block) {
   Result<AcceptOutcome> outcome = accept_block_unflushed(block);
+  next_block_.reset();
   // Between blocks, with every stored block that leads to more work connected: the flushed
   // state needs the least replaying after a crash.
   if (store_.coins_cache_full()) {
@@ -308,7 +309,11 @@ Result<AcceptOutcome> ChainState::accept_block_unflushed(const Block& block) {
   BlockCache cache(store_);
   Node* const old_tip = tip_node();
 
-  Result<Processed> first = process_block(block, cache);
+  // What was checked ahead is for this block or for none: it does not outlive this call.
+  std::optional<Prechecked> prechecked = std::move(prechecked_);
+  prechecked_.reset();
+  if (prechecked && prechecked->block.get() != &block) prechecked.reset();
+  Result<Processed> first = process_block(block, cache, std::move(prechecked));
   if (!first) return first.error();
   AcceptOutcome outcome;
   outcome.status = first->status;
@@ -327,7 +332,8 @@ Result<AcceptOutcome> ChainState::accept_block_unflushed(const Block& block) {
   return outcome;
 }
 
-Result<ChainState::Processed> ChainState::process_block(const Block& block, BlockCache& cache) {
+Result<ChainState::Processed> ChainState::process_block(const Block& block, BlockCache& cache,
+                                                        std::optional<Prechecked> prechecked) {
   const Hash256 hash = block.hash();
   Processed result;
   if (const Node* known = find(hash)) {
@@ -344,11 +350,14 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
     return result;
   }
 
-  std::vector<Hash256> txids = txids_of(block);
+  std::vector<Hash256> txids = prechecked ? std::move(prechecked->txids) : txids_of(block);
+  const auto context_free_check = [&] {
+    return prechecked ? prechecked->checked : check_block(block, txids, params_);
+  };
   Node* parent = find(block.header.prev_block);
   if (!parent) {
     // Checked before pooling so the pool only ever holds blocks that could be valid.
-    if (Status checked = check_block(block, txids, params_); !checked) {
+    if (Status checked = context_free_check(); !checked) {
       result.rejection = block_failure(block, hash, txids, checked.error());
       return result;
     }
@@ -362,7 +371,7 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
   }
 
   const int height = parent->record.height + 1;
-  Status checked = check_block(block, txids, params_);
+  Status checked = context_free_check();
   if (checked) {
     checked =
         contextual_check_block(block, height, median_time_past(parent), now_seconds_(), params_);
@@ -440,9 +449,10 @@ Result<std::optional<Error>> ChainState::connect_node(Node* node, BlockCache& ca
   const Hash256& hash = node->record.hash;
   const BlockCache::Entry* entry = cache.get(hash);
   if (!entry) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
-  Result<StoreDelta> change =
-      connect_block(entry->block, entry->txids, node->record.height, store_, params_, verifier_,
-                    [this](int height) { return median_time_past(active_[height]); });
+  Result<StoreDelta> change = connect_block(
+      entry->block, entry->txids, node->record.height, store_, params_, verifier_,
+      [this](int height) { return median_time_past(active_[height]); },
+      [this, node] { precheck_next(node); });
   if (!change) {
     // A stored block's body matched its header when it arrived: a failure here is its own,
     // unless it is the node's (kLocal: its undo data or coins would not read).
@@ -457,6 +467,14 @@ Result<std::optional<Error>> ChainState::connect_node(Node* node, BlockCache& ca
   node->record = updated;
   active_.push_back(node);
   return std::optional<Error>();
+}
+
+void ChainState::precheck_next(const Node* connecting) {
+  if (!next_block_ || next_block_->header.prev_block != connecting->record.hash) return;
+  if (prechecked_ && prechecked_->block == next_block_) return;
+  std::vector<Hash256> txids = txids_of(*next_block_);
+  Status checked = check_block(*next_block_, txids, params_);
+  prechecked_ = Prechecked{next_block_, std::move(txids), std::move(checked)};
 }
 
 Status ChainState::disconnect_tip(BlockCache& cache) {

@@ -119,6 +119,14 @@ class ChainState {
   // failure returns the store's reason; memory and store still agree, on whatever tip the
   // last successful write set (ask tip()).
   Result<AcceptOutcome> accept_block(const Block& block);
+  // The block the caller will accept next (nullptr: none known), e.g. the next of a batch.
+  // While the scripts of the block being connected are checked on the verifier's workers, this
+  // thread hashes and checks `next` (txids, merkle root, context-free rules: check_block) when
+  // it builds on that block, and the next accept_block uses the result. Only the pure checks
+  // run early: storing and connecting stay in order, so a failure of `next` never affects the
+  // block before it. Used only when accept_block gets that very object; forgotten at the end of
+  // each accept_block.
+  void expect_next(std::shared_ptr<const Block> next) { next_block_ = std::move(next); }
 
   std::optional<ChainTip> tip() const;
   std::optional<Hash256> genesis() const { return genesis_; }
@@ -173,6 +181,13 @@ class ChainState {
   };
   class BlockCache;
   struct Processed;
+  // check_block's result for a block, computed ahead while its parent's scripts were checked.
+  // Matched by object, not by hash: a damaged copy has the genuine block's hash.
+  struct Prechecked {
+    std::shared_ptr<const Block> block;
+    std::vector<Hash256> txids;
+    Status checked;
+  };
 
   ChainState(Store& store, ChainParams params, ScriptVerifier& verifier, Clock now_seconds);
 
@@ -186,7 +201,10 @@ class ChainState {
   Result<AcceptOutcome> accept_block_unflushed(const Block& block);
   // Processes the orphans waiting for `parent`, and theirs, recording those stored.
   Status take_waiting_orphans(const Hash256& parent, BlockCache& cache, AcceptOutcome& outcome);
-  Result<Processed> process_block(const Block& block, BlockCache& cache);
+  Result<Processed> process_block(const Block& block, BlockCache& cache,
+                                  std::optional<Prechecked> prechecked = std::nullopt);
+  // Runs during `connecting`'s script checks: prechecks next_block_ if it is a child of it.
+  void precheck_next(const Node* connecting);
   Status activate_best_chain(BlockCache& cache, std::optional<Error>& failure);
   // Error: the node could not proceed (storage); a value: the block is invalid.
   Result<std::optional<Error>> connect_node(Node* node, BlockCache& cache);
@@ -204,6 +222,8 @@ class ChainState {
   std::set<Node*, CandidateOrder> candidates_;  // stored, not invalid; most work first
   OrphanPool orphans_;
   uint64_t next_sequence_ = 0;
+  std::shared_ptr<const Block> next_block_;
+  std::optional<Prechecked> prechecked_;
 };
 
 }  // namespace ac

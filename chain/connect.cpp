@@ -69,7 +69,8 @@ std::string describe_input(const Hash256& txid, size_t input_index) {
 
 Result<StoreDelta> connect_block(const Block& block, std::span<const Hash256> txids, int height,
                                  const CoinsView& chain_coins, const ChainParams& params,
-                                 ScriptVerifier& verifier, const MedianTimeAt& median_time_at) {
+                                 ScriptVerifier& verifier, const MedianTimeAt& median_time_at,
+                                 const std::function<void()>& meanwhile) {
   if (txids.size() != block.transactions.size())
     return make_error(ErrorKind::kLocal, "txid-count-mismatch");
   if (block.transactions.empty() || !block.transactions.front().is_coinbase()) {
@@ -158,7 +159,7 @@ Result<StoreDelta> connect_block(const Block& block, std::span<const Hash256> tx
                       std::to_string(coinbase_value) + " > " + std::to_string(subsidy + fees));
   }
 
-  if (Status scripts = verifier.verify_all(checks); !scripts) return scripts.error();
+  if (Status scripts = verifier.verify_all(checks, meanwhile); !scripts) return scripts.error();
 
   StoreDelta change;
   change.new_tip = block.hash();

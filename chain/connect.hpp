@@ -14,6 +14,7 @@
 // "missing-block-output" (an output of the block is not an unspent coin).
 #pragma once
 
+#include <functional>
 #include <span>
 
 #include "chain/block.hpp"
@@ -36,10 +37,13 @@ namespace ac {
 // blocks below `height` on this chain (BIP68's time locks); without it (tests, benchmarks of
 // chains that never use relative locks) BIP68 is not checked.
 // A genesis block (height 0) of a chain whose genesis outputs are not spendable adds no coins.
+// `meanwhile` runs on the calling thread while the verifier's workers check the scripts (see
+// ScriptVerifier::verify_all), when every other rule passed; it does not run otherwise.
 // REQUIRES: check_block(block) passed; txids[i] == block.transactions[i].txid().
 Result<StoreDelta> connect_block(const Block& block, std::span<const Hash256> txids, int height,
                                  const CoinsView& chain_coins, const ChainParams& params,
-                                 ScriptVerifier& verifier, const MedianTimeAt& median_time_at = {});
+                                 ScriptVerifier& verifier, const MedianTimeAt& median_time_at = {},
+                                 const std::function<void()>& meanwhile = {});
 
 // The change that makes `block`'s parent the tip again, given the undo data written when the
 // block was connected and the coins with `block` as the tip. Net changes, as connect_block's.

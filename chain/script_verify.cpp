@@ -172,7 +172,14 @@ ScriptVerifier::~ScriptVerifier() {
 }
 
 Status ScriptVerifier::verify_all(std::span<const ScriptCheck> checks) {
-  if (impl_->workers.empty() || checks.size() < 2) {
+  return verify_all(checks, {});
+}
+
+Status ScriptVerifier::verify_all(std::span<const ScriptCheck> checks,
+                                  const std::function<void()>& meanwhile) {
+  // One check alone is not worth waking a worker for, unless there is other work to overlap.
+  if (impl_->workers.empty() || checks.empty() || (checks.size() < 2 && !meanwhile)) {
+    if (meanwhile) meanwhile();
     for (const ScriptCheck& check : checks) {
       if (Status status = impl_->verify(check); !status) return status;
     }
@@ -190,6 +197,7 @@ Status ScriptVerifier::verify_all(std::span<const ScriptCheck> checks) {
     ++impl_->generation;
   }
   impl_->work_ready.notify_all();
+  if (meanwhile) meanwhile();
   impl_->work();
 
   // Each worker still inside holds at most one check, tens of microseconds of work: spinning

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 
 #include "chain/result.hpp"
@@ -46,6 +47,11 @@ class ScriptVerifier {
   // Success if every check passes; otherwise the failure of the lowest-index failing check,
   // its detail naming the txid and input.
   Status verify_all(std::span<const ScriptCheck> checks);
+  // The same, with `meanwhile` run on the calling thread once the workers have the checks and
+  // before the caller joins them: other work (the next block's hashing and checks) overlaps
+  // with signature checking instead of waiting for it. With no worker thread it runs first.
+  // Whatever it does must not touch what the checks point to; it must not throw.
+  Status verify_all(std::span<const ScriptCheck> checks, const std::function<void()>& meanwhile);
 
  private:
   struct Impl;

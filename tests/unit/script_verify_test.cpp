@@ -303,6 +303,33 @@ TEST(ScriptVerifierTest, InlineVerifierReportsTheSameFailure) {
   EXPECT_NE(status.error().detail.find("input 5"), std::string::npos);
 }
 
+// Work overlapped with a batch runs once, whatever the batch's outcome and thread count, and
+// does not change the verdict.
+TEST(ScriptVerifierTest, MeanwhileRunsOnceBesideTheBatchWithoutChangingItsVerdict) {
+  const test::TestKey key = test::make_key(24);
+  const Transaction good = signed_spend(16, key);
+  Transaction broken = signed_spend(16, key);
+  broken.inputs[9].script_sig.clear();
+  const Transaction& bad = broken;
+  for (unsigned threads : {1u, 2u}) {
+    ScriptVerifier verifier(threads);
+    for (const Transaction* tx : {&good, &bad}) {
+      const std::vector<ScriptCheck> checks = checks_for(*tx, key.script_pubkey);
+      int runs = 0;
+      const Status with = verifier.verify_all(checks, [&] { ++runs; });
+      const Status without = verifier.verify_all(checks);
+      EXPECT_EQ(runs, 1) << threads << " threads";
+      ASSERT_EQ(with.ok(), without.ok()) << threads << " threads";
+      if (!with) {
+        EXPECT_EQ(with.error().detail, without.error().detail);
+      }
+    }
+    int runs = 0;
+    EXPECT_TRUE(verifier.verify_all({}, [&] { ++runs; }));
+    EXPECT_EQ(runs, 1);
+  }
+}
+
 TEST(ScriptVerifierTest, MoreThreadsThanChecksStillReportsLowestFailure) {
   const test::TestKey key = test::make_key(25);
   Transaction tx = signed_spend(3, key);
