@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "chain/coins_cache.hpp"
+#include "chain/leveldb_env.hpp"
 #include "chain/script.hpp"
 
 namespace ac {
@@ -244,6 +245,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions
   options.compression = leveldb::kNoCompression;
   options.write_buffer_size = kWriteBufferBytes;
   options.max_file_size = kMaxTableBytes;
+  // Tables read with pread, not mapped: mapped pages would count as the node's memory.
+  options.env = pread_table_env();
   leveldb::DB* db = nullptr;
   leveldb::Status status = leveldb::DB::Open(options, path, &db);
   if (!status.ok()) {

@@ -102,8 +102,8 @@ peak_rss_mib() {
   awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
 }
 
-# Samples the process's own memory (RssAnon: heap and stacks, not LevelDB's mapped files, which
-# RSS also counts) every 0.1 s while it runs and keeps the highest, in KiB, in FILE.
+# Samples the process's own memory (RssAnon: heap and stacks, not the binary's and libraries'
+# pages, which RSS also counts) every 0.1 s while it runs and keeps the highest, in KiB, in FILE.
 sample_peak_anon() {
   local pid=$1 file=$2 peak=0 key value rest
   echo 0 >"$file"
@@ -274,7 +274,8 @@ echo "seconds: local connect from the first block after the genesis to the last;
   "the fresh node's first log line (listening, about to connect) to its line new tip" \
   "height=N. wall s: from starting the fresh node's process to seeing that line. cpu s: CPU" \
   "time of the process (all threads; a sync's includes its start). rss: peak resident memory" \
-  "(LevelDB's mapped files included). anon: the syncing node's own memory at its peak (RssAnon," \
+  "(binary and libraries included; LevelDB's tables are read, not mapped: chain/leveldb_env.hpp)." \
+  "anon: the syncing node's own memory at its peak (RssAnon," \
   "sampled every 0.1 s)." \
   "vs local: local seconds / sync seconds. vs sigs: non-coinbase txs (one input each) per" \
   "second / the 2-core signature limit ($sig_rate checks/s); sigs cpu: the same by CPU time" \
