@@ -8,6 +8,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "chain/memory_coins.hpp"
 #include "chain/mempool.hpp"
 #include "chain/script_verify.hpp"
 
@@ -15,11 +16,23 @@ namespace ac::actors {
 
 namespace {
 
+// A submitted transaction waiting for the mempool to be told the tip the chain's coins are at.
+struct WaitingTx {
+  TxPtr tx;
+  SessionActor source;
+  caf::typed_response_promise<TxVerdict> promise;
+};
+
 struct MempoolState {
   MempoolConfig config;
   std::optional<Mempool> pool;
   std::unique_ptr<ScriptVerifier> verifier;
-  int tip_height = -1;
+  TipInfo tip;        // the last tip the chain told us about; coins are read as of it
+  bool told = false;  // a TipChanged came (the spawn-time GetTip answer may come after it)
+  std::deque<WaitingTx> waiting;
+  // Transactions of disconnected blocks not yet taken back (the coins were ahead of the tip
+  // that disconnected them), oldest first; taken back before any waiting submission.
+  std::vector<Transaction> returned;
   std::vector<TxsAcceptedListener> relays;
   std::vector<MempoolChangedListener> size_listeners;
   // Recently accepted transactions, kept after they leave the pool (mined, evicted) so that a
@@ -48,27 +61,84 @@ void notify_changed(MempoolSelf self) {
     self->send(listener, MempoolChanged{size});
 }
 
-TxVerdict submit(MempoolSelf self, const TxPtr& tx, const SessionActor& source) {
+// The chain's coins that `txs` spend (and, with `pooled`, those every pooled transaction
+// spends) as of the tip we were told about; nullopt when the chain's coins are ahead of it.
+std::optional<MemoryCoins> coins_for(const MempoolState& state, std::span<const Transaction> txs,
+                                     bool pooled = false) {
+  std::vector<OutPoint> outpoints;
+  for (const Transaction& tx : txs)
+    for (const TxIn& input : tx.inputs) outpoints.push_back(input.prevout);
+  if (pooled) {
+    for (const Transaction& tx : state.pool->select_for_block(state.pool->bytes()))
+      for (const TxIn& input : tx.inputs) outpoints.push_back(input.prevout);
+  }
+  auto read = state.config.coins->coins_at(state.tip.hash, outpoints);
+  if (!read) return std::nullopt;
+  MemoryCoins coins;
+  for (auto& [outpoint, coin] : *read) coins.add(outpoint, std::move(coin));
+  return coins;
+}
+
+// The verdict on `tx`, or nullopt when it must wait for the next tip (see the header).
+std::optional<TxVerdict> submit(MempoolSelf self, const TxPtr& tx, const SessionActor& source) {
   auto& state = self->state;
-  if (!tx) return {false, "null-tx", ErrorKind::kLocal};
-  auto accepted = state.pool->accept(*tx, *state.config.coins, state.tip_height + 1,
-                                     state.config.params, *state.verifier);
+  if (!tx) return TxVerdict{false, "null-tx", ErrorKind::kLocal};
+  std::optional<MemoryCoins> coins = coins_for(state, std::span(tx.get(), 1));
+  if (!coins) return std::nullopt;
+  auto accepted =
+      state.pool->accept(*tx, *coins, state.tip.height + 1, state.config.params, *state.verifier);
   if (!accepted) {
     state.config.log->line(
         fmt::format("rejected tx {}: {}", tx->txid().hex(), accepted.error().message()));
-    return {false, accepted.reason(), accepted.kind()};
+    return TxVerdict{false, accepted.reason(), accepted.kind()};
   }
   state.config.log->line("accepted tx " + accepted->hex());
   remember_relayed(state, *accepted, tx);
   for (const TxsAcceptedListener& relay : state.relays)
     self->send(relay, TxsAccepted{std::vector<Hash256>{*accepted}, source});
   notify_changed(self);
-  return {true, {}};
+  return TxVerdict{true, {}};
+}
+
+// Takes back the transactions of disconnected blocks, once the coins are those of our tip.
+bool take_back_returned(MempoolSelf self) {
+  auto& state = self->state;
+  if (state.returned.empty()) return true;
+  std::optional<MemoryCoins> coins = coins_for(state, state.returned, true);
+  if (!coins) return false;
+  std::vector<Hash256> back = state.pool->add_back(state.returned, *coins, state.tip.height + 1,
+                                                   state.config.params, *state.verifier);
+  state.returned.clear();
+  // Announce them again: peers that were on the winning side of a split never saw them, and
+  // a miner among them must, or they would never be confirmed again.
+  if (!back.empty()) {
+    for (const Hash256& txid : back) {
+      state.config.log->line("returned tx " + txid.hex() + " to the mempool");
+      if (auto tx = state.pool->get(txid))
+        remember_relayed(state, txid, std::make_shared<const Transaction>(std::move(*tx)));
+    }
+    for (const TxsAcceptedListener& relay : state.relays) self->send(relay, TxsAccepted{back, {}});
+  }
+  return true;
+}
+
+// Checks what waits, in order, until something must wait for a later tip again.
+void check_waiting(MempoolSelf self) {
+  auto& state = self->state;
+  if (!take_back_returned(self)) return;
+  while (!state.waiting.empty()) {
+    WaitingTx& next = state.waiting.front();
+    std::optional<TxVerdict> verdict = submit(self, next.tx, next.source);
+    if (!verdict) return;
+    next.promise.deliver(std::move(*verdict));
+    state.waiting.pop_front();
+  }
 }
 
 void on_tip_changed(MempoolSelf self, const TipChanged& change) {
   auto& state = self->state;
-  state.tip_height = change.tip.height;
+  state.tip = change.tip;
+  state.told = true;
   state.pool->set_tip_median_time(change.tip.median_time_past);
   // An empty pool (a node catching up) has nothing to evict: skip copying every block's txs.
   if (!change.confirmed.empty() && state.pool->size() > 0) {
@@ -76,23 +146,8 @@ void on_tip_changed(MempoolSelf self, const TipChanged& change) {
     for (const TxPtr& tx : change.confirmed) confirmed.transactions.push_back(*tx);
     state.pool->remove_for_block(confirmed);
   }
-  if (!change.returned_to_mempool.empty()) {
-    std::vector<Transaction> returned;
-    for (const TxPtr& tx : change.returned_to_mempool) returned.push_back(*tx);
-    std::vector<Hash256> back = state.pool->add_back(
-        returned, *state.config.coins, state.tip_height + 1, state.config.params, *state.verifier);
-    // Announce them again: peers that were on the winning side of a split never saw them, and
-    // a miner among them must, or they would never be confirmed again.
-    if (!back.empty()) {
-      for (const Hash256& txid : back) {
-        state.config.log->line("returned tx " + txid.hex() + " to the mempool");
-        if (auto tx = state.pool->get(txid))
-          remember_relayed(state, txid, std::make_shared<const Transaction>(std::move(*tx)));
-      }
-      for (const TxsAcceptedListener& relay : state.relays)
-        self->send(relay, TxsAccepted{back, {}});
-    }
-  }
+  for (const TxPtr& tx : change.returned_to_mempool) state.returned.push_back(*tx);
+  check_waiting(self);
   notify_changed(self);
 }
 
@@ -105,13 +160,22 @@ MempoolActor::behavior_type mempool_actor(MempoolSelf self, MempoolConfig config
   self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
   self->send(chain, SubscribeTipChanged{TipChangedListener{self}});
   self->request(chain, caf::infinite, GetTip{}).then([=](const TipInfo& tip) {
-    if (self->state.tip_height < tip.height) {
-      self->state.tip_height = tip.height;
-      self->state.pool->set_tip_median_time(tip.median_time_past);
-    }
+    if (self->state.told) return;
+    self->state.tip = tip;
+    self->state.pool->set_tip_median_time(tip.median_time_past);
+    check_waiting(self);
+    notify_changed(self);  // a miner that asked before we knew a tip asks again
   });
   return {
-      [=](const SubmitTx& submission) { return submit(self, submission.tx, submission.source); },
+      [=](const SubmitTx& submission) -> caf::result<TxVerdict> {
+        auto& state = self->state;
+        if (state.waiting.empty() && state.returned.empty()) {
+          if (auto verdict = submit(self, submission.tx, submission.source)) return *verdict;
+        }
+        auto promise = self->make_response_promise<TxVerdict>();
+        state.waiting.push_back({submission.tx, submission.source, promise});
+        return promise;
+      },
       [=](const GetMissingTxs& request) {
         std::vector<Hash256> missing;
         for (const Hash256& hash : request.hashes)
@@ -136,6 +200,8 @@ MempoolActor::behavior_type mempool_actor(MempoolSelf self, MempoolConfig config
           selection.txs.push_back(std::make_shared<const Transaction>(std::move(tx)));
         }
         selection.fees = static_cast<int64_t>(fees);
+        selection.tip = self->state.tip;
+        selection.pool_size = static_cast<uint64_t>(self->state.pool->size());
         return selection;
       },
       [=](GetMempoolSize) { return static_cast<uint64_t>(self->state.pool->size()); },

@@ -1,8 +1,11 @@
 // The mempool actor: owns the node's Mempool (chain/mempool.hpp) and validates transactions
-// against the chain's coins (a CoinsView the chain actor writes and this actor only reads:
-// LevelDB reads are thread-safe, and each block moves the coins in one atomic batch). It
-// subscribes to the chain's TipChanged at spawn: evicts confirmed and conflicting transactions,
-// takes back (and announces again) those of disconnected blocks.
+// against the chain's coins as of the tip it was last told about (TipChanged), never ahead of
+// it: it reads them from the store the chain actor writes (chain/coins.hpp's TipCoins), naming
+// that tip. When the chain has moved past it (a batch of blocks connected and not yet
+// published, or a TipChanged still in this actor's mailbox), transactions wait, in the order
+// they came, for the next TipChanged and are checked then. It subscribes to the chain's
+// TipChanged at spawn: evicts confirmed and conflicting transactions, takes back (and announces
+// again) those of disconnected blocks.
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -51,10 +54,13 @@ struct GetTx {
   Hash256 txid;
 };
 
-// The transactions the mempool picked for a block, and their fees.
+// The transactions the mempool picked for a block, their fees, and the tip they are valid on
+// (the last one the mempool was told about): a block template builds on that tip.
 struct TxSelection {
   std::vector<TxPtr> txs;
   int64_t fees = 0;
+  TipInfo tip;
+  uint64_t pool_size = 0;  // transactions pooled when selected
 };
 
 // Sent by the miner, handled by the mempool: answers a TxSelection of at most `max_bytes`.
@@ -62,7 +68,7 @@ struct SelectTxs {
   uint64_t max_bytes = 0;
 };
 
-// Sent by the miner and tests, handled by the mempool: answers the number of pooled
+// Sent by the RPC server and tests, handled by the mempool: answers the number of pooled
 // transactions (uint64_t).
 struct GetMempoolSize {};
 
@@ -104,7 +110,7 @@ using MempoolActor = caf::typed_actor<caf::replies_to<SubmitTx>::with<TxVerdict>
 
 struct MempoolConfig {
   ChainParams params;
-  std::shared_ptr<const CoinsView> coins;  // the chain's UTXO set at its tip
+  std::shared_ptr<const TipCoins> coins;  // the chain's UTXO set, read as of a named tip
   size_t max_bytes = 50'000'000;
   LogSinkPtr log;
 };

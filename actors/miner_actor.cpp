@@ -7,6 +7,7 @@
 #include <atomic>
 #include <ctime>
 #include <thread>
+#include <vector>
 
 #include "chain/block_assembly.hpp"
 #include "chain/pow.hpp"
@@ -46,21 +47,31 @@ struct MinerState {
   // template per transaction (quadratic work that starved the final block for seconds).
   bool template_pending = false;
   bool outdated = false;
-  uint64_t latest_pool_size = 0;
+  TipInfo tip;  // the last tip the chain told us about
+  bool heard_tip = false;
   uint64_t job_pool_size = 0;
   int job_height = 0;
   Hash256 job_parent;  // zero while idle
   uint64_t blocks_found = 0;
   std::shared_ptr<std::atomic<bool>> cancel;
   std::thread worker;
+  std::vector<SearchChangedListener> search_listeners;
 
   void stop_search() {
+    if (job_parent != Hash256{}) tell_search(Hash256{});
     mining = false;
     job_parent = Hash256{};
     if (cancel) cancel->store(true);
     if (worker.joinable()) worker.join();
   }
-  ~MinerState() { stop_search(); }
+  void tell_search(const Hash256& parent) {
+    for (const SearchChangedListener& listener : search_listeners)
+      caf::anon_send(listener, SearchChanged{parent});
+  }
+  ~MinerState() {
+    search_listeners.clear();
+    stop_search();
+  }
   static inline const char* name = "miner";
 };
 
@@ -84,59 +95,60 @@ void search(MinerSelf self, uint64_t job, Block block) {
       });
 }
 
-void consider(MinerSelf self, uint64_t pool_size);
+void start_job(MinerSelf self);
 
-// The template request of the current job is answered (or abandoned): a pool change that came
-// meanwhile starts a fresh job.
+// The template request of the current job is answered (or abandoned): a pool or tip change
+// that came meanwhile starts a fresh job.
 void template_done(MinerSelf self) {
   auto& state = self->state;
   state.template_pending = false;
   if (!state.outdated) return;
   state.outdated = false;
-  state.mining = false;
-  consider(self, state.latest_pool_size);
+  if (!state.downloading) start_job(self);
 }
 
-void start_job(MinerSelf self, uint64_t pool_size) {
+// Asks the mempool for a selection and mines it on the tip the selection is valid on. The
+// mempool and the miner hear of a new tip separately, in either order: a selection made on a
+// tip other than the last one the miner heard of is dropped, and the news still on its way
+// starts the next job (the mempool's MempoolChanged follows every tip change it handles; our
+// own TipChanged restarts us).
+void start_job(MinerSelf self) {
   auto& state = self->state;
   state.stop_search();
   uint64_t job = ++state.job;
-  state.mining = true;
-  state.job_pool_size = pool_size;
   state.template_pending = true;
-  self->request(state.chain, caf::infinite, GetTip{}).then([=](const TipInfo& tip) {
-    if (self->state.job != job || tip.height < 0) {
-      template_done(self);
-      return;
-    }
-    uint64_t max_bytes = self->state.config.params.max_block_bytes - kCoinbaseReserve;
-    self->request(self->state.mempool, caf::infinite, SelectTxs{max_bytes})
-        .then([=](const TxSelection& selection) {
-          auto& s = self->state;
-          if (s.job != job || s.outdated) {
-            template_done(self);
-            return;
-          }
-          s.template_pending = false;
-          BlockTemplate block_template;
-          block_template.parent = tip.hash;
-          block_template.height = tip.height + 1;
-          s.job_height = block_template.height;
-          s.job_parent = tip.hash;
-          block_template.median_time_past = tip.median_time_past;
-          block_template.now = std::time(nullptr);
-          block_template.payout_script = s.config.payout_script;
-          for (const TxPtr& tx : selection.txs) block_template.transactions.push_back(*tx);
-          block_template.fees = selection.fees;
-          block_template.extra_nonce = job;
-          search(self, job, assemble_block(block_template, s.config.params));
-        });
-  });
+  uint64_t max_bytes = state.config.params.max_block_bytes - kCoinbaseReserve;
+  self->request(state.mempool, caf::infinite, SelectTxs{max_bytes})
+      .then([=](const TxSelection& selection) {
+        auto& s = self->state;
+        if (s.job != job || s.outdated) {
+          template_done(self);
+          return;
+        }
+        s.template_pending = false;
+        if (selection.tip.height < 0) return;                         // no chain yet
+        if (s.heard_tip && selection.tip.hash != s.tip.hash) return;  // one of us is behind
+        if (selection.pool_size < static_cast<uint64_t>(s.config.min_txs)) return;
+        s.mining = true;
+        s.job_pool_size = selection.pool_size;
+        BlockTemplate block_template;
+        block_template.parent = selection.tip.hash;
+        block_template.height = selection.tip.height + 1;
+        s.job_height = block_template.height;
+        s.job_parent = selection.tip.hash;
+        s.tell_search(s.job_parent);
+        block_template.median_time_past = selection.tip.median_time_past;
+        block_template.now = std::time(nullptr);
+        block_template.payout_script = s.config.payout_script;
+        for (const TxPtr& tx : selection.txs) block_template.transactions.push_back(*tx);
+        block_template.fees = selection.fees;
+        block_template.extra_nonce = job;
+        search(self, job, assemble_block(block_template, s.config.params));
+      });
 }
 
 void consider(MinerSelf self, uint64_t pool_size) {
   auto& state = self->state;
-  state.latest_pool_size = pool_size;
   if (state.template_pending) {
     state.outdated = true;
     return;
@@ -144,14 +156,21 @@ void consider(MinerSelf self, uint64_t pool_size) {
   if (state.downloading) return;
   if (pool_size < static_cast<uint64_t>(state.config.min_txs)) return;
   if (state.mining && state.job_pool_size == pool_size) return;
-  start_job(self, pool_size);
+  start_job(self);
 }
 
-// Asks the mempool how many transactions it holds and considers mining on that.
-void reconsider(MinerSelf self) {
-  self->request(self->state.mempool, caf::infinite, GetMempoolSize{}).then([=](uint64_t size) {
-    consider(self, size);
-  });
+void on_tip_changed(MinerSelf self, const TipInfo& tip) {
+  auto& state = self->state;
+  state.tip = tip;
+  state.heard_tip = true;
+  // Already searching on it: the mempool heard of it first and its change notice started us.
+  if (state.mining && state.job_parent == tip.hash) return;
+  state.stop_search();
+  if (state.template_pending) {
+    state.outdated = true;  // the template being fetched may build on the old tip
+    return;
+  }
+  if (!state.downloading) start_job(self);
 }
 
 void set_downloading(MinerSelf self, bool downloading) {
@@ -164,7 +183,7 @@ void set_downloading(MinerSelf self, bool downloading) {
     ++state.job;  // a template still being fetched is dropped when it comes
     return;
   }
-  reconsider(self);
+  if (!state.template_pending) start_job(self);
 }
 
 MinerImpl::behavior_type miner_actor(MinerSelf self, MinerConfig config, ChainActor chain,
@@ -177,21 +196,19 @@ MinerImpl::behavior_type miner_actor(MinerSelf self, MinerConfig config, ChainAc
   self->send(state.chain, SubscribeTipChanged{TipChangedListener{self}});
   self->send(state.mempool, SubscribeMempoolChanged{MempoolChangedListener{self}});
   if (sync) self->send(sync, SubscribeSyncing{SyncingListener{self}});
-  reconsider(self);
+  start_job(self);
   return {
       [=](const MempoolChanged& changed) { consider(self, changed.size); },
-      [=](const TipChanged&) {
-        self->state.stop_search();
-        // A template being fetched may build on the old tip.
-        if (self->state.template_pending) self->state.outdated = true;
-      },
+      [=](const TipChanged& change) { on_tip_changed(self, change.tip); },
       [=](const SyncingChanged& syncing) { set_downloading(self, syncing.downloading); },
       [=](GetBlocksFound) { return self->state.blocks_found; },
       [=](GetSearchParent) { return self->state.job_parent; },
+      [=](const SubscribeSearchChanged& subscription) {
+        self->state.search_listeners.push_back(subscription.listener);
+      },
       [=](const BlockFound& found) {
         if (found.job != self->state.job) return;
-        self->state.mining = false;
-        self->state.job_parent = Hash256{};
+        self->state.stop_search();
         int height = self->state.job_height;
         BlockPtr block = found.block;
         self->request(self->state.chain, caf::infinite, SubmitBlock{block, SessionActor{}})

@@ -17,7 +17,6 @@
 #include "actors/node_connections.hpp"
 #include "actors/sync_coordinator.hpp"
 #include "actors/utxo_indexer.hpp"
-#include "chain/memory_coins.hpp"
 #include "chain/script.hpp"
 #include "net/messages.hpp"
 #include "wallet/address.hpp"
@@ -25,6 +24,15 @@
 namespace ac::actors {
 
 namespace {
+
+// No coins at any tip: the mempool of a node given none refuses every transaction.
+class NoCoins final : public TipCoins {
+ public:
+  std::optional<std::vector<std::pair<OutPoint, Coin>>> coins_at(
+      const Hash256&, std::span<const OutPoint>) const override {
+    return std::vector<std::pair<OutPoint, Coin>>{};
+  }
+};
 
 // Transactions are announced in batches, as Bitcoin Core trickles them: one inv per peer every
 // kTxAnnounceDelay (or every kMaxTxAnnounceBatch transactions) instead of one per transaction.
@@ -206,8 +214,8 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   actors.port = (*doorman)->port();
   actors.chain = spawn_chain(system, std::move(chain), config.log, true);
   actors.sync = spawn_sync_coordinator(system, actors.chain, config.sync_limits, config.log);
-  std::shared_ptr<const CoinsView> coins = config.coins;
-  if (!coins) coins = std::make_shared<const MemoryCoins>();
+  std::shared_ptr<const TipCoins> coins = config.coins;
+  if (!coins) coins = std::make_shared<const NoCoins>();
   actors.mempool = spawn_mempool(
       system, MempoolConfig{config.params, coins, 50'000'000, config.log}, actors.chain);
   if (config.store) actors.utxo_indexer = spawn_utxo_indexer(system, config.store);

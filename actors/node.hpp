@@ -42,8 +42,9 @@ struct NodeConfig {
   std::string miner_address;  // empty: no mining
   int min_txs = 1;
   unsigned miner_threads = 1;
-  // The chain's UTXO set, read by the mempool; null: every transaction is refused.
-  std::shared_ptr<const CoinsView> coins;
+  // The chain's UTXO set, read by the mempool as of the tip it knows (the node's Store); null:
+  // no coins (actor tests over a MemoryChain), every transaction is refused.
+  std::shared_ptr<const TipCoins> coins;
   // The node's store, for the utxo_indexer; null: no indexer.
   std::shared_ptr<const Store> store;
 };

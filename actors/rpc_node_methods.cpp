@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <chrono>
 #include <ctime>
 
 #include "actors/rpc_ask.hpp"
@@ -49,10 +50,20 @@ Hash160 address_param(const Json& params, size_t index, const ChainParams& chain
 
 // One block on the tip paying `payout`, with what the mempool offers; mined on this thread.
 Hash256 generate_block(const RpcAsk& ask, const RpcNodeContext& ctx, const Hash160& payout) {
-  TipInfo tip = ask.value<TipInfo>(ctx.actors.chain, GetTip{});
+  // The selection is valid on the mempool's tip, which may not yet be the chain's (a block just
+  // generated): asked again until the mempool has caught up, so the block extends the chain.
+  TxSelection selection;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  do {
+    TipInfo chain_tip = ask.value<TipInfo>(ctx.actors.chain, GetTip{});
+    selection = ask.value<TxSelection>(
+        ctx.actors.mempool, SelectTxs{static_cast<uint64_t>(ctx.params.max_block_bytes - 1000)});
+    if (selection.tip.hash == chain_tip.hash) break;
+  } while (std::chrono::steady_clock::now() < deadline);
+  const TipInfo& tip = selection.tip;
   if (tip.height < 0) throw RpcError(rpc::kMiscError, "No chain yet: nothing to build on");
-  auto [txs, fees] = ask.value<TxSelection>(
-      ctx.actors.mempool, SelectTxs{static_cast<uint64_t>(ctx.params.max_block_bytes - 1000)});
+  const std::vector<TxPtr>& txs = selection.txs;
+  const int64_t fees = selection.fees;
   BlockTemplate block_template;
   block_template.parent = tip.hash;
   block_template.height = tip.height + 1;

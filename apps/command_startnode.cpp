@@ -171,7 +171,7 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   config.log = log;
   config.miner_address = options.miner_address;
   config.min_txs = options.min_txs;
-  config.coins = std::shared_ptr<const CoinsView>(*backend, &(*backend)->store());
+  config.coins = std::shared_ptr<const TipCoins>(*backend, &(*backend)->store());
   config.store = std::shared_ptr<const Store>(*backend, &(*backend)->store());
 
   caf::actor_system_config caf_config;

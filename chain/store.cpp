@@ -328,6 +328,18 @@ std::optional<Coin> Store::coin(const OutPoint& outpoint) const {
   return impl_->coin(outpoint);
 }
 
+std::optional<std::vector<std::pair<OutPoint, Coin>>> Store::coins_at(
+    const Hash256& tip, std::span<const OutPoint> outpoints) const {
+  std::shared_lock lock(impl_->coins_mutex);
+  std::optional<Hash256> coins_tip =
+      impl_->cached_tip ? impl_->cached_tip : impl_->hash_value(kTipKey);
+  if (coins_tip.value_or(Hash256{}) != tip) return std::nullopt;  // zero: no chain yet
+  std::vector<std::pair<OutPoint, Coin>> coins;
+  for (const OutPoint& outpoint : outpoints)
+    if (auto coin = impl_->coin(outpoint)) coins.emplace_back(outpoint, std::move(*coin));
+  return coins;
+}
+
 std::vector<std::pair<OutPoint, Coin>> Store::coins_of(const Hash160& pubkey_hash) const {
   std::vector<std::pair<OutPoint, Coin>> coins;
   std::shared_lock lock(impl_->coins_mutex);

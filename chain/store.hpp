@@ -62,7 +62,7 @@ struct CoinsFlushCounts {
   size_t coins_erased = 0;   // Deletes of coins the database held
 };
 
-class Store : public CoinsView {
+class Store : public CoinsView, public TipCoins {
  public:
   // Opens (creating if missing) the database at `path`. Reason "store-locked" when another
   // process holds it; "store-open-failed" otherwise (detail: LevelDB's message).
@@ -78,6 +78,11 @@ class Store : public CoinsView {
   std::vector<BlockIndexRecord> load_index() const;
 
   std::optional<Coin> coin(const OutPoint& outpoint) const override;
+  // The coins as of `tip` (zero: no chain yet), or nullopt when the coins (the cache's tip
+  // marker over the database's) are those of another tip: one read under the coins lock, so a
+  // block being applied is never half seen.
+  std::optional<std::vector<std::pair<OutPoint, Coin>>> coins_at(
+      const Hash256& tip, std::span<const OutPoint> outpoints) const override;
   // Every unspent coin paying `pubkey_hash` (P2PKH), found through the address index.
   std::vector<std::pair<OutPoint, Coin>> coins_of(const Hash160& pubkey_hash) const;
   void for_each_coin(const std::function<void(const OutPoint&, const Coin&)>& visit) const;

@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "actors/chain_backend.hpp"
+#include "chain/memory_coins.hpp"
 
 namespace ac::actors::testing {
 
@@ -36,6 +38,39 @@ inline std::vector<Block> make_test_chain(size_t count, uint32_t tag = 0) {
   }
   return blocks;
 }
+
+// Coins for the mempool in actor tests: what the test puts there, as of the tip the test says
+// they are at (as the Store's coins are at its tip marker). Thread-safe: the test writes while
+// the mempool reads.
+class TestTipCoins final : public TipCoins {
+ public:
+  void add(const OutPoint& outpoint, Coin coin) {
+    std::lock_guard lock(mutex_);
+    coins_.add(outpoint, std::move(coin));
+  }
+  std::optional<Coin> coin(const OutPoint& outpoint) const {
+    std::lock_guard lock(mutex_);
+    return coins_.coin(outpoint);
+  }
+  void set_tip(const Hash256& tip) {
+    std::lock_guard lock(mutex_);
+    tip_ = tip;
+  }
+  std::optional<std::vector<std::pair<OutPoint, Coin>>> coins_at(
+      const Hash256& tip, std::span<const OutPoint> outpoints) const override {
+    std::lock_guard lock(mutex_);
+    if (tip != tip_) return std::nullopt;
+    std::vector<std::pair<OutPoint, Coin>> out;
+    for (const OutPoint& outpoint : outpoints)
+      if (auto coin = coins_.coin(outpoint)) out.emplace_back(outpoint, std::move(*coin));
+    return out;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  MemoryCoins coins_;
+  Hash256 tip_;
+};
 
 class MemoryChain : public ChainBackend {
  public:

@@ -1,7 +1,6 @@
 #include "actors/chain_actor.hpp"
 #include "actors/mempool_actor.hpp"
 #include "actors/miner_actor.hpp"
-#include "chain/memory_coins.hpp"
 #include "chain/script.hpp"
 #include "memory_chain.hpp"
 #include "test_support.hpp"
@@ -14,13 +13,14 @@ using testing::ActorSystemTest;
 using testing::make_test_block;
 using testing::make_test_chain;
 using testing::MemoryChain;
+using testing::TestTipCoins;
 
 // A chain of one genesis block and a coin of 50 units paying `key`, spendable at once.
 struct MempoolActorTest : ActorSystemTest {
   ChainParams params = quick_params();
   wallet::Signer signer = wallet::Signer::create().value();
   wallet::PrivateKey key = *signer.generate_key();
-  std::shared_ptr<MemoryCoins> coins = std::make_shared<MemoryCoins>();
+  std::shared_ptr<TestTipCoins> coins = std::make_shared<TestTipCoins>();
   std::vector<Block> blocks = make_test_chain(1, 3);
   ChainActor chain;
   MempoolActor mempool;
@@ -30,6 +30,7 @@ struct MempoolActorTest : ActorSystemTest {
     auto backend = std::make_shared<MemoryChain>();
     EXPECT_TRUE(backend->create_genesis(blocks[0]).ok());
     coins->add(funded, Coin{TxOut{5'000, p2pkh_script(key.pubkey_hash())}, 0, false});
+    coins->set_tip(blocks[0].hash());
     chain = spawn_chain(*system, backend, testing::captured_log());
     mempool = spawn_mempool(
         *system, MempoolConfig{params, coins, 1'000'000, testing::captured_log()}, chain);
@@ -126,6 +127,34 @@ TEST_F(MempoolActorTest, ReannouncesTransactionsAReorgReturnsToThePool) {
   EXPECT_EQ(ask<uint64_t>(mempool, GetMempoolSize{}), 1u);
 }
 
+// The chain's coins are a block ahead of the tip the mempool was told about (a batch connected
+// and not yet published): a transaction spending a coin of that block waits for its TipChanged
+// and is checked then, never against coins of a tip the mempool does not know.
+TEST_F(MempoolActorTest, ChecksTransactionsOnlyAgainstTheCoinsOfTheTipItWasToldAbout) {
+  Block next = make_test_block(blocks[0].hash(), 7);
+  OutPoint created_in_next{Hash256::from_span(Bytes(32, 0x22)), 0};
+  coins->add(created_in_next, Coin{TxOut{3'000, p2pkh_script(key.pubkey_hash())}, 1, false});
+  coins->set_tip(next.hash());
+  Transaction tx = payment(1'000, created_in_next);
+  (*self)->send(mempool, SubmitTx{std::make_shared<const Transaction>(tx), SessionActor{}});
+  // Answered after the submission (one sender, in order): the transaction is not checked yet.
+  EXPECT_EQ(ask<uint64_t>(mempool, GetMempoolSize{}), 0u);
+  bool answered_early = false;
+  (*self)->receive([&](const TxVerdict&) { answered_early = true; },
+                   caf::after(std::chrono::seconds(0)) >> [] {});
+  EXPECT_FALSE(answered_early) << "checked against coins of a tip the mempool was not told of";
+
+  TipChanged change;
+  change.tip = TipInfo{next.hash(), 1, 0};
+  change.connected = {next.hash()};
+  (*self)->send(mempool, change);
+  TxVerdict verdict;
+  (*self)->receive([&](const TxVerdict& v) { verdict = v; },
+                   caf::after(std::chrono::seconds(10)) >> [] { ADD_FAILURE() << "no verdict"; });
+  EXPECT_TRUE(verdict.accepted) << verdict.reason;
+  EXPECT_EQ(ask<uint64_t>(mempool, GetMempoolSize{}), 1u);
+}
+
 // The miner searches with bits no test will ever meet, so only cancellation ends a search.
 struct MinerActorTest : MempoolActorTest {
   MinerActor miner;
@@ -138,32 +167,150 @@ struct MinerActorTest : MempoolActorTest {
   }
   ~MinerActorTest() override { caf::anon_send_exit(miner, caf::exit_reason::user_shutdown); }
 
-  // The parent of the miner's running search, once it is `expected` (bounded round trips).
-  Hash256 await_search_parent(const Hash256& expected) {
+  void subscribe_to_searches() {
+    (*self)->send(miner, SubscribeSearchChanged{testing::as<SearchChangedListener>(*self)});
+    ask<Hash256>(miner, GetSearchParent{});  // the subscription is in place
+  }
+
+  // The next search change the miner reports (a stop is zero); a failure after 10 s.
+  Hash256 next_search() {
     Hash256 parent;
-    for (int i = 0; i < 100'000 && parent != expected; ++i)
-      parent = ask<Hash256>(miner, GetSearchParent{});
+    (*self)->receive([&](const SearchChanged& changed) { parent = changed.parent; },
+                     caf::after(std::chrono::seconds(10)) >> [] { ADD_FAILURE() << "no search"; });
     return parent;
+  }
+
+  // Waits for the miner to search on `expected`; a failure after 10 s without it. The search
+  // changes reported until then are read, so next_search() returns a later one.
+  void await_search_on(const Hash256& expected) {
+    Hash256 current = ask<Hash256>(miner, GetSearchParent{});
+    // The changes sent before that answer are in the mailbox already (and perhaps later ones).
+    for (bool more = true; more;) {
+      more = false;
+      (*self)->receive(
+          [&](const SearchChanged& changed) {
+            current = changed.parent;
+            more = true;
+          },
+          caf::after(std::chrono::seconds(0)) >> [] {});
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    bool found = current == expected;
+    while (!found && std::chrono::steady_clock::now() < deadline) {
+      (*self)->receive([&](const SearchChanged& changed) { found = changed.parent == expected; },
+                       caf::after(deadline - std::chrono::steady_clock::now()) >> [] {});
+    }
+    EXPECT_TRUE(found) << "no search on " << expected.hex();
+  }
+
+  // Every message the miner sent to the mempool before now has been answered and the answer
+  // handled by the miner: a search those answers start has started.
+  void settle() {
+    ask<Hash256>(miner, GetSearchParent{});
+    ask<uint64_t>(mempool, GetMempoolSize{});
+    ask<Hash256>(miner, GetSearchParent{});
   }
 };
 
 TEST_F(MinerActorTest, PausesWhileTheNodeDownloadsAndResumesAfter) {
-  EXPECT_EQ(await_search_parent(blocks[0].hash()), blocks[0].hash());
-  caf::anon_send(miner, SyncingChanged{true});
-  EXPECT_EQ(await_search_parent(Hash256{}), Hash256{});
-  // Nothing starts a search while paused, not even a change in the mempool.
-  caf::anon_send(miner, MempoolChanged{5});
+  subscribe_to_searches();
+  await_search_on(blocks[0].hash());
+  (*self)->send(miner, SyncingChanged{true});
+  EXPECT_EQ(next_search(), Hash256{});
+  // Nothing starts a search while paused, not even a change in the mempool: had it asked the
+  // mempool for a template, the answer would have come and started a search by now.
+  (*self)->send(miner, MempoolChanged{5});
+  settle();
   EXPECT_EQ(ask<Hash256>(miner, GetSearchParent{}), Hash256{});
-  caf::anon_send(miner, SyncingChanged{false});
-  EXPECT_EQ(await_search_parent(blocks[0].hash()), blocks[0].hash());
+  (*self)->send(miner, SyncingChanged{false});
+  await_search_on(blocks[0].hash());
 }
 
 TEST_F(MinerActorTest, AbortsSearchAndRebuildsOnNewTip) {
-  EXPECT_EQ(await_search_parent(blocks[0].hash()), blocks[0].hash());
+  subscribe_to_searches();
+  await_search_on(blocks[0].hash());
   Block next = make_test_block(blocks[0].hash(), 5);
   ask<BlockVerdict>(chain, SubmitBlock{std::make_shared<const Block>(next), {}});
-  EXPECT_EQ(await_search_parent(next.hash()), next.hash());
-  EXPECT_EQ(ask<uint64_t>(miner, GetBlocksFound{}), 0u);
+  // The search on the old tip stops before the one on the new tip starts.
+  EXPECT_EQ(next_search(), Hash256{});
+  EXPECT_EQ(next_search(), next.hash());
+}
+
+// The chain's TipChanged reaches the mempool and the miner in either order. Here the miner
+// hears of the tip by the test only, so the test picks the order.
+struct MinerOrderTest : MempoolActorTest {
+  MinerActor miner;
+  Block next = make_test_block(blocks[0].hash(), 5);
+  MinerOrderTest() {
+    ChainParams hard = params;
+    hard.block_bits = 0x1c00ffff;
+    miner = spawn_miner(
+        *system, MinerConfig{hard, p2pkh_script(key.pubkey_hash()), 0, 1, testing::captured_log()},
+        testing::as<ChainActor>(*self), mempool);
+    (*self)->send(miner, SubscribeSearchChanged{testing::as<SearchChangedListener>(*self)});
+  }
+  ~MinerOrderTest() override { caf::anon_send_exit(miner, caf::exit_reason::user_shutdown); }
+
+  // The next search change (skipping the chain subscription the miner sent to the test).
+  Hash256 next_search() {
+    Hash256 parent;
+    bool got = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!got && std::chrono::steady_clock::now() < deadline) {
+      (*self)->receive(
+          [&](const SearchChanged& changed) {
+            parent = changed.parent;
+            got = true;
+          },
+          [](const SubscribeTipChanged&) {},
+          caf::after(deadline - std::chrono::steady_clock::now()) >> [] {});
+    }
+    EXPECT_TRUE(got) << "no search change";
+    return parent;
+  }
+  TipChanged change_to_next(std::vector<TxPtr> confirmed = {}) {
+    TipChanged change;
+    change.tip = TipInfo{next.hash(), 1, 0};
+    change.connected = {next.hash()};
+    change.confirmed = std::move(confirmed);
+    return change;
+  }
+};
+
+// The mempool hears first: its change notice (same pool size) comes before the miner's own
+// TipChanged, which must still move the search to the new tip.
+TEST_F(MinerOrderTest, MempoolHearsOfTheNewTipFirst) {
+  EXPECT_EQ(next_search(), blocks[0].hash());
+  (*self)->send(mempool, SubscribeMempoolChanged{testing::as<MempoolChangedListener>(*self)});
+  coins->set_tip(next.hash());
+  ask<BlockVerdict>(chain, SubmitBlock{std::make_shared<const Block>(next), {}});
+  // The mempool handled the new tip and told the miner (before us, so it is in its mailbox).
+  (*self)->receive([](const MempoolChanged&) {},
+                   caf::after(std::chrono::seconds(10)) >> [] { ADD_FAILURE(); });
+  (*self)->send(miner, change_to_next());
+  EXPECT_EQ(next_search(), Hash256{});
+  EXPECT_EQ(next_search(), next.hash());
+}
+
+// The miner hears first: the mempool's selection is still that of the old tip (with the
+// transaction the new block confirmed) and must not be mined on the new one; the mempool's
+// notice once it catches up starts the search there.
+TEST_F(MinerOrderTest, MinerHearsOfTheNewTipFirst) {
+  EXPECT_EQ(next_search(), blocks[0].hash());
+  Transaction tx = payment(1'000, funded);
+  ASSERT_TRUE(submit(tx).first);
+  EXPECT_EQ(next_search(), Hash256{});
+  EXPECT_EQ(next_search(), blocks[0].hash());  // with the transaction
+  (*self)->send(miner, change_to_next({std::make_shared<const Transaction>(tx)}));
+  EXPECT_EQ(next_search(), Hash256{});
+  // Every template request the miner made is answered and handled: no search started.
+  ask<Hash256>(miner, GetSearchParent{});
+  ask<uint64_t>(mempool, GetMempoolSize{});
+  EXPECT_EQ(ask<Hash256>(miner, GetSearchParent{}), Hash256{});
+  coins->set_tip(next.hash());
+  (*self)->send(mempool, change_to_next({std::make_shared<const Transaction>(tx)}));
+  EXPECT_EQ(next_search(), next.hash());
+  EXPECT_EQ(ask<uint64_t>(mempool, GetMempoolSize{}), 0u);
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ inline caf::behavior fake_chain(caf::event_based_actor*, std::shared_ptr<FakeCha
 inline caf::behavior fake_mempool(caf::event_based_actor*, std::vector<TxPtr> txs) {
   return {
       [txs](const SelectTxs&) {
-        return TxSelection{txs, 0};
+        return TxSelection{txs, 0, {}, txs.size()};
       },
   };
 }
