@@ -2,8 +2,9 @@
 // pointers to immutable values (actors in one process share them without copying), peer
 // addresses as addr messages carry them, and the CAF whitelisting that lets these values, and
 // the hashes, travel in local messages. Nothing here is ever serialized by CAF. The messages
-// themselves live in the header of the actor that handles them (actors/chain_actor.hpp,
-// actors/sync_coordinator.hpp, ...).
+// themselves live in the header of the actor whose interface names them: a request beside the
+// actor that answers it, an event beside the actor that emits it (TipChanged in
+// actors/chain_actor.hpp, TxsAccepted in actors/mempool_actor.hpp, ...).
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
