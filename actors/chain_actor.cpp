@@ -144,6 +144,7 @@ BlockVerdict submit(ChainSelf self, const BlockPtr& block, const SessionActor& s
   Acceptance acceptance = backend.accept_block(*block);
   verdict.accepted = acceptance.accepted;
   verdict.outcome = acceptance.outcome;
+  verdict.orphan = acceptance.orphan;
   verdict.kind = acceptance.kind;
   verdict.new_tip = !acceptance.connected.empty() || !acceptance.disconnected.empty();
   verdict.tip = backend.tip();

@@ -38,6 +38,8 @@ struct BlockVerdict {
   // sender by it and the planner decides by it whether the block is asked for again.
   ErrorKind kind = ErrorKind::kInvalid;
   TipInfo tip;
+  // Accepted as an orphan: its parent is unknown here, so the sender has blocks we lack.
+  bool orphan = false;
 };
 
 // Sent by the chain, handled by its subscribers (sync coordinator, mempool, miner, node), after

@@ -40,6 +40,7 @@ struct Acceptance {
   // that the connected ones do not confirm again.
   std::vector<Transaction> confirmed;
   std::vector<Transaction> returned;
+  bool orphan = false;  // accepted as an orphan: its parent is unknown here
 };
 
 // One block of the index as the RPC describes it (Core's getblockheader fields).

@@ -77,6 +77,7 @@ Acceptance acceptance_of(Result<AcceptOutcome> outcome) {
   }
   out.accepted = true;
   out.outcome = outcome_name(outcome->status);
+  out.orphan = outcome->status == AcceptStatus::kOrphan;
   out.connected = std::move(outcome->connected);
   out.disconnected = std::move(outcome->disconnected);
   out.confirmed = std::move(outcome->confirmed_transactions);

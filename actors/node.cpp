@@ -203,7 +203,14 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
                                      std::shared_ptr<ChainBackend> chain) {
   auto doorman = system.middleman().backend().new_tcp_doorman(config.listen_port,
                                                               config.listen_host.c_str(), true);
-  if (!doorman) return make_error("listen-failed", system.render(doorman.error()));
+  if (!doorman) {
+    // CAF's text names its internals; the user needs to know the port is taken.
+    if (doorman.error() == caf::sec::cannot_open_port)
+      return make_error(
+          ErrorKind::kBusy, "port-in-use",
+          fmt::format("{}:{} is already in use", config.listen_host, config.listen_port));
+    return make_error("listen-failed", system.render(doorman.error()));
+  }
   Bytes payout_script;
   if (!config.miner_address.empty()) {
     auto pubkey_hash = wallet::decode_address(config.miner_address, config.params);

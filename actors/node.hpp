@@ -60,8 +60,9 @@ struct NodeActors {
   uint16_t port = 0;  // where the node listens
 };
 
-// Opens the listening socket and spawns the node's actors. Reasons "listen-failed" (detail:
-// why) when the port cannot be bound, "bad-miner-address".
+// Opens the listening socket and spawns the node's actors. Reasons "port-in-use" (kind kBusy)
+// when the port cannot be bound, "listen-failed" (detail: why) for other socket failures,
+// "bad-miner-address".
 Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig& config,
                                      std::shared_ptr<ChainBackend> chain);
 

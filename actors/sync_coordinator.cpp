@@ -101,8 +101,7 @@ void submit(SyncSelf self, const std::vector<Hash256>& hashes) {
               auto more = self->state.planner.on_submitted(sent[i], refusal, now(self));
               actions.insert(actions.end(), std::make_move_iterator(more.begin()),
                              std::make_move_iterator(more.end()));
-              if (i < verdicts.size() && verdicts[i].accepted && verdicts[i].outcome == "orphan" &&
-                  sources[i]) {
+              if (i < verdicts.size() && verdicts[i].orphan && sources[i]) {
                 const PeerId sender = peer_id_of(self, sources[i]);
                 // No chain yet: peers answer getblocks from block 1, whose parent is the genesis
                 // to fetch (asked of the peer that sent the block, as if it had announced it).

@@ -175,7 +175,7 @@ WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
                   auto tx = wallet::build_payment(shared->signer(), shared->keys(), available, {},
                                                   payment);
                   if (!tx) {
-                    if (tx.reason() == "insufficient-funds")
+                    if (tx.kind() == ErrorKind::kRefused)  // insufficient funds
                       promise.deliver(PaymentResult{
                           {false,
                            fmt::format("insufficient-funds: have {} coins "

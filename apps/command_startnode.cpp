@@ -133,7 +133,7 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   auto backend = actors::ChainStateBackend::open(env.store_dir().string(), params,
                                                  StoreOptions{options.dbcache_mib << 20});
   if (!backend) {
-    if (backend.reason() == "store-locked")
+    if (backend.kind() == ErrorKind::kBusy)  // store-locked
       print_error(make_error("store-locked", fmt::format("node {} is already running and holds {}",
                                                          env.node_id, env.node_dir.string())));
     else
@@ -182,13 +182,7 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
     caf::actor_system system{caf_config};
     auto started = actors::start_node_actors(system, config, std::move(*backend));
     if (!started) {
-      // CAF's text names its internals; the user needs to know the port is taken.
-      if (started.reason() == "listen-failed" &&
-          started.error().detail.find("cannot_open_port") != std::string::npos)
-        print_error(make_error(
-            "port-in-use", fmt::format("{}:{} is already in use", options.listen, env.node_id)));
-      else
-        print_error(started.error());
+      print_error(started.error());
       return 1;
     }
     std::atomic<bool> stop_requested{false};

@@ -33,8 +33,9 @@ Result<CoinSelection> select_coins(std::span<const SpendableCoin> available, Amo
     selection.total += candidate->coin.output.value;
   }
   if (selection.total < target) {
-    return make_error("insufficient-funds", "have " + std::to_string(selection.total) +
-                                                " units, need " + std::to_string(target));
+    return make_error(
+        ErrorKind::kRefused, "insufficient-funds",
+        "have " + std::to_string(selection.total) + " units, need " + std::to_string(target));
   }
   return selection;
 }

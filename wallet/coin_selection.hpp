@@ -29,8 +29,8 @@ struct CoinSelection {
   Amount total = 0;  // sum of the selected coins' values, >= the target
 };
 
-// Reasons: "bad-amount" (target not positive or above kMaxMoney), "insufficient-funds" (detail:
-// what the spendable coins add up to and what was needed).
+// Reasons: "bad-amount" (target not positive or above kMaxMoney), "insufficient-funds" (kind
+// kRefused, the only one; detail: what the spendable coins add up to and what was needed).
 Result<CoinSelection> select_coins(std::span<const SpendableCoin> available, Amount target,
                                    const std::unordered_set<OutPoint>& excluded = {});
 

@@ -59,7 +59,7 @@ Result<Transaction> build_payment(const Signer& signer, std::span<const PrivateK
   // Largest-first selection only grows with its target, so this ends.
   size_t inputs = 1;
   Amount fee = 0;
-  Result<CoinSelection> selection = make_error("insufficient-funds");
+  Result<CoinSelection> selection = make_error(ErrorKind::kRefused, "insufficient-funds");
   for (;;) {
     fee = payment.fee + fee_for_size(payment.fee_rate, max_p2pkh_tx_size(inputs, 2));
     if (!money_range(fee) || !money_range(payment.amount + fee))

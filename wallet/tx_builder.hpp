@@ -42,8 +42,8 @@ inline constexpr Amount kDustChange = 546;
 // e.g. the wallet's pending spends) enough to cover amount + fee + the fee rate's share for
 // the inputs it ends up with, then builds and signs. With a fee rate, change under
 // kDustChange is left to the fee.
-// Reasons: "bad-amount", "bad-fee" (negative or above kMaxMoney), "insufficient-funds",
-// "signing-failed".
+// Reasons: "bad-amount", "bad-fee" (negative or above kMaxMoney), "insufficient-funds" (kind
+// kRefused, the only one), "signing-failed".
 Result<Transaction> build_payment(const Signer& signer, std::span<const PrivateKey> keys,
                                   std::span<const SpendableCoin> available,
                                   const std::unordered_set<OutPoint>& excluded,

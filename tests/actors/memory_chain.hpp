@@ -121,7 +121,7 @@ class MemoryChain : public ChainBackend {
       return {true, "already-have", {}, {}, {}, {}, {}, {}};
     if (heights_.count(block.header.prev_block) == 0) {
       orphans_[hash] = block;
-      return {true, "orphan", {}, {}, {}, {}, {}, {}};
+      return {true, "orphan", {}, {}, {}, {}, {}, {}, true};
     }
     Hash256 best = active_.back();
     store(hash, block, best);

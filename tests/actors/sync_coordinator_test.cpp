@@ -42,6 +42,7 @@ BlockVerdict accept(FakeChain self, const BlockPtr& block) {
   verdict.accepted = !state.rejects.contains(verdict.hash);
   verdict.new_tip = verdict.accepted && block->header.prev_block == state.tip_hash;
   verdict.outcome = verdict.accepted ? (verdict.new_tip ? "new-tip" : "orphan") : "bad-signature";
+  verdict.orphan = verdict.accepted && !verdict.new_tip;
   if (verdict.new_tip) {
     state.tip_hash = verdict.hash;
     ++state.height;

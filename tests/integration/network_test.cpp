@@ -1,7 +1,11 @@
 // The tutorial's three-role scenario with real processes on ephemeral 127.0.0.1 ports: a
 // central node, a wallet node that syncs from nothing, and a miner that mines the wallet's
 // transaction and announces the block to everyone.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <memory>
@@ -116,6 +120,24 @@ TEST_F(ThreeNodes, StoreCommandsRefuseTheStoreOfARunningNode) {
   EXPECT_NE(r.err.find("store-locked"), std::string::npos) << r.err;
   EXPECT_EQ(central->stop(), 0);
   EXPECT_EQ(balance(central_, address), "10.00000000");  // a clean stop releases it
+}
+
+TEST_F(ThreeNodes, AStartOnAPortInUseSaysSoInOneLine) {
+  // Someone else listens on the node's port.
+  int other = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(other, 0);
+  sockaddr_in where{};
+  where.sin_family = AF_INET;
+  where.sin_port = htons(central_);
+  where.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(other, reinterpret_cast<sockaddr*>(&where), sizeof where), 0);
+  ASSERT_EQ(::listen(other, 1), 0);
+  CommandResult r = run_command(central_, dir_.path(), {"startnode", "--connect", "none"},
+                                std::chrono::seconds(30));
+  ::close(other);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.err,
+            "error: port-in-use: 127.0.0.1:" + std::to_string(central_) + " is already in use\n");
 }
 
 }  // namespace

@@ -60,6 +60,7 @@ TEST(CoinSelection, ReportsInsufficientFundsWithHaveAndNeed) {
   auto selection = select_coins(available, 20, {available[1].outpoint});
   ASSERT_FALSE(selection.ok());
   EXPECT_EQ(selection.reason(), "insufficient-funds");
+  EXPECT_EQ(selection.kind(), ErrorKind::kRefused);  // what the wallet actor tells it by
   EXPECT_NE(selection.error().detail.find("have 10"), std::string::npos);
   EXPECT_NE(selection.error().detail.find("need 20"), std::string::npos);
 }

@@ -98,6 +98,7 @@ TEST_F(TxBuilderTest, ReportsInsufficientFunds) {
   auto tx = build_payment(signer_, keys_, available_, {}, payment);
   ASSERT_FALSE(tx.ok());
   EXPECT_EQ(tx.reason(), "insufficient-funds");
+  EXPECT_EQ(tx.kind(), ErrorKind::kRefused);  // what the wallet actor tells it by
 }
 
 TEST_F(TxBuilderTest, PendingSpendsAreNotSpentAgain) {
