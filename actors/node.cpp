@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <random>
@@ -88,6 +89,21 @@ void announce_blocks(Node* self, std::vector<Hash256> connected, SessionActor so
 }
 
 // A --connect endpoint or one addnode named: kept connected, reconnected after a drop.
+bool is_ready(Node* self, const std::string& endpoint) {
+  const std::vector<std::string> ready = self->state.peers.ready_endpoints();
+  return std::find(ready.begin(), ready.end(), endpoint) != ready.end();
+}
+
+// Answers the AwaitPeer requests whose peer is now ready.
+void answer_peer_waiters(Node* self) {
+  auto& waiters = self->state.peer_waiters;
+  std::erase_if(waiters, [&](auto& waiter) {
+    if (!is_ready(self, waiter.first)) return false;
+    waiter.second.deliver(true);
+    return true;
+  });
+}
+
 void add_bootstrap(Node* self, const std::string& raw) {
   auto& s = self->state;
   std::string endpoint = normalize_endpoint(raw);
@@ -148,6 +164,7 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
       [=](const PeerUp& up) {
         on_peer_up(self, up.session, up.endpoint);
         announce_mempool(self, up.session);
+        answer_peer_waiters(self);
       },
       [=](const PeerDown& down) { forget_session(self, down.session); },
       [=](const Dialled& dialled) {
@@ -170,6 +187,12 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
         self->send(s.book, request);
       },
       [=](GetReadyPeers) { return self->state.peers.ready_endpoints(); },
+      [=](const AwaitPeer& wait) -> caf::result<bool> {
+        if (is_ready(self, wait.endpoint)) return true;
+        auto promise = self->make_response_promise<bool>();
+        self->state.peer_waiters.emplace_back(wait.endpoint, promise);
+        return promise;
+      },
       [=](GetPeerDetails) {
         std::vector<PeerDetail> out;
         int64_t now = now_ms();

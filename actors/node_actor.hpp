@@ -79,6 +79,13 @@ struct Dialled {
 // (std::vector<std::string>).
 struct GetReadyPeers {};
 
+// Sent by tests (and anyone who must wait for a connection), handled by the node: answers true
+// once a peer listening at `endpoint` has finished its handshake, at once if one has. The asker
+// bounds the wait with its request's timeout.
+struct AwaitPeer {
+  std::string endpoint;
+};
+
 // Sent by the RPC server (addnode), handled by the node: keep connected to `endpoint`, as to a
 // --connect endpoint.
 struct ConnectTo {
@@ -116,20 +123,22 @@ struct TrafficTotals {
   uint64_t bytes_received = 0;
 };
 
-using NodeActor = caf::typed_actor<
-    caf::reacts_to<SessionStarted>,    //
-    caf::reacts_to<InboundSession>,    //
-    caf::reacts_to<PeerUp>,            //
-    caf::reacts_to<PeerDown>,          //
-    caf::reacts_to<AddressesLearned>,  //
-    caf::reacts_to<PingMeasured>,      //
-    caf::reacts_to<Dialled>,           //
-    caf::reacts_to<DiscourageHost>,    // from the listener
-    caf::reacts_to<TipChanged>,        // from the chain: relay its blocks
-    caf::reacts_to<TxsAccepted>,       // from the mempool, the wallet
-    caf::replies_to<GetReadyPeers>::with<std::vector<std::string>>, caf::reacts_to<ConnectTo>,
-    caf::replies_to<GetPeerDetails>::with<std::vector<PeerDetail>>,
-    caf::replies_to<ForgetNode>::with<bool>, caf::replies_to<GetNetTotals>::with<TrafficTotals>>;
+using NodeActor =
+    caf::typed_actor<caf::reacts_to<SessionStarted>,    //
+                     caf::reacts_to<InboundSession>,    //
+                     caf::reacts_to<PeerUp>,            //
+                     caf::reacts_to<PeerDown>,          //
+                     caf::reacts_to<AddressesLearned>,  //
+                     caf::reacts_to<PingMeasured>,      //
+                     caf::reacts_to<Dialled>,           //
+                     caf::reacts_to<DiscourageHost>,    // from the listener
+                     caf::reacts_to<TipChanged>,        // from the chain: relay its blocks
+                     caf::reacts_to<TxsAccepted>,       // from the mempool, the wallet
+                     caf::replies_to<GetReadyPeers>::with<std::vector<std::string>>,
+                     caf::replies_to<AwaitPeer>::with<bool>, caf::reacts_to<ConnectTo>,
+                     caf::replies_to<GetPeerDetails>::with<std::vector<PeerDetail>>,
+                     caf::replies_to<ForgetNode>::with<bool>,
+                     caf::replies_to<GetNetTotals>::with<TrafficTotals>>;
 
 }  // namespace ac::actors
 
@@ -141,6 +150,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::AddressesLearned)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PingMeasured)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::Dialled)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetReadyPeers)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::AwaitPeer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ConnectTo)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetPeerDetails)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ForgetNode)

@@ -113,6 +113,8 @@ struct NodeState {
   ~NodeState() { stopping->store(true); }
   // Accepted transactions not announced yet, with the session each came from.
   std::vector<std::pair<Hash256, SessionActor>> pending_tx_announces;
+  // AwaitPeer requests not answered yet: the endpoint each waits for.
+  std::vector<std::pair<std::string, caf::typed_response_promise<bool>>> peer_waiters;
   static inline const char* name = "node";
 };
 

@@ -44,16 +44,13 @@ struct NodesOverLoopback : ::testing::Test {
     return *started;
   }
 
-  // Asks `node` for its peers until `endpoint` is one of them (bounded round trips).
+  // Waits until `endpoint` is a peer of `node` whose handshake is done (20 s at most).
   bool await_peer(const NodeActor& node, const std::string& endpoint) {
-    for (int i = 0; i < 200'000; ++i) {
-      std::vector<std::string> peers;
-      (*self)
-          ->request(node, std::chrono::seconds(5), GetReadyPeers{})
-          .receive([&](std::vector<std::string>& p) { peers = std::move(p); }, [](caf::error&) {});
-      if (std::find(peers.begin(), peers.end(), endpoint) != peers.end()) return true;
-    }
-    return false;
+    bool ready = false;
+    (*self)
+        ->request(node, std::chrono::seconds(20), AwaitPeer{endpoint})
+        .receive([&](bool answer) { ready = answer; }, [](caf::error&) {});
+    return ready;
   }
 
   // Waits for TipChanged from `chain` until its height reaches `height`.
