@@ -5,6 +5,7 @@ failure output and stopping behave the same everywhere: a wait ends as soon as t
 or at once when the node exits, never by polling on a timer.
 """
 
+import atexit
 import os
 import re
 import signal
@@ -17,6 +18,19 @@ class NodeExited(RuntimeError):
     pass
 
 
+_STARTED = []  # every node this process started: none may outlive it
+
+
+@atexit.register
+def _kill_leftovers():
+    """A test that failed before it could stop its nodes (in a constructor, in setUpClass)
+    must not leave them running."""
+    for node in _STARTED:
+        if node.process.poll() is None:
+            node.process.kill()
+            node.process.wait()
+
+
 class NodeProcess:
     """`actorchain [--chain CHAIN] --datadir DATADIR startnode ARGS...` with NODE_ID set."""
 
@@ -26,6 +40,7 @@ class NodeProcess:
         self.process = subprocess.Popen(
             [binary] + self.chain_args() + ["--datadir", datadir, "startnode"] + list(args),
             env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        _STARTED.append(self)
         self.lines = []  # None at the end once the output closed
         self.changed = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()

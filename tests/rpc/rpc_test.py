@@ -50,7 +50,11 @@ class Node(NodeProcess):
     def __init__(self, binary, datadir, node_id, extra):
         super().__init__(binary, datadir, node_id, ["--connect", "127.0.0.1:1"] + extra,
                          chain="quick")
-        line = self.wait_for(r"rpc server bound to 127\.0\.0\.1:(\d+)")
+        try:
+            line = self.wait_for(r"rpc server bound to 127\.0\.0\.1:(\d+)")
+        except BaseException:
+            self.kill()
+            raise
         self.port = int(re.search(r":(\d+)$", line).group(1))
 
     def wait_for(self, pattern, timeout=20):
