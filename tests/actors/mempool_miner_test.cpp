@@ -156,6 +156,27 @@ TEST_F(MempoolActorTest, ChecksTransactionsOnlyAgainstTheCoinsOfTheTipItWasToldA
 }
 
 // The miner searches with bits no test will ever meet, so only cancellation ends a search.
+// What `miner` searches on now (zero: nothing), with every search change it reported before
+// answering read from `self`'s mailbox, so that the next one received is a later change. (A
+// test standing in for the chain also gets the miner's SubscribeTipChanged: skipped.)
+Hash256 current_search(caf::scoped_actor& self, const MinerActor& miner) {
+  Hash256 current;
+  self->request(miner, std::chrono::seconds(10), GetSearchParent{})
+      .receive([&](const Hash256& parent) { current = parent; },
+               [](caf::error&) { ADD_FAILURE() << "the miner did not answer"; });
+  for (bool more = true; more;) {
+    more = false;
+    self->receive(
+        [&](const SearchChanged& changed) {
+          current = changed.parent;
+          more = true;
+        },
+        [&](const SubscribeTipChanged&) { more = true; },
+        caf::after(std::chrono::seconds(0)) >> [] {});
+  }
+  return current;
+}
+
 struct MinerActorTest : MempoolActorTest {
   MinerActor miner;
   MinerActorTest() {
@@ -183,17 +204,7 @@ struct MinerActorTest : MempoolActorTest {
   // Waits for the miner to search on `expected`; a failure after 10 s without it. The search
   // changes reported until then are read, so next_search() returns a later one.
   void await_search_on(const Hash256& expected) {
-    Hash256 current = ask<Hash256>(miner, GetSearchParent{});
-    // The changes sent before that answer are in the mailbox already (and perhaps later ones).
-    for (bool more = true; more;) {
-      more = false;
-      (*self)->receive(
-          [&](const SearchChanged& changed) {
-            current = changed.parent;
-            more = true;
-          },
-          caf::after(std::chrono::seconds(0)) >> [] {});
-    }
+    Hash256 current = current_search(*self, miner);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     bool found = current == expected;
     while (!found && std::chrono::steady_clock::now() < deadline) {
@@ -269,21 +280,9 @@ struct MinerOrderTest : MempoolActorTest {
     return parent;
   }
   // Waits for the first search, on blocks[0]. It may have started before the subscription took
-  // effect (then no change was sent to us): the miner's answer says which, and the changes it
-  // sent before answering are in our mailbox already.
+  // effect, and then no change was sent to us.
   void await_first_search() {
-    Hash256 current = ask<Hash256>(miner, GetSearchParent{});
-    for (bool more = true; more;) {
-      more = false;
-      (*self)->receive(
-          [&](const SearchChanged& changed) {
-            current = changed.parent;
-            more = true;
-          },
-          [&](const SubscribeTipChanged&) { more = true; },
-          caf::after(std::chrono::seconds(0)) >> [] {});
-    }
-    if (current != blocks[0].hash()) {
+    if (current_search(*self, miner) != blocks[0].hash()) {
       EXPECT_EQ(next_search(), blocks[0].hash());
     }
   }
