@@ -5,21 +5,14 @@
 
 #include "chain/pow.hpp"
 #include "tests/actors/peer_protocol_fixture.hpp"
+#include "tests/unit/mined_header.hpp"
 
 namespace ac::actors {
 namespace {
 
 using namespace peer_protocol_testing;
 
-// A header on `prev` with the proof of work its (quick) bits claim.
-BlockHeader mined_header(const Hash256& prev, uint32_t salt) {
-  BlockHeader header;
-  header.prev_block = prev;
-  header.bits = quick_params().pow_limit_bits;
-  header.time = salt;
-  while (!check_proof_of_work(header.hash(), header.bits, quick_params())) ++header.nonce;
-  return header;
-}
+using test::mined_header;
 
 // `count` headers in a row on `prev`.
 std::vector<BlockHeader> mined_chain(const Hash256& prev, size_t count, uint32_t salt = 0) {

@@ -5,24 +5,18 @@
 
 #include "chain/pow.hpp"
 #include "net/messages.hpp"
+#include "tests/unit/mined_header.hpp"
 
 namespace ac::net {
 namespace {
 
-BlockHeader mined(const Hash256& prev, uint32_t salt) {
-  BlockHeader header;
-  header.prev_block = prev;
-  header.bits = quick_params().pow_limit_bits;
-  header.time = salt;
-  while (!check_proof_of_work(header.hash(), header.bits, quick_params())) ++header.nonce;
-  return header;
-}
+using test::mined_header;
 
 std::vector<BlockHeader> chain_of(size_t count) {
   std::vector<BlockHeader> headers;
   Hash256 prev;
   for (size_t i = 0; i < count; ++i) {
-    headers.push_back(mined(prev, static_cast<uint32_t>(i)));
+    headers.push_back(mined_header(prev, static_cast<uint32_t>(i)));
     prev = headers.back().hash();
   }
   return headers;
