@@ -23,6 +23,13 @@ struct WaitingTx {
   caf::typed_response_promise<TxVerdict> promise;
 };
 
+// A peer's getdata for a transaction that came while submissions were waiting: answered once
+// they are checked, so a peer that sends `tx` then `getdata` for it learns its verdict.
+struct WaitingGet {
+  Hash256 txid;
+  caf::typed_response_promise<TxPtr> promise;
+};
+
 struct MempoolState {
   MempoolConfig config;
   std::optional<Mempool> pool;
@@ -30,6 +37,7 @@ struct MempoolState {
   TipInfo tip;        // the last tip the chain told us about; coins are read as of it
   bool told = false;  // a TipChanged came (the spawn-time GetTip answer may come after it)
   std::deque<WaitingTx> waiting;
+  std::deque<WaitingGet> waiting_gets;
   // Transactions of disconnected blocks not yet taken back (the coins were ahead of the tip
   // that disconnected them), oldest first; taken back before any waiting submission.
   std::vector<Transaction> returned;
@@ -122,7 +130,20 @@ bool take_back_returned(MempoolSelf self) {
   return true;
 }
 
-// Checks what waits, in order, until something must wait for a later tip again.
+// The pooled or recently accepted transaction `txid`, or null.
+TxPtr find_tx(const MempoolState& state, const Hash256& txid) {
+  if (std::optional<Transaction> tx = state.pool->get(txid))
+    return std::make_shared<const Transaction>(std::move(*tx));
+  auto relayed = state.relayed.find(txid);
+  return relayed == state.relayed.end() ? nullptr : relayed->second;
+}
+
+bool nothing_waits(const MempoolState& state) {
+  return state.waiting.empty() && state.returned.empty();
+}
+
+// Checks what waits, in order, until something must wait for a later tip again; once nothing
+// does, answers the getdata requests that came behind it.
 void check_waiting(MempoolSelf self) {
   auto& state = self->state;
   if (!take_back_returned(self)) return;
@@ -133,6 +154,8 @@ void check_waiting(MempoolSelf self) {
     next.promise.deliver(std::move(*verdict));
     state.waiting.pop_front();
   }
+  for (WaitingGet& get : state.waiting_gets) get.promise.deliver(find_tx(state, get.txid));
+  state.waiting_gets.clear();
 }
 
 void on_tip_changed(MempoolSelf self, const TipChanged& change) {
@@ -169,7 +192,7 @@ MempoolActor::behavior_type mempool_actor(MempoolSelf self, MempoolConfig config
   return {
       [=](const SubmitTx& submission) -> caf::result<TxVerdict> {
         auto& state = self->state;
-        if (state.waiting.empty() && state.returned.empty()) {
+        if (nothing_waits(state)) {
           if (auto verdict = submit(self, submission.tx, submission.source)) return *verdict;
         }
         auto promise = self->make_response_promise<TxVerdict>();
@@ -183,13 +206,12 @@ MempoolActor::behavior_type mempool_actor(MempoolSelf self, MempoolConfig config
             missing.push_back(hash);
         return missing;
       },
-      [=](const GetTx& request) -> TxPtr {
-        std::optional<Transaction> tx = self->state.pool->get(request.txid);
-        if (!tx) {
-          auto relayed = self->state.relayed.find(request.txid);
-          return relayed == self->state.relayed.end() ? nullptr : relayed->second;
-        }
-        return std::make_shared<const Transaction>(std::move(*tx));
+      [=](const GetTx& request) -> caf::result<TxPtr> {
+        auto& state = self->state;
+        if (nothing_waits(state)) return find_tx(state, request.txid);
+        auto promise = self->make_response_promise<TxPtr>();
+        state.waiting_gets.push_back({request.txid, promise});
+        return promise;
       },
       [=](const SelectTxs& request) {
         TxSelection selection;

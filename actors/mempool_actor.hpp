@@ -49,7 +49,8 @@ struct GetMissingTxs {
 
 // Sent by a session (a peer's getdata), handled by the mempool: answers the TxPtr from the pool
 // or the last 1,000 accepted (null when neither), so a peer can fetch what we announced even
-// when a block confirmed it meanwhile.
+// when a block confirmed it meanwhile. While submissions wait for a tip, the answer waits
+// behind them: a peer's getdata after its own tx tells it that tx's fate.
 struct GetTx {
   Hash256 txid;
 };

@@ -137,10 +137,13 @@ TEST_F(MempoolActorTest, ChecksTransactionsOnlyAgainstTheCoinsOfTheTipItWasToldA
   coins->set_tip(next.hash());
   Transaction tx = payment(1'000, created_in_next);
   (*self)->send(mempool, SubmitTx{std::make_shared<const Transaction>(tx), SessionActor{}});
+  // A peer's getdata behind its tx (the CLI's send does this) waits for the tx's verdict.
+  (*self)->send(mempool, GetTx{tx.txid()});
   // Answered after the submission (one sender, in order): the transaction is not checked yet.
   EXPECT_EQ(ask<uint64_t>(mempool, GetMempoolSize{}), 0u);
   bool answered_early = false;
   (*self)->receive([&](const TxVerdict&) { answered_early = true; },
+                   [&](const TxPtr&) { answered_early = true; },
                    caf::after(std::chrono::seconds(0)) >> [] {});
   EXPECT_FALSE(answered_early) << "checked against coins of a tip the mempool was not told of";
 
@@ -152,6 +155,11 @@ TEST_F(MempoolActorTest, ChecksTransactionsOnlyAgainstTheCoinsOfTheTipItWasToldA
   (*self)->receive([&](const TxVerdict& v) { verdict = v; },
                    caf::after(std::chrono::seconds(10)) >> [] { ADD_FAILURE() << "no verdict"; });
   EXPECT_TRUE(verdict.accepted) << verdict.reason;
+  TxPtr served;
+  (*self)->receive([&](const TxPtr& got) { served = got; },
+                   caf::after(std::chrono::seconds(10)) >> [] { ADD_FAILURE() << "no tx"; });
+  ASSERT_NE(served, nullptr) << "getdata answered notfound for a tx accepted just after it";
+  EXPECT_EQ(served->txid(), tx.txid());
   EXPECT_EQ(ask<uint64_t>(mempool, GetMempoolSize{}), 1u);
 }
 
