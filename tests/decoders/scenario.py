@@ -136,9 +136,7 @@ def run(binary, workdir, central_port, peer_port=None, before_scripted_peer=None
                            ["send", "--from", wallet_address, "--to", miner_address,
                             "--amount", "1", "--connect", peer_endpoint])
         if sent.returncode != 0:
-            # Known issue: may misreport tx-rejected-by-node when the tx is mined quickly;
-            # the miner's block below is what counts.
-            print("note: send exited %d: %s" % (sent.returncode, sent.stderr.strip()))
+            raise RuntimeError("send exited %d: %s" % (sent.returncode, sent.stderr.strip()))
         miner.expect("mined block")
         central.expect("new tip height=2 ")
 
