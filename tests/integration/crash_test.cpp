@@ -128,12 +128,15 @@ TEST_F(Crash, SyncingNodeKilledAtRandomMomentsCatchesUpWithTheSource) {
   LogReader source_log(*source);
   ASSERT_TRUE(source_log.next_line("listening on", 30s)) << source->output();
 
-  constexpr int kKills = 20;  // while behind the source; a run may also start at its tip
+  // Kills while behind the source. The test reads the node's output later than the node writes
+  // it, so on a loaded machine a run may sync hundreds of blocks past its kill target and the
+  // node can catch up early: then the kills end there, but never before kMinKills of them.
+  constexpr int kKills = 20;
+  constexpr int kMinKills = 5;
   int announced = -1;
   std::string history;
-  for (int kill = 0, behind = 0; behind < kKills; ++kill) {
-    ASSERT_LT(kill, 2 * kKills) << "the node caught up before " << kKills
-                                << " kills; restart height>last tip logged: " << history;
+  for (int kill = 0, behind = 0; behind < kKills && announced < source_tip.height; ++kill) {
+    ASSERT_LT(kill, 2 * kKills) << "restart height>last tip logged: " << history;
     SCOPED_TRACE("kill " + std::to_string(kill) + " after tip " + std::to_string(announced));
     auto syncing = start(syncing_id, {"--connect", endpoint(source_id)});
     LogReader log(*syncing);
@@ -167,6 +170,9 @@ TEST_F(Crash, SyncingNodeKilledAtRandomMomentsCatchesUpWithTheSource) {
     }
     EXPECT_EQ(run(syncing_id, {"listaddresses"}).out, syncing_addresses);
     if (HasFailure()) return;
+    if (announced >= source_tip.height)
+      ASSERT_GE(behind, kMinKills)
+          << "caught up too early; restart height>last tip logged: " << history;
   }
 
   auto syncing = start(syncing_id, {"--connect", endpoint(source_id)});
