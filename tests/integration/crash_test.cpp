@@ -170,9 +170,10 @@ TEST_F(Crash, SyncingNodeKilledAtRandomMomentsCatchesUpWithTheSource) {
     }
     EXPECT_EQ(run(syncing_id, {"listaddresses"}).out, syncing_addresses);
     if (HasFailure()) return;
-    if (announced >= source_tip.height)
+    if (announced >= source_tip.height) {
       ASSERT_GE(behind, kMinKills)
           << "caught up too early; restart height>last tip logged: " << history;
+    }
   }
 
   auto syncing = start(syncing_id, {"--connect", endpoint(source_id)});
