@@ -197,7 +197,8 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
         std::vector<PeerDetail> out;
         int64_t now = now_ms();
         for (const auto& [session, peer] : self->state.peers.sessions())
-          out.push_back({session, peer.endpoint, peer.direction == Direction::inbound, peer.ready,
+          out.push_back({session, peer.endpoint, peer.direction == Direction::inbound,
+                         peer.direction == Direction::bootstrap, peer.ready,
                          now - peer.connected_ms, peer.ping_ms});
         return out;
       },

@@ -97,6 +97,9 @@ struct PeerDetail {
   SessionActor session;
   std::string endpoint;  // its listening endpoint ("127.0.0.1:8001"); "" when unknown
   bool inbound = false;
+  // Dialled because --connect or addnode named it (Core's connection_type "manual"); an
+  // outbound connection without it filled a slot from the address book.
+  bool manual = false;
   bool ready = false;            // handshake done
   int64_t connected_for_ms = 0;  // how long ago it connected
   int64_t ping_ms = -1;          // the last ping's round trip; -1 none yet

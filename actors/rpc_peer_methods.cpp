@@ -98,7 +98,11 @@ Json peer_json(const RpcAsk& ask, const RpcNodeContext& ctx, const PeerDetail& p
   // Not Core's: the messages each way by command, as issue 10 asks.
   entry["msgssent_per_msg"] = per_command(traffic, true, true);
   entry["msgsrecv_per_msg"] = per_command(traffic, false, true);
-  entry["connection_type"] = peer.inbound ? "inbound" : "outbound-full-relay";
+  // Of Core's kinds only these three exist here (no block-relay-only, feeler or addr-fetch
+  // connections).
+  entry["connection_type"] = peer.inbound  ? "inbound"
+                             : peer.manual ? "manual"
+                                           : "outbound-full-relay";
   return entry;
 }
 

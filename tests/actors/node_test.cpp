@@ -125,6 +125,50 @@ TEST_F(NodesOverLoopback, PeersLearnEachOtherThroughTheCentralNode) {
   EXPECT_EQ(await_height(wallet.chain, 2).hash, blocks[2].hash());
 }
 
+// What the node says of its peer at `endpoint` (getpeerinfo's source); fails the test when
+// there is none.
+PeerDetail detail_of(caf::scoped_actor& self, const NodeActor& node, const std::string& endpoint) {
+  std::vector<PeerDetail> details;
+  self->request(node, std::chrono::seconds(10), GetPeerDetails{})
+      .receive([&](std::vector<PeerDetail>& answer) { details = std::move(answer); },
+               [](caf::error&) { ADD_FAILURE() << "no peer details"; });
+  for (const PeerDetail& detail : details)
+    if (detail.endpoint == endpoint) return detail;
+  ADD_FAILURE() << "no peer " << endpoint;
+  return {};
+}
+
+// Core's connection types: a peer dialled because --connect or addnode named it is "manual";
+// one dialled to fill an outbound slot from the address book is not.
+TEST_F(NodesOverLoopback, PeersNamedByConnectOrAddnodeAreManualOthersAreNot) {
+  auto blocks = make_test_chain(1, 8);
+  std::vector<std::shared_ptr<MemoryChain>> chains;
+  for (int i = 0; i < 4; ++i) {
+    chains.push_back(std::make_shared<MemoryChain>());
+    ASSERT_TRUE(chains.back()->create_genesis(blocks[0]).ok());
+  }
+  NodeActors target = start(chains[0], {});
+  std::string target_endpoint = "127.0.0.1:" + std::to_string(target.port);
+  NodeActors by_connect = start(chains[1], {target_endpoint});
+  NodeActors by_addnode = start(chains[2], {});
+  (*self)->send(by_addnode.node, ConnectTo{target_endpoint});
+  NodeActors by_address_book = start(chains[3], {});
+  auto address = net::NetAddress::from_endpoint(target_endpoint, net::kNodeNetwork);
+  ASSERT_TRUE(address);
+  (*self)->send(by_address_book.node, AddressesLearned{SessionActor{}, AddressList{{0, *address}}});
+  for (const NodeActors* dialler : {&by_connect, &by_addnode, &by_address_book})
+    ASSERT_TRUE(await_peer(dialler->node, target_endpoint));
+  PeerDetail connect_detail = detail_of(*self, by_connect.node, target_endpoint);
+  EXPECT_FALSE(connect_detail.inbound);
+  EXPECT_TRUE(connect_detail.manual);
+  PeerDetail addnode_detail = detail_of(*self, by_addnode.node, target_endpoint);
+  EXPECT_FALSE(addnode_detail.inbound);
+  EXPECT_TRUE(addnode_detail.manual);
+  PeerDetail slot_detail = detail_of(*self, by_address_book.node, target_endpoint);
+  EXPECT_FALSE(slot_detail.inbound);
+  EXPECT_FALSE(slot_detail.manual);
+}
+
 int connect_raw(uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};

@@ -21,7 +21,7 @@ async function main() {
   const [peer] = peers;
   assert.equal(peer.addr, expect.peer);
   assert.equal(peer.inbound, false);
-  assert.equal(peer.connection_type, 'outbound-full-relay');
+  assert.equal(peer.connection_type, 'manual');  // dialled because of --connect
   assert.equal(peer.services, '0000000000000001');
   assert.deepEqual(peer.servicesnames, ['NETWORK']);
   assert.equal(peer.version, 70015);

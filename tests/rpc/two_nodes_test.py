@@ -175,8 +175,8 @@ class TwoNodes(unittest.TestCase):
             self.assertTrue(now - 120 < entry["conntime"] <= now + 1)
             self.assertLessEqual(abs(entry["timeoffset"]), 2)
             self.assertIsInstance(entry["id"], int)
-        self.assertEqual((b_sees_a["inbound"], b_sees_a["connection_type"]),
-                         (False, "outbound-full-relay"))
+        # B dialled A because --connect named it: Core's "manual", as for addnode.
+        self.assertEqual((b_sees_a["inbound"], b_sees_a["connection_type"]), (False, "manual"))
         self.assertEqual((a_sees_b["inbound"], a_sees_b["connection_type"]), (True, "inbound"))
         # B started with no chain; A had its genesis.
         self.assertEqual((b_sees_a["startingheight"], a_sees_b["startingheight"]), (0, -1))
