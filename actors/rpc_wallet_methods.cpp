@@ -23,6 +23,35 @@ Hash160 wallet_address(const Json& params, size_t index, const ChainParams& chai
   return *decoded;
 }
 
+// Core's fee_rate parameter: satoshis per virtual byte with at most 3 decimals (a virtual byte
+// is a byte here: no witnesses), so exactly satoshis per 1,000 bytes, the wallet's unit.
+int64_t fee_rate_per_kb(const Json& params, size_t index) {
+  int64_t units = rpc::amount_param(params, index);  // in 1e-8 of a sat/vB
+  constexpr int64_t kUnitsPerThousandth = 100'000;
+  if (units % kUnitsPerThousandth != 0) throw RpcError(rpc::kTypeError, "Invalid amount");
+  int64_t per_kb = units / kUnitsPerThousandth;
+  if (per_kb > 100'000'000) throw RpcError(rpc::kInvalidParameter, "fee_rate above 100000 sat/vB");
+  return per_kb;
+}
+
+// sendtoaddress's parameters of Core that this wallet cannot honour: given with any effect,
+// the call is refused rather than done without it.
+void refuse_unsupported(const Json& params) {
+  struct Unsupported {
+    size_t index;
+    const char* name;
+    Json no_effect;  // the value that asks for nothing (besides null)
+  };
+  const Unsupported unsupported[] = {
+      {2, "comment", ""},          {3, "comment_to", ""},       {4, "subtractfeefromamount", false},
+      {5, "replaceable", nullptr}, {6, "conf_target", nullptr}, {7, "estimate_mode", "unset"},
+      {10, "verbose", false}};
+  for (const Unsupported& parameter : unsupported)
+    if (rpc::has_param(params, parameter.index) && params[parameter.index] != parameter.no_effect)
+      throw RpcError(rpc::kInvalidParameter,
+                     fmt::format("{} is not supported by actorchain", parameter.name));
+}
+
 }  // namespace
 
 void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
@@ -78,23 +107,33 @@ void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  }
                  return out;
                }});
-  methods.add({"Wallet",
-               "sendtoaddress",
-               {"address", "amount"},
-               2,
-               "sendtoaddress \"address\" amount",
-               [=](const Json& params) -> Json {
-                 Hash160 to = wallet_address(params, 0, ctx.params);
-                 int64_t amount = rpc::amount_param(params, 1);
-                 if (amount <= 0) throw RpcError(rpc::kTypeError, "Invalid amount for send");
-                 auto result = ask.value<PaymentResult>(ctx.wallet, SendPayment{to, amount});
-                 const std::string& text = result.answer.text;
-                 if (result.answer.ok) return text;
-                 if (result.insufficient_funds)
-                   throw RpcError(rpc::kWalletInsufficientFunds,
-                                  "Insufficient funds: " + text.substr(20));
-                 throw RpcError(rpc::kWalletError, text);
-               }});
+  methods.add(
+      {"Wallet",
+       "sendtoaddress",
+       // Core's, and one of actorchain's own: from_address, pay from that address's
+       // coins only, the change going back to it (the CLI's send --from).
+       {"address", "amount", "comment", "comment_to", "subtractfeefromamount", "replaceable",
+        "conf_target", "estimate_mode", "avoid_reuse", "fee_rate", "verbose", "from_address"},
+       2,
+       "sendtoaddress \"address\" amount ( \"comment\" \"comment_to\" "
+       "subtractfeefromamount replaceable conf_target \"estimate_mode\" avoid_reuse "
+       "fee_rate verbose \"from_address\" )",
+       [=](const Json& params) -> Json {
+         Hash160 to = wallet_address(params, 0, ctx.params);
+         int64_t amount = rpc::amount_param(params, 1);
+         if (amount <= 0) throw RpcError(rpc::kTypeError, "Invalid amount for send");
+         refuse_unsupported(params);
+         rpc::bool_param(params, 8, true);  // avoid_reuse: no effect without Core's flag
+         SendPayment request{to, amount, std::nullopt, 0};
+         if (rpc::has_param(params, 9)) request.fee_rate = fee_rate_per_kb(params, 9);
+         if (rpc::has_param(params, 11)) request.from = wallet_address(params, 11, ctx.params);
+         auto result = ask.value<PaymentResult>(ctx.wallet, request);
+         const std::string& text = result.answer.text;
+         if (result.answer.ok) return text;
+         if (result.insufficient_funds)
+           throw RpcError(rpc::kWalletInsufficientFunds, "Insufficient funds: " + text.substr(20));
+         throw RpcError(rpc::kWalletError, text);
+       }});
   methods.add({"Wallet",
                "getaddressesbylabel",
                {"label"},

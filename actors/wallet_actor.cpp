@@ -79,6 +79,15 @@ Spendable spendable(WalletSelf* self, const wallet::Wallet& wallet, const Addres
   return out;
 }
 
+// Keeps the coins that pay `key` (a payment --from one address spends nothing else).
+void only_of(Spendable& can, const Hash160& key) {
+  auto other = [&](const wallet::SpendableCoin& coin) {
+    return match_p2pkh(coin.coin.output.script_pubkey) != key;
+  };
+  std::erase_if(can.confirmed, other);
+  std::erase_if(can.pending, other);
+}
+
 Amount sum(const std::vector<wallet::SpendableCoin>& coins) {
   Amount total = 0;
   for (const auto& coin : coins) total += coin.coin.output.value;
@@ -160,18 +169,26 @@ WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
         if (!wallet) return PaymentResult{{false, wallet.error().message()}};
         if (wallet->keys().empty())
           return PaymentResult{{false, "wallet-empty: the wallet has no key"}};
+        if (request.from && !wallet->key_for(*request.from))
+          return PaymentResult{
+              {false, "unknown-address: the wallet holds no key for " +
+                          wallet::encode_address(*request.from, self->state.config.params)}};
         auto promise = self->make_response_promise<PaymentResult>();
         Hash160 to = request.to;
         int64_t amount = request.amount;
+        std::optional<Hash160> from = request.from;
+        int64_t fee_rate = request.fee_rate;
         auto shared = std::make_shared<wallet::Wallet>(std::move(*wallet));
         self->request(self->state.utxo_indexer, std::chrono::seconds(30),
                       GetCoinsOfAddresses{key_hashes(*shared)})
             .then(
                 [=](const AddressCoins& coins) mutable {
                   Spendable can = spendable(self, *shared, coins);
+                  if (from) only_of(can, *from);
                   std::vector<wallet::SpendableCoin> available = can.confirmed;
                   available.insert(available.end(), can.pending.begin(), can.pending.end());
-                  wallet::Payment payment{to, amount, 0, shared->keys().front().pubkey_hash()};
+                  wallet::Payment payment{
+                      to, amount, 0, from.value_or(shared->keys().front().pubkey_hash()), fee_rate};
                   auto tx = wallet::build_payment(shared->signer(), shared->keys(), available, {},
                                                   payment);
                   if (!tx) {

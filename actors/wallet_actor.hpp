@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,12 +59,16 @@ struct GetWalletBalance {};
 // confirmed and pending (std::vector<WalletCoin>).
 struct ListWalletCoins {};
 
-// Sent by the RPC server (sendtoaddress), handled by the wallet: pay `amount` to `to`.
-// Answers a PaymentResult: the txid, or why not ("insufficient-funds: have X coins confirmed
-// + Y pending, need Z", "bad-amount", "rejected: <mempool's reason>", "wallet-...").
+// Sent by the RPC server (sendtoaddress), handled by the wallet: pay `amount` to `to`, at
+// `fee_rate` satoshis per 1,000 bytes; with `from`, only from that key's coins, the change
+// going back to it (as the CLI's send --from with its node stopped). Answers a PaymentResult:
+// the txid, or why not ("insufficient-funds: have X coins confirmed + Y pending, need Z",
+// "unknown-address: ...", "rejected: <mempool's reason>", "wallet-...").
 struct SendPayment {
   Hash160 to;
   int64_t amount = 0;
+  std::optional<Hash160> from;
+  int64_t fee_rate = 0;
 };
 
 struct PaymentResult {

@@ -80,14 +80,23 @@ int mine_through_rpc(RpcClient& client, const SendOptions& options,
 }
 
 // The node of NODE_ID runs: its wallet actor builds, signs and submits each payment to its own
-// node, which relays it (or, with --mine, mines it). The output is the same as with the node
-// stopped: the txids, one a line, after the mined block's line with --mine.
-int send_through_rpc(const NodeEnvironment& env, const SendOptions& options) {
+// node, which relays it (or, with --mine, mines it), from the --from address's coins only and at
+// the --fee-rate, as with the node stopped. The output is the same as with the node stopped:
+// the txids, one a line, after the mined block's line with --mine.
+int send_through_rpc(const NodeEnvironment& env, const ChainParams& params,
+                     const SendOptions& options) {
   auto client = RpcClient::open(env, options.rpc);
   if (!client) return fail(client.error());
+  // Core's fee_rate is in satoshis per virtual byte with 3 decimals: per 1,000 bytes exactly.
+  Amount fee_rate = options.fee_rate.value_or(params.default_fee_rate);
+  std::string fee_rate_per_byte = fmt::format("{}.{:03}", fee_rate / 1000, fee_rate % 1000);
   std::vector<std::string> txids;
   for (const Payment& payment : options.payments) {
-    auto reply = client->call("sendtoaddress", rpc::Json::array({payment.to, payment.amount}));
+    rpc::Json named{{"address", payment.to},
+                    {"amount", payment.amount},
+                    {"fee_rate", fee_rate_per_byte},
+                    {"from_address", payment.from}};
+    auto reply = client->call("sendtoaddress", named);
     if (!reply) return fail(reply.error());
     if (reply->error_code == rpc::kWalletInsufficientFunds) {
       // "Insufficient funds: have ..." -> "insufficient-funds: have ..."
@@ -124,7 +133,7 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
                                                     env.node_id, options.payments[i].from)));
   }
   auto context = open_existing_chain(env, params);
-  if (!context && context.kind() == ErrorKind::kBusy) return send_through_rpc(env, options);
+  if (!context && context.kind() == ErrorKind::kBusy) return send_through_rpc(env, params, options);
   if (!context) return fail(context.error());
   const Store& store = *context->store;
   ChainState& chain = *context->chain;

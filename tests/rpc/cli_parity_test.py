@@ -9,6 +9,7 @@ compared between the two, on the same chain, including their errors.
 Usage: cli_parity_test.py --binary build/actorchain
 """
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -118,6 +119,41 @@ class CliParity(unittest.TestCase):
             block, txid = out.split()[2], out.splitlines()[1]
             self.assertIn(block, chain)
             self.assertIn(txid, chain)
+
+    def test_send_through_the_running_node_pays_from_the_address_at_the_fee_rate(self):
+        # Both keys hold coins: the payment must spend the --from key's coin only, give the
+        # change back to it, and pay at least --fee-rate (2 sat/byte), as a stopped node's send.
+        first = self.cli("createwallet")[1].splitlines()[-1]
+        second = self.cli("createwallet")[1].splitlines()[-1]
+        self.cli("createblockchain", "--address", first)
+        self.start()
+        code, out, err = self.cli("rpc", "generatetoaddress", "1", second)
+        self.assertEqual(code, 0, err)
+        [funding] = json.loads(out)
+        second_coin = self.rpc_json("getblock", funding, "1")["tx"][0]
+        code, out, err = self.cli("send", "--from", second, "--to", STRANGER, "--amount", "1",
+                                  "--fee-rate", "2000", "--mine")
+        self.assertEqual((code, err), (0, ""), out)
+        mined, txid = out.split()[2], out.splitlines()[1]
+        coinbase, payment = self.rpc_json("getblock", mined, "2")["tx"]
+        self.assertEqual(payment["txid"], txid)
+        self.assertEqual([spent["txid"] for spent in payment["vin"]], [second_coin])
+        self.assertEqual([o["scriptPubKey"]["address"] for o in payment["vout"]],
+                         [STRANGER, second])
+        fee_sats = round((10 - sum(o["value"] for o in payment["vout"])) * 1e8)
+        self.assertGreaterEqual(fee_sats, 2 * payment["size"])
+        # The reward (10 coins and the fee) goes to the first sender, as with the node stopped.
+        self.assertEqual(coinbase["vout"][0]["scriptPubKey"]["address"], second)
+        self.assertEqual(round(coinbase["vout"][0]["value"] * 1e8), 10 * 10 ** 8 + fee_sats)
+        # What sendtoaddress cannot honour is refused, never ignored.
+        self.assertEqual(self.cli("rpc", "sendtoaddress", STRANGER, "1", "a comment"),
+                         (1, "", "error: rpc-error: comment is not supported by actorchain "
+                                 "(code -8)\n"))
+
+    def rpc_json(self, *args):
+        code, out, err = self.cli("rpc", *args)
+        self.assertEqual(code, 0, err)
+        return json.loads(out)
 
     def test_a_running_node_is_asked_through_its_rpc(self):
         address = self.cli("createwallet")[1].splitlines()[-1]
