@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -19,6 +20,19 @@ std::vector<std::string> normalize_flags(int argc, char** argv) {
                             (std::isalpha(static_cast<unsigned char>(arg[1])) != 0);
     if (i > 0 && single_dash_word) arg = std::string("-") + arg;
     out.push_back(std::move(arg));
+  }
+  return out;
+}
+
+std::vector<std::string> unknown_options(const std::vector<std::string>& args,
+                                         const std::vector<std::string>& leftover) {
+  std::vector<std::string> out;
+  for (const std::string& arg : args) {
+    bool option = arg.size() > 1 && arg[0] == '-' &&
+                  std::isdigit(static_cast<unsigned char>(arg[1])) == 0 && arg[1] != '.';
+    if (!option || std::find(leftover.begin(), leftover.end(), arg) == leftover.end()) continue;
+    std::string name = arg.substr(0, arg.find('='));
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
   }
   return out;
 }

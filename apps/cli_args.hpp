@@ -14,6 +14,11 @@ namespace ac::app {
 // Single-letter flags (`-h`) and negative-looking values are left alone.
 std::vector<std::string> normalize_flags(int argc, char** argv);
 
+// The options among `leftover` (what the parser could not place) in the order of `args`, a
+// value given with '=' cut off: `--adress=X` -> `--adress`. Negative numbers are not options.
+std::vector<std::string> unknown_options(const std::vector<std::string>& args,
+                                         const std::vector<std::string>& leftover);
+
 // The node this invocation acts for: NODE_ID (a port number) picks its port and data folder.
 struct NodeEnvironment {
   uint16_t node_id = 0;

@@ -173,8 +173,19 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // One line like every other error, not CLI11's paragraph.
     std::string detail = e.what();
-    if (!cli.remaining().empty() && cli.get_subcommands().empty())
+    // A typo'd option is left over while the parse fails on something else (often the option
+    // it was meant to be, "--address is required"): name it first.
+    std::vector<std::string> unknown = unknown_options(args, cli.remaining(true));
+    if (!cli.remaining().empty() && cli.get_subcommands().empty()) {
       detail = "unknown command '" + cli.remaining().front() + "' (see --help)";
+    } else if (!unknown.empty()) {
+      std::string command = cli.get_subcommands().empty()
+                                ? std::string("actorchain")
+                                : cli.get_subcommands().front()->get_name();
+      detail = "unknown option" + std::string(unknown.size() > 1 ? "s" : "") + " '" +
+               CLI::detail::join(unknown, "', '") + "' for " + command + " (see " + command +
+               " --help)";
+    }
     for (char& c : detail)
       if (c == '\n') c = ' ';
     while (!detail.empty() && detail.back() == ' ') detail.pop_back();

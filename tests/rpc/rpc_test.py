@@ -393,6 +393,19 @@ class RpcTest(unittest.TestCase):
         r = self.node.cli("getbalance")
         self.assertEqual(len(r.stderr.splitlines()), 1)
         self.assertTrue(r.stderr.startswith("error: bad-arguments: "), r.stderr)
+        # A typo is named, not hidden behind the option it was meant to be ("--address is
+        # required"), with '=' or as the tutorial's single dash, and several in the order given.
+        for typo in (["--adress", self.address], ["--adress=" + self.address],
+                     ["-adress", self.address]):
+            r = self.node.cli("getbalance", *typo)
+            self.assertEqual((r.returncode, r.stderr),
+                             (2, "error: bad-arguments: unknown option '--adress' for getbalance "
+                                 "(see getbalance --help)\n"))
+        r = self.node.cli("send", "--from", self.address, "--to", self.address, "--amount", "1",
+                          "--fee-rat", "5", "--mime")
+        self.assertEqual((r.returncode, r.stderr),
+                         (2, "error: bad-arguments: unknown options '--fee-rat', '--mime' for "
+                             "send (see send --help)\n"))
 
     # ---- the npm bitcoin-core client ---------------------------------------------------
     def test_npm_bitcoin_core_client(self):
