@@ -38,6 +38,9 @@ struct HistoryCache {
   // listed in that order, as Core lists them by time received.
   std::unordered_map<Hash256, std::pair<uint64_t, int64_t>> first_seen;
   uint64_t next_seen = 0;
+  // The wallet's coinbases of blocks that left the active chain after the history saw them
+  // (Core's "orphan"), oldest first; kept while the node runs, dropped if their block returns.
+  std::vector<wallet::WalletTx> orphaned;
 };
 
 // What a question sees: the history up to the tip, the mempool's part, and where they stand.
@@ -56,8 +59,24 @@ std::unordered_set<Hash160> wallet_keys(const RpcAsk& ask, const RpcNodeContext&
   return keys;
 }
 
-// Feeds `history` the active chain's blocks after the last it saw. REQUIRES: the cache's lock.
-void catch_up(wallet::WalletHistory& history, const RpcAsk& ask, const RpcNodeContext& ctx) {
+// After a reorganisation: the coinbases of `before` the new history lacks are orphans; the
+// orphans the new history holds again are not.
+void note_orphans(HistoryCache& cache, const std::vector<wallet::WalletTx>& before) {
+  const std::vector<wallet::WalletTx>& now = cache.history.confirmed();
+  std::vector<wallet::WalletTx> still_lost = wallet::lost_coinbases(cache.orphaned, now);
+  for (wallet::WalletTx& lost : wallet::lost_coinbases(before, now)) {
+    bool known = std::any_of(still_lost.begin(), still_lost.end(),
+                             [&](const wallet::WalletTx& tx) { return tx.txid == lost.txid; });
+    if (!known) still_lost.push_back(std::move(lost));
+  }
+  cache.orphaned = std::move(still_lost);
+}
+
+// Feeds the cache's history the active chain's blocks after the last it saw. REQUIRES: the
+// cache's lock.
+void catch_up(HistoryCache& cache, const RpcAsk& ask, const RpcNodeContext& ctx) {
+  wallet::WalletHistory& history = cache.history;
+  std::vector<wallet::WalletTx> before;  // what the history held before a reorganisation
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::optional<FollowedBlock> last;
     if (!history.scanned().empty())
@@ -67,8 +86,13 @@ void catch_up(wallet::WalletHistory& history, const RpcAsk& ask, const RpcNodeCo
         follow_active_chain(ask, ctx, last, [&](const Block& block, const FollowedBlock& at) {
           history.connect_block(block, at.hash, at.height);
         });
-    if (followed) return;
-    history.clear();  // the chain reorganised under us: start again from the genesis
+    if (followed) {
+      if (attempt > 0) note_orphans(cache, before);
+      return;
+    }
+    // The chain reorganised under us: start again from the genesis.
+    if (attempt == 0) before = history.confirmed();
+    history.clear();
   }
   throw RpcError(rpc::kMiscError, "the chain kept changing while the wallet's history was read");
 }
@@ -79,7 +103,7 @@ HistoryView view(HistoryCache& cache, const RpcAsk& ask, const RpcNodeContext& c
   out.keys = wallet::WalletHistory(keys);
   std::lock_guard lock(cache.mutex);
   if (keys != cache.history.keys()) cache.history = wallet::WalletHistory(std::move(keys));
-  catch_up(cache.history, ask, ctx);
+  catch_up(cache, ask, ctx);
   auto pooled = ask.value<TxSelection>(ctx.actors.mempool, SelectTxs{uint64_t{UINT64_MAX}}).txs;
   std::vector<Transaction> unconfirmed;
   for (const TxPtr& tx : pooled) unconfirmed.push_back(*tx);
@@ -102,6 +126,8 @@ HistoryView view(HistoryCache& cache, const RpcAsk& ask, const RpcNodeContext& c
                    [&](const wallet::WalletTx& x, const wallet::WalletTx& y) {
                      return cache.first_seen[x.txid].first < cache.first_seen[y.txid].first;
                    });
+  // Orphans after the confirmed transactions, before the mempool's.
+  out.txs.insert(first_unconfirmed, cache.orphaned.begin(), cache.orphaned.end());
   return out;
 }
 

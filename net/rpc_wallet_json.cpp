@@ -37,10 +37,11 @@ Json wallet_tx_details(const wallet::WalletTx& tx, const wallet::WalletHistory& 
       entry["abandoned"] = false;
     } else if (!tx.from_me() && mine) {
       std::string category = "receive";
+      // Core's order: a coinbase outside the active chain (its block was lost) is an orphan.
       if (tx.is_coinbase)
-        category = tx.height >= 0 && confirmations(tx, place) < params.coinbase_maturity
-                       ? "immature"
-                       : "generate";
+        category = tx.height < 0                                         ? "orphan"
+                   : confirmations(tx, place) < params.coinbase_maturity ? "immature"
+                                                                         : "generate";
       entry["category"] = category;
       entry["amount"] = amount_json(outputs[i].value);
       entry["label"] = "";

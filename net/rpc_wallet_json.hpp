@@ -2,7 +2,8 @@
 // src/wallet/rpc/transactions.cpp): pure functions of wallet::WalletTx, unit-tested without a
 // node. Categories: "send" (each output of the wallet's own transaction that pays another,
 // amount and fee negative), "receive" (an output paying the wallet in another's
-// transaction), "generate" / "immature" (a coinbase paying it, by maturity). Outputs of its
+// transaction), "generate" / "immature" (a coinbase paying it, by maturity), "orphan" (one
+// whose block left the active chain: confirmations 0, no block). Outputs of its
 // own transactions back to its keys (change) are not listed, as Core lists change.
 #pragma once
 

@@ -66,4 +66,21 @@ std::vector<WalletTx> WalletHistory::with_unconfirmed(
   return out;
 }
 
+std::vector<WalletTx> lost_coinbases(const std::vector<WalletTx>& before,
+                                     const std::vector<WalletTx>& after) {
+  std::unordered_set<Hash256> still;
+  for (const WalletTx& tx : after) still.insert(tx.txid);
+  std::vector<WalletTx> out;
+  for (const WalletTx& tx : before) {
+    if (!tx.is_coinbase || still.contains(tx.txid)) continue;
+    WalletTx lost = tx;
+    lost.block_hash.reset();
+    lost.height = -1;
+    lost.index_in_block = -1;
+    lost.time_received = tx.block_time;
+    out.push_back(std::move(lost));
+  }
+  return out;
+}
+
 }  // namespace ac::wallet

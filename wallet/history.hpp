@@ -70,4 +70,11 @@ class WalletHistory {
   std::unordered_map<OutPoint, TxOut> mine_;  // every output that paid the wallet
 };
 
+// The wallet's coinbases among `before` (transactions confirmed on a chain since reorganised)
+// that `after` (the new active chain's) does not hold: their blocks left the active chain, and
+// a coinbase never returns to the mempool, so they can never confirm (Core's "orphan").
+// Returned unconfirmed (no block, height -1), received when their block was made.
+std::vector<WalletTx> lost_coinbases(const std::vector<WalletTx>& before,
+                                     const std::vector<WalletTx>& after);
+
 }  // namespace ac::wallet

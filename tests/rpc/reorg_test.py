@@ -5,9 +5,9 @@ Node A (--txindex, its own wallet) and node B start from the same genesis (B's s
 of A's) and mine apart: A confirms a payment of its wallet in block a1 (the coinbase paying
 its wallet too); B mines three blocks without it. Then A connects to B and follows B's longer
 chain. listtransactions, gettransaction and getrawtransaction must follow: the payment is
-unconfirmed again (back in the mempool), a1's coinbase is gone from the wallet and from the
-index (found only with a1's hash given, not in the active chain); once A mines again, the
-payment is confirmed in the new block.
+unconfirmed again (back in the mempool), a1's coinbase is an orphan in the wallet (Core's
+category, 0 confirmations) and gone from the index (found only with a1's hash given, not in
+the active chain); once A mines again, the payment is confirmed in the new block.
 
 Usage: reorg_test.py --binary build/actorchain
 """
@@ -84,10 +84,17 @@ class Reorg(unittest.TestCase):
         raw = a.call("getrawtransaction", paid, True)
         self.assertNotIn("blockhash", raw)
         self.assertNotIn("confirmations", raw)
-        # a1's coinbase left the active chain: not the wallet's, not in the index.
-        self.assertNotIn(coinbase, entries)
-        self.assertEqual(a.error("gettransaction", coinbase),
-                         (-5, "Invalid or non-wallet transaction id"))
+        # a1's coinbase left the active chain: the wallet keeps it as Core does, an "orphan"
+        # with no block and 0 confirmations; the index no longer finds it.
+        orphan = entries[coinbase]
+        self.assertEqual((orphan["category"], orphan["amount"], orphan["confirmations"],
+                          orphan["generated"], orphan["trusted"], orphan["address"]),
+                         ("orphan", 10, 0, True, False, self.address))
+        self.assertNotIn("blockhash", orphan)
+        tx = a.call("gettransaction", coinbase)
+        self.assertEqual((tx["amount"], tx["confirmations"],
+                          [d["category"] for d in tx["details"]]), (10, 0, ["orphan"]))
+        self.assertNotIn("blockhash", tx)
         self.assertEqual(a.error("getrawtransaction", coinbase)[0], -5)
         self.assertIs(a.call("getrawtransaction", coinbase, True, a1)["in_active_chain"], False)
         # B's blocks are the active chain in the index.
@@ -100,8 +107,9 @@ class Reorg(unittest.TestCase):
         tx = a.call("gettransaction", paid)
         self.assertEqual((tx["confirmations"], tx["blockhash"], tx["blockheight"]), (1, a5, 4))
         self.assertEqual(a.call("getrawtransaction", paid, True)["blockhash"], a5)
-        self.assertEqual({e["txid"]: e["blockhash"] for e in a.call("listtransactions")}[paid],
-                         a5)
+        entries = {e["txid"]: e for e in a.call("listtransactions")}
+        self.assertEqual(entries[paid]["blockhash"], a5)
+        self.assertEqual(entries[coinbase]["category"], "orphan")  # for good
 
 
 def main():

@@ -87,5 +87,33 @@ TEST(WalletHistory, records_what_pays_the_wallet_and_what_spends_its_coins) {
   EXPECT_TRUE(history.scanned().empty());
 }
 
+// A reorganisation lost the block of the wallet's coinbase: it is listed as Core's orphan,
+// with no block; one that the new chain holds too is not.
+TEST(WalletHistory, coinbase_of_a_lost_block_is_an_orphan) {
+  const Hash160 mine = key_hash(1);
+  wallet::WalletHistory old_chain({mine}), new_chain({mine});
+  Block genesis = block_of({coinbase(mine, 10 * kCoin, 0)}, Hash256{});
+  Block lost = block_of({coinbase(mine, 10 * kCoin, 1)}, genesis.hash());
+  Block winner = block_of({coinbase(key_hash(2), 10 * kCoin, 2)}, genesis.hash());
+  for (auto* history : {&old_chain, &new_chain}) history->connect_block(genesis, genesis.hash(), 0);
+  old_chain.connect_block(lost, lost.hash(), 1);
+  new_chain.connect_block(winner, winner.hash(), 1);
+
+  auto orphans = wallet::lost_coinbases(old_chain.confirmed(), new_chain.confirmed());
+  ASSERT_EQ(orphans.size(), 1u);
+  EXPECT_EQ(orphans[0].txid, lost.transactions[0].txid());
+  EXPECT_EQ(orphans[0].height, -1);
+  EXPECT_FALSE(orphans[0].block_hash);
+  EXPECT_EQ(orphans[0].time_received, lost.header.time);
+
+  rpc::WalletTxPlace place{1, 1'800'000'000};
+  rpc::Json entries = rpc::list_transaction_entries(orphans[0], new_chain, quick_params(), place);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0]["category"], "orphan");
+  EXPECT_EQ(entries[0]["confirmations"], 0);
+  EXPECT_EQ(entries[0]["time"], lost.header.time);
+  EXPECT_FALSE(entries[0].contains("blockhash"));
+}
+
 }  // namespace
 }  // namespace ac
