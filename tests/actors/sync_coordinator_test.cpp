@@ -171,6 +171,27 @@ struct SyncCoordinatorTest : ::testing::Test {
     return limits;
   }
 
+  // Limits whose download window holds the whole 30-block chain at once.
+  static SyncLimits whole_chain_window() {
+    SyncLimits limits = small_limits();
+    limits.max_in_flight_per_peer = 40;
+    limits.max_in_flight_total = 40;
+    limits.max_blocks_ahead = 40;
+    return limits;
+  }
+
+  // Starts with `limits`; one peer announces the 30 blocks and delivers all but the first,
+  // which holds every other back from the chain. Returns the peer, to deliver the first.
+  SessionActor deliver_all_but_the_first_block(SyncLimits limits) {
+    start(limits);
+    auto peer = new_session();
+    ready(peer, 30);
+    announce(peer, hashes(0, 30));
+    for (size_t n = 1; n < 30; ++n) deliver(peer, blocks[n]->hash());
+    EXPECT_TRUE(chain_state().submitted.empty());
+    return peer;
+  }
+
   SessionActor new_session() {
     auto session = system->spawn(fake_session, std::string{"peer"});
     actors_to_stop.push_back(caf::actor_cast<caf::actor>(session));
@@ -179,6 +200,14 @@ struct SyncCoordinatorTest : ::testing::Test {
   SyncingListener new_miner() {
     auto miner = system->spawn(fake_miner, std::string{"miner"});
     actors_to_stop.push_back(caf::actor_cast<caf::actor>(miner));
+    return miner;
+  }
+
+  // A miner subscribed to the coordinator's download starts and ends (SubscribeSyncing).
+  SyncingListener subscribed_miner() {
+    auto miner = new_miner();
+    caf::anon_send(sync, SubscribeSyncing{miner});
+    scheduler->run();
     return miner;
   }
 
@@ -258,9 +287,7 @@ TEST_F(SyncCoordinatorTest, SyncsManyBlocksFromOnePeerInOrder) {
 
 TEST_F(SyncCoordinatorTest, SubscribersLearnWhenADownloadStartsAndEnds) {
   start(small_limits());
-  auto miner = new_miner();
-  caf::anon_send(sync, SubscribeSyncing{miner});
-  scheduler->run();
+  auto miner = subscribed_miner();
   auto peer = new_session();
   ready(peer, 30);
   announce(peer, hashes(0, 30));
@@ -271,9 +298,7 @@ TEST_F(SyncCoordinatorTest, SubscribersLearnWhenADownloadStartsAndEnds) {
 
 TEST_F(SyncCoordinatorTest, OneRelayedBlockIsNotADownload) {
   start(small_limits());
-  auto miner = new_miner();
-  caf::anon_send(sync, SubscribeSyncing{miner});
-  scheduler->run();
+  auto miner = subscribed_miner();
   auto peer = new_session();
   ready(peer, 0);
   announce(peer, hashes(0, 1));
@@ -428,16 +453,7 @@ TEST_F(SyncCoordinatorTest, RejectedBlockIsNotFetchedAgain) {
 }
 
 TEST_F(SyncCoordinatorTest, BlocksReadyTogetherReachTheChainAsOneBatch) {
-  SyncLimits limits = small_limits();
-  limits.max_in_flight_per_peer = 40;
-  limits.max_in_flight_total = 40;
-  limits.max_blocks_ahead = 40;
-  start(limits);
-  auto peer = new_session();
-  ready(peer, 30);
-  announce(peer, hashes(0, 30));
-  for (size_t n = 1; n < 30; ++n) deliver(peer, blocks[n]->hash());
-  EXPECT_TRUE(chain_state().submitted.empty());
+  auto peer = deliver_all_but_the_first_block(whole_chain_window());
   deliver(peer, blocks[0]->hash());
   EXPECT_EQ(chain_state().batch_sizes, std::vector<size_t>{30});  // one request, one reply
   EXPECT_EQ(chain_state().submitted, hashes(0, 30));
@@ -445,17 +461,10 @@ TEST_F(SyncCoordinatorTest, BlocksReadyTogetherReachTheChainAsOneBatch) {
 }
 
 TEST_F(SyncCoordinatorTest, TheChainNeverHoldsMoreThanMaxSubmittingBlocks) {
-  SyncLimits limits = small_limits();
-  limits.max_in_flight_per_peer = 40;
-  limits.max_in_flight_total = 40;
-  limits.max_blocks_ahead = 40;
+  SyncLimits limits = whole_chain_window();
   limits.max_submitting = 8;
   limits.min_submit_batch = 4;
-  start(limits);
-  auto peer = new_session();
-  ready(peer, 30);
-  announce(peer, hashes(0, 30));
-  for (size_t n = 1; n < 30; ++n) deliver(peer, blocks[n]->hash());
+  auto peer = deliver_all_but_the_first_block(limits);
   deliver(peer, blocks[0]->hash());
   EXPECT_EQ(chain_state().submitted, hashes(0, 30));
   for (size_t size : chain_state().batch_sizes) EXPECT_LE(size, 8u);
