@@ -4,16 +4,10 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const Client = require('bitcoin-core');
+const { clientOf, expectedClient, runChecks } = require('./expected_client');
 
 async function main() {
-  const expect = JSON.parse(process.env.EXPECT);
-  const client = new Client({
-    host: `http://127.0.0.1:${expect.port}`,
-    username: expect.username,
-    password: expect.password,
-    timeout: 10000
-  });
+  const { expect, client } = expectedClient();
 
   assert.equal(await client.getBlockCount(), expect.height);
   assert.equal(await client.getBestBlockHash(), expect.best);
@@ -51,11 +45,7 @@ async function main() {
     return true;
   });
 
-  const stranger = new Client({
-    host: `http://127.0.0.1:${expect.port}`,
-    username: 'x',
-    password: 'y'
-  });
+  const stranger = clientOf(expect, { username: 'x', password: 'y' });
   await assert.rejects(stranger.getBlockCount(), error => {
     assert.equal(error.code, 401);
     return true;
@@ -63,7 +53,4 @@ async function main() {
   console.log('bitcoin-core client: all checks passed');
 }
 
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+runChecks(main);

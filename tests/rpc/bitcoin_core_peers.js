@@ -5,16 +5,10 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const Client = require('bitcoin-core');
+const { expectedClient, runChecks } = require('./expected_client');
 
 async function main() {
-  const expect = JSON.parse(process.env.EXPECT);
-  const client = new Client({
-    host: `http://127.0.0.1:${expect.port}`,
-    username: expect.username,
-    password: expect.password,
-    timeout: 10000
-  });
+  const { expect, client } = expectedClient();
 
   const peers = await client.getPeerInfo();
   assert.equal(peers.length, 1);
@@ -55,7 +49,4 @@ async function main() {
   console.log('bitcoin-core client: peer checks passed');
 }
 
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+runChecks(main);

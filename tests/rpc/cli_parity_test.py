@@ -8,38 +8,28 @@ compared between the two, on the same chain, including their errors.
 
 Usage: cli_parity_test.py --binary build/actorchain
 """
-import argparse
 import json
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import unittest
 
-from rpc_test import Node, free_port  # the RPC suite's node runner and port picker
+import rpc_test
+from rpc_test import STRANGER, Node, WorkDirTest, free_port, new_chain, run_cli
 
 ARGS = None
-STRANGER = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"  # valid on the quick chain, in no wallet here
 
 
-class CliParity(unittest.TestCase):
+class CliParity(WorkDirTest):
     def setUp(self):
-        self.work = tempfile.mkdtemp(prefix="cli-parity-")
-        self.datadir = os.path.join(self.work, "data")
+        super().setUp()
         self.node_id = free_port()
         self.node = None
 
     def tearDown(self):
         if self.node:
             self.node.close()
-        shutil.rmtree(self.work, ignore_errors=True)
 
     def cli(self, *args, node_id=None):
         extra = ["--rpc-port", str(self.node.port)] if self.node else []
-        r = subprocess.run([ARGS.binary, "--chain", "quick", "--datadir", self.datadir] + extra
-                           + list(args), env=dict(os.environ, NODE_ID=str(node_id or self.node_id)),
-                           capture_output=True, text=True, timeout=60)
+        r = run_cli(self.datadir, node_id or self.node_id, *extra, *args)
         return r.returncode, r.stdout, r.stderr
 
     def start(self):
@@ -64,9 +54,8 @@ class CliParity(unittest.TestCase):
         return stopped
 
     def test_every_command_prints_the_same_running_or_stopped(self):
-        first = self.cli("createwallet")[1].splitlines()[-1]
+        first = new_chain(self.datadir, self.node_id)
         second = self.cli("createwallet")[1].splitlines()[-1]
-        self.cli("createblockchain", "--address", first)
         commands = [["listaddresses"], ["getbalance", "--address", first],
                     ["getbalance", "--address", second], ["getbalance", "--address", STRANGER],
                     ["getbalance", "--address", "bad"], ["printchain"], ["printchain", "--hex"],
@@ -98,8 +87,7 @@ class CliParity(unittest.TestCase):
     def test_send_mine_prints_the_same_running_or_stopped(self):
         # Running, the node mines the block (generatetoaddress to the first sender) after its
         # wallet made the payment; stopped, the command mines it. Same lines, same reward.
-        first = self.cli("createwallet")[1].splitlines()[-1]
-        self.cli("createblockchain", "--address", first)
+        first = new_chain(self.datadir, self.node_id)
         send = ["send", "--from", first, "--to", STRANGER, "--amount", "1", "--mine"]
         self.start()
         running = self.cli(*send)
@@ -123,9 +111,8 @@ class CliParity(unittest.TestCase):
     def test_send_through_the_running_node_pays_from_the_address_at_the_fee_rate(self):
         # Both keys hold coins: the payment must spend the --from key's coin only, give the
         # change back to it, and pay at least --fee-rate (2 sat/byte), as a stopped node's send.
-        first = self.cli("createwallet")[1].splitlines()[-1]
+        first = new_chain(self.datadir, self.node_id)
         second = self.cli("createwallet")[1].splitlines()[-1]
-        self.cli("createblockchain", "--address", first)
         self.start()
         code, out, err = self.cli("rpc", "generatetoaddress", "1", second)
         self.assertEqual(code, 0, err)
@@ -156,8 +143,7 @@ class CliParity(unittest.TestCase):
         return json.loads(out)
 
     def test_a_running_node_is_asked_through_its_rpc(self):
-        address = self.cli("createwallet")[1].splitlines()[-1]
-        self.cli("createblockchain", "--address", address)
+        address = new_chain(self.datadir, self.node_id)
         self.start()
         # Wrong credentials: every command fails at the RPC, none goes around it to the files.
         for command in (["createwallet"], ["listaddresses"], ["dumpprivkey", "--address", address],
@@ -176,13 +162,5 @@ class CliParity(unittest.TestCase):
         self.assertEqual(self.assert_same(commands), stopped)
 
 
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    rpc_test.run_suite()

@@ -11,47 +11,32 @@ the active chain); once A mines again, the payment is confirmed in the new block
 
 Usage: reorg_test.py --binary build/actorchain
 """
-import argparse
 import os
 import shutil
-import subprocess
-import sys
-import tempfile
 import unittest
 
 import rpc_test
-from rpc_test import Node, free_port
+from rpc_test import STRANGER, Node, WorkDirTest, free_port, new_chain
 from two_nodes_test import Client, wait_until
 
 ARGS = None
-STRANGER = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"  # valid on the quick chain, in no wallet here
 
 
-class Reorg(unittest.TestCase):
+class Reorg(WorkDirTest):
     def setUp(self):
-        self.work = tempfile.mkdtemp(prefix="rpc-reorg-")
-        datadir = os.path.join(self.work, "data")
+        super().setUp()
+        datadir = self.datadir
         a_id, self.b_id = free_port(), free_port()
-
-        def run(*args):
-            return subprocess.run([ARGS.binary, "--chain", "quick", "--datadir", datadir]
-                                  + list(args), env=dict(os.environ, NODE_ID=str(a_id)),
-                                  check=True, capture_output=True, text=True).stdout
-
-        self.address = run("createwallet").splitlines()[-1]
-        run("createblockchain", "--address", self.address)
+        self.address = new_chain(datadir, a_id)
         # B: the same store (so the same genesis), no wallet of its own.
         shutil.copytree(os.path.join(datadir, str(a_id)), os.path.join(datadir, str(self.b_id)),
                         ignore=shutil.ignore_patterns("wallet.dat", "peers.dat", ".cookie"))
         alone = ["--rpc-port", "0", "--max-outbound", "0"]
         self.a_node = Node(ARGS.binary, datadir, a_id, alone + ["--txindex"])
+        self.addCleanup(self.a_node.close)
         self.b_node = Node(ARGS.binary, datadir, self.b_id, alone)
+        self.addCleanup(self.b_node.close)
         self.a, self.b = Client(self.a_node), Client(self.b_node)
-
-    def tearDown(self):
-        self.a_node.close()
-        self.b_node.close()
-        shutil.rmtree(self.work, ignore_errors=True)
 
     def test_history_and_txindex_follow_the_longer_chain(self):
         a, b = self.a, self.b
@@ -112,14 +97,5 @@ class Reorg(unittest.TestCase):
         self.assertEqual(entries[coinbase]["category"], "orphan")  # for good
 
 
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    ARGS, rest = parser.parse_known_args()
-    rpc_test.ARGS = ARGS
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    rpc_test.run_suite()

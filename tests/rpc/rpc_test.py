@@ -95,6 +95,32 @@ def request(port, body, credentials, method="POST", path="/", timeout=10, header
     return response.status, dict(response.getheaders()), text
 
 
+STRANGER = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"  # valid on the quick chain, in no wallet here
+
+
+def run_cli(datadir, node_id, *args, **run_options):
+    """`actorchain` on the quick chain as node `node_id` (its files, or its RPC while it runs)."""
+    return subprocess.run([ARGS.binary, "--chain", "quick", "--datadir", datadir] + list(args),
+                          env=dict(os.environ, NODE_ID=str(node_id)), capture_output=True,
+                          text=True, timeout=60, **run_options)
+
+
+def new_chain(datadir, node_id):
+    """A key in node `node_id`'s wallet and a chain whose genesis pays it: its address."""
+    address = run_cli(datadir, node_id, "createwallet", check=True).stdout.splitlines()[-1]
+    run_cli(datadir, node_id, "createblockchain", "--address", address, check=True)
+    return address
+
+
+class WorkDirTest(unittest.TestCase):
+    """A test with a fresh work folder (self.work, removed after it) and self.datadir in it."""
+
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix="%s-" % type(self).__name__)
+        self.addCleanup(shutil.rmtree, self.work, ignore_errors=True)  # after tearDown
+        self.datadir = os.path.join(self.work, "data")
+
+
 def npm_modules(npm_dir):
     """The node_modules folder of tests/rpc/package.json, installed into npm_dir once."""
     os.makedirs(npm_dir, exist_ok=True)
@@ -106,18 +132,41 @@ def npm_modules(npm_dir):
     return os.path.join(npm_dir, "node_modules")
 
 
+def run_npm_checks(test, script, work, port, credentials, **expect):
+    """Runs tests/rpc/`script` (checks through the npm bitcoin-core client, expected_client.js)
+    against the node at `port`, EXPECT holding `expect` and the credentials; fails `test`
+    unless every check passes. The npm install goes to --work, or else into `work`."""
+    modules = npm_modules(os.path.join(ARGS.work or work, "rpc-npm"))
+    username, password = credentials.split(":", 1)
+    expect = dict(expect, port=port, username=username, password=password)
+    r = subprocess.run(["node", os.path.join(HERE, script)],
+                       env=dict(os.environ, EXPECT=json.dumps(expect), NODE_PATH=modules),
+                       capture_output=True, text=True, timeout=120)
+    test.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+
+def run_suite(work_help=None):
+    """Parses --binary (and --work, when `work_help` says what it keeps), gives them to the
+    running test script and to these helpers, and runs the script's tests."""
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    if work_help:
+        parser.add_argument("--work", help=work_help)
+    ARGS, rest = parser.parse_known_args()
+    if not work_help:
+        ARGS.work = None
+    sys.modules["__main__"].ARGS = ARGS
+    unittest.main(module="__main__", argv=[sys.argv[0]] + rest, verbosity=2)
+
+
 class RpcTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="rpc-test-")
         cls.node_id = free_port()
         cls.datadir = os.path.join(cls.work, "data")
-        env = dict(os.environ, NODE_ID=str(cls.node_id))
-        run = lambda *a: subprocess.run([ARGS.binary, "--chain", "quick", "--datadir",
-                                         cls.datadir] + list(a), env=env, check=True,
-                                        capture_output=True, text=True)
-        cls.address = run("createwallet").stdout.strip().splitlines()[-1]
-        run("createblockchain", "--address", cls.address)
+        cls.address = new_chain(cls.datadir, cls.node_id)
         cls.node = Node(ARGS.binary, cls.datadir, cls.node_id,
                         ["--rpc-port", "0", "--rpc-workqueue", "256", "--rpc-servertimeout", "2"])
         cls.credentials = cls.node.cookie()
@@ -409,17 +458,10 @@ class RpcTest(unittest.TestCase):
 
     # ---- the npm bitcoin-core client ---------------------------------------------------
     def test_npm_bitcoin_core_client(self):
-        modules = npm_modules(os.path.join(ARGS.work or self.work, "rpc-npm"))
         best = self.call("getblock", [self.hashes[3], 1])
-        user, password = self.credentials.split(":", 1)
-        expect = {"port": self.node.port, "username": user, "password": password,
-                  "height": 3, "best": self.hashes[3], "hashes": self.hashes,
-                  "best_coinbase": best["tx"][0], "address": self.address}
-        r = subprocess.run(["node", os.path.join(HERE, "bitcoin_core_client.js")],
-                           env=dict(os.environ, EXPECT=json.dumps(expect),
-                                    NODE_PATH=modules),
-                           capture_output=True, text=True, timeout=120)
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        run_npm_checks(self, "bitcoin_core_client.js", self.work, self.node.port,
+                       self.credentials, height=3, best=self.hashes[3], hashes=self.hashes,
+                       best_coinbase=best["tx"][0], address=self.address)
 
     # ---- the wallet (changes the chain: after every test that pins it) ---------------------
     def test_zy_wallet_pays_twice_before_the_block_and_balances_are_exact(self):
@@ -427,7 +469,7 @@ class RpcTest(unittest.TestCase):
         self.assertEqual(self.call("getbalance"), 40)
         fresh = self.call("getnewaddress")
         self.assertNotEqual(fresh, self.address)
-        stranger = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"
+        stranger = STRANGER
         first = self.call("sendtoaddress", [fresh, 3])
         second = self.call("sendtoaddress", [stranger, "36.5"])  # needs the first's change
         self.assertEqual(sorted(self.call("getrawmempool")), sorted([first, second]))
@@ -453,7 +495,7 @@ class RpcTest(unittest.TestCase):
         self.assertEqual(self.error_of("dumpprivkey", [stranger])[0], -4)
 
     def test_zz0_cli_send_goes_through_the_running_nodes_rpc(self):
-        stranger = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"
+        stranger = STRANGER
         # The --from address holds 0.5 (test_zy's change); only its coins may pay.
         r = self.node.cli("send", "--from", self.address, "--to", stranger, "--amount", "0.25")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -506,14 +548,5 @@ class RpcTest(unittest.TestCase):
             node.close()
 
 
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    parser.add_argument("--work", help="keeps the npm install here between runs")
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    run_suite(work_help="keeps the npm install here between runs")

@@ -12,19 +12,16 @@ driven through Python's http.client with Basic auth (tests/rpc/rpc_test.py's hel
 
 Usage: two_nodes_test.py --binary build/actorchain [--work DIR]
 """
-import argparse
 import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import unittest
 
 import rpc_test
-from rpc_test import HERE, Node, free_port, npm_modules, request
+from rpc_test import Node, free_port, new_chain, request, run_cli, run_npm_checks
 
 HEADER_BYTES = 24
 
@@ -69,15 +66,9 @@ class TwoNodes(unittest.TestCase):
         cls.work = tempfile.mkdtemp(prefix="rpc-two-")
         cls.datadir = os.path.join(cls.work, "data")
         cls.a_id, cls.b_id = free_port(), free_port()
-
-        def run(node_id, *args):
-            return subprocess.run([ARGS.binary, "--chain", "quick", "--datadir", cls.datadir]
-                                  + list(args), env=dict(os.environ, NODE_ID=str(node_id)),
-                                  check=True, capture_output=True, text=True).stdout
-
-        cls.a_address = run(cls.a_id, "createwallet").splitlines()[-1]
-        run(cls.a_id, "createblockchain", "--address", cls.a_address)
-        cls.b_address = run(cls.b_id, "createwallet").splitlines()[-1]
+        cls.a_address = new_chain(cls.datadir, cls.a_id)
+        cls.b_address = run_cli(cls.datadir, cls.b_id, "createwallet",
+                                check=True).stdout.splitlines()[-1]
         cls.a_trace = os.path.join(cls.work, "a.jsonl")
         cls.b_trace = os.path.join(cls.work, "b.jsonl")
         cls.a_node = Node(ARGS.binary, cls.datadir, cls.a_id,
@@ -203,14 +194,8 @@ class TwoNodes(unittest.TestCase):
         self.assertGreaterEqual(entry["msgssent_per_msg"]["ping"], 1)
 
     def test_y_npm_bitcoin_core_client_sees_the_peers(self):
-        modules = npm_modules(os.path.join(ARGS.work or self.work, "rpc-npm"))
-        user, password = self.b.credentials.split(":", 1)
-        expect = {"port": self.b_node.port, "username": user, "password": password,
-                  "peer": "127.0.0.1:%d" % self.a_id}
-        r = subprocess.run(["node", os.path.join(HERE, "bitcoin_core_peers.js")],
-                           env=dict(os.environ, EXPECT=json.dumps(expect), NODE_PATH=modules),
-                           capture_output=True, text=True, timeout=120)
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        run_npm_checks(self, "bitcoin_core_peers.js", self.work, self.b_node.port,
+                       self.b.credentials, peer="127.0.0.1:%d" % self.a_id)
 
     def test_wallet_history_and_pending_payments(self):
         a, b = self.a, self.b
@@ -352,15 +337,5 @@ class TwoNodes(unittest.TestCase):
         self.assertEqual(a.error("gettransaction")[0], -1)
 
 
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    parser.add_argument("--work", help="where the npm client is installed (kept between runs)")
-    ARGS, rest = parser.parse_known_args()
-    rpc_test.ARGS = ARGS
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    rpc_test.run_suite(work_help="where the npm client is installed (kept between runs)")
