@@ -163,6 +163,9 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
     }
   }
   state->genesis_ = *genesis;
+  std::optional<Block> genesis_block = store.block(*genesis);
+  if (!genesis_block) return make_error(ErrorKind::kLocal, "missing-block-data", genesis->hex());
+  state->outputs_repeat_ = outputs_may_repeat(state->params_, *genesis_block);
 
   if (std::optional<Hash256> tip_hash = store.tip()) {
     Node* tip = state->find(*tip_hash);
@@ -255,6 +258,7 @@ Status ChainState::create_genesis(const Block& genesis) {
   if (Status applied = store_.apply(*change); !applied) return applied;
 
   genesis_ = hash;
+  outputs_repeat_ = outputs_may_repeat(params_, genesis);
   active_.push_back(&insert(record, nullptr));
   return Status::success();
 }
@@ -452,7 +456,7 @@ Result<std::optional<Error>> ChainState::connect_node(Node* node, BlockCache& ca
   Result<StoreDelta> change = connect_block(
       entry->block, entry->txids, node->record.height, store_, params_, verifier_,
       [this](int height) { return median_time_past(active_[height]); },
-      [this, node] { precheck_next(node); });
+      [this, node] { precheck_next(node); }, outputs_repeat_);
   if (!change) {
     // A stored block's body matched its header when it arrived: a failure here is its own,
     // unless it is the node's (kLocal: its undo data or coins would not read).
@@ -672,9 +676,9 @@ Status ChainState::verify_chain() const {
     std::optional<Block> block = store_.block(hash);
     if (!block) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
     const std::vector<Hash256> txids = txids_of(*block);
-    Result<StoreDelta> change =
-        connect_block(*block, txids, static_cast<int>(height), replayed, params_, verifier_,
-                      [this](int below) { return median_time_past(active_[below]); });
+    Result<StoreDelta> change = connect_block(
+        *block, txids, static_cast<int>(height), replayed, params_, verifier_,
+        [this](int below) { return median_time_past(active_[below]); }, {}, outputs_repeat_);
     if (!change) return make_error(ErrorKind::kLocal, "replay-failed", change.error().message());
     replayed.apply(*change);
   }

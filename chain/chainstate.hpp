@@ -217,6 +217,7 @@ class ChainState {
   ScriptVerifier& verifier_;
   Clock now_seconds_;
   std::optional<Hash256> genesis_;
+  bool outputs_repeat_ = true;  // connect_block looks outputs up (outputs_may_repeat)
   std::unordered_map<Hash256, Node> index_;
   std::vector<Node*> active_;                   // active_[h]: the active block at height h
   std::set<Node*, CandidateOrder> candidates_;  // stored, not invalid; most work first

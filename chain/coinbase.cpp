@@ -1,6 +1,7 @@
 #include "chain/coinbase.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace ac {
 
@@ -52,6 +53,26 @@ bool coinbase_commits_to_height(const Transaction& coinbase, int height) {
   const Bytes& script_sig = coinbase.inputs[0].script_sig;
   return script_sig.size() >= expected.size() &&
          std::equal(expected.begin(), expected.end(), script_sig.begin());
+}
+
+std::optional<int> coinbase_committed_height(const Transaction& coinbase) {
+  if (coinbase.inputs.empty() || coinbase.inputs[0].script_sig.empty()) return std::nullopt;
+  const Bytes& script_sig = coinbase.inputs[0].script_sig;
+  const uint8_t first = script_sig[0];
+  int64_t candidate = 0;
+  if (first >= kOpOne && first < kOpOne + 16) {
+    candidate = first - kOpOne + 1;
+  } else if (first >= 1 && first <= 4 && script_sig.size() > first) {
+    // A direct push of up to 4 bytes (heights fit in an int): little-endian, sign bit ignored
+    // here; coinbase_commits_to_height below insists on the minimal, positive encoding.
+    for (size_t i = first; i >= 1; --i) candidate = (candidate << 8) | script_sig[i];
+  } else {
+    return std::nullopt;
+  }
+  if (candidate < 1 || candidate > std::numeric_limits<int>::max()) return std::nullopt;
+  const int height = static_cast<int>(candidate);
+  if (!coinbase_commits_to_height(coinbase, height)) return std::nullopt;
+  return height;
 }
 
 Transaction make_coinbase(int height, Amount value, const Bytes& payout_script,

@@ -15,6 +15,10 @@ Bytes bip34_height_push(int height);
 // True when the coinbase's scriptSig starts with bip34_height_push(height).
 bool coinbase_commits_to_height(const Transaction& coinbase, int height);
 
+// The height >= 1 whose push starts the coinbase's scriptSig, if any (a genesis coinbase
+// that a later block's BIP34 coinbase could repeat).
+std::optional<int> coinbase_committed_height(const Transaction& coinbase);
+
 // A coinbase for `height` paying `value` to `payout_script`; `extra_nonce` is appended to
 // the scriptSig after the height so a miner can vary the merkle root. The scriptSig is always
 // 2..100 bytes.

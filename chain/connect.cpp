@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "chain/coinbase.hpp"
 #include "chain/interpreter.hpp"
 #include "chain/script_ops.hpp"
 #include "chain/tx_verify.hpp"
@@ -23,6 +24,14 @@ class BlockCoinsView final : public CoinsView {
   }
 
   bool in_chain(const OutPoint& outpoint) const { return chain_coin(outpoint).has_value(); }
+  // Records, without asking the chain, that it does not hold `outpoint`.
+  void absent_from_chain(const OutPoint& outpoint) { chain_cache_.try_emplace(outpoint); }
+  // Whether this block's changes so far leave `outpoint` unspent (nullopt: they did not touch it).
+  std::optional<bool> unspent_in_block(const OutPoint& outpoint) const {
+    if (auto change = changes_.find(outpoint); change != changes_.end())
+      return change->second.has_value();
+    return std::nullopt;
+  }
 
   void remove(const OutPoint& outpoint) { change(outpoint) = std::nullopt; }
   void add(const OutPoint& outpoint, Coin coin) { change(outpoint) = std::move(coin); }
@@ -70,7 +79,7 @@ std::string describe_input(const Hash256& txid, size_t input_index) {
 Result<StoreDelta> connect_block(const Block& block, std::span<const Hash256> txids, int height,
                                  const CoinsView& chain_coins, const ChainParams& params,
                                  ScriptVerifier& verifier, const MedianTimeAt& median_time_at,
-                                 const std::function<void()>& meanwhile) {
+                                 const std::function<void()>& meanwhile, bool outputs_repeat) {
   if (txids.size() != block.transactions.size())
     return make_error(ErrorKind::kLocal, "txid-count-mismatch");
   if (block.transactions.empty() || !block.transactions.front().is_coinbase()) {
@@ -143,8 +152,16 @@ Result<StoreDelta> connect_block(const Block& block, std::span<const Hash256> tx
     for (size_t k = 0; k < tx.outputs.size(); ++k) {
       OutPoint created{txids[i], static_cast<uint32_t>(k)};
       // Also refused when the coin was spent earlier in this block: replacing a coin within
-      // one block would leave the outpoint both removed and added in the StoreDelta.
-      if (view.coin(created) || view.in_chain(created)) {
+      // one block would leave the outpoint both removed and added in the StoreDelta. When
+      // outputs cannot repeat the chain's (outputs_may_repeat), the chain is not asked: a
+      // lookup that always misses, and the costliest one in a large store.
+      const std::optional<bool> in_block = view.unspent_in_block(created);
+      if (in_block.value_or(false)) {
+        return make_error("duplicate-coin", txids[i].hex() + ":" + std::to_string(k));
+      }
+      if (!outputs_repeat) {
+        if (!in_block) view.absent_from_chain(created);
+      } else if (view.in_chain(created)) {
         return make_error("duplicate-coin", txids[i].hex() + ":" + std::to_string(k));
       }
       view.add(created, Coin{tx.outputs[k], height, is_coinbase});
@@ -166,6 +183,12 @@ Result<StoreDelta> connect_block(const Block& block, std::span<const Hash256> tx
   view.collect(change);
   change.undo_to_write.emplace(change.new_tip, std::move(undo));
   return change;
+}
+
+bool outputs_may_repeat(const ChainParams& params, const Block& genesis) {
+  if (params.bip34_height > 1) return true;
+  if (!params.genesis_outputs_spendable || genesis.transactions.empty()) return false;
+  return coinbase_committed_height(genesis.transactions.front()).has_value();
 }
 
 Result<StoreDelta> disconnect_block(const Block& block, const BlockUndo& undo,

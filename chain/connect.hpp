@@ -39,11 +39,23 @@ namespace ac {
 // A genesis block (height 0) of a chain whose genesis outputs are not spendable adds no coins.
 // `meanwhile` runs on the calling thread while the verifier's workers check the scripts (see
 // ScriptVerifier::verify_all), when every other rule passed; it does not run otherwise.
+// `outputs_repeat` false (outputs_may_repeat said so for this chain): an output is not looked
+// up in `chain_coins` before it is added, as it cannot be there.
 // REQUIRES: check_block(block) passed; txids[i] == block.transactions[i].txid().
 Result<StoreDelta> connect_block(const Block& block, std::span<const Hash256> txids, int height,
                                  const CoinsView& chain_coins, const ChainParams& params,
                                  ScriptVerifier& verifier, const MedianTimeAt& median_time_at = {},
-                                 const std::function<void()>& meanwhile = {});
+                                 const std::function<void()>& meanwhile = {},
+                                 bool outputs_repeat = true);
+
+// Whether an output of a block could be an unspent coin of the chain already, so that
+// connect_block must look each one up ("duplicate-coin", Bitcoin's BIP30). Not on a chain with
+// BIP34 from height 1 (as Bitcoin Core skips BIP30 checks under BIP34): every coinbase after
+// the genesis starts with the push of its own height, so no coinbase txid repeats, and a
+// non-coinbase transaction repeats only by spending the same outpoints again, which needs a
+// repeated parent, down to a repeated coinbase. The genesis is the exception: when its outputs
+// are coins and its scriptSig starts with a height's push, that block's coinbase may repeat it.
+bool outputs_may_repeat(const ChainParams& params, const Block& genesis);
 
 // The change that makes `block`'s parent the tip again, given the undo data written when the
 // block was connected and the coins with `block` as the tip. Net changes, as connect_block's.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "chain/coinbase.hpp"
 #include "chain/connect.hpp"
 #include "chain/memory_coins.hpp"
 #include "tests/unit/chain_fixture.hpp"
@@ -188,6 +189,75 @@ TEST_F(ConnectBlock, RejectsOutputThatWouldOverwriteUnspentCoin) {
   Result<StoreDelta> change = connect(block);
   ASSERT_FALSE(change);
   EXPECT_EQ(change.reason(), "duplicate-coin");
+}
+
+// Counts the lookups connect_block makes in the chain's coins.
+class CountingCoins final : public CoinsView {
+ public:
+  explicit CountingCoins(const CoinsView& coins) : coins_(coins) {}
+  std::optional<Coin> coin(const OutPoint& outpoint) const override {
+    asked.push_back(outpoint);
+    return coins_.coin(outpoint);
+  }
+  mutable std::vector<OutPoint> asked;
+
+ private:
+  const CoinsView& coins_;
+};
+
+TEST_F(ConnectBlock, LooksUpNoOutputWhenOutputsCannotRepeat) {
+  const OutPoint funding = fund(5 * kCoin);
+  Transaction spend = chain_test::make_spend(key, {funding}, {pay(3 * kCoin), pay(kCoin)});
+  const Block block = block_with({spend}, kCoin);
+  const std::vector<Hash256> txids = chain_test::txids_of(block);
+  CountingCoins counting(chain);
+  Result<StoreDelta> change =
+      connect_block(block, txids, 1, counting, params, verifier, {}, {}, /*outputs_repeat=*/false);
+  ASSERT_TRUE(change) << change.error().message();
+  EXPECT_EQ(counting.asked, std::vector<OutPoint>{funding});  // the spent coin, nothing else
+  EXPECT_EQ(change->coins_added.size(), 3u);  // the same change as with every output looked up
+  const std::vector<std::pair<OutPoint, Coin>> added = change->coins_added;
+  CountingCoins checking(chain);
+  Result<StoreDelta> checked = connect_block(block, txids, 1, checking, params, verifier);
+  ASSERT_TRUE(checked);
+  EXPECT_EQ(checked->coins_added, added);
+  EXPECT_EQ(checked->coins_spent, change->coins_spent);
+  EXPECT_EQ(checking.asked.size(), 4u);  // and each of the three outputs
+}
+
+TEST_F(ConnectBlock, StillRefusesAnOutputRepeatedWithinTheBlockWithoutLookups) {
+  // Two copies of one transaction: the second's spend fails first, as it always did.
+  Transaction spend = chain_test::make_spend(key, {fund(5 * kCoin)}, {pay(4 * kCoin)});
+  const Block block = block_with({spend, spend}, kCoin);
+  const std::vector<Hash256> txids = chain_test::txids_of(block);
+  Result<StoreDelta> change =
+      connect_block(block, txids, 1, chain, params, verifier, {}, {}, /*outputs_repeat=*/false);
+  ASSERT_FALSE(change);
+  EXPECT_EQ(change.reason(), "missing-inputs");
+}
+
+TEST(OutputsMayRepeat, OnlyWhereBip34LeavesACoinbaseRepeatable) {
+  const Bytes script{0x51};
+  Block genesis;
+  genesis.transactions.push_back(make_coinbase(0, kCoin, script));
+  // The chains here: BIP34 from height 1, a genesis committing to height 0 (or unspendable).
+  EXPECT_FALSE(outputs_may_repeat(quick_params(), genesis));
+  EXPECT_FALSE(outputs_may_repeat(demo_params(), genesis));
+  EXPECT_FALSE(outputs_may_repeat(regtest_params(), *regtest_params().builtin_genesis));
+  // A spendable genesis whose scriptSig is the push of a later height: that block's coinbase
+  // may repeat it.
+  for (int height : {1, 16, 17, 128, 300, 70000}) {
+    Block repeatable;
+    repeatable.transactions.push_back(make_coinbase(height, kCoin, script));
+    EXPECT_TRUE(outputs_may_repeat(quick_params(), repeatable)) << height;
+    ChainParams unspendable = quick_params();
+    unspendable.genesis_outputs_spendable = false;
+    EXPECT_FALSE(outputs_may_repeat(unspendable, repeatable)) << height;
+  }
+  // Without BIP34 from height 1, coinbases below its height may repeat.
+  ChainParams late = quick_params();
+  late.bip34_height = 2;
+  EXPECT_TRUE(outputs_may_repeat(late, genesis));
 }
 
 TEST_F(ConnectBlock, DisconnectAfterConnectRestoresTheExactCoinSet) {
