@@ -135,26 +135,28 @@ int get_balance(const NodeEnvironment& env, const ChainParams& params, const Rpc
 
 int print_chain(const NodeEnvironment& env, const ChainParams& params, const RpcOptions& rpc,
                 bool hex) {
-  auto context = open_existing_chain(env, params);
+  // From the store alone, as through RPC: the tip, then each block's parent (no block index).
+  auto context = open_coins(env, params);
   if (!context && context.kind() == ErrorKind::kBusy) {
     if (auto node = running_node_rpc(env, rpc))
       return print_chain_through_rpc(env, params, *node, hex);
   }
   if (!context) return fail(context.error());
-  const ChainState& chain = *context->chain;
-  for (int height = chain.tip()->height; height >= 0; --height) {
-    auto hash = chain.active_chain_hash_at(height);
-    if (!hash) return fail(make_error("missing-block-data", fmt::format("height {}", height)));
+  auto tip = stored_tip(*context);
+  if (!tip) return fail(tip.error());
+  const Store& store = *context->store;
+  Hash256 hash = tip->hash;
+  for (int height = tip->height; height >= 0; --height) {
+    auto bytes = store.block_bytes(hash);
+    auto block = bytes ? decode_block(*bytes) : Result<Block>(make_error("missing"));
+    if (!block) return fail(make_error("missing-block-data", hash.hex()));
     if (hex) {
-      auto bytes = chain.block_bytes(*hash);
-      if (!bytes) return fail(make_error("missing-block-data", hash->hex()));
       fmt::print("{}\n", to_hex(*bytes));
-      continue;
+    } else {
+      print_block(*block, height, params);
+      if (height > 0) fmt::print("\n");
     }
-    auto block = chain.block(*hash);
-    if (!block) return fail(make_error("missing-block-data", hash->hex()));
-    print_block(*block, height, params);
-    if (height > 0) fmt::print("\n");
+    hash = block->header.prev_block;
   }
   return 0;
 }

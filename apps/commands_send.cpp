@@ -132,11 +132,11 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
                                                     "for {}",
                                                     env.node_id, options.payments[i].from)));
   }
-  auto context = open_existing_chain(env, params);
+  // Only mining here needs the block index; paying needs the coins and the tip's height.
+  auto context = options.mine ? open_existing_chain(env, params) : open_coins(env, params);
   if (!context && context.kind() == ErrorKind::kBusy) return send_through_rpc(env, params, options);
   if (!context) return fail(context.error());
   const Store& store = *context->store;
-  ChainState& chain = *context->chain;
 
   // Spends handed to the network earlier stay reserved until their coin leaves the chain's
   // set (confirmed, or spent by something else): a second send never double-spends them.
@@ -145,7 +145,9 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
       !s)
     return fail(s.error());
 
-  const ChainTip tip = *chain.tip();
+  auto stored = stored_tip(*context);
+  if (!stored) return fail(stored.error());
+  const ChainTip tip = *stored;
   const int next_height = tip.height + 1;
   std::unordered_set<OutPoint> excluded = wallet->pending_outpoints();
   std::vector<wallet::SpendableCoin> unconfirmed;  // outputs of the payments built so far
@@ -186,6 +188,7 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
   }
 
   if (options.mine) {
+    ChainState& chain = *context->chain;
     BlockTemplate block_template;
     block_template.parent = tip.hash;
     block_template.height = next_height;

@@ -74,6 +74,17 @@ Result<ChainContext> open_coins(const NodeEnvironment& env, const ChainParams& p
   return context;
 }
 
+Result<ChainTip> stored_tip(const ChainContext& context) {
+  if (context.chain) {
+    if (auto tip = context.chain->tip()) return *tip;
+  }
+  std::optional<Hash256> hash = context.store->tip();
+  std::optional<BlockIndexRecord> record;
+  if (hash) record = context.store->index_record(*hash);
+  if (!record) return make_error(ErrorKind::kLocal, "store-corrupt", "the tip has no index record");
+  return ChainTip{record->hash, record->height, record->chain_work};
+}
+
 Result<wallet::Wallet> open_wallet(const NodeEnvironment& env) {
   if (Status s = ensure_node_dir(env); !s) return s.error();
   return wallet::Wallet::open(env.wallet_path());

@@ -26,6 +26,10 @@ Result<ChainContext> open_existing_chain(const NodeEnvironment& env, const Chain
 // must be replayed first. Fails with "no-chain" as open_existing_chain.
 Result<ChainContext> open_coins(const NodeEnvironment& env, const ChainParams& params);
 
+// The tip as the store holds it (its hash and index record), without the block index: what
+// open_coins' commands need. Reason "store-corrupt" when the tip has no readable record.
+Result<ChainTip> stored_tip(const ChainContext& context);
+
 // "no-chain": the node has no genesis yet (what the commands above say then).
 Error no_chain(const NodeEnvironment& env);
 

@@ -323,6 +323,19 @@ std::vector<BlockIndexRecord> Store::load_index() const {
   return records;
 }
 
+std::optional<BlockIndexRecord> Store::index_record(const Hash256& hash) const {
+  const std::string key = hash_key(kIndexPrefix, hash);
+  auto value = impl_->get(key);
+  if (!value) return std::nullopt;
+  auto record = decode_block_index_record(as_span(*value));
+  if (!record || record->hash != hash) {
+    impl_->note_corrupt(key, record ? make_error(ErrorKind::kLocal, "index-key-mismatch")
+                                    : record.error());
+    return std::nullopt;
+  }
+  return std::move(record.value());
+}
+
 std::optional<Coin> Store::coin(const OutPoint& outpoint) const {
   std::shared_lock lock(impl_->coins_mutex);
   return impl_->coin(outpoint);

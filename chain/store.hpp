@@ -76,6 +76,8 @@ class Store : public CoinsView, public TipCoins {
   std::optional<Block> block(const Hash256& hash) const;
   std::optional<Bytes> block_bytes(const Hash256& hash) const;
   std::vector<BlockIndexRecord> load_index() const;
+  // One block's index record, read from the database (no block index in memory needed).
+  std::optional<BlockIndexRecord> index_record(const Hash256& hash) const;
 
   std::optional<Coin> coin(const OutPoint& outpoint) const override;
   // The coins as of `tip` (zero: no chain yet), or nullopt when the coins (the cache's tip
