@@ -150,7 +150,7 @@ SyncPlanner::Actions SyncPlanner::on_chain_tip(int height, const std::vector<Has
   chain_height_ = height;
   if (!connected.empty()) progress_at_ = now;
   for (const auto& hash : connected) {
-    known_.insert(hash);
+    remember_known(hash);
     take_submitted(hash);
     for (auto& [id, peer] : peers_) {
       if (peer.batch_tail == hash) peer.batch_tail.reset();  // the chain's locator covers it
@@ -196,7 +196,7 @@ SyncPlanner::Actions SyncPlanner::on_submitted(const Hash256& hash,
                                                std::optional<ErrorKind> refusal, SyncTime now) {
   std::optional<Entry> entry = take_submitted(hash);
   if (!refusal) {
-    known_.insert(hash);
+    remember_known(hash);
   } else {
     // Batches built on a refused block lead nowhere: restart from the chain's locator.
     for (auto& [id, peer] : peers_) peer.batch_tail.reset();
@@ -258,6 +258,15 @@ SyncPlanner::Entry* SyncPlanner::find_entry(const Hash256& hash) {
 
 bool SyncPlanner::is_solved(const Hash256& hash) const {
   return known_.contains(hash) || submitting_.contains(hash) || rejected_.contains(hash);
+}
+
+void SyncPlanner::remember_known(const Hash256& hash) {
+  if (!known_.insert(hash).second) return;
+  known_order_.push_back(hash);
+  while (known_order_.size() > limits_.max_known_hashes) {
+    known_.erase(known_order_.front());
+    known_order_.pop_front();
+  }
 }
 
 SyncTime SyncPlanner::deadline_of(const Entry& entry) const {

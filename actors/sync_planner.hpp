@@ -34,6 +34,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -70,6 +71,11 @@ struct SyncLimits {
   size_t max_stalls = 3;  // request timeouts (counted once per tick) before a drop
   std::chrono::milliseconds retry_backoff{1000};  // before asking a peer that failed again
   size_t max_unsolved_hashes = 50000;             // announced hashes beyond this are ignored
+  // Hashes the chain has, remembered so that announcements and copies of them cost nothing:
+  // only the most recent ones, so that memory does not grow with the chain. Older ones lie
+  // behind every locator we send; one announced anyway is fetched and the chain answers
+  // already-have.
+  size_t max_known_hashes = 8192;
   // Failures of one hash (notfound, timeout, a copy refused for a reason not its own) before
   // it is dropped from the queue and the peers are asked for their inventory afresh.
   size_t max_attempts = 4;
@@ -193,6 +199,7 @@ class SyncPlanner {
 
   Entry* find_entry(const Hash256& hash);
   bool is_solved(const Hash256& hash) const;
+  void remember_known(const Hash256& hash);
   // A requested entry times out then: its own deadline, pushed back by its peer's progress.
   SyncTime deadline_of(const Entry& entry) const;
   void release(Entry& entry);
@@ -231,7 +238,10 @@ class SyncPlanner {
   size_t total_in_flight_ = 0;
   std::optional<InventoryRequest> inventory_request_;
   int chain_height_ = -1;
-  std::unordered_set<Hash256> known_;  // the chain has them
+  // The chain has them: the last max_known_hashes connected or accepted, oldest first in
+  // known_order_.
+  std::unordered_set<Hash256> known_;
+  std::deque<Hash256> known_order_;
   // Handed to the chain, verdict pending: the entry, to put back in its place if refused for a
   // reason that is not the block's own.
   std::unordered_map<Hash256, Entry> submitting_;

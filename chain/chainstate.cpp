@@ -206,7 +206,10 @@ ChainState::Node& ChainState::insert(const BlockIndexRecord& record, Node* paren
   node.record = record;
   node.parent = parent;
   node.sequence = next_sequence_++;
-  if (parent) parent->children.push_back(&node);
+  if (parent) {
+    node.next_sibling = parent->first_child;
+    parent->first_child = &node;
+  }
   if ((record.status & block_status::kHaveData) && !record.failed()) candidates_.insert(&node);
   return node;
 }
@@ -446,7 +449,21 @@ Status ChainState::activate_best_chain(BlockCache& cache, std::optional<Error>& 
       }
     }
   }
+  prune_candidates();
   return Status::success();
+}
+
+void ChainState::prune_candidates() {
+  // As Core's PruneBlockIndexCandidates: a block with less work than the tip cannot become
+  // the best chain while the tip stands, and a connected tip never becomes invalid, so the
+  // tip (or one with more work) stays a candidate and covers it; a block built on it later
+  // is a candidate of its own. Otherwise the set would hold every block of the chain.
+  const Node* tip = tip_node();
+  if (!tip) return;
+  while (!candidates_.empty() &&
+         (*std::prev(candidates_.end()))->record.chain_work < tip->record.chain_work) {
+    candidates_.erase(std::prev(candidates_.end()));
+  }
 }
 
 Result<std::optional<Error>> ChainState::connect_node(Node* node, BlockCache& cache) {
@@ -502,7 +519,12 @@ Status ChainState::mark_invalid(Node* node) {
   candidates_.erase(node);
   node->record.status |= block_status::kFailed;
   updates.push_back(node->record);
-  std::vector<Node*> descendants(node->children.begin(), node->children.end());
+  std::vector<Node*> descendants;
+  const auto add_children = [&descendants](const Node* parent) {
+    for (Node* child = parent->first_child; child; child = child->next_sibling)
+      descendants.push_back(child);
+  };
+  add_children(node);
   while (!descendants.empty()) {
     Node* descendant = descendants.back();
     descendants.pop_back();
@@ -510,7 +532,7 @@ Status ChainState::mark_invalid(Node* node) {
     candidates_.erase(descendant);
     descendant->record.status |= block_status::kFailedParent;
     updates.push_back(descendant->record);
-    descendants.insert(descendants.end(), descendant->children.begin(), descendant->children.end());
+    add_children(descendant);
   }
   return store_.put_index_records(updates);
 }
@@ -578,7 +600,7 @@ bool ChainState::in_active_chain(const Hash256& hash) const {
 std::vector<BranchTip> ChainState::branch_tips() const {
   std::vector<BranchTip> tips;
   for (const auto& [hash, node] : index_) {
-    if (!node.children.empty()) continue;
+    if (node.first_child) continue;
     BranchTip tip{hash, node.record.height, 0, "active"};
     const Node* on_active = &node;
     while (on_active && !in_active_chain(on_active->record.hash)) on_active = on_active->parent;

@@ -173,7 +173,10 @@ class ChainState {
   struct Node {
     BlockIndexRecord record;
     Node* parent = nullptr;
-    std::vector<Node*> children;
+    // Its children as a list through them (no allocation per block): the first, then each
+    // one's next sibling.
+    Node* first_child = nullptr;
+    Node* next_sibling = nullptr;
     uint64_t sequence = 0;  // arrival order: ties in work go to the first seen
   };
   struct CandidateOrder {
@@ -206,6 +209,8 @@ class ChainState {
   // Runs during `connecting`'s script checks: prechecks next_block_ if it is a child of it.
   void precheck_next(const Node* connecting);
   Status activate_best_chain(BlockCache& cache, std::optional<Error>& failure);
+  // Drops the candidates with less work than the tip.
+  void prune_candidates();
   // Error: the node could not proceed (storage); a value: the block is invalid.
   Result<std::optional<Error>> connect_node(Node* node, BlockCache& cache);
   Status disconnect_tip(BlockCache& cache);
@@ -219,8 +224,9 @@ class ChainState {
   std::optional<Hash256> genesis_;
   bool outputs_repeat_ = true;  // connect_block looks outputs up (outputs_may_repeat)
   std::unordered_map<Hash256, Node> index_;
-  std::vector<Node*> active_;                   // active_[h]: the active block at height h
-  std::set<Node*, CandidateOrder> candidates_;  // stored, not invalid; most work first
+  std::vector<Node*> active_;  // active_[h]: the active block at height h
+  // Stored, not invalid, at least the tip's work (prune_candidates); most work first.
+  std::set<Node*, CandidateOrder> candidates_;
   OrphanPool orphans_;
   uint64_t next_sequence_ = 0;
   std::shared_ptr<const Block> next_block_;

@@ -5,6 +5,7 @@
 #include <leveldb/filter_policy.h>
 #include <leveldb/write_batch.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <shared_mutex>
@@ -33,10 +34,16 @@ constexpr size_t kOutPointKeyBytes = 32 + 4;
 constexpr size_t kCoinKeyBytes = 1 + kOutPointKeyBytes;
 constexpr size_t kAddressKeyBytes = 1 + 20 + kOutPointKeyBytes;
 
-constexpr size_t kBlockCacheBytes = 8 << 20;
 constexpr int kBloomBitsPerKey = 10;
-constexpr size_t kWriteBufferBytes = 16 << 20;
 constexpr size_t kMaxTableBytes = 32 << 20;
+
+// LevelDB's own memory follows --dbcache (as Bitcoin Core sizes its coins database's caches from
+// -dbcache): an eighth of the coins cache each for the block cache and the write buffer, within
+// 1-4 MiB. Up to two write buffers (the memtable and the one being compacted) are held at once;
+// a coins flush adds its whole batch to the memtable.
+size_t leveldb_cache_bytes(size_t coins_cache_bytes) {
+  return std::clamp(coins_cache_bytes / 8, size_t{1} << 20, size_t{4} << 20);
+}
 
 void append(std::string& key, ByteSpan bytes) {
   key.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -234,16 +241,17 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions
 
   auto impl = std::make_unique<Impl>();
   impl->filter_policy.reset(leveldb::NewBloomFilterPolicy(kBloomBitsPerKey));
-  impl->block_cache.reset(leveldb::NewLRUCache(kBlockCacheBytes));
+  impl->block_cache.reset(
+      leveldb::NewLRUCache(leveldb_cache_bytes(store_options.coins_cache_bytes)));
   leveldb::Options options;
   options.create_if_missing = true;
   options.filter_policy = impl->filter_policy.get();
   options.block_cache = impl->block_cache.get();
   // As Bitcoin Core sets it: hashes, keys and signatures do not compress, so snappy only costs
-  // CPU; a larger write buffer and larger tables mean fewer, cheaper compactions while a node
-  // connects thousands of blocks.
+  // CPU; larger tables mean fewer, cheaper compactions while a node connects thousands of
+  // blocks.
   options.compression = leveldb::kNoCompression;
-  options.write_buffer_size = kWriteBufferBytes;
+  options.write_buffer_size = leveldb_cache_bytes(store_options.coins_cache_bytes);
   options.max_file_size = kMaxTableBytes;
   // Tables read with pread, not mapped: mapped pages would count as the node's memory.
   options.env = pread_table_env();
@@ -329,8 +337,8 @@ std::optional<BlockIndexRecord> Store::index_record(const Hash256& hash) const {
   if (!value) return std::nullopt;
   auto record = decode_block_index_record(as_span(*value));
   if (!record || record->hash != hash) {
-    impl_->note_corrupt(key, record ? make_error(ErrorKind::kLocal, "index-key-mismatch")
-                                    : record.error());
+    impl_->note_corrupt(
+        key, record ? make_error(ErrorKind::kLocal, "index-key-mismatch") : record.error());
     return std::nullopt;
   }
   return std::move(record.value());

@@ -222,6 +222,8 @@ TEST_F(StoreTest, PutBlockThenReadsBlockBytesAndIndexBack) {
   auto index = store->load_index();
   ASSERT_EQ(index.size(), 1u);
   EXPECT_EQ(index[0], record);
+  EXPECT_EQ(store->index_record(record.hash), record);  // one record, without the whole index
+  EXPECT_FALSE(store->index_record(hash_of(0x99)).has_value());
 
   record.status |= block_status::kConnected;
   BlockIndexRecord other = sample_record(8, 2);
@@ -429,6 +431,7 @@ TEST_F(StoreTest, IndexRecordUnderTheWrongHashIsReported) {
   auto store = open_store();
   ASSERT_TRUE(store);
   EXPECT_TRUE(store->load_index().empty());
+  EXPECT_FALSE(store->index_record(Hash256::from_span(as_span(std::string(32, '\x07')))));
   ASSERT_TRUE(store->first_read_error().has_value());
   EXPECT_NE(store->first_read_error()->detail.find("index-key-mismatch"), std::string::npos);
 }

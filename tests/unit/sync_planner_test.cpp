@@ -544,6 +544,21 @@ TEST_F(SyncPlannerTest, UnsolvedQueueIsBounded) {
   EXPECT_EQ(planner.unsolved_count(), 10u);
 }
 
+// Memory (issue 15): the hashes the chain has are remembered only while recent.
+TEST_F(SyncPlannerTest, RemembersOnlyTheMostRecentKnownHashes) {
+  SyncLimits limits = small_limits();
+  limits.max_known_hashes = 2;
+  Planner planner = with_peers(limits, {{1, 500}});
+  planner.on_chain_tip(3, hash_range(0, 3), t0);
+  // Blocks 1 and 2 are still known: announcing them again costs nothing.
+  planner.on_inventory(1, hash_range(1, 2), t0);
+  EXPECT_EQ(planner.unsolved_count(), 0u);
+  // Block 0 was forgotten: it is fetched again (the chain will answer already-have).
+  auto actions = planner.on_inventory(1, hash_range(0, 1), t0);
+  EXPECT_EQ(planner.unsolved_count(), 1u);
+  EXPECT_EQ(requested_from(actions, 1), std::vector<Hash256>{hash_of(0)});
+}
+
 // Backpressure (issue 15): a chain slower than the download bounds what waits for it.
 SyncLimits default_window_limits() {
   SyncLimits limits;  // the node's own: 1,024 blocks ahead, 64 handed over, batches of 16
