@@ -20,6 +20,11 @@ void dialler(caf::blocking_actor* self, NodeActor node, ListenerActor listener,
   if (!address) return report({}, "bad address");
   Result<int> socket = p2p::tcp_connect(address->host(), address->port, kConnectTimeout, *stopping);
   if (!socket) return report({}, socket.error().message());
+  // Connected just as the node's shutdown began: the socket is not handed to the listener.
+  if (stopping->load()) {
+    ::close(*socket);
+    return report({}, "cancelled");
+  }
   self->request(listener, caf::infinite, AdoptSocket{*socket})
       .receive([&](const SessionActor& session) { report(session, {}); },
                [&](const caf::error& error) {

@@ -117,8 +117,10 @@ void add_bootstrap(Node* self, const std::string& raw) {
 }
 
 NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, PeerContext context,
-                                   NodeConfig config, uint16_t port) {
+                                   NodeConfig config, uint16_t port,
+                                   std::shared_ptr<std::atomic<bool>> stopping) {
   auto& state = self->state;
+  state.stopping = std::move(stopping);
   context.node = NodeActor{self};
   state.context = std::make_shared<const PeerContext>(std::move(context));
   state.book = state.context->address_book;
@@ -273,12 +275,18 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   context.version_nonce = random_nonce();
   auto listen = net::NetAddress::from_host(config.listen_host, actors.port, net::kNodeNetwork);
   if (listen) context.listen_address = *listen;
-  actors.node =
-      system.spawn(node_actor, std::move(*doorman), std::move(context), config, actors.port);
+  actors.stopping = std::make_shared<std::atomic<bool>>(false);
+  actors.node = system.spawn(node_actor, std::move(*doorman), std::move(context), config,
+                             actors.port, actors.stopping);
   return actors;
 }
 
+void begin_node_shutdown(const NodeActors& actors) {
+  if (actors.stopping) actors.stopping->store(true);
+}
+
 void stop_node_actors(const NodeActors& actors) {
+  begin_node_shutdown(actors);
   auto stop = [](const auto& actor) {
     if (actor) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   };

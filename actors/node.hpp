@@ -5,6 +5,8 @@
 
 #include <caf/fwd.hpp>
 
+#include <atomic>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -58,6 +60,8 @@ struct NodeActors {
   UtxoIndexerActor utxo_indexer;
   AddressBookActor address_book;
   uint16_t port = 0;  // where the node listens
+  // Set by begin_node_shutdown; the node actor reads it before every dial.
+  std::shared_ptr<std::atomic<bool>> stopping;
 };
 
 // Opens the listening socket and spawns the node's actors. Reasons "port-in-use" (kind kBusy)
@@ -66,7 +70,13 @@ struct NodeActors {
 Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig& config,
                                      std::shared_ptr<ChainBackend> chain);
 
-// Stops every actor of the node; sessions and the listener go down with the node.
+// The node's shutdown begins: it dials no one from now on (not even a bootstrap peer whose
+// retry is due) and connection attempts under way give up quietly. Takes effect at once, from
+// any thread (the main thread on SIGTERM, before it stops the RPC server and the actors).
+void begin_node_shutdown(const NodeActors& actors);
+
+// Stops every actor of the node (beginning its shutdown first if that was not done); sessions
+// and the listener go down with the node.
 void stop_node_actors(const NodeActors& actors);
 
 }  // namespace ac::actors

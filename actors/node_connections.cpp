@@ -72,6 +72,7 @@ void report_if_alone(Node* self) {
 
 void dial(Node* self, const std::string& endpoint, Direction direction) {
   auto& s = self->state;
+  if (s.shutting_down()) return;
   auto address = net::NetAddress::from_endpoint(endpoint);
   if (!address) return;
   if (is_discouraged(s, address->host())) {
@@ -221,6 +222,7 @@ void Backoff::failed() {
 
 void refill(Node* self) {
   auto& s = self->state;
+  if (s.shutting_down()) return;
   auto now = std::chrono::steady_clock::now();
   for (auto& [endpoint, backoff] : s.bootstrap) {
     if (s.dialling.count(endpoint) != 0 || s.peers.has_endpoint(endpoint)) continue;
@@ -255,6 +257,8 @@ void on_dialled(Node* self, const std::string& endpoint, const SessionActor& ses
     s.dialling.erase(found);
   }
   if (!session) {
+    // An attempt the shutdown cancelled, or one that failed meanwhile: not worth a line.
+    if (s.shutting_down()) return;
     auto bootstrap = s.bootstrap.find(endpoint);
     if (bootstrap == s.bootstrap.end()) {
       s.context->log->line(fmt::format("cannot connect to {}: {}", endpoint, error));

@@ -108,9 +108,11 @@ struct NodeState {
   bool selecting = false;  // an address book select is on its way
   bool alone_reported = false;
   std::mt19937_64 random{std::random_device{}()};
-  // Set when the node goes down: connection attempts still waiting give up.
+  // Set once the node's shutdown begins (begin_node_shutdown, or the node going down): nothing
+  // more is dialled, and connection attempts still waiting give up without a word.
   std::shared_ptr<std::atomic<bool>> stopping = std::make_shared<std::atomic<bool>>(false);
   ~NodeState() { stopping->store(true); }
+  bool shutting_down() const { return stopping->load(); }
   // Accepted transactions not announced yet, with the session each came from.
   std::vector<std::pair<Hash256, SessionActor>> pending_tx_announces;
   // AwaitPeer requests not answered yet: the endpoint each waits for.

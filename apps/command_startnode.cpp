@@ -197,6 +197,8 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
     }
     int received = 0;
     sigwait(&signals, &received);
+    // Before anything else: a peer that went away meanwhile is not redialled.
+    actors::begin_node_shutdown(*started);
     log->line(fmt::format("shutting down ({})", stop_requested       ? "rpc stop"
                                                 : received == SIGINT ? "SIGINT"
                                                                      : "SIGTERM"));

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "memory_chain.hpp"
 #include "net/messages.hpp"
 #include "test_support.hpp"
@@ -167,6 +169,42 @@ TEST_F(NodesOverLoopback, PeersNamedByConnectOrAddnodeAreManualOthersAreNot) {
   PeerDetail slot_detail = detail_of(*self, by_address_book.node, target_endpoint);
   EXPECT_FALSE(slot_detail.inbound);
   EXPECT_FALSE(slot_detail.manual);
+}
+
+// The address book's entry for `endpoint` (every dial the node makes is recorded there first).
+std::optional<net::AddressInfo> book_entry(caf::scoped_actor& self, const NodeActors& node,
+                                           const std::string& endpoint) {
+  // A round trip to the node first: what it sent the book before answering is in the book's
+  // mailbox before the question.
+  self->request(node.node, std::chrono::seconds(10), GetReadyPeers{})
+      .receive([](const std::vector<std::string>&) {}, [](caf::error&) { ADD_FAILURE(); });
+  std::optional<net::AddressInfo> found;
+  self->request(node.address_book, std::chrono::seconds(10), ListAddresses{})
+      .receive(
+          [&](const AddressInfoList& entries) {
+            for (const auto& entry : entries)
+              if (entry.endpoint() == endpoint) found = entry;
+          },
+          [](caf::error&) { ADD_FAILURE(); });
+  return found;
+}
+
+// Once its shutdown begins (SIGTERM) a node dials no one, not even a peer addnode names: the
+// central node of the demo used to log a failed dial to a node stopped before it.
+TEST_F(NodesOverLoopback, DialsNoOneOnceShutdownBegins) {
+  NodeActors a = start(std::make_shared<MemoryChain>(), {});
+  // Nothing listens on ports 1 and 2: the dials fail, but each is recorded when it starts.
+  (*self)->send(a.node, ConnectTo{"127.0.0.1:1"});
+  auto before = book_entry(*self, a, "127.0.0.1:1");
+  ASSERT_TRUE(before);
+  EXPECT_GE(before->attempts, 1u);  // what the check below would see of a dial
+  begin_node_shutdown(a);
+  (*self)->send(a.node, ConnectTo{"127.0.0.1:2"});
+  auto after = book_entry(*self, a, "127.0.0.1:2");
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(after->pinned);
+  EXPECT_EQ(after->attempts, 0u);
+  EXPECT_EQ(after->last_attempt, 0);
 }
 
 int connect_raw(uint16_t port) {
