@@ -22,7 +22,8 @@
 #                     else no delay (the script says so).
 #
 #   sudo scripts/bench-network.sh     # env: NODES BLOCKS DELAY_MS LINK PROPAGATION CHURN TIMEOUT
-#                                     #      TRACE=1 (--trace-file per node) KEEP=1 (keep the logs)
+#                                     #      TRACE=1 (--trace-file per node) KEEP=1 (keep the logs,
+#                                     #      and the smaps of the bootstrap and the largest node)
 # Needs root (ip netns, tc, ethtool). Every namespace, link and process it made (the switch too) is
 # removed on exit, also on failure or Ctrl-C. Exit status: 0 when every step completed, 1 otherwise.
 set -euo pipefail
@@ -281,17 +282,26 @@ read -r p50 p95 pmax < <(percentiles <"$delays")
 echo "propagation of $PROPAGATION blocks to $((NODES - 1)) nodes each: p50 ${p50} ms, p95 ${p95} ms, max ${pmax} ms"
 
 # ---- memory -------------------------------------------------------------------------------
-# VmRSS counts the pages of the binary and its libraries (about 18 MiB, shared by all nodes);
-# RssAnon is the node's own memory.
+# VmRSS counts every page the node has mapped, the binary's and its libraries' too (shared by
+# all nodes: each counts them whole); RssAnon is the node's own memory; PSS divides each shared
+# page among the processes that map it, so it is what the node adds to the machine.
 rss_mib() { awk -v key="$2:" '$1 == key { printf "%.1f\n", $2 / 1024 }' "/proc/$(node_pid "$1")/status"; }
+pss_mib() { awk '$1 == "Pss:" { printf "%.1f\n", $2 / 1024 }' "/proc/$(node_pid "$1")/smaps_rollup"; }
 min_median_max() { sort -g | awk '{ v[NR] = $1 } END { print v[1], v[int((NR + 1) / 2)], v[NR] }'; }
-read -r rss_min rss_median rss_max < <(for n in $(seq 2 "$NODES"); do rss_mib "$n" VmRSS; done |
-  min_median_max)
-read -r own_min own_median own_max < <(for n in $(seq 2 "$NODES"); do rss_mib "$n" RssAnon; done |
-  min_median_max)
+memory=$RUN/memory # node VmRSS RssAnon PSS, one line per node but the bootstrap
+for n in $(seq 2 "$NODES"); do echo "$n $(rss_mib "$n" VmRSS) $(rss_mib "$n" RssAnon) $(pss_mib "$n")"; done >"$memory"
+read -r rss_min rss_median rss_max < <(cut -d' ' -f2 "$memory" | min_median_max)
+read -r own_min own_median own_max < <(cut -d' ' -f3 "$memory" | min_median_max)
+read -r pss_min pss_median pss_max < <(cut -d' ' -f4 "$memory" | min_median_max)
+read -r max_node max_rss max_own max_pss < <(sort -k2,2g "$memory" | tail -1)
+role() { if (($1 == MINER)); then echo ", the miner"; elif (($1 == WALLET)); then echo ", the wallet node"; fi; }
 echo "resident memory per node: min ${rss_min} MiB, median ${rss_median} MiB, max ${rss_max} MiB" \
-  "(own, RssAnon: ${own_min} / ${own_median} / ${own_max} MiB);" \
-  "the bootstrap node (every node's first peer) $(rss_mib 1 VmRSS) MiB (own $(rss_mib 1 RssAnon) MiB)"
+  "(own, RssAnon: ${own_min} / ${own_median} / ${own_max} MiB; PSS: ${pss_min} / ${pss_median} / ${pss_max} MiB);" \
+  "the largest: node ${max_node}$(role "$max_node") (own ${max_own} MiB, PSS ${max_pss} MiB);" \
+  "the bootstrap node (every node's first peer) $(rss_mib 1 VmRSS) MiB (own $(rss_mib 1 RssAnon) MiB, PSS $(pss_mib 1) MiB)"
+if [[ -n ${KEEP:-} ]]; then
+  for n in 1 "$max_node"; do cp "/proc/$(node_pid "$n")/smaps" "$RUN/n$n.smaps"; done
+fi
 
 # ---- a transaction from the wallet node to the miner ---------------------------------------
 node_cmd 1 rpc generatetoaddress 1 "$WALLET_ADDRESS" >/dev/null
