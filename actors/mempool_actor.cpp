@@ -7,10 +7,12 @@
 #include <deque>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "chain/memory_coins.hpp"
 #include "chain/mempool.hpp"
 #include "chain/script_verify.hpp"
+#include "net/compact_block.hpp"
 
 namespace ac::actors {
 
@@ -158,6 +160,19 @@ void check_waiting(MempoolSelf self) {
   state.waiting_gets.clear();
 }
 
+// BIP152: what of ours a compact block names, from the pool and the recently accepted.
+std::vector<TxPtr> match_short_ids(const MempoolState& state, const MatchShortIds& request) {
+  std::unordered_set<uint64_t> wanted(request.short_ids.begin(), request.short_ids.end());
+  std::vector<TxPtr> matches;
+  if (wanted.empty()) return matches;
+  for (const Hash256& txid : state.pool->txids())
+    if (wanted.contains(net::short_id(request.key, txid)) && !state.relayed.contains(txid))
+      matches.push_back(find_tx(state, txid));
+  for (const auto& [txid, tx] : state.relayed)
+    if (wanted.contains(net::short_id(request.key, txid))) matches.push_back(tx);
+  return matches;
+}
+
 void on_tip_changed(MempoolSelf self, const TipChanged& change) {
   auto& state = self->state;
   state.tip = change.tip;
@@ -213,6 +228,7 @@ MempoolActor::behavior_type mempool_actor(MempoolSelf self, MempoolConfig config
         state.waiting_gets.push_back({request.txid, promise});
         return promise;
       },
+      [=](const MatchShortIds& request) { return match_short_ids(self->state, request); },
       [=](const SelectTxs& request) {
         TxSelection selection;
         Amount fees = 0;

@@ -23,6 +23,7 @@
 #include "actors/session_interface.hpp"
 #include "chain/coins.hpp"
 #include "chain/params.hpp"
+#include "net/siphash.hpp"
 
 namespace ac::actors {
 
@@ -53,6 +54,14 @@ struct GetMissingTxs {
 // behind them: a peer's getdata after its own tx tells it that tx's fate.
 struct GetTx {
   Hash256 txid;
+};
+
+// Sent by a session (a cmpctblock, BIP152), handled by the mempool: answers the pooled and
+// recently accepted transactions whose short id under `key` is one of `short_ids`
+// (std::vector<TxPtr>), for rebuilding the block.
+struct MatchShortIds {
+  net::SipHashKey key;
+  std::vector<uint64_t> short_ids;
 };
 
 // The transactions the mempool picked for a block, their fees, and the tip they are valid on
@@ -102,7 +111,8 @@ struct SubscribeMempoolChanged {
 
 using MempoolActor = caf::typed_actor<caf::replies_to<SubmitTx>::with<TxVerdict>,  //
                                       caf::replies_to<GetMissingTxs>::with<std::vector<Hash256>>,
-                                      caf::replies_to<GetTx>::with<TxPtr>,              //
+                                      caf::replies_to<GetTx>::with<TxPtr>,  //
+                                      caf::replies_to<MatchShortIds>::with<std::vector<TxPtr>>,
                                       caf::replies_to<SelectTxs>::with<TxSelection>,    //
                                       caf::replies_to<GetMempoolSize>::with<uint64_t>,  //
                                       caf::reacts_to<SubscribeTxsAccepted>,             //
@@ -123,6 +133,7 @@ MempoolActor spawn_mempool(caf::actor_system& system, MempoolConfig config, Chai
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxVerdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubmitTx)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetMissingTxs)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::MatchShortIds)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetTx)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxSelection)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SelectTxs)

@@ -19,6 +19,7 @@
 #include "actors/sync_coordinator.hpp"
 #include "actors/utxo_indexer.hpp"
 #include "chain/script.hpp"
+#include "net/compact_block.hpp"
 #include "net/messages.hpp"
 #include "wallet/address.hpp"
 
@@ -46,6 +47,8 @@ constexpr std::chrono::milliseconds kRefillInterval{500};
 constexpr uint64_t kMempoolAnnounceBytes = 4'000'000;
 // Core's MAX_BLOCKS_TO_ANNOUNCE: more new blocks at once are announced by inv.
 constexpr size_t kMaxHeadersToAnnounce = 8;
+// BIP152: how many peers we ask to push new blocks to us (Core's three).
+constexpr size_t kCompactRelays = 3;
 
 void flush_tx_announces(Node* self) {
   auto& state = self->state;
@@ -54,7 +57,8 @@ void flush_tx_announces(Node* self) {
     std::vector<Hash256> hashes;
     for (const auto& [hash, source] : state.pending_tx_announces)
       if (source != session) hashes.push_back(hash);
-    if (!hashes.empty()) self->send(session, AnnounceInventory{net::kMsgTx, std::move(hashes), {}});
+    if (!hashes.empty())
+      self->send(session, AnnounceInventory{net::kMsgTx, std::move(hashes), {}, nullptr});
   }
   state.pending_tx_announces.clear();
 }
@@ -67,25 +71,60 @@ void announce_mempool(Node* self, const SessionActor& session) {
       .then([=](const TxSelection& selection) {
         std::vector<Hash256> txids;
         for (const TxPtr& tx : selection.txs) txids.push_back(tx->txid());
-        if (!txids.empty()) self->send(session, AnnounceInventory{net::kMsgTx, txids, {}});
+        if (!txids.empty()) self->send(session, AnnounceInventory{net::kMsgTx, txids, {}, nullptr});
       });
 }
 
 // New blocks go to every peer but the one they came from, with their headers (BIP130) when
-// there are few enough to announce that way. The headers are asked of the chain even when not
-// needed, with an empty list, so that announcements leave in the order of the tip changes.
+// there are few enough to announce that way, and a single new block also as a cmpctblock for
+// the peers that asked to have blocks pushed (BIP152), made once with one nonce. The headers
+// are asked of the chain even when not needed, with an empty list, so that announcements leave
+// in the order of the tip changes.
 void announce_blocks(Node* self, std::vector<Hash256> connected, SessionActor source) {
-  std::vector<Hash256> wanted;
-  if (connected.size() <= kMaxHeadersToAnnounce) wanted = connected;
-  auto fan_out = [=](std::vector<BlockHeader> headers) {
+  auto fan_out = [=](std::vector<BlockHeader> headers,
+                     std::shared_ptr<const net::CmpctBlock> compact) {
     if (headers.size() != connected.size()) headers.clear();
     for (const auto& [session, peer] : self->state.peers.sessions())
       if (session != source)
-        self->send(session, AnnounceInventory{net::kMsgBlock, connected, headers});
+        self->send(session, AnnounceInventory{net::kMsgBlock, connected, headers, compact});
   };
-  self->request(self->state.context->chain, caf::infinite, GetBlockHeaders{std::move(wanted)})
-      .then([=](const std::vector<BlockHeader>& headers) { fan_out(headers); },
-            [=](caf::error&) { fan_out({}); });
+  auto& chain = self->state.context->chain;
+  if (connected.size() == 1) {
+    self->request(chain, caf::infinite, GetBlocks{connected})
+        .then(
+            [=](const std::vector<BlockPtr>& blocks) {
+              if (blocks.empty() || !blocks.front()) return fan_out({}, nullptr);
+              fan_out({blocks.front()->header},
+                      std::make_shared<const net::CmpctBlock>(
+                          net::make_compact_block(*blocks.front(), random_nonce())));
+            },
+            [=](caf::error&) { fan_out({}, nullptr); });
+    return;
+  }
+  std::vector<Hash256> wanted;
+  if (connected.size() <= kMaxHeadersToAnnounce) wanted = connected;
+  self->request(chain, caf::infinite, GetBlockHeaders{std::move(wanted)})
+      .then([=](const std::vector<BlockHeader>& headers) { fan_out(headers, nullptr); },
+            [=](caf::error&) { fan_out({}, nullptr); });
+}
+
+// BIP152: the peer that gave us a new block becomes one of the kCompactRelays asked to push
+// blocks to us; the one that gave us a block longest ago goes back to announcing them.
+void choose_compact_relay(Node* self, const SessionActor& source) {
+  auto& relays = self->state.compact_relays;
+  auto found = std::find(relays.begin(), relays.end(), source);
+  if (found == relays.begin() && found != relays.end()) return;
+  if (found != relays.end()) {
+    relays.erase(found);
+    relays.push_front(source);
+    return;
+  }
+  relays.push_front(source);
+  self->send(source, SetCompactRelay{true});
+  if (relays.size() > kCompactRelays) {
+    self->send(relays.back(), SetCompactRelay{false});
+    relays.pop_back();
+  }
 }
 
 // A --connect endpoint or one addnode named: kept connected, reconnected after a drop.
@@ -180,7 +219,10 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
       },
       [=](const TipChanged& change) {
         if (change.connected.empty()) return;
-        if (change.source) self->state.peers.record_block(change.source, now_ms());
+        if (change.source) {
+          self->state.peers.record_block(change.source, now_ms());
+          if (self->state.peers.find(change.source)) choose_compact_relay(self, change.source);
+        }
         announce_blocks(self, change.connected, change.source);
       },
       [=](const DiscourageHost& request) {

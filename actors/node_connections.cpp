@@ -348,6 +348,7 @@ void forget_session(Node* self, const SessionActor& session) {
   bool was_ready = info->ready;
   Direction direction = info->direction;
   s.peers.erase(session);
+  std::erase(s.compact_relays, session);
   if (direction == Direction::bootstrap)
     if (auto found = s.bootstrap.find(endpoint); found != s.bootstrap.end()) {
       found->second.failed();

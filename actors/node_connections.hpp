@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -115,6 +116,9 @@ struct NodeState {
   bool shutting_down() const { return stopping->load(); }
   // Accepted transactions not announced yet, with the session each came from.
   std::vector<std::pair<Hash256, SessionActor>> pending_tx_announces;
+  // BIP152: the peers asked to push new blocks to us as cmpctblock (high bandwidth), most
+  // recent first: the last kCompactRelays that gave us a new block, as Core picks them.
+  std::deque<SessionActor> compact_relays;
   // AwaitPeer requests not answered yet: the endpoint each waits for.
   std::vector<std::pair<std::string, caf::typed_response_promise<bool>>> peer_waiters;
   static inline const char* name = "node";

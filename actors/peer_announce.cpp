@@ -1,6 +1,7 @@
-// What we tell the peer of on our own: new blocks, by their headers when the peer asked for
-// that (BIP130) and can connect them, by inv otherwise; transactions by inv, unless the
-// peer's version asked for none (relay flag off); our mempool when it asks (BIP35).
+// What we tell the peer of on our own: new blocks, pushed whole as cmpctblock when the peer
+// asked for high-bandwidth compact blocks (BIP152, actors/peer_compact.cpp), by their headers
+// when the peer asked for that (BIP130) and can connect them, by inv otherwise; transactions by
+// inv, unless the peer's version asked for none (relay flag off); our mempool when it asks (BIP35).
 #include "actors/peer_link.hpp"
 #include "actors/peer_protocol_state.hpp"
 
@@ -59,7 +60,9 @@ void announce(Protocol* self, uint32_t type, const std::vector<Hash256>& hashes)
 
 void on_announce(Protocol* self, const AnnounceInventory& announcement) {
   if (announcement.inv_type == net::kMsgTx && !self->state.relay_txs) return;
-  if (announcement.inv_type == net::kMsgBlock && announce_by_headers(self, announcement)) return;
+  if (announcement.inv_type == net::kMsgBlock &&
+      (push_compact_block(self, announcement) || announce_by_headers(self, announcement)))
+    return;
   announce(self, announcement.inv_type, announcement.hashes);
 }
 

@@ -62,6 +62,7 @@ void maybe_ready(Protocol* self) {
   state.ready = true;
   state.context->log->event("handshake", "handshake done with " + state.peer, "", &state.trace);
   if (state.peer_version >= kSendHeadersVersion) send_message(self, net::SendHeaders{});
+  send_compact_mode(self);  // BIP152
   for (const AnnounceInventory& announcement : state.pending_announces)
     on_announce(self, announcement);
   state.pending_announces.clear();
@@ -192,6 +193,8 @@ void on_message(Protocol* self, net::Message& message) {
           on_headers(self, m);
         } else if constexpr (std::is_same_v<T, net::MemPool>) {
           on_mempool_request(self);
+        } else if constexpr (kIsCompactMessage<T>) {
+          on_compact(self, m);
         } else if constexpr (std::is_same_v<T, net::GetData>) {
           on_getdata(self, m);
         } else if constexpr (std::is_same_v<T, net::Inv>) {
@@ -203,9 +206,9 @@ void on_message(Protocol* self, net::Message& message) {
           note_peer_has(state, m.block.hash());
           note_block_known(state, m.block.hash());
           if (state.context->sync)
-            self->send(
-                state.context->sync,
-                BlockArrived{self_handle(self), std::make_shared<const Block>(std::move(m.block))});
+            self->send(state.context->sync,
+                       BlockArrived{self_handle(self),
+                                    std::make_shared<const Block>(std::move(m.block)), false});
         } else if constexpr (std::is_same_v<T, net::TxMessage>) {
           remember(state, m.tx.txid());
           on_tx(self, std::make_shared<const Transaction>(std::move(m.tx)));
@@ -341,6 +344,7 @@ ProtocolWithTimers::behavior_type peer_protocol(Protocol* self, PeerContextPtr c
         }
         on_announce(self, announcement);
       },
+      [=](const SetCompactRelay& relay) { on_compact_relay(self, relay.high_bandwidth); },
       [=](const SendAddresses& request) {
         if (!request.addresses.empty()) send_message(self, net::Addr{request.addresses});
       },

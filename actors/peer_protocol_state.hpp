@@ -1,8 +1,8 @@
 // The peer protocol's state and the steps its files share (actors/peer_protocol.cpp: handshake,
 // ping, dispatch, scoring; actors/peer_serving.cpp: getblocks, getheaders, paced getdata and
 // getaddr; actors/peer_announce.cpp: what we announce; actors/peer_headers.cpp: the peer's headers;
-// actors/peer_tx_admission.cpp: the peer's transactions on their way to the mempool). Internal
-// to those files.
+// actors/peer_tx_admission.cpp: the peer's transactions on their way to the mempool;
+// actors/peer_compact.cpp: BIP152 compact blocks). Internal to those files.
 #pragma once
 
 #include <caf/all.hpp>
@@ -11,12 +11,14 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "actors/misbehaviour.hpp"
 #include "actors/peer_protocol.hpp"
 #include "actors/peer_session.hpp"
+#include "net/compact_block.hpp"
 #include "net/messages.hpp"
 #include "net/rolling_bloom.hpp"
 
@@ -94,6 +96,14 @@ struct ProtocolState {
   // Core's hashContinue: the last hash of our last full getblocks answer; once that block is
   // served, the tip is announced so the peer asks for the next batch.
   std::optional<Hash256> hash_continue;
+  // BIP152. The peer sent sendcmpct version 1 (it understands cmpctblock), with high bandwidth
+  // (it wants new blocks pushed as cmpctblock); the node asked us to want that of the peer.
+  bool peer_speaks_compact = false;
+  bool push_compact_to_peer = false;
+  bool compact_from_peer = false;
+  std::optional<bool> compact_mode_sent;  // what our last sendcmpct said
+  // The block being rebuilt from the peer's cmpctblock while our getblocktxn is unanswered.
+  std::optional<net::PartialBlock> rebuilding;
   // What getpeerinfo reports, as learnt (actors/peer_reporting.cpp).
   PeerReport known;
   static inline const char* name = "peer_protocol";
@@ -166,6 +176,29 @@ void on_headers(Protocol* self, const net::Headers& message);
 
 // peer_tx_admission.cpp
 void on_tx(Protocol* self, TxPtr tx);
+
+// peer_compact.cpp (BIP152)
+// After the handshake, and when the node changes its mind: sendcmpct, high bandwidth or not.
+void send_compact_mode(Protocol* self);
+// The node (SetCompactRelay) wants new blocks pushed by this peer, or no longer.
+void on_compact_relay(Protocol* self, bool high_bandwidth);
+// A new block pushed to a peer that asked for that, when it has the parent; false otherwise.
+bool push_compact_block(Protocol* self, const AnnounceInventory& announcement);
+// The peer's four BIP152 messages.
+template <class T>
+inline constexpr bool kIsCompactMessage =
+    std::is_same_v<T, net::SendCmpct> || std::is_same_v<T, net::CmpctBlock> ||
+    std::is_same_v<T, net::GetBlockTxn> || std::is_same_v<T, net::BlockTxn>;
+void on_compact(Protocol* self, const net::SendCmpct& message);
+void on_compact(Protocol* self, const net::CmpctBlock& compact);
+void on_compact(Protocol* self, const net::GetBlockTxn& request);
+void on_compact(Protocol* self, const net::BlockTxn& answer);
+// A getdata item of type MSG_CMPCT_BLOCK: a cmpctblock for a recent block, the whole block
+// for an older one (as Core); calls finish_serving when done.
+void serve_compact_block(Protocol* self, const Hash256& hash);
+
+// peer_serving.cpp: one getdata item served; on to the next.
+void finish_serving(Protocol* self);
 
 // peer_reporting.cpp
 void note_version(ProtocolState& state, const net::Version& version);

@@ -23,6 +23,14 @@ void finish_batch(Protocol* self) {
   serve_getdata(self);
 }
 
+}  // namespace
+
+void finish_serving(Protocol* self) {
+  finish_batch(self);
+}
+
+namespace {
+
 // Core's hashContinue: the peer got the last block of our full getblocks answer; an inv of our
 // tip, sent even if the peer knows it, makes it ask for the next batch. The batch is finished
 // once it is sent, so nothing else comes between.
@@ -104,6 +112,9 @@ void serve_getdata(Protocol* self) {
       }
       state.serving = true;
       serve_blocks(self, std::move(hashes));
+    } else if (first.type == net::kMsgCmpctBlock) {
+      state.serving = true;
+      serve_compact_block(self, first.hash);
     } else if (first.type == net::kMsgTx && state.context->mempool) {
       state.serving = true;
       serve_tx(self, first.hash);

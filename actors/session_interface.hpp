@@ -9,6 +9,7 @@
 #include <caf/typed_actor.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,10 +49,20 @@ struct ChargeMisbehaviour {
 // had them all and there are few enough): a peer that asked for headers announcements
 // (BIP130) gets those instead of an inv when it has the first one's parent. Transactions are
 // not announced to a peer whose version asked us not to (relay flag off).
+// A single new block also comes as a cmpctblock (BIP152), made once for all peers: a peer that
+// asked for high-bandwidth relay and has the block's parent gets that instead.
 struct AnnounceInventory {
   uint32_t inv_type = 0;
   std::vector<Hash256> hashes;
   std::vector<BlockHeader> headers;
+  std::shared_ptr<const net::CmpctBlock> compact;
+};
+
+// Sent by the node, handled by a session: ask the peer to push new blocks to us as cmpctblock
+// (BIP152 high-bandwidth mode, `on`) or to announce them as before (off). The node keeps this
+// on for the three peers that most recently gave us a new block.
+struct SetCompactRelay {
+  bool high_bandwidth = false;
 };
 
 // Sent by the node (address relay), handled by a session: send these addresses as an addr
@@ -97,6 +108,7 @@ using SessionActor = caf::typed_actor<caf::reacts_to<RequestBlocks>,       //
                                       caf::reacts_to<DisconnectPeer>,      //
                                       caf::reacts_to<ChargeMisbehaviour>,  //
                                       caf::reacts_to<AnnounceInventory>,   //
+                                      caf::reacts_to<SetCompactRelay>,     //
                                       caf::reacts_to<SendAddresses>,       //
                                       caf::reacts_to<RequestAddresses>,    //
                                       caf::reacts_to<PingNow>,             //
@@ -109,6 +121,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::RequestInventory)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::DisconnectPeer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ChargeMisbehaviour)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::AnnounceInventory)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SetCompactRelay)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SendAddresses)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::RequestAddresses)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PingNow)

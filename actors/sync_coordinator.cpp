@@ -242,8 +242,11 @@ SyncImpl::behavior_type sync_coordinator(SyncSelf self, SyncChainView chain, Syn
         if (!arrived.block) return;
         const Hash256 hash = arrived.block->hash();
         self->state.blocks.emplace(hash, HeldBlock{arrived.block, arrived.session});
-        apply(self, self->state.planner.on_block(peer_id_of(self, arrived.session), hash, now(self),
-                                                 arrived.block->serialized_size()));
+        PeerId peer = peer_id_of(self, arrived.session);
+        size_t bytes = arrived.block->serialized_size();
+        apply(self, arrived.pushed
+                        ? self->state.planner.on_pushed_block(peer, hash, now(self), bytes)
+                        : self->state.planner.on_block(peer, hash, now(self), bytes));
         // Kept only while the planner buffers it; a submitted block was already taken.
         if (!self->state.planner.is_buffered(hash)) self->state.blocks.erase(hash);
       },

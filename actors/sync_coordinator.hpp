@@ -45,10 +45,13 @@ struct BlocksAnnounced {
   std::vector<Hash256> hashes;
 };
 
-// Sent by a session, handled by the sync coordinator: a block arrived from the peer.
+// Sent by a session, handled by the sync coordinator: a block arrived from the peer. `pushed`:
+// the peer sent it unasked (a BIP152 compact block, rebuilt by the session), so it counts as
+// announced by that peer too.
 struct BlockArrived {
   SessionActor session;
   BlockPtr block;
+  bool pushed = false;
 };
 
 // Sent by a session, handled by the sync coordinator: the peer answered notfound for these

@@ -101,6 +101,23 @@ SyncPlanner::Actions SyncPlanner::on_block(PeerId peer, const Hash256& hash, Syn
   return actions;
 }
 
+SyncPlanner::Actions SyncPlanner::on_pushed_block(PeerId peer, const Hash256& hash, SyncTime now,
+                                                  size_t bytes) {
+  if (peers_.contains(peer) && !is_solved(hash)) {
+    if (Entry* entry = find_entry(hash)) {
+      entry->announcers.insert(peer);
+    } else if (queue_.size() < limits_.max_unsolved_hashes) {
+      Entry entry;
+      entry.hash = hash;
+      entry.sequence = next_sequence_;
+      entry.announcers.insert(peer);
+      index_.emplace(hash, next_sequence_);
+      queue_.emplace(next_sequence_++, std::move(entry));
+    }
+  }
+  return on_block(peer, hash, now, bytes);
+}
+
 SyncPlanner::Actions SyncPlanner::on_not_found(PeerId peer, const std::vector<Hash256>& hashes,
                                                SyncTime now) {
   Actions actions;

@@ -129,6 +129,10 @@ class SyncPlanner {
   // fits the window; dropped otherwise. A block nobody announced was never asked for either
   // (relayed blocks come by inv first): dropped unvalidated, and the sender charged for it.
   Actions on_block(PeerId peer, const Hash256& hash, SyncTime now, size_t bytes = 0);
+  // A block the peer pushed without an announcement (a BIP152 compact block it sent us at once,
+  // rebuilt here): recorded as announced by the peer, then taken as on_block takes it, so it
+  // is neither fetched again nor charged as unrequested.
+  Actions on_pushed_block(PeerId peer, const Hash256& hash, SyncTime now, size_t bytes = 0);
   Actions on_not_found(PeerId peer, const std::vector<Hash256>& hashes, SyncTime now);
   Actions on_tick(SyncTime now);
   Actions on_chain_tip(int height, const std::vector<Hash256>& connected, SyncTime now);

@@ -255,6 +255,13 @@ std::vector<Transaction> Mempool::select_for_block(size_t max_bytes) const {
   return selected;
 }
 
+std::vector<Hash256> Mempool::txids() const {
+  std::vector<Hash256> out;
+  out.reserve(entries_.size());
+  for (const auto& [txid, entry] : entries_) out.push_back(txid);
+  return out;
+}
+
 std::optional<Transaction> Mempool::get(const Hash256& txid) const {
   auto it = entries_.find(txid);
   if (it == entries_.end()) return std::nullopt;

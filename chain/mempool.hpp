@@ -68,6 +68,8 @@ class Mempool {
   }
 
   bool contains(const Hash256& txid) const { return entries_.contains(txid); }
+  // The txids of every pooled transaction, in no particular order.
+  std::vector<Hash256> txids() const;
   std::optional<Transaction> get(const Hash256& txid) const;
   // The fee the pooled transaction pays, if pooled.
   std::optional<Amount> fee(const Hash256& txid) const;

@@ -39,6 +39,15 @@ inline constexpr size_t kMaxHeadersPerMessage = 2'000;
 // Inventory types.
 inline constexpr uint32_t kMsgTx = 1;
 inline constexpr uint32_t kMsgBlock = 2;
+// BIP152: a getdata item asking for the block as a cmpctblock.
+inline constexpr uint32_t kMsgCmpctBlock = 4;
+
+// BIP152: peers from this protocol version on speak compact blocks (version 1: txids).
+inline constexpr int32_t kCompactBlocksVersion = 70014;
+// BIP152: a block's transaction indexes in compact-block messages must fit in 16 bits.
+inline constexpr uint32_t kMaxCompactIndex = 0xffff;
+// BIP152: a short transaction id is 6 bytes on the wire.
+inline constexpr size_t kShortIdBytes = 6;
 
 // version: sent first by both sides of a connection.
 struct Version {
@@ -250,9 +259,73 @@ struct MemPool {
   friend bool operator==(const MemPool&, const MemPool&) = default;
 };
 
-using Message =
-    std::variant<Version, Verack, Addr, GetBlocks, Inv, GetData, NotFound, BlockMessage, TxMessage,
-                 Ping, Pong, GetAddr, GetHeaders, Headers, SendHeaders, MemPool>;
+// sendcmpct (BIP152): "I speak compact blocks of `version`"; with high_bandwidth set, "push
+// new blocks to me as cmpctblock before I ask" (otherwise announce them as before).
+struct SendCmpct {
+  static constexpr std::string_view kCommand = "sendcmpct";
+  static constexpr size_t kMaxPayloadBytes = 1 + 8;
+
+  bool high_bandwidth = false;
+  uint64_t version = 1;
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reason "sendcmpct-bool" (a byte other than 0 or 1)
+  friend bool operator==(const SendCmpct&, const SendCmpct&) = default;
+};
+
+// A transaction sent whole inside a cmpctblock, at its place in the block.
+struct PrefilledTx {
+  uint32_t index = 0;  // absolute here; differentially encoded on the wire
+  Transaction tx;
+  friend bool operator==(const PrefilledTx&, const PrefilledTx&) = default;
+};
+
+// cmpctblock (BIP152 HeaderAndShortIDs): a block as its header, a nonce, the 6-byte short ids
+// of the transactions the receiver probably has, and the others (at least the coinbase) whole.
+struct CmpctBlock {
+  static constexpr std::string_view kCommand = "cmpctblock";
+  static constexpr size_t kMaxPayloadBytes = net::kMaxPayloadBytes;
+
+  BlockHeader header;
+  uint64_t nonce = 0;
+  std::vector<uint64_t> short_ids;     // each below 2^48
+  std::vector<PrefilledTx> prefilled;  // indexes strictly increasing, at most kMaxCompactIndex
+
+  void encode(Writer& writer) const;
+  // Reasons "too-many-short-ids", "too-many-prefilled", "index-overflow".
+  bool decode(Reader& reader);
+  friend bool operator==(const CmpctBlock&, const CmpctBlock&) = default;
+};
+
+// getblocktxn (BIP152 BlockTransactionsRequest): the transactions at these indexes of a block.
+struct GetBlockTxn {
+  static constexpr std::string_view kCommand = "getblocktxn";
+  static constexpr size_t kMaxPayloadBytes = 32 + 3 + (kMaxCompactIndex + 1) * 3;
+
+  Hash256 block_hash;
+  std::vector<uint32_t> indexes;  // absolute and strictly increasing; differential on the wire
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reasons "too-many-indexes", "index-overflow"
+  friend bool operator==(const GetBlockTxn&, const GetBlockTxn&) = default;
+};
+
+// blocktxn (BIP152 BlockTransactions): the answer to getblocktxn, in the order asked.
+struct BlockTxn {
+  static constexpr std::string_view kCommand = "blocktxn";
+  static constexpr size_t kMaxPayloadBytes = net::kMaxPayloadBytes;
+
+  Hash256 block_hash;
+  std::vector<Transaction> transactions;
+
+  void encode(Writer& writer) const;
+  bool decode(Reader& reader);  // reason "too-many-transactions"
+  friend bool operator==(const BlockTxn&, const BlockTxn&) = default;
+};
+
+using Message = std::variant<Version, Verack, Addr, GetBlocks, Inv, GetData, NotFound, BlockMessage,
+                             TxMessage, Ping, Pong, GetAddr, GetHeaders, Headers, SendHeaders,
+                             MemPool, SendCmpct, CmpctBlock, GetBlockTxn, BlockTxn>;
 
 // Decodes one payload of a known type. Reasons: "payload-too-large" (over T::kMaxPayloadBytes,
 // refused before decoding), "truncated", "trailing-bytes", "non-canonical-compact-size", and

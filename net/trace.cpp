@@ -159,6 +159,21 @@ void message_fields(JsonObject& json, const Message& message) {
           },
           [&](const SendHeaders&) {},
           [&](const MemPool&) {},
+          [&](const SendCmpct& m) {
+            json.boolean("high_bandwidth", m.high_bandwidth).unsigned_number("version", m.version);
+          },
+          [&](const CmpctBlock& m) {
+            json.string("hash", m.header.hash().hex())
+                .string("prev", m.header.prev_block.hex())
+                .unsigned_number("short_ids", m.short_ids.size())
+                .unsigned_number("prefilled", m.prefilled.size());
+          },
+          [&](const GetBlockTxn& m) {
+            json.string("hash", m.block_hash.hex()).unsigned_number("indexes", m.indexes.size());
+          },
+          [&](const BlockTxn& m) {
+            json.string("hash", m.block_hash.hex()).unsigned_number("txs", m.transactions.size());
+          },
       },
       message);
 }
@@ -246,6 +261,23 @@ std::string trace_summary(const Message& message) {
           },
           [](const SendHeaders&) { return std::string("sendheaders"); },
           [](const MemPool&) { return std::string("mempool"); },
+          [](const SendCmpct& m) {
+            return std::string("sendcmpct high_bandwidth=") + (m.high_bandwidth ? "1" : "0") +
+                   " v=" + std::to_string(m.version);
+          },
+          [](const CmpctBlock& m) {
+            return "cmpctblock " + m.header.hash().short_hex() +
+                   " short_ids=" + std::to_string(m.short_ids.size()) +
+                   " prefilled=" + std::to_string(m.prefilled.size());
+          },
+          [](const GetBlockTxn& m) {
+            return "getblocktxn " + m.block_hash.short_hex() +
+                   " indexes=" + std::to_string(m.indexes.size());
+          },
+          [](const BlockTxn& m) {
+            return "blocktxn " + m.block_hash.short_hex() +
+                   " txs=" + std::to_string(m.transactions.size());
+          },
       },
       message);
 }

@@ -46,7 +46,8 @@ struct PeerAnnounceTest : PeerProtocolTest {
   }
 
   void announce_blocks(const std::vector<BlockHeader>& headers) {
-    caf::anon_send(protocol, AnnounceInventory{net::kMsgBlock, hashes_of(headers), headers});
+    caf::anon_send(protocol,
+                   AnnounceInventory{net::kMsgBlock, hashes_of(headers), headers, nullptr});
     sched->run();
   }
 
@@ -61,7 +62,8 @@ TEST_F(PeerAnnounceTest, OurVersionIsTruthfulAndSendheadersFollowsTheHandshakeFr
   const auto version = std::get<net::Version>(written()[0]);
   EXPECT_EQ(version.services, net::kNodeNetwork);  // no NODE_WITNESS, no NODE_BLOOM
   EXPECT_TRUE(version.relay);
-  EXPECT_EQ(written_commands(), (std::vector<std::string>{"version", "verack", "sendheaders"}));
+  EXPECT_EQ(written_commands(),
+            (std::vector<std::string>{"version", "verack", "sendheaders", "sendcmpct"}));
 }
 
 TEST_F(PeerAnnounceTest, APeerBefore70012GetsNoSendheaders) {
@@ -129,7 +131,7 @@ TEST_F(PeerAnnounceTest, WithoutSendheadersOrWithoutHeadersBlocksGoByInv) {
   peer_says(net::SendHeaders{});
   std::vector<BlockHeader> more = mined_chain(blocks[1].hash(), 1);
   // Too many blocks at once (the node sends no headers then).
-  caf::anon_send(protocol, AnnounceInventory{net::kMsgBlock, hashes_of(more), {}});
+  caf::anon_send(protocol, AnnounceInventory{net::kMsgBlock, hashes_of(more), {}, nullptr});
   sched->run();
   EXPECT_EQ(written_of<net::Inv>().size(), 2u);
   EXPECT_TRUE(written_of<net::Headers>().empty());
@@ -279,9 +281,9 @@ TEST_F(PeerAnnounceTest, APeerWhoseVersionSaidNoRelayHearsOfBlocksButNotTransact
   peer_says(version);
   peer_says(net::Verack{});
   sched->run();
-  caf::anon_send(protocol, AnnounceInventory{net::kMsgTx, {shared->txid()}, {}});
+  caf::anon_send(protocol, AnnounceInventory{net::kMsgTx, {shared->txid()}, {}, nullptr});
   const Hash256 block = add_block(3)->hash();
-  caf::anon_send(protocol, AnnounceInventory{net::kMsgBlock, {block}, {}});
+  caf::anon_send(protocol, AnnounceInventory{net::kMsgBlock, {block}, {}, nullptr});
   sched->run();
   auto invs = written_of<net::Inv>();
   ASSERT_EQ(invs.size(), 1u);

@@ -17,6 +17,7 @@
 
 #include "actors/chain_actor.hpp"
 #include "actors/listener.hpp"
+#include "actors/mempool_actor.hpp"
 #include "actors/misbehaviour.hpp"
 #include "actors/node_actor.hpp"
 #include "actors/peer_link.hpp"
@@ -24,6 +25,7 @@
 #include "actors/sync_coordinator.hpp"
 #include "chain/hash.hpp"
 #include "chain/params.hpp"
+#include "net/compact_block.hpp"
 
 namespace ac::actors::peer_protocol_testing {
 
@@ -51,6 +53,7 @@ struct FakeChain {
   std::vector<Hash256> locator;                       // the answer to GetLocator
   TipInfo tip{Hash256{}, 7, 0};
   std::vector<Hash256> hashes_after;  // the answer to every GetHashesAfter
+  std::map<Hash256, int> heights;     // of `blocks`, for GetBlockSummary (default: the tip's)
 };
 
 inline caf::behavior fake_chain(caf::event_based_actor*, std::shared_ptr<FakeChain> chain) {
@@ -71,6 +74,19 @@ inline caf::behavior fake_chain(caf::event_based_actor*, std::shared_ptr<FakeCha
         chain->header_locators.push_back(request.locator);
         return chain->headers;
       },
+      [chain](const GetBlockSummary& request) {
+        std::optional<BlockSummary> summary;
+        auto block = chain->blocks.find(request.hash);
+        if (block == chain->blocks.end()) return summary;
+        summary.emplace();
+        summary->record.hash = request.hash;
+        auto height = chain->heights.find(request.hash);
+        summary->record.height =
+            height == chain->heights.end() ? chain->tip.height : height->second;
+        summary->record.status = block_status::kHaveData;
+        summary->tip_height = chain->tip.height;
+        return summary;
+      },
       [chain](const GetBlocks& request) {
         chain->requests.push_back(request.hashes);
         std::vector<BlockPtr> found;
@@ -83,11 +99,19 @@ inline caf::behavior fake_chain(caf::event_based_actor*, std::shared_ptr<FakeCha
   };
 }
 
-// The mempool as a session sees it for BIP35: its transactions, best first.
+// The mempool as a session sees it for BIP35 (its transactions, best first) and BIP152 (those
+// whose short id a compact block names).
 inline caf::behavior fake_mempool(caf::event_based_actor*, std::vector<TxPtr> txs) {
   return {
       [txs](const SelectTxs&) {
         return TxSelection{txs, 0, {}, txs.size()};
+      },
+      [txs](const MatchShortIds& request) {
+        std::vector<TxPtr> found;
+        for (const TxPtr& tx : txs)
+          for (uint64_t id : request.short_ids)
+            if (net::short_id(request.key, tx->txid()) == id) found.push_back(tx);
+        return found;
       },
   };
 }

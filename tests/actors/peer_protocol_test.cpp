@@ -132,8 +132,8 @@ TEST_F(PeerProtocolTest, GetdataIsServedOnlyWhileTheSendWindowIsOpen) {
   sched->run();
   ASSERT_EQ(chain->requests.size(), 1u);
   EXPECT_EQ(chain->requests[0].size(), 16u);  // one batch of blocks per fetch
-  // version, verack, sendheaders and the batch
-  EXPECT_EQ(of_type<PeerMessageOut>(*wire).size(), 3u + 16u);
+  // version, verack, sendheaders, sendcmpct and the batch
+  EXPECT_EQ(of_type<PeerMessageOut>(*wire).size(), 4u + 16u);
   // Still closed: nothing more is fetched, however long.
   sched->advance_time(30s);
   sched->run();

@@ -98,9 +98,10 @@ SessionActor::behavior_type fake_session(SessionActor::stateful_pointer<FakeSess
         self->state.charges.emplace_back(charge.points, charge.what);
       },
       [=](const AnnounceInventory&) {},  // not the coordinator's business: never sent here
-      [=](const SendAddresses&) {},      // idem
-      [=](RequestAddresses) {},          // idem
-      [=](PingNow) {},                   // idem
+      [=](const SetCompactRelay&) {},
+      [=](const SendAddresses&) {},  // idem
+      [=](RequestAddresses) {},      // idem
+      [=](PingNow) {},               // idem
       [=](GetPeerReport) { return PeerReport{}; },
   };
 }
@@ -253,7 +254,7 @@ struct SyncCoordinatorTest : ::testing::Test {
     scheduler->run();
   }
   void deliver(const SessionActor& session, const Hash256& hash) {
-    (*self)->send(sync, BlockArrived{session, block_with(hash)});
+    (*self)->send(sync, BlockArrived{session, block_with(hash), false});
     scheduler->run();
   }
   // Answers every request the session got, including those its answers trigger.

@@ -10,8 +10,9 @@ rules are refused by both (a BIP68 one by actorchain; bcoin 1.0.2's regtest enfo
 from height 432). Then a bcoin transaction is relayed
 to actorchain and mined there, an actorchain transaction is relayed to bcoin, actorchain mines 20
 blocks, the first bcoin follows them; that bcoin mines one more, announces it to actorchain by
-its header (BIP130: actorchain sent it sendheaders) and actorchain fetches it; a fresh bcoin
-syncs them all from actorchain alone and accepts an actorchain transaction into its mempool.
+its header (BIP130: actorchain sent it sendheaders) and actorchain fetches it (bcoin asked for
+actorchain's blocks as BIP152 compact blocks, and the last one traveled as a cmpctblock); a fresh
+bcoin syncs them all from actorchain alone and accepts an actorchain transaction into its mempool.
 
 As root the whole run happens inside a network namespace made for it (only its loopback is up,
 so bcoin's external-address lookup fails at once and nothing leaves the machine); the namespace
@@ -352,6 +353,20 @@ def scenario(args, npm_dir, work, procs):
     await_state("bcoin1 at actorchain1's tip", same_tip(b1, ac1))
     await_state("bcoin1's mempool to empty", lambda: b1.rpc("getrawmempool") == [], 30)
     log("actorchain mined 20 blocks with both transactions; bcoin1 followed")
+
+    # BIP152: both sent sendcmpct version 1 (bcoin speaks it to a peer without NODE_WITNESS).
+    # bcoin asks for new blocks by getdata MSG_CMPCT_BLOCK, so actorchain sends a recent one as a
+    # cmpctblock, which bcoin rebuilds from its mempool (and a blocktxn for what it lacks): the
+    # tip it followed to is actorchain's last block, which traveled as a compact block.
+    last = mined[-1][:8]
+    with open(ac1.logfile, errors="replace") as f:
+        compact_sent = [l for l in f if re.search(r"-> \S+ cmpctblock " + last, l)]
+    assert compact_sent, "actorchain1 sent no cmpctblock for its tip " + last
+    with open(ac1.logfile, errors="replace") as f:
+        text = f.read()
+    assert re.search(r"<- \S+ sendcmpct high_bandwidth=0 v=1", text), "bcoin sent no sendcmpct"
+    log("block %s traveled to bcoin1 as a compact block (BIP152): %s"
+        % (last, compact_sent[0].split("cmpctblock ", 1)[1].strip()))
 
     # BIP130: actorchain sent bcoin sendheaders, so bcoin announces a block it mines to actorchain
     # by its header, and actorchain fetches it. bcoin 1.0.2 never sends sendheaders (and reads

@@ -118,8 +118,7 @@ def check_ignored(node, peer):
     witness_tx = (b"\x01\x00\x00\x00\x00\x01\x01" + b"\x22" * 32 + b"\x00\x00\x00\x00" +
                   b"\x00\xff\xff\xff\xff\x01" + b"\x00" * 8 + b"\x01\x51\x01\x01\x01" +
                   b"\x00\x00\x00\x00")
-    for command, payload in (("sendcmpct", b"\x00" + b"\x01" + b"\x00" * 7),
-                             ("feefilter", b"\xe8\x03" + b"\x00" * 6),
+    for command, payload in (("feefilter", b"\xe8\x03" + b"\x00" * 6),
                              ("wtxidrelay", b""), ("sendaddrv2", b""),
                              ("getcfilters", b"\x00" + b"\x00" * 4 + b"\x00" * 32),
                              ("tx", witness_tx)):
@@ -130,7 +129,7 @@ def check_ignored(node, peer):
     pong_line = "pong nonce=%d" % struct.unpack("<Q", b"\x07" * 8)
     await_state("the pong in the log", lambda: log_has(node.logfile, pong_line), 10)
     check(not log_has(node.logfile, "misbehaving"), "a peer was charged for an unknown message")
-    log("sendcmpct, feefilter, wtxidrelay, sendaddrv2, getcfilters, a witness tx: ignored")
+    log("feefilter, wtxidrelay, sendaddrv2, getcfilters, a witness tx: ignored")
 
 
 def check_announcements(node, peer):

@@ -65,7 +65,7 @@ TEST(NetMessages, EveryPayloadWithTrailingBytesIsRejected) {
 TEST(NetMessages, UnknownCommandIsReportedSoCallerCanIgnoreIt) {
   // What bcoin and Core send that we do not implement: unsupported, never invalid.
   for (std::string_view command :
-       {"sendcmpct", "feefilter", "wtxidrelay", "sendaddrv2", "getcfilters", "cmpctblock"}) {
+       {"feefilter", "wtxidrelay", "sendaddrv2", "getcfilters", "cfilter"}) {
     auto decoded = decode_payload(command, Bytes{1, 2, 3});
     EXPECT_EQ(decoded.reason(), "unknown-command") << command;
     EXPECT_EQ(decoded.kind(), ErrorKind::kUnsupported) << command;
@@ -75,8 +75,9 @@ TEST(NetMessages, UnknownCommandIsReportedSoCallerCanIgnoreIt) {
 
 TEST(NetMessages, KnownCommandsListsEveryMessage) {
   std::vector<std::string_view> expected = {
-      "version", "verack", "addr", "getblocks", "inv",        "getdata", "notfound",    "block",
-      "tx",      "ping",   "pong", "getaddr",   "getheaders", "headers", "sendheaders", "mempool"};
+      "version",     "verack",  "addr",      "getblocks",  "inv",         "getdata",    "notfound",
+      "block",       "tx",      "ping",      "pong",       "getaddr",     "getheaders", "headers",
+      "sendheaders", "mempool", "sendcmpct", "cmpctblock", "getblocktxn", "blocktxn"};
   EXPECT_EQ(known_commands(), expected);
 }
 

@@ -66,7 +66,14 @@ inline std::vector<Message> sample_messages() {
           GetHeaders{kProtocolVersion, {filled_hash(11)}, filled_hash(12)},
           Headers{{block.header, block.header}},
           SendHeaders{},
-          MemPool{}};
+          MemPool{},
+          SendCmpct{true, 1},
+          CmpctBlock{block.header,
+                     0x0102030405060708ULL,
+                     {0x0000a1a2a3a4a5a6ULL, 0x0000ffffffffffffULL},
+                     {PrefilledTx{0, sample_transaction()}, PrefilledTx{3, sample_transaction()}}},
+          GetBlockTxn{filled_hash(13), {1, 2, 5, 300}},
+          BlockTxn{filled_hash(14), {sample_transaction(), sample_transaction()}}};
 }
 
 }  // namespace ac::net::testing

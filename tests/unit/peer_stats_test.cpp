@@ -16,7 +16,7 @@ TEST(PeerTraffic, EveryKnownCommandHasItsOwnSlotAndTheRestShareOther) {
     ASSERT_LT(slot, PeerTraffic::kOtherSlot) << command;
     EXPECT_EQ(PeerTraffic::name_of(slot), command);
   }
-  EXPECT_EQ(PeerTraffic::slot_of("sendcmpct"), PeerTraffic::kOtherSlot);
+  EXPECT_EQ(PeerTraffic::slot_of("feefilter"), PeerTraffic::kOtherSlot);
   EXPECT_EQ(PeerTraffic::slot_of(""), PeerTraffic::kOtherSlot);
   EXPECT_EQ(PeerTraffic::name_of(PeerTraffic::kOtherSlot), "*other*");
 }

@@ -1,0 +1,256 @@
+// BIP152 compact blocks in the peer protocol (actors/peer_compact.cpp): our sendcmpct, pushing a
+// new block as cmpctblock, rebuilding the peer's from the mempool and a blocktxn, serving
+// getblocktxn and getdata MSG_CMPCT_BLOCK, and what malformed messages cost the peer; on CAF's
+// deterministic scheduler (tests/actors/peer_protocol_fixture.hpp).
+#include <gtest/gtest.h>
+
+#include "chain/merkle.hpp"
+#include "chain/pow.hpp"
+#include "tests/actors/peer_protocol_fixture.hpp"
+#include "tests/unit/mined_header.hpp"
+
+namespace ac::actors {
+namespace {
+
+using namespace peer_protocol_testing;
+
+struct PeerCompactTest : PeerProtocolTest {
+  BlockHeader base = test::mined_header(Hash256{}, 1000);
+
+  PeerCompactTest() { chain->index[base.hash()] = base; }
+
+  template <class T>
+  std::vector<T> written_of() const {
+    std::vector<T> out;
+    for (const net::Message& m : written())
+      if (const T* x = std::get_if<T>(&m)) out.push_back(*x);
+    return out;
+  }
+
+  static Transaction tx_numbered(uint32_t n) {
+    Transaction tx;
+    tx.inputs.push_back(TxIn{OutPoint{Hash256{}, n}, Bytes{0x51}, 0xffffffff});
+    tx.outputs.push_back(TxOut{1000 + n, Bytes{0x51}});
+    return tx;
+  }
+
+  // A block on `base` of a coinbase and `count` transactions, with its merkle root and proof
+  // of work.
+  Block block_of(uint32_t count) const {
+    Block block;
+    for (uint32_t i = 0; i <= count; ++i) block.transactions.push_back(tx_numbered(100 + i));
+    std::vector<Hash256> txids;
+    for (const Transaction& tx : block.transactions) txids.push_back(tx.txid());
+    block.header.prev_block = base.hash();
+    block.header.merkle_root = merkle_root(txids);
+    block.header.bits = quick_params().pow_limit_bits;
+    while (!check_proof_of_work(block.header.hash(), block.header.bits, quick_params()))
+      ++block.header.nonce;
+    return block;
+  }
+
+  void with_mempool(const std::vector<Transaction>& txs) {
+    std::vector<TxPtr> shared;
+    for (const Transaction& tx : txs) shared.push_back(std::make_shared<const Transaction>(tx));
+    mempool = system->spawn(fake_mempool, shared);
+    context.mempool = caf::actor_cast<MempoolActor>(mempool);
+  }
+
+  std::vector<BlockArrived> arrived() const { return of_type<BlockArrived>(*sync_journal); }
+  std::vector<BlocksAnnounced> announced() const { return of_type<BlocksAnnounced>(*sync_journal); }
+};
+
+TEST_F(PeerCompactTest, SendcmpctAfterTheHandshakeThenHighBandwidthOnlyWhenTheNodeChangesIt) {
+  start();
+  handshake();
+  auto sent = written_of<net::SendCmpct>();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_FALSE(sent[0].high_bandwidth);
+  EXPECT_EQ(sent[0].version, 1u);
+  caf::anon_send(protocol, SetCompactRelay{true});
+  caf::anon_send(protocol, SetCompactRelay{true});  // no change: nothing sent
+  sched->run();
+  sent = written_of<net::SendCmpct>();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_TRUE(sent[1].high_bandwidth);
+}
+
+TEST_F(PeerCompactTest, APeerBefore70014GetsNoSendcmpct) {
+  start();
+  net::Version old = peer_version();
+  old.version = 70013;
+  peer_says(old);
+  peer_says(net::Verack{});
+  caf::anon_send(protocol, SetCompactRelay{true});
+  sched->run();
+  EXPECT_TRUE(written_of<net::SendCmpct>().empty());
+}
+
+TEST_F(PeerCompactTest, AHighBandwidthPeerWithTheParentGetsTheCmpctBlockOthersTheAnnouncement) {
+  start();
+  handshake();
+  Block block = block_of(2);
+  auto compact = std::make_shared<const net::CmpctBlock>(net::make_compact_block(block, 5));
+  AnnounceInventory announcement{net::kMsgBlock, {block.hash()}, {block.header}, compact};
+  // Not asked for high bandwidth: an inv.
+  caf::anon_send(protocol, announcement);
+  sched->run();
+  EXPECT_TRUE(written_of<net::CmpctBlock>().empty());
+  EXPECT_EQ(written_of<net::Inv>().size(), 1u);
+
+  Block next = block_of(3);
+  next.header.prev_block = block.hash();
+  announcement = {net::kMsgBlock,
+                  {next.hash()},
+                  {next.header},
+                  std::make_shared<const net::CmpctBlock>(net::make_compact_block(next, 6))};
+  peer_says(net::SendCmpct{true, 1});
+  caf::anon_send(protocol, announcement);
+  sched->run();
+  auto pushed = written_of<net::CmpctBlock>();
+  ASSERT_EQ(pushed.size(), 1u);
+  EXPECT_EQ(pushed[0], *announcement.compact);
+  caf::anon_send(protocol, announcement);  // the peer has it now
+  sched->run();
+  EXPECT_EQ(written_of<net::CmpctBlock>().size(), 1u);
+}
+
+TEST_F(PeerCompactTest, ACmpctBlockWhoseTransactionsWeHoldGoesToSyncAsAPushedBlock) {
+  Block block = block_of(3);
+  with_mempool(
+      {block.transactions[1], block.transactions[2], block.transactions[3], tx_numbered(7)});
+  start();
+  handshake();
+  peer_says(net::make_compact_block(block, 11));
+  sched->run();
+  ASSERT_EQ(arrived().size(), 1u);
+  EXPECT_TRUE(arrived()[0].pushed);
+  EXPECT_EQ(*arrived()[0].block, block);
+  EXPECT_TRUE(written_of<net::GetBlockTxn>().empty());
+}
+
+TEST_F(PeerCompactTest, MissingTransactionsAreAskedForThenTheBlockIsRebuilt) {
+  Block block = block_of(4);
+  with_mempool({block.transactions[2]});
+  start();
+  handshake();
+  peer_says(net::make_compact_block(block, 11));
+  sched->run();
+  auto asked = written_of<net::GetBlockTxn>();
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].block_hash, block.hash());
+  EXPECT_EQ(asked[0].indexes, (std::vector<uint32_t>{1, 3, 4}));
+  EXPECT_TRUE(arrived().empty());
+  peer_says(net::BlockTxn{block.hash(),
+                          {block.transactions[1], block.transactions[3], block.transactions[4]}});
+  sched->run();
+  ASSERT_EQ(arrived().size(), 1u);
+  EXPECT_EQ(*arrived()[0].block, block);
+}
+
+TEST_F(PeerCompactTest, ABlockTxnWithWrongTransactionsFetchesTheWholeBlockWithoutBlame) {
+  Block block = block_of(2);
+  with_mempool({});
+  start();
+  handshake();
+  peer_says(net::make_compact_block(block, 11));
+  sched->run();
+  peer_says(net::BlockTxn{block.hash(), {block.transactions[2], block.transactions[1]}});
+  sched->run();
+  EXPECT_TRUE(arrived().empty());
+  ASSERT_EQ(announced().size(), 1u);
+  EXPECT_EQ(announced()[0].hashes, std::vector<Hash256>{block.hash()});
+  EXPECT_EQ(log_text().find("misbehaving"), std::string::npos);
+}
+
+TEST_F(PeerCompactTest, ABlockTxnOfTheWrongCountCostsThePeer) {
+  Block block = block_of(2);
+  with_mempool({});
+  start();
+  handshake();
+  peer_says(net::make_compact_block(block, 11));
+  sched->run();
+  peer_says(net::BlockTxn{block.hash(), {block.transactions[1]}});
+  sched->run();
+  EXPECT_NE(log_text().find("misbehaving (+100, score 100): bad blocktxn: blocktxn-count"),
+            std::string::npos);
+  EXPECT_TRUE(aborted());
+}
+
+TEST_F(PeerCompactTest, AMalformedCmpctBlockCostsThePeer) {
+  Block block = block_of(1);
+  net::CmpctBlock compact = net::make_compact_block(block, 11);
+  compact.prefilled[0].index = 9;  // beyond the block's two transactions
+  start();
+  handshake();
+  peer_says(compact);
+  sched->run();
+  EXPECT_NE(log_text().find("bad cmpctblock: cmpct-index-overflow"), std::string::npos);
+  EXPECT_TRUE(aborted());
+  EXPECT_TRUE(arrived().empty());
+}
+
+TEST_F(PeerCompactTest, ACmpctBlockWithoutProofOfWorkCostsThePeer) {
+  Block block = block_of(1);
+  net::CmpctBlock compact = net::make_compact_block(block, 11);
+  while (check_proof_of_work(compact.header.hash(), compact.header.bits, quick_params()))
+    ++compact.header.nonce;
+  start();
+  handshake();
+  peer_says(compact);
+  sched->run();
+  EXPECT_NE(log_text().find("bad cmpctblock header: high-hash"), std::string::npos);
+  EXPECT_TRUE(arrived().empty());
+}
+
+TEST_F(PeerCompactTest, ACmpctBlockWeAlreadyHaveIsDropped) {
+  Block block = block_of(2);
+  chain->blocks[block.hash()] = std::make_shared<const Block>(block);
+  with_mempool({});
+  start();
+  handshake();
+  peer_says(net::make_compact_block(block, 11));
+  sched->run();
+  EXPECT_TRUE(written_of<net::GetBlockTxn>().empty());
+  EXPECT_TRUE(arrived().empty());
+}
+
+TEST_F(PeerCompactTest, GetBlockTxnIsAnsweredAndAnIndexBeyondTheBlockCostsThePeer) {
+  Block block = block_of(3);
+  chain->blocks[block.hash()] = std::make_shared<const Block>(block);
+  start();
+  handshake();
+  peer_says(net::GetBlockTxn{block.hash(), {0, 2}});
+  sched->run();
+  auto answers = written_of<net::BlockTxn>();
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].transactions,
+            (std::vector<Transaction>{block.transactions[0], block.transactions[2]}));
+  peer_says(net::GetBlockTxn{block.hash(), {4}});
+  sched->run();
+  EXPECT_NE(log_text().find("getblocktxn index 4 beyond the block's 4 transactions"),
+            std::string::npos);
+}
+
+TEST_F(PeerCompactTest, GetDataForACmpctBlockGetsOneWhenRecentAndTheWholeBlockWhenOld) {
+  Block recent = block_of(1);
+  Block old = block_of(2);
+  chain->blocks[recent.hash()] = std::make_shared<const Block>(recent);
+  chain->blocks[old.hash()] = std::make_shared<const Block>(old);
+  chain->heights[recent.hash()] = chain->tip.height;
+  chain->heights[old.hash()] = chain->tip.height - 6;
+  start();
+  handshake();
+  peer_says(
+      net::GetData{{{net::kMsgCmpctBlock, recent.hash()}, {net::kMsgCmpctBlock, old.hash()}}});
+  sched->run();
+  auto compact = written_of<net::CmpctBlock>();
+  ASSERT_EQ(compact.size(), 1u);
+  EXPECT_EQ(compact[0].header, recent.header);
+  auto whole = written_of<net::BlockMessage>();
+  ASSERT_EQ(whole.size(), 1u);
+  EXPECT_EQ(whole[0].block, old);
+}
+
+}  // namespace
+}  // namespace ac::actors
