@@ -105,6 +105,20 @@ TEST_F(PeerCompactTest, AHighBandwidthPeerWithTheParentGetsTheCmpctBlockOthersTh
                   {next.header},
                   std::make_shared<const net::CmpctBlock>(net::make_compact_block(next, 6))};
   peer_says(net::SendCmpct{true, 1});
+  // Not known to have the parent yet: announced by inv again.
+  caf::anon_send(protocol, announcement);
+  sched->run();
+  EXPECT_TRUE(written_of<net::CmpctBlock>().empty());
+  EXPECT_EQ(written_of<net::Inv>().size(), 2u);
+  // The peer tells us it has the parent: the next new block is pushed.
+  peer_says(net::Inv{{{net::kMsgBlock, block.hash()}}});
+  Block third = block_of(4);
+  third.header.prev_block = next.hash();
+  announcement = {net::kMsgBlock,
+                  {third.hash()},
+                  {third.header},
+                  std::make_shared<const net::CmpctBlock>(net::make_compact_block(third, 7))};
+  peer_says(net::Inv{{{net::kMsgBlock, next.hash()}}});
   caf::anon_send(protocol, announcement);
   sched->run();
   auto pushed = written_of<net::CmpctBlock>();
