@@ -115,8 +115,9 @@ def main():
                 return 1
             scenario.run(binary, workdir, port)
             # tshark has written everything once it has seen a datagram sent after the run.
+            # It prints every packet of the run before that one: under load that took over 10 s.
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                for _ in range(10):
+                for _ in range(120):
                     udp.sendto(SENTINEL, ("127.0.0.1", port))
                     if capture.wait_for(capture.stdout, "UDP", 1):
                         break
