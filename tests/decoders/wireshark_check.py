@@ -42,10 +42,17 @@ BODY_FIELD = {
     # BIP130, no payload. Wireshark 4.0's dissector does not know the command: it flags the
     # frame "Unknown command", a warning tolerated for this command alone.
     "sendheaders": None,
+    # BIP152's compact blocks: unknown to Wireshark 4.0 as well (same tolerance); their bodies
+    # are checked by python-bitcoinlib below, with the codecs check_with_bitcoinlib.py adds.
+    "sendcmpct": None,
+    "cmpctblock": None,
+    "getblocktxn": None,
+    "blocktxn": None,
 }
-UNKNOWN_TO_WIRESHARK = {"sendheaders"}
+UNKNOWN_TO_WIRESHARK = {"sendheaders", "sendcmpct", "cmpctblock", "getblocktxn", "blocktxn"}
 # What the central node sends in the scenario (frames from port P).
-EXPECTED_FROM_CENTRAL = {"version", "verack", "addr", "inv", "block", "tx", "pong", "notfound"}
+EXPECTED_FROM_CENTRAL = {"version", "verack", "addr", "inv", "block", "tx", "pong", "notfound",
+                         "sendcmpct"}
 # What the other actorchain parties send to it (wallet, miner, send's hand-over client); and one
 # of ANNOUNCEMENTS: a new block goes to the central node by headers (BIP130) when the central node
 # is known to have its parent, by inv otherwise.
