@@ -45,12 +45,7 @@ SyncPlanner::Actions SyncPlanner::on_inventory(PeerId peer, const std::vector<Ha
     }
     if (queue_.size() >= limits_.max_unsolved_hashes) break;
     last_recorded = hash;
-    Entry entry;
-    entry.hash = hash;
-    entry.sequence = next_sequence_;
-    entry.announcers.insert(peer);
-    index_.emplace(hash, next_sequence_);
-    queue_.emplace(next_sequence_++, std::move(entry));
+    enqueue(hash, peer);
     ++added;
   }
   if (added > 0) progress_at_ = now;
@@ -107,12 +102,7 @@ SyncPlanner::Actions SyncPlanner::on_pushed_block(PeerId peer, const Hash256& ha
     if (Entry* entry = find_entry(hash)) {
       entry->announcers.insert(peer);
     } else if (queue_.size() < limits_.max_unsolved_hashes) {
-      Entry entry;
-      entry.hash = hash;
-      entry.sequence = next_sequence_;
-      entry.announcers.insert(peer);
-      index_.emplace(hash, next_sequence_);
-      queue_.emplace(next_sequence_++, std::move(entry));
+      enqueue(hash, peer);
     }
   }
   return on_block(peer, hash, now, bytes);
@@ -266,6 +256,15 @@ bool SyncPlanner::is_buffered(const Hash256& hash) const {
 size_t SyncPlanner::in_flight_count(PeerId peer) const {
   auto found = peers_.find(peer);
   return found == peers_.end() ? 0 : found->second.in_flight;
+}
+
+void SyncPlanner::enqueue(const Hash256& hash, PeerId peer) {
+  Entry entry;
+  entry.hash = hash;
+  entry.sequence = next_sequence_;
+  entry.announcers.insert(peer);
+  index_.emplace(hash, next_sequence_);
+  queue_.emplace(next_sequence_++, std::move(entry));
 }
 
 SyncPlanner::Entry* SyncPlanner::find_entry(const Hash256& hash) {

@@ -202,6 +202,8 @@ class SyncPlanner {
   };
 
   Entry* find_entry(const Hash256& hash);
+  // A new unsolved hash at the back of the queue, announced by `peer`.
+  void enqueue(const Hash256& hash, PeerId peer);
   bool is_solved(const Hash256& hash) const;
   void remember_known(const Hash256& hash);
   // A requested entry times out then: its own deadline, pushed back by its peer's progress.

@@ -37,14 +37,6 @@ struct PeerAnnounceTest : PeerProtocolTest {
 
   PeerAnnounceTest() { chain->index[base.hash()] = base; }
 
-  template <class T>
-  std::vector<T> written_of() const {
-    std::vector<T> out;
-    for (const net::Message& m : written())
-      if (const T* x = std::get_if<T>(&m)) out.push_back(*x);
-    return out;
-  }
-
   void announce_blocks(const std::vector<BlockHeader>& headers) {
     caf::anon_send(protocol,
                    AnnounceInventory{net::kMsgBlock, hashes_of(headers), headers, nullptr});

@@ -19,14 +19,6 @@ struct PeerCompactTest : PeerProtocolTest {
 
   PeerCompactTest() { chain->index[base.hash()] = base; }
 
-  template <class T>
-  std::vector<T> written_of() const {
-    std::vector<T> out;
-    for (const net::Message& m : written())
-      if (const T* x = std::get_if<T>(&m)) out.push_back(*x);
-    return out;
-  }
-
   static Transaction tx_numbered(uint32_t n) {
     Transaction tx;
     tx.inputs.push_back(TxIn{OutPoint{Hash256{}, n}, Bytes{0x51}, 0xffffffff});

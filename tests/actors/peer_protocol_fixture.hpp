@@ -192,6 +192,14 @@ struct PeerProtocolTest : ::testing::Test {
     for (const PeerMessageOut& m : of_type<PeerMessageOut>(*wire)) out.push_back(m.message);
     return out;
   }
+  // The written messages of type T, in order.
+  template <class T>
+  std::vector<T> written_of() const {
+    std::vector<T> out;
+    for (const net::Message& m : written())
+      if (const T* x = std::get_if<T>(&m)) out.push_back(*x);
+    return out;
+  }
   std::vector<std::string> written_commands() const {
     std::vector<std::string> out;
     for (const net::Message& m : written()) out.emplace_back(net::command_of(m));
