@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <ctime>
-
 #include "actors/misbehaviour.hpp"
 #include "actors/peer_link.hpp"
 #include "actors/peer_protocol_state.hpp"
@@ -13,15 +11,6 @@ namespace ac::actors {
 namespace {
 
 constexpr size_t kMaxPendingAnnounces = 1'000;
-// BIP130: peers from this protocol version on understand sendheaders.
-constexpr int32_t kSendHeadersVersion = 70012;
-
-// A message to ourselves after `delay`, sent anonymously, so a timer due after the session
-// quit finds nobody to keep alive.
-template <class... Ts>
-void set_timer(Protocol* self, std::chrono::seconds delay, Ts&&... xs) {
-  caf::delayed_anon_send(caf::actor_cast<ProtocolWithTimers>(self), delay, std::forward<Ts>(xs)...);
-}
 
 void notify_gone(Protocol* self) {
   auto& state = self->state;
@@ -33,74 +22,6 @@ void notify_gone(Protocol* self) {
 // The transport drops the connection (and quits).
 void abort_transport(Protocol* self) {
   if (self->state.transport) self->send(self->state.transport, PeerAbort{});
-}
-
-// ---- the handshake -------------------------------------------------------------------------
-
-void send_version(Protocol* self, int32_t height) {
-  auto& state = self->state;
-  net::Version version;
-  version.services = net::kNodeNetwork;
-  version.timestamp = std::time(nullptr);
-  auto remote = net::NetAddress::from_endpoint(state.peer);
-  if (remote) version.addr_recv = *remote;
-  version.addr_from = state.context->listen_address;
-  version.nonce = state.context->version_nonce;
-  version.user_agent = "/actorchain:0.1/";
-  version.start_height = height;
-  send_message(self, version);
-  state.version_sent = true;
-  if (state.verack_owed) {
-    state.verack_owed = false;
-    send_message(self, net::Verack{});
-  }
-}
-
-void maybe_ready(Protocol* self) {
-  auto& state = self->state;
-  if (state.ready || !state.version_received || !state.verack_received) return;
-  state.ready = true;
-  state.context->log->event("handshake", "handshake done with " + state.peer, "", &state.trace);
-  if (state.peer_version >= kSendHeadersVersion) send_message(self, net::SendHeaders{});
-  send_compact_mode(self);  // BIP152
-  for (const AnnounceInventory& announcement : state.pending_announces)
-    on_announce(self, announcement);
-  state.pending_announces.clear();
-  auto me = self_handle(self);
-  set_timer(self, state.context->limits.ping_interval, KeepaliveDue{});
-  self->send(state.context->node, PeerUp{me, state.listen_endpoint});
-  if (state.context->sync) self->send(state.context->sync, PeerReady{me, state.best_height});
-}
-
-void on_version(Protocol* self, const net::Version& version) {
-  auto& state = self->state;
-  if (state.version_received) return;
-  if (version.nonce == state.context->version_nonce) {
-    disconnect(self, "connected to ourselves (our own version nonce came back)");
-    return;
-  }
-  state.version_received = true;
-  state.best_height = version.start_height;
-  note_version(state, version);
-  state.peer_version = version.version;
-  state.relay_txs = version.relay;
-  if (version.addr_from.port != 0) {
-    // A node listening on every interface (0.0.0.0) names no address: it is reachable where
-    // this connection comes from.
-    net::NetAddress listening = version.addr_from;
-    auto unspecified = net::NetAddress::from_host(listening.is_ipv4() ? "0.0.0.0" : "::", 0);
-    if (unspecified && listening.ip == unspecified->ip) {
-      auto here = net::NetAddress::from_host(state.host, listening.port);
-      if (here) listening.ip = here->ip;
-    }
-    state.listen_endpoint = listening.endpoint();
-  }
-  // Our version goes first: when the chain's tip is not known yet, the verack waits for it.
-  if (state.version_sent)
-    send_message(self, net::Verack{});
-  else
-    state.verack_owed = true;
-  maybe_ready(self);
 }
 
 // ---- what the peer tells us ----------------------------------------------------------------

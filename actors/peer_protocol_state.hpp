@@ -153,6 +153,20 @@ auto ask(Protocol* self, const Handle& whom, Args&&... args) {
 // Books an answer; true when the session has closed meanwhile (the answer is then dropped).
 bool answered(Protocol* self);
 
+// A message to ourselves after `delay`, sent anonymously, so a timer due after the session
+// quit finds nobody to keep alive.
+template <class... Ts>
+void set_timer(Protocol* self, std::chrono::seconds delay, Ts&&... xs) {
+  caf::delayed_anon_send(caf::actor_cast<ProtocolWithTimers>(self), delay, std::forward<Ts>(xs)...);
+}
+
+// peer_handshake.cpp
+// Our version, with our chain's height; the verack owed, if the peer's version came first.
+void send_version(Protocol* self, int32_t height);
+void on_version(Protocol* self, const net::Version& version);
+// Once both versions and veracks have crossed: the session is ready (once).
+void maybe_ready(Protocol* self);
+
 // peer_serving.cpp
 void on_getblocks(Protocol* self, const net::GetBlocks& request);
 void on_getheaders(Protocol* self, const net::GetHeaders& request);
