@@ -48,6 +48,15 @@ struct PeerCompactTest : PeerProtocolTest {
     context.mempool = caf::actor_cast<MempoolActor>(mempool);
   }
 
+  // A ready session whose peer sends `block` as a cmpctblock while our mempool holds `pooled`.
+  void receive_compact(const Block& block, const std::vector<Transaction>& pooled) {
+    with_mempool(pooled);
+    start();
+    handshake();
+    peer_says(net::make_compact_block(block, 11));
+    sched->run();
+  }
+
   std::vector<BlockArrived> arrived() const { return of_type<BlockArrived>(*sync_journal); }
   std::vector<BlocksAnnounced> announced() const { return of_type<BlocksAnnounced>(*sync_journal); }
 };
@@ -123,12 +132,8 @@ TEST_F(PeerCompactTest, AHighBandwidthPeerWithTheParentGetsTheCmpctBlockOthersTh
 
 TEST_F(PeerCompactTest, ACmpctBlockWhoseTransactionsWeHoldGoesToSyncAsAPushedBlock) {
   Block block = block_of(3);
-  with_mempool(
-      {block.transactions[1], block.transactions[2], block.transactions[3], tx_numbered(7)});
-  start();
-  handshake();
-  peer_says(net::make_compact_block(block, 11));
-  sched->run();
+  receive_compact(
+      block, {block.transactions[1], block.transactions[2], block.transactions[3], tx_numbered(7)});
   ASSERT_EQ(arrived().size(), 1u);
   EXPECT_TRUE(arrived()[0].pushed);
   EXPECT_EQ(*arrived()[0].block, block);
@@ -137,11 +142,7 @@ TEST_F(PeerCompactTest, ACmpctBlockWhoseTransactionsWeHoldGoesToSyncAsAPushedBlo
 
 TEST_F(PeerCompactTest, MissingTransactionsAreAskedForThenTheBlockIsRebuilt) {
   Block block = block_of(4);
-  with_mempool({block.transactions[2]});
-  start();
-  handshake();
-  peer_says(net::make_compact_block(block, 11));
-  sched->run();
+  receive_compact(block, {block.transactions[2]});
   auto asked = written_of<net::GetBlockTxn>();
   ASSERT_EQ(asked.size(), 1u);
   EXPECT_EQ(asked[0].block_hash, block.hash());
@@ -156,11 +157,7 @@ TEST_F(PeerCompactTest, MissingTransactionsAreAskedForThenTheBlockIsRebuilt) {
 
 TEST_F(PeerCompactTest, ABlockTxnWithWrongTransactionsFetchesTheWholeBlockWithoutBlame) {
   Block block = block_of(2);
-  with_mempool({});
-  start();
-  handshake();
-  peer_says(net::make_compact_block(block, 11));
-  sched->run();
+  receive_compact(block, {});
   peer_says(net::BlockTxn{block.hash(), {block.transactions[2], block.transactions[1]}});
   sched->run();
   EXPECT_TRUE(arrived().empty());
@@ -171,11 +168,7 @@ TEST_F(PeerCompactTest, ABlockTxnWithWrongTransactionsFetchesTheWholeBlockWithou
 
 TEST_F(PeerCompactTest, ABlockTxnOfTheWrongCountCostsThePeer) {
   Block block = block_of(2);
-  with_mempool({});
-  start();
-  handshake();
-  peer_says(net::make_compact_block(block, 11));
-  sched->run();
+  receive_compact(block, {});
   peer_says(net::BlockTxn{block.hash(), {block.transactions[1]}});
   sched->run();
   EXPECT_NE(log_text().find("misbehaving (+100, score 100): bad blocktxn: blocktxn-count"),
@@ -212,11 +205,7 @@ TEST_F(PeerCompactTest, ACmpctBlockWithoutProofOfWorkCostsThePeer) {
 TEST_F(PeerCompactTest, ACmpctBlockWeAlreadyHaveIsDropped) {
   Block block = block_of(2);
   chain->blocks[block.hash()] = std::make_shared<const Block>(block);
-  with_mempool({});
-  start();
-  handshake();
-  peer_says(net::make_compact_block(block, 11));
-  sched->run();
+  receive_compact(block, {});
   EXPECT_TRUE(written_of<net::GetBlockTxn>().empty());
   EXPECT_TRUE(arrived().empty());
 }
