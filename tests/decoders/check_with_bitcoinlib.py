@@ -83,6 +83,17 @@ def read_exact(f, size):
     return data
 
 
+def read_list(f, read_item):
+    """A CompactSize count, then that many items."""
+    return [read_item(f) for _ in range(VarInt.stream_deserialize(f))]
+
+
+def write_list(f, items, write_item):
+    VarInt.stream_serialize(len(items), f)
+    for item in items:
+        write_item(item, f)
+
+
 class msg_sendcmpct(bitcoin.messages.MsgSerializable):
     """BIP152's sendcmpct: a one-byte high-bandwidth flag and a version."""
     command = b"sendcmpct"
@@ -109,21 +120,17 @@ class msg_cmpctblock(bitcoin.messages.MsgSerializable):
         c = cls()
         c.header = bitcoin.core.CBlockHeader.stream_deserialize(f)
         c.nonce = read_exact(f, 8)
-        c.short_ids = [read_exact(f, 6) for _ in range(VarInt.stream_deserialize(f))]
-        c.prefilled = [(VarInt.stream_deserialize(f), CTransaction.stream_deserialize(f))
-                       for _ in range(VarInt.stream_deserialize(f))]
+        c.short_ids = read_list(f, lambda f: read_exact(f, 6))
+        c.prefilled = read_list(
+            f, lambda f: (VarInt.stream_deserialize(f), CTransaction.stream_deserialize(f)))
         return c
 
     def msg_ser(self, f):
         self.header.stream_serialize(f)
         f.write(self.nonce)
-        VarInt.stream_serialize(len(self.short_ids), f)
-        for short_id in self.short_ids:
-            f.write(short_id)
-        VarInt.stream_serialize(len(self.prefilled), f)
-        for index, tx in self.prefilled:
-            VarInt.stream_serialize(index, f)
-            tx.stream_serialize(f)
+        write_list(f, self.short_ids, lambda short_id, f: f.write(short_id))
+        write_list(f, self.prefilled, lambda prefilled, f: (
+            VarInt.stream_serialize(prefilled[0], f), prefilled[1].stream_serialize(f)))
 
 
 class msg_getblocktxn(bitcoin.messages.MsgSerializable):
@@ -134,14 +141,12 @@ class msg_getblocktxn(bitcoin.messages.MsgSerializable):
     def msg_deser(cls, f, protover=bitcoin.messages.PROTO_VERSION):
         c = cls()
         c.block_hash = read_exact(f, 32)
-        c.indexes = [VarInt.stream_deserialize(f) for _ in range(VarInt.stream_deserialize(f))]
+        c.indexes = read_list(f, VarInt.stream_deserialize)
         return c
 
     def msg_ser(self, f):
         f.write(self.block_hash)
-        VarInt.stream_serialize(len(self.indexes), f)
-        for index in self.indexes:
-            VarInt.stream_serialize(index, f)
+        write_list(f, self.indexes, VarInt.stream_serialize)
 
 
 class msg_blocktxn(bitcoin.messages.MsgSerializable):
@@ -152,14 +157,12 @@ class msg_blocktxn(bitcoin.messages.MsgSerializable):
     def msg_deser(cls, f, protover=bitcoin.messages.PROTO_VERSION):
         c = cls()
         c.block_hash = read_exact(f, 32)
-        c.txs = [CTransaction.stream_deserialize(f) for _ in range(VarInt.stream_deserialize(f))]
+        c.txs = read_list(f, CTransaction.stream_deserialize)
         return c
 
     def msg_ser(self, f):
         f.write(self.block_hash)
-        VarInt.stream_serialize(len(self.txs), f)
-        for tx in self.txs:
-            tx.stream_serialize(f)
+        write_list(f, self.txs, lambda tx, f: tx.stream_serialize(f))
 
 
 for added in (msg_sendheaders, msg_headers, msg_sendcmpct, msg_cmpctblock, msg_getblocktxn,
