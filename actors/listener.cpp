@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 
+#include "actors/next_round.hpp"
 #include "actors/node_actor.hpp"
 #include "actors/peer_session.hpp"
 
@@ -19,6 +20,7 @@ struct ListenerState {
   PeerContextPtr context;
   int max_peers = 0;
   int inbound = 0;
+  bool exit_heard = false;  // the node went down: the listener quits in the next round
   // Addresses refused until then, after they misbehaved.
   std::map<std::string, std::chrono::steady_clock::time_point> discouraged;
   static inline const char* name = "listener";
@@ -40,6 +42,14 @@ ListenerBroker::behavior_type listener(ListenerSelf self, caf::io::doorman_ptr d
   self->state.context = std::move(context);
   self->state.max_peers = max_peers;
   self->set_down_handler([=](const caf::down_msg&) { --self->state.inbound; });
+  // The node's exit may come in the listener's first turn, while its listening socket's
+  // registration still waits in the multiplexer: it then quits a round later
+  // (actors/next_round.hpp).
+  self->set_exit_handler([=](caf::exit_msg& exit) {
+    if (self->state.exit_heard) return self->quit(std::move(exit.reason));
+    self->state.exit_heard = true;
+    exit_next_round(self, std::move(exit.reason));
+  });
   return {
       [=](const caf::io::new_connection_msg& msg) {
         auto& state = self->state;

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "actors/frame_reader.hpp"
+#include "actors/next_round.hpp"
 #include "actors/peer_link.hpp"
 #include "net/messages.hpp"
 
@@ -26,6 +27,7 @@ struct TransportState {
   bool window_open = true;     // unsent bytes below kSendWindow, as last told
   bool overflow_told = false;  // PeerSendOverflow sent
   net::PeerTraffic traffic;    // what went each way, per command
+  bool aborting = false;       // shut down; quits in the multiplexer's next round
   static inline const char* name = "peer_transport";
 };
 
@@ -35,13 +37,19 @@ using TransportBroker = TransportActor::extend<caf::reacts_to<caf::io::new_data_
                                                caf::reacts_to<caf::io::connection_closed_msg>>;
 using Transport = TransportBroker::stateful_broker_base<TransportState>;
 
-// Shuts the socket down both ways. CAF closes a connection gracefully: bytes not yet written
-// are written first, so a peer that stops reading would keep the connection, and the whole
-// middleman at shutdown, waiting forever. The default multiplexer names a connection by its
-// socket, so the handle's id is the descriptor.
+// Drops the connection: shuts the socket down both ways at once, and quits (closing the handle)
+// in the multiplexer's next round (actors/next_round.hpp), or before, when CAF reports the
+// close. Shut down because CAF closes a connection gracefully, writing the unsent bytes first:
+// a peer that stops reading would keep the connection, and the whole middleman at shutdown,
+// waiting forever. The default multiplexer names a connection by its socket, so the handle's id
+// is the descriptor; only while the scribe is ours, so never a descriptor reused since.
 void abort_connection(Transport* self) {
-  ::shutdown(static_cast<int>(self->state.handle.id()), SHUT_RDWR);
-  self->close(self->state.handle);
+  auto& state = self->state;
+  if (state.aborting) return;
+  state.aborting = true;
+  state.failed = true;  // nothing more is read
+  if (self->valid(state.handle)) ::shutdown(static_cast<int>(state.handle.id()), SHUT_RDWR);
+  exit_next_round(self, caf::exit_reason::user_shutdown);
 }
 
 // What a flush could not hand to the socket yet: it only grows while the peer does not read.
@@ -66,6 +74,7 @@ void account_unsent(Transport* self) {
 
 void write_message(Transport* self, const net::Message& message) {
   auto& state = self->state;
+  if (state.aborting) return;
   Bytes frame = net::encode_frame(state.context->magic, message);
   net::Checksum checksum;
   std::copy_n(frame.begin() + net::kHeaderBytes - checksum.size(), checksum.size(),
@@ -121,25 +130,19 @@ TransportBroker::behavior_type peer_transport(Transport* self, caf::io::connecti
   state.trace = trace;
   // The protocol gone (it quit, or the node went down with it): nothing more is owed the peer.
   self->monitor(state.protocol);
-  self->set_down_handler([=](const caf::down_msg&) {
-    abort_connection(self);
-    self->quit();
-  });
+  self->set_down_handler([=](const caf::down_msg&) { abort_connection(self); });
   self->configure_read(handle, caf::io::receive_policy::exactly(state.reader->wanted()));
   self->ack_writes(handle, true);
   return {
       [=](const caf::io::new_data_msg& msg) { on_bytes(self, msg.buf); },
       [=](const caf::io::data_transferred_msg&) { account_unsent(self); },
       [=](const caf::io::connection_closed_msg&) {
-        self->send(self->state.protocol, PeerClosed{});
+        if (!self->state.aborting) self->send(self->state.protocol, PeerClosed{});
         self->quit();
       },
       [=](PeerMessageOut& out) { write_message(self, out.message); },
       [=](GetTraffic) { return self->state.traffic; },
-      [=](PeerAbort) {
-        abort_connection(self);
-        self->quit();
-      },
+      [=](PeerAbort) { abort_connection(self); },
   };
 }
 
