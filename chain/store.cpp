@@ -11,8 +11,11 @@
 #include <shared_mutex>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <unordered_set>
 
+#include "chain/block_files.hpp"
+#include "chain/block_files_migration.hpp"
 #include "chain/coins_cache.hpp"
 #include "chain/leveldb_env.hpp"
 #include "chain/script.hpp"
@@ -21,9 +24,12 @@ namespace ac {
 
 namespace {
 
-constexpr char kBlockPrefix = 'b';
+// 'b' and 'u' held the block and undo data themselves before they moved to flat files.
+constexpr char kLegacyBlockPrefix = 'b';
+constexpr char kLegacyUndoPrefix = 'u';
+constexpr char kBlockPosPrefix = 'f';
 constexpr char kIndexPrefix = 'i';
-constexpr char kUndoPrefix = 'u';
+constexpr char kUndoPosPrefix = 'r';
 constexpr char kCoinPrefix = 'c';
 constexpr char kAddressPrefix = 'a';
 const std::string kTipKey = "T";
@@ -128,6 +134,8 @@ struct Store::Impl {
   std::unique_ptr<const leveldb::FilterPolicy> filter_policy;
   std::unique_ptr<leveldb::Cache> block_cache;
   std::unique_ptr<leveldb::DB> db;  // declared last: closed before the cache and filter go
+  std::unique_ptr<FlatFiles> block_files;
+  std::unique_ptr<FlatFiles> undo_files;
 
   mutable std::mutex read_error_mutex;
   mutable std::optional<Error> read_error;
@@ -161,6 +169,34 @@ struct Store::Impl {
     if (!status.IsNotFound())
       note_read_error(make_error(ErrorKind::kLocal, "store-read-failed", status.ToString()));
     return std::nullopt;
+  }
+
+  // The payload whose position is stored under `key` ('f' or 'r' + hash).
+  std::optional<Bytes> positioned(const std::string& key, const FlatFiles& files) const {
+    auto value = get(key);
+    if (!value) return std::nullopt;
+    auto pos = decode_file_pos(as_span(*value));
+    if (!pos) {
+      note_corrupt(key, pos.error());
+      return std::nullopt;
+    }
+    auto bytes = files.read(*pos);
+    if (!bytes) {
+      note_corrupt(key, bytes.error());
+      return std::nullopt;
+    }
+    return std::move(bytes.value());
+  }
+
+  // Appends `payload` to `files` and puts its position under `key` in `batch`.
+  Status append_positioned(leveldb::WriteBatch& batch, const std::string& key, FlatFiles& files,
+                           ByteSpan payload) {
+    auto pos = files.append(payload);
+    if (!pos) return make_error(ErrorKind::kLocal, "store-write-failed", pos.error().message());
+    const Bytes value = encode_file_pos(*pos);
+    batch.Put(slice(key),
+              leveldb::Slice(reinterpret_cast<const char*>(value.data()), value.size()));
+    return {};
   }
 
   // The coin as the database holds it, ignoring the cache.
@@ -263,6 +299,23 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions
                       status.ToString());
   }
   impl->db.reset(db);
+  const std::filesystem::path blocks_dir = std::filesystem::path(path) / "blocks";
+  auto block_files = FlatFiles::open(blocks_dir, "blk", kBlockFileMagic);
+  auto undo_files = FlatFiles::open(blocks_dir, "rev", kUndoFileMagic);
+  if (!block_files || !undo_files) {
+    return make_error(ErrorKind::kLocal, "store-open-failed",
+                      (block_files ? undo_files.error() : block_files.error()).message());
+  }
+  impl->block_files = std::move(block_files.value());
+  impl->undo_files = std::move(undo_files.value());
+  // A store written before the block files: its block and undo data move to them once.
+  for (auto [from, to, files] :
+       {std::tuple{kLegacyBlockPrefix, kBlockPosPrefix, impl->block_files.get()},
+        std::tuple{kLegacyUndoPrefix, kUndoPosPrefix, impl->undo_files.get()}}) {
+    if (Status moved = move_to_flat_files(*impl->db, from, to, *files); !moved) {
+      return make_error(ErrorKind::kLocal, "store-migration-failed", moved.error().message());
+    }
+  }
   impl->coins_cache_limit = store_options.coins_cache_bytes;
   impl->unflushed_marker = impl->get(kUnflushedKey).has_value();
   return std::unique_ptr<Store>(new Store(std::move(impl)));
@@ -272,8 +325,12 @@ Status Store::put_block(const Block& block, const BlockIndexRecord& record) {
   const Bytes data = block.serialize();
   const Bytes index = encode_block_index_record(record);
   leveldb::WriteBatch batch;
-  batch.Put(hash_key(kBlockPrefix, record.hash),
-            leveldb::Slice(reinterpret_cast<const char*>(data.data()), data.size()));
+  // The block's bytes reach its file before its position and index record reach LevelDB.
+  if (Status appended = impl_->append_positioned(batch, hash_key(kBlockPosPrefix, record.hash),
+                                                 *impl_->block_files, data);
+      !appended) {
+    return appended;
+  }
   batch.Put(hash_key(kIndexPrefix, record.hash),
             leveldb::Slice(reinterpret_cast<const char*>(index.data()), index.size()));
   impl_->mark_unflushed(batch);
@@ -297,16 +354,14 @@ Status Store::put_index_records(const std::vector<BlockIndexRecord>& records) {
 }
 
 std::optional<Bytes> Store::block_bytes(const Hash256& hash) const {
-  auto value = impl_->get(hash_key(kBlockPrefix, hash));
-  if (!value) return std::nullopt;
-  return Bytes(value->begin(), value->end());
+  return impl_->positioned(hash_key(kBlockPosPrefix, hash), *impl_->block_files);
 }
 
 std::optional<Block> Store::block(const Hash256& hash) const {
-  const std::string key = hash_key(kBlockPrefix, hash);
-  auto value = impl_->get(key);
+  const std::string key = hash_key(kBlockPosPrefix, hash);
+  auto value = impl_->positioned(key, *impl_->block_files);
   if (!value) return std::nullopt;
-  auto block = decode_block(as_span(*value));
+  auto block = decode_block(*value);
   if (!block) {
     impl_->note_corrupt(key, block.error());
     return std::nullopt;
@@ -416,10 +471,10 @@ std::optional<BlockUndo> Store::undo(const Hash256& hash) const {
     std::shared_lock lock(impl_->coins_mutex);
     if (impl_->undo_to_erase.contains(hash)) return std::nullopt;
   }
-  const std::string key = hash_key(kUndoPrefix, hash);
-  auto value = impl_->get(key);
+  const std::string key = hash_key(kUndoPosPrefix, hash);
+  auto value = impl_->positioned(key, *impl_->undo_files);
   if (!value) return std::nullopt;
-  auto undo = decode_block_undo(as_span(*value));
+  auto undo = decode_block_undo(*value);
   if (!undo) {
     impl_->note_corrupt(key, undo.error());
     return std::nullopt;
@@ -450,8 +505,11 @@ Status Store::apply(const StoreDelta& change) {
   for (const BlockIndexRecord& record : change.index_updates) put_index_record(batch, record);
   if (change.undo_to_write) {
     const Bytes undo = encode_block_undo(change.undo_to_write->second);
-    batch.Put(hash_key(kUndoPrefix, change.undo_to_write->first),
-              leveldb::Slice(reinterpret_cast<const char*>(undo.data()), undo.size()));
+    if (Status appended = impl_->append_positioned(
+            batch, hash_key(kUndoPosPrefix, change.undo_to_write->first), *impl_->undo_files, undo);
+        !appended) {
+      return appended;
+    }
   }
   impl_->mark_unflushed(batch);
   if (!change.index_updates.empty() || change.undo_to_write || !impl_->unflushed_marker) {
@@ -491,7 +549,7 @@ Status Store::flush_coins() {
       ++counts.coins_written;
     }
   });
-  for (const Hash256& hash : impl_->undo_to_erase) batch.Delete(hash_key(kUndoPrefix, hash));
+  for (const Hash256& hash : impl_->undo_to_erase) batch.Delete(hash_key(kUndoPosPrefix, hash));
   if (impl_->cached_tip) {
     batch.Put(kTipKey,
               leveldb::Slice(reinterpret_cast<const char*>(impl_->cached_tip->data.data()), 32));
@@ -533,6 +591,11 @@ bool Store::coins_may_lag_blocks() const {
 
 Status Store::flush() {
   if (Status flushed = flush_coins(); !flushed) return flushed;
+  // The files first: no synced position may point past what the files hold.
+  for (FlatFiles* files : {impl_->block_files.get(), impl_->undo_files.get()}) {
+    if (Status synced = files->sync(); !synced)
+      return make_error(ErrorKind::kLocal, "store-write-failed", synced.error().message());
+  }
   leveldb::WriteBatch empty;
   return impl_->write(empty, /*sync=*/true);
 }

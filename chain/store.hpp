@@ -1,10 +1,16 @@
-// The node's one LevelDB database. Key prefixes:
-//   'b' hash            -> block bytes            'i' hash -> BlockIndexRecord
-//   'u' hash            -> BlockUndo              'c' outpoint -> Coin
+// The node's store: one LevelDB database, and the block and undo data in append-only flat files
+// beside it (<path>/blocks/blk?????.dat and rev?????.dat, chain/block_files.hpp, as Bitcoin
+// Core), so LevelDB's compactions never rewrite block data. LevelDB's key prefixes:
+//   'f' hash            -> FilePos of the block   'i' hash -> BlockIndexRecord
+//   'r' hash            -> FilePos of its undo    'c' outpoint -> Coin
 //   'a' hash160 outpoint -> (empty)  address index: a balance never scans the whole set
 //   'T'                 -> best tip hash          'G' -> genesis hash
 //   'D'                 -> (empty) present while blocks were stored or connected since the
 //                          coins were last written: the coins may lag the stored blocks
+//
+// A block's or undo's bytes are appended to their file before their position goes into LevelDB;
+// flush() syncs the files before LevelDB. A store of the earlier layout (the bytes in LevelDB
+// under 'b' and 'u') is moved to the files by open(), once (chain/block_files_migration.hpp).
 //
 // Coins, their address index and the tip marker are cached in memory (a CoinsCache) and
 // written together in ONE WriteBatch by flush_coins(): when the cache passes its bound (the
@@ -64,13 +70,15 @@ struct CoinsFlushCounts {
 
 class Store : public CoinsView, public TipCoins {
  public:
-  // Opens (creating if missing) the database at `path`. Reason "store-locked" when another
-  // process holds it; "store-open-failed" otherwise (detail: LevelDB's message).
+  // Opens (creating if missing) the database and block files at `path`. Reason "store-locked"
+  // when another process holds it; "store-migration-failed" when moving an earlier layout's
+  // block data failed; "store-open-failed" otherwise (detail: LevelDB's message).
   static Result<std::unique_ptr<Store>> open(const std::string& path, StoreOptions options = {});
   // Writes the cached coins (flush_coins); a failure leaves the last flushed state.
   ~Store() override;
 
-  // Block data and its index record, in one batch.
+  // Block data (appended to its file) and its index record with the block's position, in one
+  // batch.
   Status put_block(const Block& block, const BlockIndexRecord& record);
   Status put_index_records(const std::vector<BlockIndexRecord>& records);
   std::optional<Block> block(const Hash256& hash) const;
@@ -113,11 +121,13 @@ class Store : public CoinsView, public TipCoins {
   // crash): the coins and the tip marker may lag what ChainState::open would make of them.
   bool coins_may_lag_blocks() const;
 
-  // flush_coins(), then forces everything written so far to disk (fsync of LevelDB's log).
+  // flush_coins(), then forces everything written so far to disk (fdatasync of the block files,
+  // then fsync of LevelDB's log).
   Status flush();
 
   // The first failure met by a read: reason "store-corrupt" (a stored value or key did not
-  // decode; detail names the key) or "store-read-failed" (LevelDB reported an error).
+  // decode, or a block file's record is missing or damaged; detail names the key) or
+  // "store-read-failed" (LevelDB reported an error).
   std::optional<Error> first_read_error() const;
 
  private:

@@ -7,8 +7,10 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 
+#include "chain/block_files_migration.hpp"
 #include "chain/block_index.hpp"
 #include "chain/script.hpp"
 #include "chain/undo.hpp"
@@ -414,7 +416,7 @@ TEST_F(StoreTest, CorruptTipIndexAndUndoAreReported) {
   { ASSERT_TRUE(open_store()); }
   put_raw("T", "short");
   put_raw("i" + std::string(32, '\x05'), "garbage");
-  put_raw("u" + std::string(32, '\x06'), std::string("\x05", 1));
+  put_raw("r" + std::string(32, '\x06'), std::string("\x05", 1));  // a truncated position
   auto store = open_store();
   ASSERT_TRUE(store);
   EXPECT_FALSE(store->tip().has_value());
@@ -434,6 +436,161 @@ TEST_F(StoreTest, IndexRecordUnderTheWrongHashIsReported) {
   EXPECT_FALSE(store->index_record(Hash256::from_span(as_span(std::string(32, '\x07')))));
   ASSERT_TRUE(store->first_read_error().has_value());
   EXPECT_NE(store->first_read_error()->detail.find("index-key-mismatch"), std::string::npos);
+}
+
+// ---- block and undo data in flat files ----
+
+Block sample_block(uint32_t nonce, uint8_t owner) {
+  Block block;
+  block.header = sample_record(nonce, 1).header;
+  Transaction tx;
+  tx.inputs.push_back(TxIn{OutPoint::null(), {0x01, static_cast<uint8_t>(nonce)}, 0xffffffff});
+  tx.outputs.push_back(TxOut{50 * kCoin, p2pkh_script(owner_hash(owner))});
+  block.transactions.push_back(tx);
+  return block;
+}
+
+BlockUndo sample_undo(uint8_t owner) {
+  BlockUndo undo;
+  undo.spent_coins = {p2pkh_coin(owner, 10, 1), p2pkh_coin(owner, 11, 1, true)};
+  return undo;
+}
+
+std::vector<std::string> keys_with_prefix(const std::filesystem::path& path, char prefix) {
+  leveldb::DB* db = nullptr;
+  std::vector<std::string> keys;
+  if (!leveldb::DB::Open(leveldb::Options(), path.string(), &db).ok()) return {"open failed"};
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions()));
+  for (it->Seek(std::string(1, prefix)); it->Valid() && it->key()[0] == prefix; it->Next())
+    keys.push_back(it->key().ToString());
+  it.reset();
+  delete db;
+  return keys;
+}
+
+TEST_F(StoreTest, BlockAndUndoBytesLiveInFlatFilesAndLevelDBHoldsTheirPositions) {
+  const Block block = sample_block(7, 9);
+  const BlockIndexRecord record = sample_record(7, 1);
+  {
+    auto store = open_store();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->put_block(block, record).ok());
+    StoreDelta connect;
+    connect.new_tip = record.hash;
+    connect.undo_to_write = std::make_pair(record.hash, sample_undo(3));
+    ASSERT_TRUE(store->apply(connect).ok());
+    ASSERT_TRUE(store->flush().ok());
+  }
+  const auto blk = path_ / "blocks" / "blk00000.dat";
+  const auto rev = path_ / "blocks" / "rev00000.dat";
+  EXPECT_EQ(std::filesystem::file_size(blk), 8 + block.serialize().size());
+  EXPECT_EQ(std::filesystem::file_size(rev), 8 + encode_block_undo(sample_undo(3)).size());
+  EXPECT_EQ(keys_with_prefix(path_, 'f').size(), 1u);
+  EXPECT_EQ(keys_with_prefix(path_, 'r').size(), 1u);
+  EXPECT_TRUE(keys_with_prefix(path_, 'b').empty());
+  EXPECT_TRUE(keys_with_prefix(path_, 'u').empty());
+
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->block(record.hash), block);
+  EXPECT_EQ(store->block_bytes(record.hash), block.serialize());
+  EXPECT_EQ(store->undo(record.hash), sample_undo(3));
+  // The next block goes after the first in the same file.
+  const Block second = sample_block(8, 9);
+  ASSERT_TRUE(store->put_block(second, sample_record(8, 2)).ok());
+  EXPECT_EQ(store->block(sample_record(8, 2).hash), second);
+  EXPECT_EQ(std::filesystem::file_size(blk),
+            16 + block.serialize().size() + second.serialize().size());
+  EXPECT_FALSE(store->first_read_error().has_value());
+}
+
+TEST_F(StoreTest, DamagedBlockFileIsReportedNotReturned) {
+  const BlockIndexRecord record = sample_record(7, 1);
+  {
+    auto store = open_store();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->put_block(sample_block(7, 9), record).ok());
+  }
+  std::filesystem::resize_file(path_ / "blocks" / "blk00000.dat", 20);  // the record cut short
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  EXPECT_FALSE(store->block(record.hash).has_value());
+  EXPECT_FALSE(store->block_bytes(record.hash).has_value());
+  ASSERT_TRUE(store->first_read_error().has_value());
+  EXPECT_EQ(store->first_read_error()->reason, "store-corrupt");
+  EXPECT_NE(store->first_read_error()->detail.find("block-files-read-failed"), std::string::npos)
+      << store->first_read_error()->detail;
+  EXPECT_EQ(store->index_record(record.hash), record);
+}
+
+// A process killed right after storing blocks, without a flush: every block it stored reads back
+// (its bytes were in the file before its position was in LevelDB), and the store appends after
+// them.
+TEST_F(StoreTest, KillAfterPutBlockLeavesEveryStoredBlockReadable) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = Store::open(path_.string());
+    if (!store) ::_exit(2);
+    for (uint32_t nonce = 1; nonce <= 50; ++nonce) {
+      if (!(*store)->put_block(sample_block(nonce, 9), sample_record(nonce, 1))) ::_exit(3);
+    }
+    ::_exit(0);  // as SIGKILL: no destructor, no flush
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  for (uint32_t nonce = 1; nonce <= 50; ++nonce)
+    EXPECT_EQ(store->block(sample_record(nonce, 1).hash), sample_block(nonce, 9)) << nonce;
+  ASSERT_TRUE(store->put_block(sample_block(51, 9), sample_record(51, 1)).ok());
+  EXPECT_EQ(store->block(sample_record(51, 1).hash), sample_block(51, 9));
+  EXPECT_EQ(store->block(sample_record(1, 1).hash), sample_block(1, 9));
+  EXPECT_FALSE(store->first_read_error().has_value());
+}
+
+// A data folder of the earlier layout (block and undo bytes in LevelDB under 'b' and 'u'): open
+// moves them to the files, every block and undo reads as before, and LevelDB keeps positions.
+TEST_F(StoreTest, OpenMovesAnEarlierLayoutsBlockAndUndoDataToTheFiles) {
+  { ASSERT_TRUE(open_store()); }
+  std::vector<std::pair<BlockIndexRecord, Block>> blocks;
+  // Enough bytes for more than one migration batch.
+  const size_t count = kMigrationBatchBytes / 4000 + 20;
+  {
+    leveldb::DB* db = nullptr;
+    ASSERT_TRUE(leveldb::DB::Open(leveldb::Options(), path_.string(), &db).ok());
+    for (uint32_t nonce = 1; nonce <= count; ++nonce) {
+      Block block = sample_block(nonce, 9);
+      block.transactions[0].outputs[0].script_pubkey.resize(4000, 0x6a);
+      BlockIndexRecord record = sample_record(nonce, 1);
+      const Bytes bytes = block.serialize();
+      const Bytes index = encode_block_index_record(record);
+      const Bytes undo = encode_block_undo(sample_undo(static_cast<uint8_t>(nonce)));
+      const std::string hash(reinterpret_cast<const char*>(record.hash.data.data()), 32);
+      ASSERT_TRUE(db->Put({}, "b" + hash, std::string(bytes.begin(), bytes.end())).ok());
+      ASSERT_TRUE(db->Put({}, "i" + hash, std::string(index.begin(), index.end())).ok());
+      ASSERT_TRUE(db->Put({}, "u" + hash, std::string(undo.begin(), undo.end())).ok());
+      blocks.emplace_back(record, std::move(block));
+    }
+    delete db;
+  }
+  {
+    auto store = open_store();
+    ASSERT_TRUE(store);
+    for (const auto& [record, block] : blocks) {
+      EXPECT_EQ(store->block(record.hash), block);
+      EXPECT_EQ(store->undo(record.hash), sample_undo(static_cast<uint8_t>(record.header.nonce)));
+    }
+    EXPECT_EQ(store->load_index().size(), count);
+    EXPECT_FALSE(store->first_read_error().has_value());
+  }
+  EXPECT_TRUE(keys_with_prefix(path_, 'b').empty());
+  EXPECT_TRUE(keys_with_prefix(path_, 'u').empty());
+  EXPECT_EQ(keys_with_prefix(path_, 'f').size(), count);
+  EXPECT_EQ(keys_with_prefix(path_, 'r').size(), count);
+  EXPECT_GT(std::filesystem::file_size(path_ / "blocks" / "blk00000.dat"), kMigrationBatchBytes);
 }
 
 // ---- the coins cache ----
