@@ -15,6 +15,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -30,21 +31,29 @@ constexpr int kListenBacklog = 1024;
 thread_local bool t_overflow_lane = false;
 
 // httplib hands every accepted connection to a TaskQueue as one job that serves it to the end.
-// This one runs `threads` workers over a queue of at most `work_queue` waiting connections;
-// a connection beyond that goes to a small overflow lane whose threads answer its request 503
-// and close it (a job can only be run, never dropped: it owns the socket).
+// This one runs up to `threads` workers over a queue of at most `work_queue` waiting
+// connections; a connection beyond that goes to a small overflow lane whose threads answer its
+// request 503 and close it (a job can only be run, never dropped: it owns the socket). A lane's
+// threads start when connections need them, one per connection waiting while none is free, and
+// then stay: an idle node that no client called runs none.
 class BoundedQueue final : public httplib::TaskQueue {
  public:
-  BoundedQueue(size_t threads, size_t limit) : limit_(limit) {
-    for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { run(jobs_, false); });
-    for (size_t i = 0; i < kOverflowThreads; ++i)
-      workers_.emplace_back([this] { run(overflow_, true); });
-  }
+  BoundedQueue(size_t threads, size_t limit) : limit_(limit), jobs_(threads, false) {}
 
   void enqueue(std::function<void()> fn) override {
     {
       std::lock_guard lock(mutex_);
-      (jobs_.size() < limit_ ? jobs_ : overflow_).push_back(std::move(fn));
+      // Waiting means waiting for a busy worker: a job an idle or a new worker takes is not.
+      size_t free_workers = jobs_.idle + (jobs_.max_workers - jobs_.workers.size());
+      Lane& lane = jobs_.queue.size() < limit_ + free_workers ? jobs_ : overflow_;
+      lane.queue.push_back(std::move(fn));
+      if (lane.queue.size() > lane.idle && lane.workers.size() < lane.max_workers) {
+        try {
+          lane.workers.emplace_back([this, &lane] { run(lane); });
+        } catch (const std::system_error&) {
+          // No thread to be had now: the connection waits for a busy worker to be free.
+        }
+      }
     }
     ready_.notify_all();
   }
@@ -55,22 +64,35 @@ class BoundedQueue final : public httplib::TaskQueue {
       stopping_ = true;
     }
     ready_.notify_all();
-    for (auto& worker : workers_) worker.join();
+    // Only httplib's listening thread starts workers, and it has stopped: the lists are final.
+    for (Lane* lane : {&jobs_, &overflow_})
+      for (auto& worker : lane->workers) worker.join();
   }
 
  private:
   static constexpr size_t kOverflowThreads = 2;
 
-  void run(std::deque<std::function<void()>>& queue, bool overflow) {
-    t_overflow_lane = overflow;
+  struct Lane {
+    Lane(size_t max, bool overflow) : max_workers(max), overflow(overflow) {}
+    const size_t max_workers;
+    const bool overflow;
+    std::deque<std::function<void()>> queue;
+    size_t idle = 0;  // workers waiting for a job
+    std::vector<std::thread> workers;
+  };
+
+  void run(Lane& lane) {
+    t_overflow_lane = lane.overflow;
     for (;;) {
       std::function<void()> job;
       {
         std::unique_lock lock(mutex_);
-        ready_.wait(lock, [&] { return stopping_ || !queue.empty(); });
-        if (queue.empty()) return;  // stopping, and nothing left to serve
-        job = std::move(queue.front());
-        queue.pop_front();
+        ++lane.idle;
+        ready_.wait(lock, [&] { return stopping_ || !lane.queue.empty(); });
+        --lane.idle;
+        if (lane.queue.empty()) return;  // stopping, and nothing left to serve
+        job = std::move(lane.queue.front());
+        lane.queue.pop_front();
       }
       job();
     }
@@ -79,10 +101,9 @@ class BoundedQueue final : public httplib::TaskQueue {
   const size_t limit_;
   std::mutex mutex_;
   std::condition_variable ready_;
-  std::deque<std::function<void()>> jobs_;
-  std::deque<std::function<void()>> overflow_;
+  Lane jobs_;
+  Lane overflow_{kOverflowThreads, true};
   bool stopping_ = false;
-  std::vector<std::thread> workers_;
 };
 
 void json_reply(httplib::Response& response, int status, std::string body) {
