@@ -73,7 +73,7 @@ Spendable spendable(WalletSelf* self, const wallet::Wallet& wallet, const Addres
       OutPoint outpoint{txid, i};
       auto pubkey_hash = match_p2pkh(tx->outputs[i].script_pubkey);
       if (spent.contains(outpoint) || !pubkey_hash || !wallet.key_for(*pubkey_hash)) continue;
-      out.pending.push_back({outpoint, Coin{tx->outputs[i], -1, false}});
+      out.pending.push_back({outpoint, Coin{tx->outputs[i], -1, false}, true});
     }
   }
   return out;
@@ -192,16 +192,10 @@ WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
                   auto tx = wallet::build_payment(shared->signer(), shared->keys(), available, {},
                                                   payment);
                   if (!tx) {
-                    if (tx.kind() == ErrorKind::kRefused)  // insufficient funds
-                      promise.deliver(PaymentResult{
-                          {false,
-                           fmt::format("insufficient-funds: have {} coins "
-                                       "confirmed + {} pending, need {}",
-                                       format_coins(sum(can.confirmed)),
-                                       format_coins(sum(can.pending)), format_coins(amount))},
-                          true});
-                    else
-                      promise.deliver(PaymentResult{{false, tx.error().message()}});
+                    PaymentResult failed;
+                    failed.answer.text = tx.error().message();
+                    failed.insufficient_funds = tx.kind() == ErrorKind::kRefused;  // the only one
+                    promise.deliver(std::move(failed));
                     return;
                   }
                   auto shared_tx = std::make_shared<const Transaction>(std::move(*tx));

@@ -181,7 +181,7 @@ int send(const NodeEnvironment& env, const ChainParams& params, const SendOption
     Hash256 txid = tx->txid();
     for (uint32_t i = 0; i < tx->outputs.size(); ++i) {
       spent -= tx->outputs[i].value;
-      unconfirmed.push_back({OutPoint{txid, i}, Coin{tx->outputs[i], next_height, false}});
+      unconfirmed.push_back({OutPoint{txid, i}, Coin{tx->outputs[i], next_height, false}, true});
     }
     fees += spent;
     transactions.push_back(std::move(*tx));

@@ -20,6 +20,9 @@ namespace ac::wallet {
 struct SpendableCoin {
   OutPoint outpoint;
   Coin coin;
+  // An output of a payment not yet in a block (the wallet's own change): spendable, but told
+  // apart from confirmed coins when the funds fall short.
+  bool pending = false;
 
   friend bool operator==(const SpendableCoin&, const SpendableCoin&) = default;
 };

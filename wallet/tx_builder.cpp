@@ -21,6 +21,21 @@ const PrivateKey* key_for_script(std::span<const PrivateKey> keys, ByteSpan scri
   return pubkey_hash ? find_key(keys, *pubkey_hash) : nullptr;
 }
 
+// The one wording of a shortfall, whether the node runs (its wallet actor) or not (the command
+// line): what the coins that could have paid hold, confirmed and pending, and what was needed.
+Error insufficient_funds(std::span<const SpendableCoin> signable,
+                         const std::unordered_set<OutPoint>& excluded, Amount need) {
+  Amount confirmed = 0;
+  Amount pending = 0;
+  for (const SpendableCoin& coin : signable) {
+    if (excluded.contains(coin.outpoint) || !money_range(coin.coin.output.value)) continue;
+    (coin.pending ? pending : confirmed) += coin.coin.output.value;
+  }
+  return make_error(ErrorKind::kRefused, "insufficient-funds",
+                    "have " + format_coins(confirmed) + " coins confirmed + " +
+                        format_coins(pending) + " pending, need " + format_coins(need));
+}
+
 }  // namespace
 
 size_t max_p2pkh_tx_size(size_t inputs, size_t outputs) {
@@ -65,7 +80,10 @@ Result<Transaction> build_payment(const Signer& signer, std::span<const PrivateK
     if (!money_range(fee) || !money_range(payment.amount + fee))
       return make_error("bad-fee", std::to_string(fee) + " units");
     selection = select_coins(signable, payment.amount + fee, excluded);
-    if (!selection) return selection.error();
+    if (!selection) {
+      if (selection.kind() != ErrorKind::kRefused) return selection.error();
+      return insufficient_funds(signable, excluded, payment.amount + fee);
+    }
     if (selection->coins.size() <= inputs) break;
     inputs = selection->coins.size();
   }

@@ -43,7 +43,8 @@ inline constexpr Amount kDustChange = 546;
 // the inputs it ends up with, then builds and signs. With a fee rate, change under
 // kDustChange is left to the fee.
 // Reasons: "bad-amount", "bad-fee" (negative or above kMaxMoney), "insufficient-funds" (kind
-// kRefused, the only one), "signing-failed".
+// kRefused, the only one; detail "have X coins confirmed + Y pending, need Z": the signable
+// coins not excluded, and the amount with the fee of the last selection tried), "signing-failed".
 Result<Transaction> build_payment(const Signer& signer, std::span<const PrivateKey> keys,
                                   std::span<const SpendableCoin> available,
                                   const std::unordered_set<OutPoint>& excluded,

@@ -61,14 +61,19 @@ class CliParity(WorkDirTest):
                     ["getbalance", "--address", "bad"], ["printchain"], ["printchain", "--hex"],
                     ["dumpprivkey", "--address", first], ["dumpprivkey", "--address", STRANGER],
                     ["dumpprivkey", "--address", "bad"]]
-        stopped = self.outputs(commands)
+        # A shortfall is told in one wording and unit, running or stopped.
+        short = ["send", "--from", first, "--to", STRANGER, "--amount", "100"]
+        stopped = self.outputs(commands + [short])
+        self.assertEqual(stopped[" ".join(short)],
+                         (1, "", "error: insufficient-funds: have 10.00000000 coins confirmed + "
+                                 "0.00000000 pending, need 100.00000000\n"))
         self.assertEqual(stopped["listaddresses"], (0, "%s\n%s\n" % (first, second), ""))
         self.assertEqual(stopped["getbalance --address " + first], (0, "10.00000000\n", ""))
         self.assertEqual(stopped["dumpprivkey --address " + STRANGER],
                          (1, "", "error: unknown-address: %s is not in this node's wallet\n"
                           % STRANGER))
         self.start()
-        running = self.outputs(commands)
+        running = self.outputs(commands + [short])
         self.assertEqual(running, stopped)
 
         # The running node's chain and wallet change: a key made through its RPC, blocks mined

@@ -101,6 +101,22 @@ TEST_F(TxBuilderTest, ReportsInsufficientFunds) {
   EXPECT_EQ(tx.kind(), ErrorKind::kRefused);  // what the wallet actor tells it by
 }
 
+// One wording whether the node runs (its wallet actor) or not (the command line): the coins
+// that could pay, confirmed and pending apart (spent and unsignable ones left out), and what
+// was needed, the fee included.
+TEST_F(TxBuilderTest, InsufficientFundsSaysWhatIsConfirmedAndPendingAndWhatWasNeeded) {
+  SpendableCoin change = coin_for(alice_, 3, 2 * kCoin);
+  change.pending = true;
+  available_.push_back(change);
+  available_.push_back(coin_for(bob_, 4, 100 * kCoin));
+  Payment payment{bob_.pubkey_hash(), 15 * kCoin, 0, alice_.pubkey_hash(), 1'000};
+  auto tx = build_payment(signer_, keys_, available_, {available_[1].outpoint}, payment);
+  ASSERT_FALSE(tx.ok());
+  EXPECT_EQ(tx.error().message(),
+            "insufficient-funds: have 10.00000000 coins confirmed + 2.00000000 pending, need "
+            "15.00000226");  // a one-input payment's fee at 1 sat/byte: 226 bytes
+}
+
 TEST_F(TxBuilderTest, PendingSpendsAreNotSpentAgain) {
   Payment payment{bob_.pubkey_hash(), 3 * kCoin, 0, alice_.pubkey_hash()};
   auto tx = build_payment(signer_, keys_, available_, {available_[0].outpoint}, payment);
