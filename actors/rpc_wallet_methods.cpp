@@ -124,7 +124,9 @@ void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
          if (amount <= 0) throw RpcError(rpc::kTypeError, "Invalid amount for send");
          refuse_unsupported(params);
          rpc::bool_param(params, 8, true);  // avoid_reuse: no effect without Core's flag
-         SendPayment request{to, amount, std::nullopt, 0};
+         // Without fee_rate, the chain's default rate, the one the command line's send pays
+         // (as Core falls back to its -fallbackfee): 1 sat/byte on regtest, none on demo.
+         SendPayment request{to, amount, std::nullopt, ctx.params.default_fee_rate};
          if (rpc::has_param(params, 9)) request.fee_rate = fee_rate_per_kb(params, 9);
          if (rpc::has_param(params, 11)) request.from = wallet_address(params, 11, ctx.params);
          auto result = ask.value<PaymentResult>(ctx.wallet, request);

@@ -142,6 +142,34 @@ class CliParity(WorkDirTest):
                          (1, "", "error: rpc-error: comment is not supported by actorchain "
                                  "(code -8)\n"))
 
+    def test_without_fee_rate_sendtoaddress_pays_the_default_rate_of_send(self):
+        # On regtest the command line's send pays 1 sat/byte unless --fee-rate says otherwise;
+        # sendtoaddress without fee_rate pays the same (Core too falls back to a fee rate).
+        self.node = Node(ARGS.binary, self.datadir, self.node_id, ["--rpc-port", "0"],
+                         chain="regtest")
+        own = self.node.cli("rpc", "getnewaddress")
+        self.assertEqual(own.returncode, 0, own.stderr)
+        address = own.stdout.strip()
+        # The wallet's one coin: a coinbase that matures with the next block (the other 100
+        # pay a stranger; STRANGER's version byte is regtest's too).
+        for count, to in (("1", address), ("100", STRANGER)):
+            mined = self.node.cli("rpc", "generatetoaddress", count, to)
+            self.assertEqual(mined.returncode, 0, mined.stderr)
+
+        def fee_sats(txid):
+            entry = self.node.cli("rpc", "gettransaction", txid)
+            self.assertEqual(entry.returncode, 0, entry.stderr)
+            return -round(json.loads(entry.stdout)["fee"] * 1e8)
+
+        paid = self.node.cli("rpc", "sendtoaddress", STRANGER, "1")
+        self.assertEqual(paid.returncode, 0, paid.stderr)
+        # One coin in, payment and change out: at most 226 bytes, at 1 sat/byte.
+        self.assertEqual(fee_sats(paid.stdout.strip()), 226)
+        # The CLI spends the payment's change (pending), again one coin in.
+        sent = self.node.cli("send", "--from", address, "--to", STRANGER, "--amount", "1")
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assertEqual(fee_sats(sent.stdout.strip()), 226)
+
     def rpc_json(self, *args):
         code, out, err = self.cli("rpc", *args)
         self.assertEqual(code, 0, err)

@@ -45,11 +45,12 @@ def display_hex(digest):
 
 
 class Node(NodeProcess):
-    """A running quick-chain node with its RPC port, cookie and CLI; killed on close."""
+    """A running node (quick chain unless `chain`) with its RPC port, cookie and CLI; killed
+    on close."""
 
-    def __init__(self, binary, datadir, node_id, extra):
+    def __init__(self, binary, datadir, node_id, extra, chain="quick"):
         super().__init__(binary, datadir, node_id, ["--connect", "127.0.0.1:1"] + extra,
-                         chain="quick")
+                         chain=chain)
         try:
             line = self.wait_for(r"rpc server bound to 127\.0\.0\.1:(\d+)")
         except BaseException:
