@@ -5,12 +5,9 @@
 // the round must be closed (and the sanitizer build's LeakSanitizer must find nothing at exit).
 #include <caf/io/all.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <filesystem>
+#include <cstdio>
 #include <thread>
 
 #include "actors/node.hpp"
@@ -19,13 +16,6 @@
 
 namespace ac::actors {
 namespace {
-
-size_t open_descriptors() {
-  size_t count = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd"))
-    ++count;
-  return count;
-}
 
 NodeActors start(caf::actor_system& system, std::FILE* log, std::vector<std::string> connect) {
   NodeConfig config;
@@ -37,23 +27,9 @@ NodeActors start(caf::actor_system& system, std::FILE* log, std::vector<std::str
   return started.ok() ? *started : NodeActors{};
 }
 
-// A raw inbound connection to `port` (nothing is sent on it); -1 when it failed.
-int connect_raw(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 TEST(NodeShutdown, NodesStoppedAsTheirSocketsStartLeaveNoSocketOpen) {
   std::FILE* log = std::tmpfile();  // a LogSink does not close its file
-  size_t before = open_descriptors();
+  size_t before = testing::entries_in("/proc/self/fd");
   // Each round stops two nodes a little later than the last (0 to 3 ms after the start), so
   // that the rounds sweep over the moments when the listeners, the dial of b to a and the
   // connections accepted by a make their first turn. The wait varies the timing; it
@@ -65,14 +41,14 @@ TEST(NodeShutdown, NodesStoppedAsTheirSocketsStartLeaveNoSocketOpen) {
     caf::actor_system system{config};
     NodeActors a = start(system, log, {});
     NodeActors b = start(system, log, {"127.0.0.1:" + std::to_string(a.port)});
-    int client = connect_raw(a.port);
+    int client = testing::connect_loopback(a.port);  // an inbound connection, silent
     std::this_thread::sleep_for(std::chrono::microseconds(75 * round));
     stop_node_actors(a);
     stop_node_actors(b);
     if (client >= 0) close(client);
     // The system waits here for every actor, the brokers included, to be done.
   }
-  EXPECT_EQ(open_descriptors(), before);
+  EXPECT_EQ(testing::entries_in("/proc/self/fd"), before);
   std::fclose(log);
 }
 

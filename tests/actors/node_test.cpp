@@ -207,18 +207,6 @@ TEST_F(NodesOverLoopback, DialsNoOneOnceShutdownBegins) {
   EXPECT_EQ(after->last_attempt, 0);
 }
 
-int connect_raw(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval timeout{20, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  return fd;
-}
-
 // Reads until the node closes the connection; false on timeout.
 bool closed_by_peer(int fd) {
   char buffer[4096];
@@ -231,7 +219,8 @@ bool closed_by_peer(int fd) {
 
 TEST_F(NodesOverLoopback, DisconnectsPeerSendingBadMagic) {
   NodeActors a = start(std::make_shared<MemoryChain>(), {});
-  int fd = connect_raw(a.port);
+  int fd = testing::connect_loopback(a.port);
+  ASSERT_GE(fd, 0);
   Bytes frame = net::encode_frame(net::Magic{1, 2, 3, 4}, net::Message{net::Verack{}});
   ASSERT_EQ(send(fd, frame.data(), frame.size(), 0), static_cast<ssize_t>(frame.size()));
   EXPECT_TRUE(closed_by_peer(fd));
@@ -240,7 +229,8 @@ TEST_F(NodesOverLoopback, DisconnectsPeerSendingBadMagic) {
 
 TEST_F(NodesOverLoopback, DisconnectsPeerSendingUndecodablePayload) {
   NodeActors a = start(std::make_shared<MemoryChain>(), {});
-  int fd = connect_raw(a.port);
+  int fd = testing::connect_loopback(a.port);
+  ASSERT_GE(fd, 0);
   Bytes payload{0x01, 0x02, 0x03};
   Bytes frame = net::encode_message(quick_params().magic, "version", payload);
   ASSERT_EQ(send(fd, frame.data(), frame.size(), 0), static_cast<ssize_t>(frame.size()));

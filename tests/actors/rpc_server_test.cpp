@@ -3,25 +3,19 @@
 #include "actors/rpc_server.hpp"
 
 #include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <thread>
 #include <vector>
+
+#include "test_support.hpp"
 
 namespace ac::actors {
 namespace {
 
 size_t thread_count() {
-  size_t count = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/task"))
-    ++count;
-  return count;
+  return testing::entries_in("/proc/self/task");
 }
 
 // Polls until the process runs `expected` threads (10 s at most); the count then.
@@ -34,12 +28,8 @@ size_t await_threads(size_t expected) {
 
 // A connection that sends nothing: it holds a worker until the server's timeout.
 int connect_idle(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  int fd = testing::connect_loopback(port);
+  EXPECT_GE(fd, 0);
   return fd;
 }
 

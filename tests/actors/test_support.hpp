@@ -7,8 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "actors/log_sink.hpp"
@@ -20,6 +26,30 @@ namespace ac::actors::testing {
 template <class Handle>
 Handle as(const caf::scoped_actor& self) {
   return caf::actor_cast<Handle>(caf::actor{self});
+}
+
+// A TCP connection to 127.0.0.1:`port` whose reads give up after 20 s; -1 when it failed.
+inline int connect_loopback(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{20, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// How many entries `folder` lists: /proc/self/fd, the open descriptors; /proc/self/task, the
+// threads.
+inline size_t entries_in(const char* folder) {
+  size_t count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(folder)) ++count;
+  return count;
 }
 
 inline std::shared_ptr<LogSink> captured_log() {
