@@ -417,6 +417,8 @@ class RpcTest(unittest.TestCase):
         self.assertEqual((r.returncode, r.stdout.strip()), (0, self.hashes[2]))
         r = self.node.cli("rpc", "getblock", self.hashes[1])
         self.assertEqual(json.loads(r.stdout)["height"], 1)
+        r = self.node.cli("rpc", "getbalance")  # an amount, printed as bitcoin-cli prints it
+        self.assertRegex(r.stdout, r"\A[0-9]+\.[0-9]{8}\n\Z")
         r = self.node.cli("rpc", "getblockhash", "99")
         self.assertNotEqual(r.returncode, 0)
         self.assertEqual(r.stderr, "error: rpc-error: Block height out of range (code -8)\n")
