@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <map>
+#include <optional>
 #include <unordered_set>
 
 #include "actors/utxo_indexer.hpp"
@@ -38,6 +39,7 @@ struct WalletState {
   MempoolActor mempool;
   NodeActor node;
   std::map<Hash256, TxPtr> unconfirmed;  // own transactions not yet in a block
+  std::optional<int> tip_height;         // the chain's, once told: when coinbases mature
   static inline const char* name = "wallet";
 };
 
@@ -54,8 +56,18 @@ std::vector<Hash160> key_hashes(const wallet::Wallet& wallet) {
   return out;
 }
 
-// What the wallet may spend: confirmed coins its unconfirmed transactions do not spend, and the
-// outputs of those transactions that pay its own keys and are not spent by another of them.
+// A coinbase spendable in the next block, by the rule the stopped send and the mempool apply
+// (Core's wallet counts, lists and spends no immature one either). While the chain's height is
+// not known yet, none is.
+bool mature(WalletSelf* self, const Coin& coin) {
+  int maturity = self->state.config.params.coinbase_maturity;
+  if (!coin.is_coinbase || maturity == 0) return true;
+  const auto& tip = self->state.tip_height;
+  return tip && *tip + 1 - coin.height >= maturity;
+}
+
+// What the wallet may spend: mature confirmed coins its unconfirmed transactions do not spend,
+// and the outputs of those transactions that pay its own keys and are not spent by another.
 struct Spendable {
   std::vector<wallet::SpendableCoin> confirmed;
   std::vector<wallet::SpendableCoin> pending;
@@ -67,7 +79,7 @@ Spendable spendable(WalletSelf* self, const wallet::Wallet& wallet, const Addres
     for (const TxIn& input : tx->inputs) spent.insert(input.prevout);
   Spendable out;
   for (const auto& [outpoint, coin] : coins)
-    if (!spent.contains(outpoint)) out.confirmed.push_back({outpoint, coin});
+    if (!spent.contains(outpoint) && mature(self, coin)) out.confirmed.push_back({outpoint, coin});
   for (const auto& [txid, tx] : self->state.unconfirmed) {
     for (uint32_t i = 0; i < tx->outputs.size(); ++i) {
       OutPoint outpoint{txid, i};
@@ -111,7 +123,16 @@ WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
   self->state.utxo_indexer = std::move(utxo_indexer);
   self->state.mempool = std::move(mempool);
   self->state.node = std::move(node);
-  if (chain) self->send(chain, SubscribeTipChanged{TipChangedListener{self}});
+  if (chain) {
+    self->send(chain, SubscribeTipChanged{TipChangedListener{self}});
+    // The height until the first change; a change that came first is newer.
+    self->request(chain, caf::infinite, GetTip{})
+        .then(
+            [=](const TipInfo& tip) {
+              if (!self->state.tip_height) self->state.tip_height = tip.height;
+            },
+            [](caf::error&) {});
+  }
   self->delayed_send(self, self->state.config.rebroadcast, RebroadcastDue{});
   return {
       [=](NewAddress) -> WalletAnswer {
@@ -226,6 +247,7 @@ WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
         return promise;
       },
       [=](const TipChanged& change) {
+        self->state.tip_height = change.tip.height;
         for (const TxPtr& tx : change.confirmed) self->state.unconfirmed.erase(tx->txid());
         if (auto wallet = open_wallet(self)) {
           std::unordered_set<Hash256> confirmed;
