@@ -33,19 +33,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+source "$ROOT/scripts/bench-lib.sh"
+PORT=$(free_port)
 export NODE_ID=$PORT
 LOG=$RUN/node.log
-
-# Waits until FILE contains the fixed string TEXT; fails after SECONDS.
-wait_for() {
-  local file=$1 text=$2 seconds=$3
-  local deadline=$((SECONDS + seconds))
-  until grep -qF -- "$text" "$file" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then return 1; fi
-    sleep 0.02
-  done
-}
 
 # Transactions in the node's mined blocks so far, coinbases not counted.
 mined_txs() {
@@ -54,9 +45,6 @@ mined_txs() {
 }
 
 memory_kib() { awk -v field="$2:" '$1 == field { print $2 }' "/proc/$1/status"; }
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
-}
 
 address=$("$ACTORCHAIN" --chain quick createwallet --datadir "$RUN" | tail -n1)
 "$TX_FLOOD" prepare --store "$RUN/$PORT/chainstate" --coins "$RUN/coins.hex" --valid "$TXS"

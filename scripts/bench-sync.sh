@@ -64,26 +64,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Waits until FILE contains the fixed string TEXT; fails after SECONDS.
-wait_for() {
-  local file=$1 text=$2 seconds=$3
-  local deadline=$((SECONDS + seconds))
-  until grep -qF -- "$text" "$file" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then return 1; fi
-    sleep 0.02
-  done
-}
+source "$ROOT/scripts/bench-lib.sh"
 
 now() { date +%s.%N; }
-
-# CPU seconds (user + system, all threads) a process has used so far.
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
-}
 
 # The HH:MM:SS.mmm that starts a log line on stdin, as seconds of the day.
 clock_seconds() {
