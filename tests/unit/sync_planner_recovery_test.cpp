@@ -17,13 +17,7 @@ using namespace std::chrono_literals;
 using namespace planner_test;
 
 SyncLimits limits() {
-  SyncLimits limits;
-  limits.max_in_flight_per_peer = 4;
-  limits.max_in_flight_total = 8;
-  limits.min_request_batch = 1;
-  limits.max_blocks_ahead = 16;
-  limits.request_timeout = 5s;
-  limits.retry_backoff = 1s;
+  SyncLimits limits = base_limits();
   limits.max_stalls = 100;  // these tests are about hashes, not stalling peers
   limits.max_attempts = 3;
   limits.idle_timeout = 10s;
@@ -34,10 +28,7 @@ struct SyncRecoveryTest : ::testing::Test {
   SyncTime t0 = SyncTime{} + 1h;
 
   Planner with_peers(std::vector<std::pair<PeerId, int>> peers) {
-    Planner planner(limits());
-    planner.on_chain_tip(0, {hash_of(60000)}, t0);
-    for (auto [peer, height] : peers) planner.on_peer_ready(peer, height, t0);
-    return planner;
+    return planner_with_peers(limits(), peers, t0);
   }
 };
 
@@ -137,7 +128,7 @@ TEST_F(SyncRecoveryTest, HashThatTimesOutAgainAndAgainIsDropped) {
 
 TEST_F(SyncRecoveryTest, LostInventoryAnswerDoesNotIdleTheNodeForGood) {
   Planner planner(limits());
-  planner.on_chain_tip(0, {hash_of(60000)}, t0);
+  planner.on_chain_tip(0, {kTipHash}, t0);
   EXPECT_EQ(inventory_asked(planner.on_peer_ready(1, 5, t0)), std::vector<PeerId>{1});
   // The answer never comes: after the request deadline the peer counts as having nothing...
   EXPECT_TRUE(inventory_asked(planner.on_tick(t0 + 6s)).empty());
@@ -150,7 +141,7 @@ TEST_F(SyncRecoveryTest, LostInventoryAnswerDoesNotIdleTheNodeForGood) {
 
 TEST_F(SyncRecoveryTest, IdleRetryGoesToThePeerAskedLeastRecently) {
   Planner planner(limits());
-  planner.on_chain_tip(0, {hash_of(60000)}, t0);
+  planner.on_chain_tip(0, {kTipHash}, t0);
   planner.on_peer_ready(1, 9, t0);  // asked first (the highest)
   planner.on_peer_ready(2, 5, t0);
   EXPECT_EQ(inventory_asked(planner.on_tick(t0 + 10s)), std::vector<PeerId>{2});
@@ -158,7 +149,7 @@ TEST_F(SyncRecoveryTest, IdleRetryGoesToThePeerAskedLeastRecently) {
 
 TEST_F(SyncRecoveryTest, NoIdleRetryWhenNoPeerIsAhead) {
   Planner planner(limits());
-  planner.on_chain_tip(5, {hash_of(60000)}, t0);
+  planner.on_chain_tip(5, {kTipHash}, t0);
   planner.on_peer_ready(1, 5, t0);
   EXPECT_TRUE(planner.on_tick(t0 + 30s).empty());
 }

@@ -16,14 +16,8 @@ using namespace std::chrono_literals;
 using namespace planner_test;
 
 SyncLimits small_limits() {
-  SyncLimits limits;
-  limits.max_in_flight_per_peer = 4;
-  limits.max_in_flight_total = 8;
-  limits.min_request_batch = 1;
-  limits.max_blocks_ahead = 16;
+  SyncLimits limits = base_limits();
   limits.min_submit_batch = 1;  // each block to the chain as soon as its turn comes
-  limits.request_timeout = 5s;
-  limits.retry_backoff = 1s;
   limits.max_stalls = 3;
   return limits;
 }
@@ -31,12 +25,8 @@ SyncLimits small_limits() {
 struct SyncPlannerTest : ::testing::Test {
   SyncTime t0 = SyncTime{} + 1h;
 
-  // A planner at chain height 0 with ready peers, inventory already asked from the first.
-  Planner with_peers(SyncLimits limits, std::vector<std::pair<PeerId, int>> peers) {
-    Planner planner(limits);
-    planner.on_chain_tip(0, {hash_of(1000000)}, t0);
-    for (auto [peer, height] : peers) planner.on_peer_ready(peer, height, t0);
-    return planner;
+  Planner with_peers(const SyncLimits& limits, std::vector<std::pair<PeerId, int>> peers) {
+    return planner_with_peers(limits, peers, t0);
   }
 };
 
@@ -436,7 +426,7 @@ TEST_F(SyncPlannerTest, SilentInventoryAnswerMovesToTheNextPeer) {
 
 TEST_F(SyncPlannerTest, InventoryWithNothingNewStopsAskingThatPeer) {
   Planner planner = with_peers(small_limits(), {{1, 50}});
-  auto actions = planner.on_inventory(1, {hash_of(1000000)}, t0);  // the chain has it
+  auto actions = planner.on_inventory(1, {kTipHash}, t0);  // the chain has it
   EXPECT_TRUE(actions.empty());
   EXPECT_TRUE(planner.on_tick(t0 + 9s).empty());
   // Not for good: after the idle timeout it is asked again (a lost inv must not idle us).
