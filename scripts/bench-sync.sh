@@ -33,13 +33,15 @@ cmake --build "$BUILD" -j2 --target actorchain make_bench_chain >/dev/null
 ACTORCHAIN=${ACTORCHAIN:-$BUILD/actorchain}
 MAKE_CHAIN=${MAKE_CHAIN:-$BUILD/bench/make_bench_chain}
 
-# The chain is rebuilt only when what shapes it changes: the builder's code, the parameters,
+# The chain is rebuilt only when what shapes it changes: the builder's code (and the tools'
+# shared block mining), the parameters,
 # the store's on-disk layout (the cached chainstate is copied to the serving node), the length
 # and the transactions per block. Sets CACHE.
 prepare_chain() {
   local blocks=$1 key
   key=$(cat <(sed -n '/^Status build(/,/^Status connect(/p' "$ROOT/bench/sync/make_chain.cpp") \
-    "$ROOT/chain/params.cpp" <(grep -h 'kStoreLayoutVersion =' "$ROOT/chain/block_files.hpp") \
+    "$ROOT/tests/tools/tool_support.cpp" "$ROOT/chain/params.cpp" \
+    <(grep -h 'kStoreLayoutVersion =' "$ROOT/chain/block_files.hpp") \
     <(echo "$blocks $TXS") | sha256sum | cut -c1-16)
   CACHE=$BUILD/bench-sync/chain-$key
   if [[ ! -f $CACHE/done || ! -s $CACHE/tip ]]; then

@@ -55,9 +55,12 @@ namespace {
 
 using tools::count_option;
 using tools::fixed_key;
+using tools::mine_block;
+using tools::open_fresh_chain;
 using tools::option_or;
 using tools::Options;
-using tools::solve;
+using tools::sign_spends;
+using tools::system_seconds;
 
 void print_failure(const Error& error) {
   std::fprintf(stderr, "make_bench_chain: %s\n", error.message().c_str());
@@ -72,9 +75,7 @@ Result<Transaction> make_payment(const wallet::Signer& signer, const wallet::Pri
   tx.inputs.push_back(TxIn{coin.outpoint, {}, 0xffffffff});
   tx.outputs.push_back(TxOut{coin.coin.output.value - kPayment, coin.coin.output.script_pubkey});
   tx.outputs.push_back(TxOut{kPayment, payee});
-  std::vector<wallet::PrivateKey> keys{key};
-  std::vector<wallet::SpendableCoin> spent{coin};
-  if (Status signed_ok = wallet::sign_inputs(signer, keys, spent, tx); !signed_ok)
+  if (Status signed_ok = sign_spends(signer, key, std::span(&coin, 1), tx); !signed_ok)
     return signed_ok.error();
   return tx;
 }
@@ -143,10 +144,6 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-int64_t system_seconds() {
-  return static_cast<int64_t>(std::time(nullptr));
-}
-
 Status build(const Options& options) {
   const ChainParams params = quick_params();
   auto block_count_option = count_option(options, "blocks", 10000, 1);
@@ -162,10 +159,6 @@ Status build(const Options& options) {
   const std::string export_path = option_or(options, "export", "");
   if (store_path.empty() || export_path.empty())
     return make_error("bad-arguments", "build needs --store DIR and --export FILE");
-  if (std::filesystem::exists(store_path))
-    return make_error("store-exists", store_path + " already exists: give a fresh folder");
-  std::filesystem::create_directories(std::filesystem::path(store_path).parent_path());
-
   auto signer = wallet::Signer::create();
   if (!signer) return signer.error();
   auto lane_key = fixed_key(*signer, "bench-sync lanes");
@@ -175,7 +168,7 @@ Status build(const Options& options) {
   const Bytes lane_script = p2pkh_script(lane_key->pubkey_hash());
   const Bytes payee_script = p2pkh_script(payee_key->pubkey_hash());
 
-  auto storage = open_chain_storage(store_path, params, {{}, 2, system_seconds});
+  auto storage = open_fresh_chain(store_path, params, 2);
   if (!storage) return storage.error();
   ChainState* chain = storage->chain.get();
   std::ofstream out(export_path, std::ios::binary | std::ios::trunc);
@@ -186,28 +179,18 @@ Status build(const Options& options) {
   const int64_t first_time = system_seconds() - block_count - 7200;
   const auto start = std::chrono::steady_clock::now();
 
-  BlockTemplate genesis_template;
-  genesis_template.now = first_time;
-  genesis_template.payout_script = lane_script;
-  Block genesis = assemble_block(genesis_template, params);
-  if (Status solved = solve(genesis, params); !solved) return solved;
-  if (Status created = chain->create_genesis(genesis); !created) return created;
-  append_block(out, genesis);
+  auto genesis = mine_block(*chain, params, lane_script, first_time);
+  if (!genesis) return genesis.error();
+  append_block(out, *genesis);
 
   // One lane per transaction slot: the unspent change output each block's tx in that slot
   // spends. The genesis coinbase funds them through block 1's splitting transaction.
   std::vector<wallet::SpendableCoin> lanes;
-  lanes.push_back({OutPoint{genesis.transactions[0].txid(), 0},
-                   Coin{genesis.transactions[0].outputs[0], 0, true}});
+  lanes.push_back({OutPoint{genesis->transactions[0].txid(), 0},
+                   Coin{genesis->transactions[0].outputs[0], 0, true}});
   uint64_t total_txs = 0;
   for (int height = 1; height <= block_count; ++height) {
-    BlockTemplate block_template;
-    block_template.parent = chain->tip()->hash;
-    block_template.height = height;
-    block_template.median_time_past = *chain->median_time_past(block_template.parent);
-    block_template.now = first_time + height;
-    block_template.payout_script = lane_script;
-
+    std::vector<Transaction> txs;
     std::vector<wallet::SpendableCoin> next_lanes;
     if (height == 1) {
       // Split the genesis reward into one output per lane (the first tx of block 1), then
@@ -218,12 +201,11 @@ Status build(const Options& options) {
       const Amount share = reward.coin.output.value / tx_count;
       for (int lane = 0; lane < tx_count; ++lane)
         split.outputs.push_back(TxOut{share, lane_script});
-      std::vector<wallet::PrivateKey> keys{*lane_key};
-      std::vector<wallet::SpendableCoin> spent{reward};
-      if (Status signed_ok = wallet::sign_inputs(*signer, keys, spent, split); !signed_ok)
+      if (Status signed_ok = sign_spends(*signer, *lane_key, std::span(&reward, 1), split);
+          !signed_ok)
         return signed_ok;
       const Hash256 split_txid = split.txid();
-      block_template.transactions.push_back(split);
+      txs.push_back(split);
       next_lanes.push_back({OutPoint{split_txid, 0}, Coin{split.outputs[0], height, false}});
       for (int lane = 1; lane < tx_count; ++lane) {
         wallet::SpendableCoin coin{OutPoint{split_txid, static_cast<uint32_t>(lane)},
@@ -231,28 +213,21 @@ Status build(const Options& options) {
         auto tx = make_payment(*signer, *lane_key, coin, payee_script);
         if (!tx) return tx.error();
         next_lanes.push_back({OutPoint{tx->txid(), 0}, Coin{tx->outputs[0], height, false}});
-        block_template.transactions.push_back(std::move(*tx));
+        txs.push_back(std::move(*tx));
       }
     } else {
       for (const wallet::SpendableCoin& coin : lanes) {
         auto tx = make_payment(*signer, *lane_key, coin, payee_script);
         if (!tx) return tx.error();
         next_lanes.push_back({OutPoint{tx->txid(), 0}, Coin{tx->outputs[0], height, false}});
-        block_template.transactions.push_back(std::move(*tx));
+        txs.push_back(std::move(*tx));
       }
     }
     lanes = std::move(next_lanes);
-    total_txs += block_template.transactions.size() + 1;
-
-    Block block = assemble_block(block_template, params);
-    if (Status solved = solve(block, params); !solved) return solved;
-    auto accepted = chain->accept_block(block);
-    if (!accepted)
-      return make_error(accepted.reason(),
-                        fmt::format("block {}: {}", height, accepted.error().message()));
-    if (accepted->status != AcceptStatus::kNewTip)
-      return make_error("not-connected", fmt::format("block {} did not become the tip", height));
-    append_block(out, block);
+    total_txs += txs.size() + 1;
+    auto block = mine_block(*chain, params, lane_script, first_time + height, std::move(txs));
+    if (!block) return block.error();
+    append_block(out, *block);
   }
   out.close();
   if (!out) return make_error("export-write-failed", export_path);

@@ -76,9 +76,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using tools::count_option;
 using tools::fixed_key;
+using tools::mine_block;
+using tools::open_fresh_chain;
 using tools::option_or;
 using tools::Options;
-using tools::solve;
+using tools::sign_spends;
+using tools::system_seconds;
 
 // Consensus-invalid transactions, each on a connection of its own: half bad signatures, half
 // overspends.
@@ -94,17 +97,6 @@ double seconds_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
 
-int64_t system_seconds() {
-  return static_cast<int64_t>(std::time(nullptr));
-}
-
-Status sign_one(const wallet::Signer& signer, const wallet::PrivateKey& key,
-                const wallet::SpendableCoin& coin, Transaction& tx) {
-  std::vector<wallet::PrivateKey> keys{key};
-  std::vector<wallet::SpendableCoin> spent{coin};
-  return wallet::sign_inputs(signer, keys, spent, tx);
-}
-
 // One input spending `coin`, one output of `value` to `script`, signed by `key`.
 Result<Transaction> make_spend(const wallet::Signer& signer, const wallet::PrivateKey& key,
                                const wallet::SpendableCoin& coin, Amount value,
@@ -112,7 +104,8 @@ Result<Transaction> make_spend(const wallet::Signer& signer, const wallet::Priva
   Transaction tx;
   tx.inputs.push_back(TxIn{coin.outpoint, {}, 0xffffffff});
   tx.outputs.push_back(TxOut{value, script});
-  if (Status signed_ok = sign_one(signer, key, coin, tx); !signed_ok) return signed_ok.error();
+  if (Status signed_ok = sign_spends(signer, key, std::span(&coin, 1), tx); !signed_ok)
+    return signed_ok.error();
   return tx;
 }
 
@@ -124,17 +117,13 @@ Status prepare(const Options& options) {
   const std::string coins_path = option_or(options, "coins", "");
   if (store_path.empty() || coins_path.empty())
     return make_error("bad-arguments", "prepare needs --store DIR and --coins FILE");
-  if (std::filesystem::exists(store_path))
-    return make_error("store-exists", store_path + " already exists: give a fresh folder");
-  std::filesystem::create_directories(std::filesystem::path(store_path).parent_path());
-
   auto signer = wallet::Signer::create();
   if (!signer) return signer.error();
   auto key = fixed_key(*signer, "tx_flood coins");
   if (!key) return key.error();
   const Bytes script = p2pkh_script(key->pubkey_hash());
 
-  auto storage = open_chain_storage(store_path, params, {{}, 1, system_seconds});
+  auto storage = open_fresh_chain(store_path, params, 1);
   if (!storage) return storage.error();
   ChainState* chain = storage->chain.get();
 
@@ -143,14 +132,10 @@ Status prepare(const Options& options) {
   const int blocks = params.coinbase_maturity + 1;
   const int64_t first_time = system_seconds() - blocks - 3600;
 
-  BlockTemplate genesis_template;
-  genesis_template.now = first_time;
-  genesis_template.payout_script = script;
-  Block genesis = assemble_block(genesis_template, params);
-  if (Status solved = solve(genesis, params); !solved) return solved;
-  if (Status created = chain->create_genesis(genesis); !created) return created;
-  const wallet::SpendableCoin reward{OutPoint{genesis.transactions[0].txid(), 0},
-                                     Coin{genesis.transactions[0].outputs[0], 0, true}};
+  auto genesis = mine_block(*chain, params, script, first_time);
+  if (!genesis) return genesis.error();
+  const wallet::SpendableCoin reward{OutPoint{genesis->transactions[0].txid(), 0},
+                                     Coin{genesis->transactions[0].outputs[0], 0, true}};
 
   const int outputs = *valid + kBadTxs;
   Transaction fan_out;
@@ -159,25 +144,16 @@ Status prepare(const Options& options) {
   if (share <= kConflictFee + 1)
     return make_error("bad-arguments", "too many outputs for the genesis reward");
   for (int i = 0; i < outputs; ++i) fan_out.outputs.push_back(TxOut{share, script});
-  if (Status signed_ok = sign_one(*signer, *key, reward, fan_out); !signed_ok) return signed_ok;
+  if (Status signed_ok = sign_spends(*signer, *key, std::span(&reward, 1), fan_out); !signed_ok)
+    return signed_ok;
 
+  // The fan-out goes into the last block, once the genesis reward has matured.
   for (int height = 1; height <= blocks; ++height) {
-    BlockTemplate block_template;
-    block_template.parent = chain->tip()->hash;
-    block_template.height = height;
-    block_template.median_time_past = *chain->median_time_past(block_template.parent);
-    block_template.now = first_time + height;
-    block_template.payout_script = script;
-    if (height == blocks) {
-      block_template.transactions.push_back(fan_out);
-      block_template.fees = reward.coin.output.value - share * outputs;
-    }
-    Block block = assemble_block(block_template, params);
-    if (Status solved = solve(block, params); !solved) return solved;
-    auto accepted = chain->accept_block(block);
-    if (!accepted)
-      return make_error(accepted.reason(),
-                        fmt::format("block {}: {}", height, accepted.error().message()));
+    std::vector<Transaction> txs;
+    if (height == blocks) txs.push_back(fan_out);
+    auto block = mine_block(*chain, params, script, first_time + height, std::move(txs),
+                            height == blocks ? reward.coin.output.value - share * outputs : 0);
+    if (!block) return block.error();
   }
 
   std::ofstream out(coins_path, std::ios::trunc);

@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <ctime>
+#include <filesystem>
 
+#include "chain/block_assembly.hpp"
 #include "chain/hash.hpp"
 #include "chain/pow.hpp"
+#include "wallet/tx_builder.hpp"
 
 namespace ac::tools {
 
@@ -50,6 +54,53 @@ Status solve(Block& block, const ChainParams& params) {
     if (check_proof_of_work(block.hash(), block.header.bits, params)) return {};
   }
   return make_error("no-nonce", "no nonce meets the target");
+}
+
+int64_t system_seconds() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
+
+Result<ChainStorage> open_fresh_chain(const std::string& path, const ChainParams& params,
+                                      unsigned script_threads) {
+  if (std::filesystem::exists(path))
+    return make_error("store-exists", path + " already exists: give a fresh folder");
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  return open_chain_storage(path, params, {{}, script_threads, system_seconds});
+}
+
+Result<Block> mine_block(ChainState& chain, const ChainParams& params, const Bytes& payout,
+                         int64_t time, std::vector<Transaction> txs, Amount fees) {
+  BlockTemplate block_template;
+  block_template.now = time;
+  block_template.payout_script = payout;
+  block_template.transactions = std::move(txs);
+  block_template.fees = fees;
+  const auto tip = chain.tip();
+  if (tip) {
+    block_template.parent = tip->hash;
+    block_template.height = tip->height + 1;
+    block_template.median_time_past = chain.median_time_past(tip->hash).value_or(0);
+  }
+  Block block = assemble_block(block_template, params);
+  if (Status solved = solve(block, params); !solved) return solved.error();
+  if (!tip) {
+    if (Status created = chain.create_genesis(block); !created) return created.error();
+    return block;
+  }
+  auto accepted = chain.accept_block(block);
+  if (!accepted)
+    return make_error(accepted.reason(), fmt::format("block {}: {}", block_template.height,
+                                                     accepted.error().message()));
+  if (accepted->status != AcceptStatus::kNewTip)
+    return make_error("not-connected",
+                      fmt::format("block {} did not become the tip", block_template.height));
+  return block;
+}
+
+Status sign_spends(const wallet::Signer& signer, const wallet::PrivateKey& key,
+                   std::span<const wallet::SpendableCoin> spent, Transaction& tx) {
+  std::vector<wallet::PrivateKey> keys{key};
+  return wallet::sign_inputs(signer, keys, spent, tx);
 }
 
 }  // namespace ac::tools
