@@ -27,6 +27,7 @@ struct ChainActorState {
   std::shared_ptr<ChainBackend> backend;
   LogSinkPtr log;
   std::vector<TipChangedListener> subscribers;
+  std::vector<PowValidListener> early_subscribers;
   // Held back until PublishHeld comes round (see the header): the merged tip change, and the
   // verdicts of the blocks it covers, answered after it as before.
   std::optional<TipChanged> unpublished;
@@ -102,7 +103,17 @@ void publish(ChainSelf self, TipChanged change) {
   publish_held(self);
 }
 
-BlockVerdict submit(ChainSelf self, const BlockPtr& block, const SessionActor& source) {
+// Tells the early-block subscribers of a new block on the tip that passed every check but its
+// scripts and spends, before it is connected (BIP152 relay ahead of validation).
+void announce_early(ChainSelf self, const BlockPtr& block, const SessionActor& source) {
+  auto& state = self->state;
+  if (state.early_subscribers.empty() || !state.backend->may_announce_early(*block)) return;
+  for (const PowValidListener& subscriber : state.early_subscribers)
+    self->send(subscriber, NewPowValidBlock{block, source});
+}
+
+BlockVerdict submit(ChainSelf self, const BlockPtr& block, const SessionActor& source,
+                    bool relay_early) {
   auto& state = self->state;
   ChainBackend& backend = *state.backend;
   BlockVerdict verdict;
@@ -141,6 +152,7 @@ BlockVerdict submit(ChainSelf self, const BlockPtr& block, const SessionActor& s
     verdict.tip = backend.tip();
     return verdict;
   }
+  if (relay_early) announce_early(self, block, source);
   Acceptance acceptance = backend.accept_block(*block);
   verdict.accepted = acceptance.accepted;
   verdict.outcome = acceptance.outcome;
@@ -203,8 +215,9 @@ caf::result<std::vector<BlockVerdict>> submit_batch(ChainSelf self, const Submit
     }
     // The next block of the batch is hashed and checked while this one's signatures are.
     state.backend->expect_next(i + 1 < batch.blocks.size() ? batch.blocks[i + 1] : nullptr);
-    verdicts.push_back(
-        submit(self, block, i < batch.sources.size() ? batch.sources[i] : SessionActor{}));
+    verdicts.push_back(submit(self, block,
+                              i < batch.sources.size() ? batch.sources[i] : SessionActor{},
+                              batch.relay_early && batch.blocks.size() == 1));
     if (state.unpublished_blocks >= kMaxBlocksPerTipChange) publish_held(self);
   }
   if (!state.unpublished) return verdicts;
@@ -227,7 +240,7 @@ ChainImpl::behavior_type chain_actor(ChainSelf self, std::shared_ptr<ChainBacken
       [=](const SubmitBlock& submission) -> caf::result<BlockVerdict> {
         if (!submission.block)
           return answer(self, BlockVerdict{{}, false, false, "null-block", ErrorKind::kLocal, {}});
-        return answer(self, submit(self, submission.block, submission.source));
+        return answer(self, submit(self, submission.block, submission.source, true));
       },
       [=](const SubmitBlocks& batch) -> caf::result<std::vector<BlockVerdict>> {
         return submit_batch(self, batch);
@@ -261,8 +274,16 @@ ChainImpl::behavior_type chain_actor(ChainSelf self, std::shared_ptr<ChainBacken
           blocks.push_back(load_block(*self->state.backend, hash));
         return blocks;
       },
+      [=](const GetHeaderPlace& request) -> HeaderPlace {
+        const ChainBackend& backend = *self->state.backend;
+        return HeaderPlace{backend.header(request.hash).has_value(),
+                           backend.tip().height >= 0 && backend.tip().hash == request.hash};
+      },
       [=](const SubscribeTipChanged& subscription) {
         self->state.subscribers.push_back(subscription.listener);
+      },
+      [=](const SubscribePowValid& subscription) {
+        self->state.early_subscribers.push_back(subscription.listener);
       },
       [=](const GetBlockSummary& request) -> std::optional<BlockSummary> {
         return self->state.backend->summary(request.hash);

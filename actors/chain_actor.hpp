@@ -58,9 +58,27 @@ struct TipChanged {
 // Whoever subscribes to the chain's tip changes.
 using TipChangedListener = caf::typed_actor<caf::reacts_to<TipChanged>>;
 
+// Sent by the chain, handled by its early-block subscriber (the node), just before it connects
+// `block`: the block extends the active tip, is new, and passed every check but its scripts and
+// spends (ChainBackend::may_announce_early; Core's NewPoWValidBlock). BIP152 lets a node push
+// it to its high-bandwidth peers now, ahead of the TipChanged; it may still fail to connect.
+// `source` sent it (none for a block mined here).
+struct NewPowValidBlock {
+  BlockPtr block;
+  SessionActor source;
+};
+
+using PowValidListener = caf::typed_actor<caf::reacts_to<NewPowValidBlock>>;
+
+// Sent by the node at spawn, handled by the chain: the listener gets every NewPowValidBlock.
+struct SubscribePowValid {
+  PowValidListener listener;
+};
+
 // Sent by the sync coordinator (a peer's block) and the miner (its own), handled by the chain:
-// accept `block`. Answers BlockVerdict. `source` (null for the miner's) is told DisconnectPeer
-// when its genesis differs from ours, and named in the TipChanged its block causes.
+// accept `block` (announced early, NewPowValidBlock, when it qualifies). Answers BlockVerdict.
+// `source` (null for the miner's) is told DisconnectPeer when its genesis differs from ours, and
+// named in the TipChanged its block causes.
 struct SubmitBlock {
   BlockPtr block;
   SessionActor source;
@@ -70,9 +88,12 @@ struct SubmitBlock {
 // chain: accept each of `blocks` as SubmitBlock would, `sources[i]` the session that sent
 // `blocks[i]`. Answers one BlockVerdict per block, in order, once, after the tip change the
 // batch causes: one pending response per batch, not one per block.
+// `relay_early`: a lone new block (not part of a download), which may be announced early
+// (NewPowValidBlock) when it qualifies; blocks of a download never are.
 struct SubmitBlocks {
   std::vector<BlockPtr> blocks;
   std::vector<SessionActor> sources;
+  bool relay_early = false;
 };
 
 // Sent by the sync coordinator, mempool, miner, node and sessions (their version's height),
@@ -104,6 +125,17 @@ struct GetHeadersAfter {
 // up to the first block it does not know (std::vector<BlockHeader>).
 struct GetBlockHeaders {
   std::vector<Hash256> hashes;
+};
+
+// Sent by a session (a peer's headers: do they connect, and does the first extend our tip?),
+// handled by the chain: answers where the block `hash` is (HeaderPlace).
+struct GetHeaderPlace {
+  Hash256 hash;
+};
+
+struct HeaderPlace {
+  bool known = false;   // in the block index (any branch)
+  bool is_tip = false;  // the active tip
 };
 
 // Sent by a session (a peer's getdata), handled by the chain: answers one BlockPtr per hash, in
@@ -147,7 +179,9 @@ using ChainActor =
                      caf::replies_to<GetHeadersAfter>::with<std::vector<BlockHeader>>,     //
                      caf::replies_to<GetBlockHeaders>::with<std::vector<BlockHeader>>,     //
                      caf::replies_to<GetBlocks>::with<std::vector<BlockPtr>>,              //
+                     caf::replies_to<GetHeaderPlace>::with<HeaderPlace>,                   //
                      caf::reacts_to<SubscribeTipChanged>,                                  //
+                     caf::reacts_to<SubscribePowValid>,                                    //
                      caf::replies_to<GetBlockSummary>::with<std::optional<BlockSummary>>,  //
                      caf::replies_to<GetActiveHashAt>::with<std::optional<Hash256>>,       //
                      caf::replies_to<GetBranchTips>::with<std::vector<BranchTip>>,         //
@@ -172,7 +206,11 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetHashesAfter)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetHeadersAfter)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlockHeaders)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlocks)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetHeaderPlace)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::HeaderPlace)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubscribeTipChanged)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::NewPowValidBlock)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubscribePowValid)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlockSummary)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetActiveHashAt)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBranchTips)

@@ -98,6 +98,10 @@ class ChainBackend {
   // The block accept_block will get next (null: none), checked ahead where the backend can
   // overlap that with the current block's signature checks (ChainState::expect_next).
   virtual void expect_next(std::shared_ptr<const Block>) {}
+  // Whether `block`, new and on the active tip, passes every check but its scripts and spends,
+  // so it may be relayed before it is connected (ChainState::may_announce_early). A backend
+  // without validation rules says no.
+  virtual bool may_announce_early(const Block&) const { return false; }
 
   // For the RPC; a backend without a block index (the actor tests' MemoryChain) knows none.
   virtual std::optional<BlockSummary> summary(const Hash256&) const { return std::nullopt; }

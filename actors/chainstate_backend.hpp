@@ -36,6 +36,9 @@ class ChainStateBackend : public ChainBackend {
   void expect_next(std::shared_ptr<const Block> next) override {
     chain_->expect_next(std::move(next));
   }
+  bool may_announce_early(const Block& block) const override {
+    return chain_->may_announce_early(block);
+  }
   std::optional<BlockSummary> summary(const Hash256& hash) const override;
   std::optional<Hash256> active_hash_at(int height) const override;
   std::vector<BranchTip> branch_tips() const override;

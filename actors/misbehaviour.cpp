@@ -39,6 +39,11 @@ Penalty block_penalty(ErrorKind kind) {
   return object_penalty(kind);
 }
 
+Penalty pushed_block_penalty(ErrorKind kind) {
+  if (kind == ErrorKind::kInvalid) return kNothing;
+  return block_penalty(kind);
+}
+
 Penalty headers_penalty(ErrorKind kind) {
   if (kind == ErrorKind::kInvalid) return Penalty{kBadHeadersSequencePoints, false};
   return object_penalty(kind);

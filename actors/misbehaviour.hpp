@@ -39,6 +39,11 @@ struct Penalty {
 // (may become valid), another chain's genesis (the chain disconnects that peer itself) or the
 // node's own failure (no genesis yet, store).
 Penalty block_penalty(ErrorKind kind);
+// For a block the peer pushed as a cmpctblock (BIP152 high bandwidth): as block_penalty, but
+// nothing for a block invalid in its scripts or spends (kInvalid), since the BIP lets a peer
+// relay a block that way before it checked those (Core's via_compact_block exemption). A
+// header without its proof of work never gets that far: it costs the full score at once.
+Penalty pushed_block_penalty(ErrorKind kind);
 
 // For a headers message that failed net::check_headers: a header without its proof of work
 // (kInvalidHeader) the full score, as an invalid block; a broken sequence (kInvalid)

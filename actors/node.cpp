@@ -58,7 +58,8 @@ void flush_tx_announces(Node* self) {
     for (const auto& [hash, source] : state.pending_tx_announces)
       if (source != session) hashes.push_back(hash);
     if (!hashes.empty())
-      self->send(session, AnnounceInventory{net::kMsgTx, std::move(hashes), {}, nullptr});
+      self->send(session,
+                 AnnounceInventory{net::kMsgTx, std::move(hashes), {}, nullptr, nullptr, false});
   }
   state.pending_tx_announces.clear();
 }
@@ -71,41 +72,63 @@ void announce_mempool(Node* self, const SessionActor& session) {
       .then([=](const TxSelection& selection) {
         std::vector<Hash256> txids;
         for (const TxPtr& tx : selection.txs) txids.push_back(tx->txid());
-        if (!txids.empty()) self->send(session, AnnounceInventory{net::kMsgTx, txids, {}, nullptr});
+        if (!txids.empty())
+          self->send(session, AnnounceInventory{net::kMsgTx, txids, {}, nullptr, nullptr, false});
       });
+}
+
+// BIP152 (Core's NewPoWValidBlock): a new block on our tip that passed every check but its
+// scripts and spends is pushed as a cmpctblock at once to the high-bandwidth peers that have
+// its parent, before the chain connects it; the others hear of it once it is connected.
+void announce_early(Node* self, const BlockPtr& block, const SessionActor& source) {
+  auto& state = self->state;
+  state.early_block = block;
+  state.early_compact =
+      std::make_shared<const net::CmpctBlock>(net::make_compact_block(*block, random_nonce()));
+  AnnounceInventory early{net::kMsgBlock,      {block->hash()}, {block->header},
+                          state.early_compact, block,           true};
+  for (const auto& [session, peer] : state.peers.sessions())
+    if (session != source) self->send(session, early);
 }
 
 // New blocks go to every peer but the one they came from, with their headers (BIP130) when
 // there are few enough to announce that way, and a single new block also as a cmpctblock for
-// the peers that asked to have blocks pushed (BIP152), made once with one nonce. The headers
-// are asked of the chain even when not needed, with an empty list, so that announcements leave
-// in the order of the tip changes.
+// the peers that asked to have blocks pushed (BIP152), made once with one nonce (the one made
+// when it was relayed early, if it was). The headers are asked of the chain even when not
+// needed, with an empty list, so that announcements leave in the order of the tip changes.
 void announce_blocks(Node* self, std::vector<Hash256> connected, SessionActor source) {
   auto fan_out = [=](std::vector<BlockHeader> headers,
-                     std::shared_ptr<const net::CmpctBlock> compact) {
+                     std::shared_ptr<const net::CmpctBlock> compact, BlockPtr block) {
     if (headers.size() != connected.size()) headers.clear();
     for (const auto& [session, peer] : self->state.peers.sessions())
       if (session != source)
-        self->send(session, AnnounceInventory{net::kMsgBlock, connected, headers, compact});
+        self->send(session,
+                   AnnounceInventory{net::kMsgBlock, connected, headers, compact, block, false});
   };
   auto& chain = self->state.context->chain;
+  auto& state = self->state;
+  if (connected.size() == 1 && state.early_block && state.early_block->hash() == connected[0]) {
+    fan_out({state.early_block->header}, state.early_compact, state.early_block);
+    return;
+  }
   if (connected.size() == 1) {
     self->request(chain, caf::infinite, GetBlocks{connected})
         .then(
             [=](const std::vector<BlockPtr>& blocks) {
-              if (blocks.empty() || !blocks.front()) return fan_out({}, nullptr);
+              if (blocks.empty() || !blocks.front()) return fan_out({}, nullptr, nullptr);
               fan_out({blocks.front()->header},
                       std::make_shared<const net::CmpctBlock>(
-                          net::make_compact_block(*blocks.front(), random_nonce())));
+                          net::make_compact_block(*blocks.front(), random_nonce())),
+                      blocks.front());
             },
-            [=](caf::error&) { fan_out({}, nullptr); });
+            [=](caf::error&) { fan_out({}, nullptr, nullptr); });
     return;
   }
   std::vector<Hash256> wanted;
   if (connected.size() <= kMaxHeadersToAnnounce) wanted = connected;
   self->request(chain, caf::infinite, GetBlockHeaders{std::move(wanted)})
-      .then([=](const std::vector<BlockHeader>& headers) { fan_out(headers, nullptr); },
-            [=](caf::error&) { fan_out({}, nullptr); });
+      .then([=](const std::vector<BlockHeader>& headers) { fan_out(headers, nullptr, nullptr); },
+            [=](caf::error&) { fan_out({}, nullptr, nullptr); });
 }
 
 // BIP152: the peer that gave us a new block becomes one of the kCompactRelays asked to push
@@ -176,6 +199,7 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
       forget_session(self, *session);
   });
   self->send(state.context->chain, SubscribeTipChanged{TipChangedListener{self}});
+  self->send(state.context->chain, SubscribePowValid{PowValidListener{self}});
   if (state.context->mempool)
     self->send(state.context->mempool, SubscribeTxsAccepted{TxsAcceptedListener{self}});
   for (const std::string& raw : state.config.connect) add_bootstrap(self, raw);
@@ -224,6 +248,9 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
           if (self->state.peers.find(change.source)) choose_compact_relay(self, change.source);
         }
         announce_blocks(self, change.connected, change.source);
+      },
+      [=](const NewPowValidBlock& early) {
+        if (early.block) announce_early(self, early.block, early.source);
       },
       [=](const DiscourageHost& request) {
         auto& s = self->state;

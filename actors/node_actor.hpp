@@ -136,6 +136,7 @@ using NodeActor =
                      caf::reacts_to<Dialled>,           //
                      caf::reacts_to<DiscourageHost>,    // from the listener
                      caf::reacts_to<TipChanged>,        // from the chain: relay its blocks
+                     caf::reacts_to<NewPowValidBlock>,  // from the chain: push it early
                      caf::reacts_to<TxsAccepted>,       // from the mempool, the wallet
                      caf::replies_to<GetReadyPeers>::with<std::vector<std::string>>,
                      caf::replies_to<AwaitPeer>::with<bool>, caf::reacts_to<ConnectTo>,

@@ -119,6 +119,10 @@ struct NodeState {
   // BIP152: the peers asked to push new blocks to us as cmpctblock (high bandwidth), most
   // recent first: the last kCompactRelays that gave us a new block, as Core picks them.
   std::deque<SessionActor> compact_relays;
+  // The last block relayed before it was connected (NewPowValidBlock) and its cmpctblock: its
+  // announcement once connected reuses them.
+  BlockPtr early_block;
+  std::shared_ptr<const net::CmpctBlock> early_compact;
   // AwaitPeer requests not answered yet: the endpoint each waits for.
   std::vector<std::pair<std::string, caf::typed_response_promise<bool>>> peer_waiters;
   static inline const char* name = "node";

@@ -2,6 +2,8 @@
 // asked for high-bandwidth compact blocks (BIP152, actors/peer_compact.cpp), by their headers
 // when the peer asked for that (BIP130) and can connect them, by inv otherwise; transactions by
 // inv, unless the peer's version asked for none (relay flag off); our mempool when it asks (BIP35).
+#include <algorithm>
+
 #include "actors/peer_link.hpp"
 #include "actors/peer_protocol_state.hpp"
 
@@ -11,6 +13,14 @@ namespace {
 
 // The blocks remembered as the peer's: enough to find the parent of any new tip.
 constexpr size_t kBlocksPeerHas = 32;
+// The blocks remembered as our node's: the last few it announced, which peers announce back.
+constexpr size_t kOurBlocks = 8;
+
+void note_we_have(ProtocolState& state, const Hash256& hash) {
+  if (we_have(state, hash)) return;
+  if (state.our_blocks.size() == kOurBlocks) state.our_blocks.pop_front();
+  state.our_blocks.push_back(hash);
+}
 // A BIP35 mempool answer covers the best transactions up to this many bytes.
 constexpr uint64_t kMempoolAnswerBytes = 4'000'000;
 
@@ -43,6 +53,11 @@ void note_peer_has(ProtocolState& state, const Hash256& hash) {
   state.blocks_peer_has.push_back(hash);
 }
 
+bool we_have(const ProtocolState& state, const Hash256& hash) {
+  return std::find(state.our_blocks.begin(), state.our_blocks.end(), hash) !=
+         state.our_blocks.end();
+}
+
 bool peer_has(const ProtocolState& state, const Hash256& hash) {
   for (auto it = state.blocks_peer_has.rbegin(); it != state.blocks_peer_has.rend(); ++it)
     if (*it == hash) return true;
@@ -60,6 +75,18 @@ void announce(Protocol* self, uint32_t type, const std::vector<Hash256>& hashes)
 
 void on_announce(Protocol* self, const AnnounceInventory& announcement) {
   if (announcement.inv_type == net::kMsgTx && !self->state.relay_txs) return;
+  if (announcement.inv_type == net::kMsgBlock) {
+    const auto& hashes = announcement.hashes;
+    for (size_t i = hashes.size() > kOurBlocks ? hashes.size() - kOurBlocks : 0; i < hashes.size();
+         ++i)
+      note_we_have(self->state, hashes[i]);
+  }
+  // Not connected yet: a high-bandwidth peer gets it pushed, the others wait for the block to
+  // be connected.
+  if (announcement.early) {
+    push_compact_block(self, announcement);
+    return;
+  }
   if (announcement.inv_type == net::kMsgBlock &&
       (push_compact_block(self, announcement) || announce_by_headers(self, announcement)))
     return;

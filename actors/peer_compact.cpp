@@ -22,9 +22,16 @@ constexpr uint64_t kCompactVersion = 1;
 // Core's MAX_CMPCTBLOCK_DEPTH: older blocks asked for as cmpctblock are sent whole.
 constexpr int kMaxCompactDepth = 5;
 
-// The block is announced to the sync coordinator as if by inv, so it fetches it whole.
+// The block is announced to the sync coordinator as if by inv, so it fetches it whole; one we
+// asked of this peer as a cmpctblock (the coordinator waits for it from here) is asked again
+// whole at once.
 void fetch_whole(Protocol* self, const Hash256& hash) {
   auto& state = self->state;
+  if (state.compact_asked == hash) {
+    state.compact_asked.reset();
+    send_message(self, net::GetData{{net::InvItem{net::kMsgBlock, hash}}});
+    return;
+  }
   if (state.context->sync)
     self->send(state.context->sync, BlocksAnnounced{self_handle(self), {hash}});
 }
@@ -38,6 +45,7 @@ void hand_over(Protocol* self, const net::PartialBlock& partial) {
                              &state.trace);
     return fetch_whole(self, partial.hash());
   }
+  if (state.compact_asked == partial.hash()) state.compact_asked.reset();
   if (state.context->sync)
     self->send(state.context->sync,
                BlockArrived{self_handle(self),
@@ -57,7 +65,9 @@ void rebuild_or_ask(Protocol* self, net::PartialBlock partial) {
 // Fills `partial` from the mempool, then goes on.
 void match_mempool(Protocol* self, net::PartialBlock partial) {
   auto& state = self->state;
-  if (!state.context->mempool) return rebuild_or_ask(self, std::move(partial));
+  // Nothing to match (a block of its coinbase alone): no trip to the mempool.
+  if (!state.context->mempool || partial.missing().empty())
+    return rebuild_or_ask(self, std::move(partial));
   auto shared = std::make_shared<net::PartialBlock>(std::move(partial));
   ask(self, state.context->mempool, MatchShortIds{shared->key(), shared->wanted_short_ids()})
       .then(
@@ -103,6 +113,7 @@ bool push_compact_block(Protocol* self, const AnnounceInventory& announcement) {
   if (!peer_has(state, announcement.compact->header.prev_block)) return false;
   remember(state, hash);
   note_peer_has(state, hash);
+  if (announcement.block) state.pushed_block = announcement.block;
   send_message(self, *announcement.compact);
   return true;
 }
@@ -123,6 +134,10 @@ void on_compact(Protocol* self, const net::CmpctBlock& compact) {
   remember(state, hash);
   note_peer_has(state, hash);
   note_block_known(state, hash);
+  if (we_have(state, hash)) {  // our node announced it to us already
+    if (state.compact_asked == hash) state.compact_asked.reset();
+    return;
+  }
   if (!started) return fetch_whole(self, hash);  // a short-id collision: nobody's fault
   // A block we already have needs nothing more.
   auto partial = std::make_shared<net::PartialBlock>(std::move(started).value());
@@ -150,24 +165,35 @@ void on_compact(Protocol* self, const net::BlockTxn& answer) {
   hand_over(self, partial);
 }
 
+namespace {
+
+void answer_getblocktxn(Protocol* self, const net::GetBlockTxn& request, const Block& block) {
+  net::BlockTxn answer{request.block_hash, {}};
+  for (uint32_t index : request.indexes) {
+    if (index >= block.transactions.size()) {
+      misbehaving(self, kDiscourageScore,
+                  fmt::format("getblocktxn index {} beyond the block's {} transactions", index,
+                              block.transactions.size()));
+      return;
+    }
+    answer.transactions.push_back(block.transactions[index]);
+  }
+  send_message(self, std::move(answer));
+}
+
+}  // namespace
+
 void on_compact(Protocol* self, const net::GetBlockTxn& request) {
+  // The block we pushed (maybe before the chain stored it) needs no trip to the chain.
+  const auto& pushed = self->state.pushed_block;
+  if (pushed && pushed->hash() == request.block_hash)
+    return answer_getblocktxn(self, request, *pushed);
   ask(self, self->state.context->chain, GetBlocks{{request.block_hash}})
       .then(
           [=](const std::vector<BlockPtr>& blocks) {
             if (answered(self)) return;
             if (blocks.empty() || !blocks.front()) return;  // unknown to us: ignored, as Core
-            const Block& block = *blocks.front();
-            net::BlockTxn answer{request.block_hash, {}};
-            for (uint32_t index : request.indexes) {
-              if (index >= block.transactions.size()) {
-                misbehaving(self, kDiscourageScore,
-                            fmt::format("getblocktxn index {} beyond the block's {} transactions",
-                                        index, block.transactions.size()));
-                return;
-              }
-              answer.transactions.push_back(block.transactions[index]);
-            }
-            send_message(self, std::move(answer));
+            answer_getblocktxn(self, request, *blocks.front());
           },
           [=](caf::error&) { answered(self); });
 }

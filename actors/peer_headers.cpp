@@ -69,22 +69,35 @@ void on_headers(Protocol* self, const net::Headers& message) {
   }
   std::vector<Hash256> hashes;
   hashes.reserve(message.headers.size());
+  bool all_ours = true;
   for (const BlockHeader& header : message.headers) {
     hashes.push_back(header.hash());
     remember(state, hashes.back());
+    all_ours = all_ours && we_have(state, hashes.back());
+  }
+  // Our node announced them to us: nothing to fetch, the peer has them. (Most announcements of
+  // a new block reach a node that has it already.)
+  if (all_ours) {
+    state.unconnecting_headers = 0;
+    note_peer_has(state, hashes.back());
+    note_block_known(state, hashes.back());
+    return;
   }
   const Hash256 parent = message.headers.front().prev_block;
   const bool full = message.headers.size() == net::kMaxHeadersPerMessage;
   // Asked even when the peer is known to have the parent, so that the messages are handled in
   // the order they came (the chain answers in order).
-  ask(self, state.context->chain, GetBlockHeaders{{parent}})
+  ask(self, state.context->chain, GetHeaderPlace{parent})
       .then(
-          [=](const std::vector<BlockHeader>& known) {
+          [=](const HeaderPlace& place) {
             if (answered(self)) return;
-            if (!known.empty() || peer_has(self->state, parent))
-              on_connecting(self, hashes, full);
-            else
-              on_unconnecting(self);
+            auto& s = self->state;
+            if (!place.known && !peer_has(s, parent)) return on_unconnecting(self);
+            // BIP152 low bandwidth (Core): one new block on our tip is asked for as a
+            // cmpctblock, should the sync coordinator ask it of this peer.
+            if (hashes.size() == 1 && place.is_tip && s.peer_speaks_compact)
+              s.compact_wanted = hashes.front();
+            on_connecting(self, hashes, full);
           },
           [=](caf::error&) { answered(self); });
 }

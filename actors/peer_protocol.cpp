@@ -19,6 +19,21 @@ void notify_gone(Protocol* self) {
   self->send(state.context->node, PeerDown{me});
 }
 
+// getdata for blocks the sync coordinator asks of this peer; one the peer announced by a
+// single header on our tip as MSG_CMPCT_BLOCK (BIP152 low bandwidth, actors/peer_headers.cpp).
+void request_blocks(Protocol* self, const std::vector<Hash256>& hashes) {
+  auto& state = self->state;
+  if (hashes.empty()) return;
+  std::vector<net::InvItem> items = items_of(net::kMsgBlock, hashes);
+  for (net::InvItem& item : items) {
+    if (state.compact_wanted != item.hash) continue;
+    item.type = net::kMsgCmpctBlock;
+    state.compact_asked = item.hash;
+    state.compact_wanted.reset();
+  }
+  send_message(self, net::GetData{std::move(items)});
+}
+
 // The transport drops the connection (and quits).
 void abort_transport(Protocol* self) {
   if (self->state.transport) self->send(self->state.transport, PeerAbort{});
@@ -35,7 +50,7 @@ void on_inv(Protocol* self, const net::Inv& inv) {
     if (item.type == net::kMsgBlock) {
       note_peer_has(state, item.hash);
       note_block_known(state, item.hash);
-      blocks.push_back(item.hash);
+      if (!we_have(state, item.hash)) blocks.push_back(item.hash);
     }
     if (item.type == net::kMsgTx) txs.push_back(item.hash);
   }
@@ -76,7 +91,8 @@ void on_pong(Protocol* self, const net::Pong& pong) {
 void on_not_found(Protocol* self, const net::NotFound& missing) {
   std::vector<Hash256> blocks;
   for (const net::InvItem& item : missing.items)
-    if (item.type == net::kMsgBlock) blocks.push_back(item.hash);
+    if (item.type == net::kMsgBlock || item.type == net::kMsgCmpctBlock)
+      blocks.push_back(item.hash);
   if (!blocks.empty() && self->state.context->sync)
     self->send(self->state.context->sync, BlocksNotFound{self_handle(self), std::move(blocks)});
 }
@@ -123,6 +139,7 @@ void on_message(Protocol* self, net::Message& message) {
         } else if constexpr (std::is_same_v<T, net::NotFound>) {
           on_not_found(self, m);
         } else if constexpr (std::is_same_v<T, net::BlockMessage>) {
+          if (state.compact_asked == m.block.hash()) state.compact_asked.reset();
           remember(state, m.block.hash());
           note_peer_has(state, m.block.hash());
           note_block_known(state, m.block.hash());
@@ -247,10 +264,7 @@ ProtocolWithTimers::behavior_type peer_protocol(Protocol* self, PeerContextPtr c
       [=](const PingTimeout& timeout) { on_ping_timeout(self, timeout.nonce); },
       // From the node, the sync coordinator, the mempool.
       [=](const ChargeMisbehaviour& charge) { misbehaving(self, charge.points, charge.what); },
-      [=](const RequestBlocks& request) {
-        if (!request.hashes.empty())
-          send_message(self, net::GetData{items_of(net::kMsgBlock, request.hashes)});
-      },
+      [=](const RequestBlocks& request) { request_blocks(self, request.hashes); },
       [=](const RequestInventory& request) {
         net::GetBlocks getblocks;
         getblocks.locator = request.locator;

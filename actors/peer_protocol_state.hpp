@@ -104,6 +104,17 @@ struct ProtocolState {
   std::optional<bool> compact_mode_sent;  // what our last sendcmpct said
   // The block being rebuilt from the peer's cmpctblock while our getblocktxn is unanswered.
   std::optional<net::PartialBlock> rebuilding;
+  // The last block pushed to the peer as a cmpctblock: its getblocktxn is answered from it,
+  // also when it was pushed before the chain connected (stored) it.
+  std::shared_ptr<const Block> pushed_block;
+  // BIP152 low bandwidth: the block the peer announced by a single header on our tip, to be
+  // asked for as MSG_CMPCT_BLOCK when the sync coordinator asks it of this peer; and the one so
+  // asked, fetched whole from this peer should its cmpctblock not rebuild.
+  std::optional<Hash256> compact_wanted;
+  std::optional<Hash256> compact_asked;
+  // The blocks our node told this session of (AnnounceInventory: it has them, or is connecting
+  // them), newest last: the peer's announcements of them need no trip to the chain.
+  std::deque<Hash256> our_blocks;
   // What getpeerinfo reports, as learnt (actors/peer_reporting.cpp).
   PeerReport known;
   static inline const char* name = "peer_protocol";
@@ -128,6 +139,8 @@ std::vector<net::InvItem> items_of(uint32_t type, const std::vector<Hash256>& ha
 // The peer has this block (it announced or sent it, or got it or its header from us).
 void note_peer_has(ProtocolState& state, const Hash256& hash);
 bool peer_has(const ProtocolState& state, const Hash256& hash);
+// Our node has this block, or is connecting it (it told this session of it).
+bool we_have(const ProtocolState& state, const Hash256& hash);
 
 // To the peer, through the transport.
 void send_message(Protocol* self, net::Message message);

@@ -49,13 +49,18 @@ struct ChargeMisbehaviour {
 // had them all and there are few enough): a peer that asked for headers announcements
 // (BIP130) gets those instead of an inv when it has the first one's parent. Transactions are
 // not announced to a peer whose version asked us not to (relay flag off).
-// A single new block also comes as a cmpctblock (BIP152), made once for all peers: a peer that
-// asked for high-bandwidth relay and has the block's parent gets that instead.
+// A single new block also comes as a cmpctblock (BIP152), made once for all peers, with the
+// block itself (a getblocktxn is answered from it): a peer that asked for high-bandwidth relay
+// and has the block's parent gets that instead. `early`: the block is not connected yet (the
+// chain's NewPowValidBlock): only such a peer is told of it, by that cmpctblock; the others
+// hear of it once it is connected.
 struct AnnounceInventory {
   uint32_t inv_type = 0;
   std::vector<Hash256> hashes;
   std::vector<BlockHeader> headers;
   std::shared_ptr<const net::CmpctBlock> compact;
+  std::shared_ptr<const Block> block;
+  bool early = false;
 };
 
 // Sent by the node, handled by a session: ask the peer to push new blocks to us as cmpctblock

@@ -30,6 +30,7 @@ using SyncImpl = SyncActor::extend<caf::reacts_to<SyncTick>>;
 struct HeldBlock {
   BlockPtr block;
   SessionActor source;
+  bool pushed = false;  // a cmpctblock the peer may have relayed before validating it
 };
 
 struct SyncState {
@@ -73,16 +74,20 @@ void charge(SyncSelf self, const SessionActor& session, Penalty penalty, const s
 void submit(SyncSelf self, const std::vector<Hash256>& hashes) {
   SubmitBlocks batch;
   std::vector<Hash256> sent, parents;
+  std::vector<bool> pushed;
   for (const Hash256& hash : hashes) {
     auto found = self->state.blocks.find(hash);
     if (found == self->state.blocks.end()) continue;  // the planner only submits blocks handed in
     parents.push_back(found->second.block->header.prev_block);
+    pushed.push_back(found->second.pushed);
     batch.blocks.push_back(std::move(found->second.block));
     batch.sources.push_back(std::move(found->second.source));
     sent.push_back(hash);
     self->state.blocks.erase(found);
   }
   if (sent.empty()) return;
+  // A lone new block, not a download: the chain may relay it before it is connected.
+  batch.relay_early = sent.size() == 1 && !self->state.planner.downloading();
   std::vector<SessionActor> sources = batch.sources;
   self->request(self->state.chain, caf::infinite, std::move(batch))
       .then(
@@ -94,8 +99,10 @@ void submit(SyncSelf self, const std::vector<Hash256>& hashes) {
               if (i < verdicts.size()) {
                 const BlockVerdict& verdict = verdicts[i];
                 if (!verdict.accepted && sources[i])
-                  charge(self, sources[i], block_penalty(verdict.kind),
-                         "invalid block " + sent[i].hex() + ": " + verdict.outcome);
+                  charge(
+                      self, sources[i],
+                      pushed[i] ? pushed_block_penalty(verdict.kind) : block_penalty(verdict.kind),
+                      "invalid block " + sent[i].hex() + ": " + verdict.outcome);
                 refusal = verdict.accepted ? std::nullopt : std::optional<ErrorKind>(verdict.kind);
               }
               auto more = self->state.planner.on_submitted(sent[i], refusal, now(self));
@@ -241,7 +248,7 @@ SyncImpl::behavior_type sync_coordinator(SyncSelf self, SyncChainView chain, Syn
       [=](const BlockArrived& arrived) {
         if (!arrived.block) return;
         const Hash256 hash = arrived.block->hash();
-        self->state.blocks.emplace(hash, HeldBlock{arrived.block, arrived.session});
+        self->state.blocks.emplace(hash, HeldBlock{arrived.block, arrived.session, arrived.pushed});
         PeerId peer = peer_id_of(self, arrived.session);
         size_t bytes = arrived.block->serialized_size();
         apply(self, arrived.pushed

@@ -127,6 +127,12 @@ class ChainState {
   // block before it. Used only when accept_block gets that very object; forgotten at the end of
   // each accept_block.
   void expect_next(std::shared_ptr<const Block> next) { next_block_ = std::move(next); }
+  // Core's test before NewPoWValidBlock (chain/chainstate_early.cpp): `block` is new, its
+  // parent is the active tip, and it passes every check that needs no coins: proof of work,
+  // bits, time, merkle root (not mutated), sizes, transactions' shape, coinbase height and lock
+  // times. Such a block may be announced to high-bandwidth peers (BIP152) before it is
+  // connected; its scripts and spends are checked only then.
+  bool may_announce_early(const Block& block) const;
 
   std::optional<ChainTip> tip() const;
   std::optional<Hash256> genesis() const { return genesis_; }

@@ -239,5 +239,43 @@ TEST_F(ChainActorBatchingTest, ABatchIsAnsweredOnceAfterItsTipChangeWithAVerdict
   }
 }
 
+TEST_F(ChainActorBatchingTest, ALoneNewBlockOnTheTipIsAnnouncedEarlyBeforeItsTipChange) {
+  auto blocks = make_test_chain(4);
+  submit_all({blocks[0]});
+  (*self)->send(chain, SubscribeTipChanged{testing::as<TipChangedListener>(*self)});
+  (*self)->send(chain, SubscribePowValid{testing::as<PowValidListener>(*self)});
+  scheduler->run();
+  (*self)->receive([](const BlockVerdict&) {});  // the genesis
+  auto submit = [&](const Block& block, bool relay_early) {
+    SubmitBlocks batch{{std::make_shared<const Block>(block)}, {SessionActor{}}, relay_early};
+    (*self)->send(chain, batch);
+    scheduler->run();
+  };
+  // Told as NewPowValidBlock first, then connected.
+  submit(blocks[1], true);
+  std::vector<std::string> seen;
+  for (int i = 0; i < 3; ++i)
+    (*self)->receive(
+        [&](const NewPowValidBlock& early) {
+          EXPECT_EQ(early.block->hash(), blocks[1].hash());
+          seen.push_back("early");
+        },
+        [&](const TipChanged&) { seen.push_back("tip"); },
+        [&](const std::vector<BlockVerdict>&) { seen.push_back("verdict"); },
+        caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE() << "missing"; });
+  EXPECT_EQ(seen, (std::vector<std::string>{"early", "tip", "verdict"}));
+  // A block of a download is not; nor is a block that does not extend the tip.
+  submit(blocks[2], false);
+  Block side = make_test_block(blocks[1].hash(), 77);
+  submit(side, true);
+  for (int i = 0; i < 2; ++i)
+    (*self)->receive([&](const NewPowValidBlock&) { ADD_FAILURE() << "announced early"; },
+                     [&](const TipChanged&) {}, [&](const std::vector<BlockVerdict>&) {},
+                     caf::after(std::chrono::seconds(0)) >> [] {});
+  (*self)->receive([&](const NewPowValidBlock&) { ADD_FAILURE() << "announced early"; },
+                   [&](const std::vector<BlockVerdict>&) {},
+                   caf::after(std::chrono::seconds(0)) >> [] { ADD_FAILURE() << "no verdict"; });
+}
+
 }  // namespace
 }  // namespace ac::actors

@@ -115,6 +115,11 @@ class MemoryChain : public ChainBackend {
     active_.push_back(block.hash());
     return {};
   }
+  // No rules to check here: a new block on the tip qualifies.
+  bool may_announce_early(const Block& block) const override {
+    return !active_.empty() && block.header.prev_block == active_.back() &&
+           blocks_.count(block.hash()) == 0 && orphans_.count(block.hash()) == 0;
+  }
   Acceptance accept_block(const Block& block) override {
     Hash256 hash = block.hash();
     if (blocks_.count(hash) != 0 || orphans_.count(hash) != 0)

@@ -38,8 +38,8 @@ struct PeerAnnounceTest : PeerProtocolTest {
   PeerAnnounceTest() { chain->index[base.hash()] = base; }
 
   void announce_blocks(const std::vector<BlockHeader>& headers) {
-    caf::anon_send(protocol,
-                   AnnounceInventory{net::kMsgBlock, hashes_of(headers), headers, nullptr});
+    caf::anon_send(protocol, AnnounceInventory{net::kMsgBlock, hashes_of(headers), headers, nullptr,
+                                               nullptr, false});
     sched->run();
   }
 
@@ -123,7 +123,8 @@ TEST_F(PeerAnnounceTest, WithoutSendheadersOrWithoutHeadersBlocksGoByInv) {
   peer_says(net::SendHeaders{});
   std::vector<BlockHeader> more = mined_chain(blocks[1].hash(), 1);
   // Too many blocks at once (the node sends no headers then).
-  caf::anon_send(protocol, AnnounceInventory{net::kMsgBlock, hashes_of(more), {}, nullptr});
+  caf::anon_send(protocol,
+                 AnnounceInventory{net::kMsgBlock, hashes_of(more), {}, nullptr, nullptr, false});
   sched->run();
   EXPECT_EQ(written_of<net::Inv>().size(), 2u);
   EXPECT_TRUE(written_of<net::Headers>().empty());
@@ -273,9 +274,10 @@ TEST_F(PeerAnnounceTest, APeerWhoseVersionSaidNoRelayHearsOfBlocksButNotTransact
   peer_says(version);
   peer_says(net::Verack{});
   sched->run();
-  caf::anon_send(protocol, AnnounceInventory{net::kMsgTx, {shared->txid()}, {}, nullptr});
+  caf::anon_send(protocol,
+                 AnnounceInventory{net::kMsgTx, {shared->txid()}, {}, nullptr, nullptr, false});
   const Hash256 block = add_block(3)->hash();
-  caf::anon_send(protocol, AnnounceInventory{net::kMsgBlock, {block}, {}, nullptr});
+  caf::anon_send(protocol, AnnounceInventory{net::kMsgBlock, {block}, {}, nullptr, nullptr, false});
   sched->run();
   auto invs = written_of<net::Inv>();
   ASSERT_EQ(invs.size(), 1u);

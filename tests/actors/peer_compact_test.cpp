@@ -92,7 +92,8 @@ TEST_F(PeerCompactTest, AHighBandwidthPeerWithTheParentGetsTheCmpctBlockOthersTh
   handshake();
   Block block = block_of(2);
   auto compact = std::make_shared<const net::CmpctBlock>(net::make_compact_block(block, 5));
-  AnnounceInventory announcement{net::kMsgBlock, {block.hash()}, {block.header}, compact};
+  AnnounceInventory announcement{net::kMsgBlock, {block.hash()}, {block.header},
+                                 compact,        nullptr,        false};
   // Not asked for high bandwidth: an inv.
   caf::anon_send(protocol, announcement);
   sched->run();
@@ -101,10 +102,10 @@ TEST_F(PeerCompactTest, AHighBandwidthPeerWithTheParentGetsTheCmpctBlockOthersTh
 
   Block next = block_of(3);
   next.header.prev_block = block.hash();
-  announcement = {net::kMsgBlock,
-                  {next.hash()},
-                  {next.header},
-                  std::make_shared<const net::CmpctBlock>(net::make_compact_block(next, 6))};
+  announcement = {
+      net::kMsgBlock, {next.hash()},
+      {next.header},  std::make_shared<const net::CmpctBlock>(net::make_compact_block(next, 6)),
+      nullptr,        false};
   peer_says(net::SendCmpct{true, 1});
   // Not known to have the parent yet: announced by inv again.
   caf::anon_send(protocol, announcement);
@@ -115,10 +116,10 @@ TEST_F(PeerCompactTest, AHighBandwidthPeerWithTheParentGetsTheCmpctBlockOthersTh
   peer_says(net::Inv{{{net::kMsgBlock, block.hash()}}});
   Block third = block_of(4);
   third.header.prev_block = next.hash();
-  announcement = {net::kMsgBlock,
-                  {third.hash()},
-                  {third.header},
-                  std::make_shared<const net::CmpctBlock>(net::make_compact_block(third, 7))};
+  announcement = {
+      net::kMsgBlock, {third.hash()},
+      {third.header}, std::make_shared<const net::CmpctBlock>(net::make_compact_block(third, 7)),
+      nullptr,        false};
   peer_says(net::Inv{{{net::kMsgBlock, next.hash()}}});
   caf::anon_send(protocol, announcement);
   sched->run();
@@ -245,6 +246,119 @@ TEST_F(PeerCompactTest, GetDataForACmpctBlockGetsOneWhenRecentAndTheWholeBlockWh
   auto whole = written_of<net::BlockMessage>();
   ASSERT_EQ(whole.size(), 1u);
   EXPECT_EQ(whole[0].block, old);
+}
+
+TEST_F(PeerCompactTest, ABlockNotYetConnectedIsPushedToAHighBandwidthPeerAndAnnouncedToNoOther) {
+  start();
+  handshake();
+  Block block = block_of(3);
+  auto shared = std::make_shared<const Block>(block);
+  AnnounceInventory early{
+      net::kMsgBlock, {block.hash()},
+      {block.header}, std::make_shared<const net::CmpctBlock>(net::make_compact_block(block, 9)),
+      shared,         true};
+  // The peer has the parent but did not ask for high bandwidth: neither headers nor an inv
+  // until the block is connected.
+  peer_says(net::Inv{{{net::kMsgBlock, base.hash()}}});
+  peer_says(net::SendHeaders{});
+  caf::anon_send(protocol, early);
+  sched->run();
+  EXPECT_TRUE(written_of<net::CmpctBlock>().empty());
+  EXPECT_TRUE(written_of<net::Headers>().empty());
+  EXPECT_TRUE(written_of<net::Inv>().empty());
+  // Once it asks for high bandwidth, the same announcement is pushed...
+  peer_says(net::SendCmpct{true, 1});
+  caf::anon_send(protocol, early);
+  sched->run();
+  ASSERT_EQ(written_of<net::CmpctBlock>().size(), 1u);
+  // ...and its getblocktxn answered from the pushed block: the chain, which has not stored it
+  // yet, is not asked.
+  peer_says(net::GetBlockTxn{block.hash(), {1, 3}});
+  sched->run();
+  auto answers = written_of<net::BlockTxn>();
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].transactions,
+            (std::vector<Transaction>{block.transactions[1], block.transactions[3]}));
+  EXPECT_TRUE(chain->requests.empty());
+  // Connected, it is announced again: the peer has it and hears nothing more.
+  early.early = false;
+  caf::anon_send(protocol, early);
+  sched->run();
+  EXPECT_EQ(written_of<net::CmpctBlock>().size(), 1u);
+  EXPECT_TRUE(written_of<net::Headers>().empty());
+}
+
+TEST_F(PeerCompactTest, ACoinbaseOnlyCmpctBlockIsRebuiltWithoutAskingTheMempool) {
+  // A mempool that never answers: the block must not wait for it.
+  mempool = system->spawn(recorder, std::make_shared<Journal>());
+  context.mempool = caf::actor_cast<MempoolActor>(mempool);
+  start();
+  handshake();
+  Block block = block_of(0);
+  peer_says(net::make_compact_block(block, 3));
+  sched->run();
+  ASSERT_EQ(arrived().size(), 1u);
+  EXPECT_EQ(*arrived()[0].block, block);
+}
+
+TEST_F(PeerCompactTest, ASingleHeaderOnOurTipIsAskedForAsACmpctBlockOthersWhole) {
+  chain->tip.hash = base.hash();
+  start();
+  handshake();
+  peer_says(net::SendCmpct{false, 1});
+  Block block = block_of(0);
+  peer_says(net::Headers{{block.header}});
+  sched->run();
+  ASSERT_EQ(announced().size(), 1u);
+  caf::anon_send(protocol, RequestBlocks{{block.hash()}});
+  sched->run();
+  auto asked = written_of<net::GetData>();
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].items, (std::vector<net::InvItem>{{net::kMsgCmpctBlock, block.hash()}}));
+  // Its cmpctblock does not rebuild (the coinbase is not the one the header commits to): the
+  // block is asked of this peer again, whole, at once; the sync coordinator waits for it here.
+  net::CmpctBlock wrong = net::make_compact_block(block, 4);
+  wrong.prefilled[0].tx.outputs[0].value += 1;
+  peer_says(wrong);
+  sched->run();
+  asked = written_of<net::GetData>();
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_EQ(asked[1].items, (std::vector<net::InvItem>{{net::kMsgBlock, block.hash()}}));
+  EXPECT_EQ(announced().size(), 1u);
+  EXPECT_TRUE(arrived().empty());
+
+  // A header whose parent is not our tip: the block is asked for whole.
+  Block side = block_of(2);
+  side.header.prev_block = block.hash();
+  chain->index[block.hash()] = block.header;
+  while (!check_proof_of_work(side.header.hash(), side.header.bits, quick_params()))
+    ++side.header.nonce;
+  peer_says(net::Headers{{side.header}});
+  sched->run();
+  caf::anon_send(protocol, RequestBlocks{{side.hash()}});
+  sched->run();
+  asked = written_of<net::GetData>();
+  ASSERT_EQ(asked.size(), 3u);
+  EXPECT_EQ(asked[2].items, (std::vector<net::InvItem>{{net::kMsgBlock, side.hash()}}));
+}
+
+TEST_F(PeerCompactTest, AnnouncementsOfABlockOurNodeAnnouncedCostNoTripToChainOrSync) {
+  start();
+  handshake();
+  Block block = block_of(1);
+  caf::anon_send(protocol, AnnounceInventory{net::kMsgBlock,
+                                             {block.hash()},
+                                             {block.header},
+                                             nullptr,
+                                             std::make_shared<const Block>(block),
+                                             true});
+  sched->run();
+  peer_says(net::Headers{{block.header}});
+  peer_says(net::Inv{{{net::kMsgBlock, block.hash()}}});
+  peer_says(net::make_compact_block(block, 8));
+  sched->run();
+  EXPECT_TRUE(announced().empty());
+  EXPECT_TRUE(arrived().empty());
 }
 
 }  // namespace

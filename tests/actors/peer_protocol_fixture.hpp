@@ -49,8 +49,8 @@ struct FakeChain {
   std::vector<std::vector<Hash256>> requests;
   std::vector<BlockHeader> headers;                   // the answer to every GetHeadersAfter
   std::vector<std::vector<Hash256>> header_locators;  // the locator of each
-  std::map<Hash256, BlockHeader> index;               // what GetBlockHeaders finds
-  std::vector<Hash256> locator;                       // the answer to GetLocator
+  std::map<Hash256, BlockHeader> index;  // what GetBlockHeaders and GetHeaderPlace find
+  std::vector<Hash256> locator;          // the answer to GetLocator
   TipInfo tip{Hash256{}, 7, 0};
   std::vector<Hash256> hashes_after;  // the answer to every GetHashesAfter
   std::map<Hash256, int> heights;     // of `blocks`, for GetBlockSummary (default: the tip's)
@@ -69,6 +69,9 @@ inline caf::behavior fake_chain(caf::event_based_actor*, std::shared_ptr<FakeCha
           found.push_back(header->second);
         }
         return found;
+      },
+      [chain](const GetHeaderPlace& request) {
+        return HeaderPlace{chain->index.contains(request.hash), chain->tip.hash == request.hash};
       },
       [chain](const GetHeadersAfter& request) {
         chain->header_locators.push_back(request.locator);

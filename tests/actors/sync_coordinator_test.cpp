@@ -26,6 +26,7 @@ struct FakeChainState {
   int height = 0;
   std::vector<Hash256> submitted;
   std::vector<size_t> batch_sizes;  // of each SubmitBlocks
+  std::vector<bool> relay_early;    // of each SubmitBlocks
   std::set<Hash256> rejects;
   int locator_requests = 0;
   static inline const char* name = "fake_chain";
@@ -70,6 +71,7 @@ SyncChainView::behavior_type fake_chain(FakeChain self, Hash256 genesis) {
       },
       [=](const SubmitBlocks& batch) {
         self->state.batch_sizes.push_back(batch.blocks.size());
+        self->state.relay_early.push_back(batch.relay_early);
         std::vector<BlockVerdict> verdicts;
         for (const BlockPtr& block : batch.blocks) verdicts.push_back(accept(self, block));
         return verdicts;
@@ -470,6 +472,35 @@ TEST_F(SyncCoordinatorTest, TheChainNeverHoldsMoreThanMaxSubmittingBlocks) {
   EXPECT_EQ(chain_state().submitted, hashes(0, 30));
   for (size_t size : chain_state().batch_sizes) EXPECT_LE(size, 8u);
   EXPECT_EQ(chain_state().height, 30);
+}
+
+TEST_F(SyncCoordinatorTest, APushedBlockInvalidInItsScriptsCostsItsSenderNothing) {
+  // BIP152 lets a high-bandwidth peer push a block before it checked its scripts and spends.
+  start(small_limits());
+  auto peer = new_session();
+  ready(peer, 1);
+  chain_state().rejects.insert(blocks[0]->hash());
+  (*self)->send(sync, BlockArrived{peer, blocks[0], true});
+  scheduler->run();
+  EXPECT_EQ(chain_state().submitted, hashes(0, 1));
+  EXPECT_TRUE(session_state(peer).charges.empty());
+  EXPECT_TRUE(session_state(peer).disconnects.empty());
+}
+
+TEST_F(SyncCoordinatorTest, ALoneNewBlockMayBeRelayedBeforeItIsConnectedADownloadsBlocksNot) {
+  start(whole_chain_window());
+  auto peer = new_session();
+  ready(peer, 0);
+  (*self)->send(sync, BlockArrived{peer, blocks[0], true});
+  scheduler->run();
+  ASSERT_EQ(chain_state().relay_early, std::vector<bool>{true});
+  announce(peer, hashes(1, 20));
+  serve(peer);
+  ASSERT_EQ(chain_state().submitted, hashes(0, 21));
+  // While more blocks were to come; the last, alone by then, is a new tip like any other.
+  const auto& relay_early = chain_state().relay_early;
+  ASSERT_GT(relay_early.size(), 2u);
+  for (size_t i = 1; i + 1 < relay_early.size(); ++i) EXPECT_FALSE(relay_early[i]) << "batch " << i;
 }
 
 }  // namespace

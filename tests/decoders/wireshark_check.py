@@ -53,11 +53,14 @@ UNKNOWN_TO_WIRESHARK = {"sendheaders", "sendcmpct", "cmpctblock", "getblocktxn",
 # What the central node sends in the scenario (frames from port P).
 EXPECTED_FROM_CENTRAL = {"version", "verack", "addr", "inv", "block", "tx", "pong", "notfound",
                          "sendcmpct"}
-# What the other actorchain parties send to it (wallet, miner, send's hand-over client); and one
-# of ANNOUNCEMENTS: a new block goes to the central node by headers (BIP130) when the central node
-# is known to have its parent, by inv otherwise.
-EXPECTED_TO_CENTRAL = {"version", "verack", "getblocks", "getdata", "block", "tx", "ping"}
+# What the other actorchain parties send to it (wallet, miner, send's hand-over client); one of
+# ANNOUNCEMENTS: a new block goes to the central node by headers (BIP130) when the central node
+# is known to have its parent, by inv otherwise; and one of BLOCK_BODIES: the central node asks
+# for a block announced by headers on its tip as a cmpctblock (BIP152 low bandwidth), for
+# others whole.
+EXPECTED_TO_CENTRAL = {"version", "verack", "getblocks", "getdata", "tx", "ping"}
 ANNOUNCEMENTS = {"inv", "headers"}
+BLOCK_BODIES = {"block", "cmpctblock"}
 SENTINEL = b"actorchain-capture-end"
 
 
@@ -169,6 +172,8 @@ def main():
             errors.append("the other nodes never sent %s" % missing)
         if not ANNOUNCEMENTS & to_central:
             errors.append("the other nodes never announced a block (inv or headers)")
+        if not BLOCK_BODIES & to_central:
+            errors.append("the other nodes never sent a block (block or cmpctblock)")
         print("wireshark decoded %d messages; central sent: %s; others sent: %s"
               % (messages, " ".join(sorted(from_central)), " ".join(sorted(to_central))))
 
