@@ -166,6 +166,9 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
   std::optional<Block> genesis_block = store.block(*genesis);
   if (!genesis_block) return make_error(ErrorKind::kLocal, "missing-block-data", genesis->hex());
   state->outputs_repeat_ = outputs_may_repeat(state->params_, *genesis_block);
+  if (std::optional<FlushHeads> heads = store.interrupted_flush()) {
+    if (Status rolled = state->roll_forward(*heads); !rolled) return rolled.error();
+  }
 
   if (std::optional<Hash256> tip_hash = store.tip()) {
     Node* tip = state->find(*tip_hash);

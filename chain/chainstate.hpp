@@ -87,13 +87,13 @@ class ChainState {
  public:
   using Clock = std::function<int64_t()>;  // seconds since the epoch; empty: the system clock
 
-  // Loads the block index and the tip from `store` and, should the store hold a valid chain
-  // with more work than its tip (a crash after blocks were stored or connected since the
-  // coins were last flushed, or in the middle of a reorganisation), moves the tip onto it and
-  // flushes the coins. `store` and `verifier` must outlive
-  // the result. Reason "store-corrupt" when the records do not form a tree from the genesis
-  // or one does not decode. An empty store of a chain with a built-in genesis (regtest) gets
-  // that genesis, connected, before open returns.
+  // Loads the block index and the tip from `store`, rolls the coins forward when a flush was
+  // interrupted (Store::interrupted_flush, chain/coins_rollforward.hpp) and, should the store
+  // hold a valid chain with more work than its tip (a crash after blocks were stored or connected
+  // since the coins were last flushed, or in the middle of a reorganisation), moves the tip onto it
+  // and flushes the coins. `store` and `verifier` must outlive the result. Reason "store-corrupt"
+  // when the records do not form a tree from the genesis or one does not decode. An empty store of
+  // a chain with a built-in genesis (regtest) gets that genesis, connected, before open returns.
   static Result<std::unique_ptr<ChainState>> open(Store& store, ChainParams params,
                                                   ScriptVerifier& verifier, Clock now_seconds);
 
@@ -208,6 +208,9 @@ class ChainState {
   int64_t median_time_past(const Node* node) const;
 
   Result<AcceptOutcome> accept_block_unflushed(const Block& block);
+  // Re-applies the coin changes of the blocks from heads.from to heads.to (disconnecting the
+  // blocks of `from`'s branch, then connecting `to`'s) without checks, before the tip is read.
+  Status roll_forward(const FlushHeads& heads);
   // Processes the orphans waiting for `parent`, and theirs, recording those stored.
   Status take_waiting_orphans(const Hash256& parent, BlockCache& cache, AcceptOutcome& outcome);
   Result<Processed> process_block(const Block& block, BlockCache& cache,

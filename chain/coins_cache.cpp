@@ -20,13 +20,14 @@ const CoinsCache::Entry* CoinsCache::find(const OutPoint& outpoint) const {
   return found == entries_.end() ? nullptr : &found->second;
 }
 
-void CoinsCache::add(const OutPoint& outpoint, const Coin& coin) {
+void CoinsCache::add(const OutPoint& outpoint, const Coin& coin, bool may_be_stored) {
   auto [entry, inserted] = entries_.try_emplace(outpoint);
   if (inserted) {
-    entry->second.fresh = true;
+    entry->second.fresh = !may_be_stored;
   } else {
     // A tombstone brought back (a disconnect restoring a coin): the database may hold it.
     memory_bytes_ -= entry_bytes(entry->second.coin);
+    if (may_be_stored) entry->second.fresh = false;
   }
   entry->second.coin = coin;
   entry->second.spent = false;
@@ -50,6 +51,23 @@ void CoinsCache::spend(const OutPoint& outpoint, const Coin& coin) {
 
 void CoinsCache::for_each(const std::function<void(const OutPoint&, const Entry&)>& visit) const {
   for (const auto& [outpoint, entry] : entries_) visit(outpoint, entry);
+}
+
+size_t CoinsCache::for_each_while(
+    const std::function<bool(const OutPoint&, const Entry&)>& visit) const {
+  size_t taken = 0;
+  for (const auto& [outpoint, entry] : entries_) {
+    if (!visit(outpoint, entry)) break;
+    ++taken;
+  }
+  return taken;
+}
+
+void CoinsCache::erase_first(size_t count) {
+  for (; count > 0 && !entries_.empty(); --count) {
+    memory_bytes_ -= entry_bytes(entries_.begin()->second.coin);
+    entries_.erase(entries_.begin());
+  }
 }
 
 void CoinsCache::clear() {

@@ -33,13 +33,20 @@ class CoinsCache {
 
   // A coin becomes unspent. REQUIRES: it is not unspent in the cache-over-database view (a
   // connect or disconnect never re-adds a live coin); without an entry it is taken as absent
-  // from the database, so spending it again before a flush writes nothing.
-  void add(const OutPoint& outpoint, const Coin& coin);
+  // from the database, so spending it again before a flush writes nothing. `may_be_stored`
+  // (a roll forward after an interrupted flush, chain/coins_rollforward.hpp): the database may
+  // hold it already, so the entry is written, and spending it later writes the deletion.
+  void add(const OutPoint& outpoint, const Coin& coin, bool may_be_stored = false);
   // An unspent coin (as it was: the address index needs its script) is spent.
   void spend(const OutPoint& outpoint, const Coin& coin);
 
   // Every entry, in no particular order (what a flush writes).
   void for_each(const std::function<void(const OutPoint&, const Entry&)>& visit) const;
+  // The entries in for_each's order while `visit` returns true; returns how many it took.
+  size_t for_each_while(const std::function<bool(const OutPoint&, const Entry&)>& visit) const;
+  // Drops the first `count` entries in for_each's order (a flush wrote them), freeing their
+  // memory at once. REQUIRES: no change to the cache since the for_each_while that counted them.
+  void erase_first(size_t count);
 
   size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }

@@ -149,6 +149,12 @@ struct Store::Impl {
   size_t coins_cache_limit = kDefaultCoinsCacheBytes;
   bool unflushed_marker = false;  // 'D' is in the database (only the writer touches it)
   CoinsFlushCounts last_flush;
+  size_t flush_batch_bytes = 0;
+  std::optional<size_t> crash_after_flush_batches;  // tests (StoreOptions)
+  bool crashed = false;                             // every write fails from then on
+  // An interrupted flush found at open: until the coins are rolled forward (applied, which
+  // sets cached_tip), a flush must not drop the head blocks.
+  std::optional<FlushHeads> interrupted;
 
   void note_read_error(Error error) const {
     std::lock_guard lock(read_error_mutex);
@@ -256,6 +262,7 @@ struct Store::Impl {
   }
 
   Status write(leveldb::WriteBatch& batch, bool sync = false) {
+    if (crashed) return make_error(ErrorKind::kLocal, "store-write-failed", "crash simulated");
     leveldb::WriteOptions options;
     options.sync = sync;
     leveldb::Status status = db->Write(options, &batch);
@@ -317,7 +324,17 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions
     }
   }
   impl->coins_cache_limit = store_options.coins_cache_bytes;
-  impl->unflushed_marker = impl->get(kUnflushedKey).has_value();
+  impl->flush_batch_bytes = store_options.coins_flush_batch_bytes != 0
+                                ? store_options.coins_flush_batch_bytes
+                                : leveldb_cache_bytes(store_options.coins_cache_bytes) / 2;
+  impl->crash_after_flush_batches = store_options.crash_after_flush_batches;
+  if (std::optional<std::string> marker = impl->get(kUnflushedKey)) {
+    impl->unflushed_marker = true;
+    if (marker->size() == 64) {
+      impl->interrupted = FlushHeads{Hash256::from_span(as_span(marker->substr(0, 32))),
+                                     Hash256::from_span(as_span(marker->substr(32)))};
+    }
+  }
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -521,50 +538,93 @@ Status Store::apply(const StoreDelta& change) {
   if (change.undo_to_write) impl_->undo_to_erase.erase(change.undo_to_write->first);
   if (change.undo_to_erase) impl_->undo_to_erase.insert(*change.undo_to_erase);
   // Additions before removals: a coin both created and spent by the same change ends absent.
-  for (const auto& [outpoint, coin] : change.coins_added) impl_->coins_cache.add(outpoint, coin);
+  for (const auto& [outpoint, coin] : change.coins_added)
+    impl_->coins_cache.add(outpoint, coin, change.coins_may_be_stored);
   for (const auto& [outpoint, coin] : change.coins_spent) impl_->coins_cache.spend(outpoint, coin);
   impl_->cached_tip = change.new_tip;
   return {};
 }
 
 Status Store::flush_coins() {
-  // Only this (the writer's) thread changes the cache: building the batch needs no more than
-  // the readers' lock, so they go on meanwhile.
-  std::shared_lock read_lock(impl_->coins_mutex);
-  if (!impl_->unflushed_marker && impl_->coins_cache.empty() && !impl_->cached_tip &&
-      impl_->undo_to_erase.empty()) {
-    return {};
-  }
-  leveldb::WriteBatch batch;
-  CoinsFlushCounts counts;
-  impl_->coins_cache.for_each([&](const OutPoint& outpoint, const CoinsCache::Entry& entry) {
-    const std::optional<Hash160> pubkey_hash = match_p2pkh(entry.coin.output.script_pubkey);
-    if (entry.spent) {
-      batch.Delete(coin_key(outpoint));
-      if (pubkey_hash) batch.Delete(address_key(*pubkey_hash, outpoint));
-      ++counts.coins_erased;
-    } else {
-      batch.Put(coin_key(outpoint), coin_value(entry.coin));
-      if (pubkey_hash) batch.Put(address_key(*pubkey_hash, outpoint), leveldb::Slice());
-      ++counts.coins_written;
+  Impl& impl = *impl_;
+  {
+    std::shared_lock lock(impl.coins_mutex);
+    if (!impl.unflushed_marker && impl.coins_cache.empty() && !impl.cached_tip &&
+        impl.undo_to_erase.empty()) {
+      return {};
     }
-  });
-  for (const Hash256& hash : impl_->undo_to_erase) batch.Delete(hash_key(kUndoPosPrefix, hash));
-  if (impl_->cached_tip) {
-    batch.Put(kTipKey,
-              leveldb::Slice(reinterpret_cast<const char*>(impl_->cached_tip->data.data()), 32));
+    // An interrupted flush not yet rolled forward: its head blocks stay for ChainState::open.
+    if (impl.interrupted && !impl.cached_tip) return {};
   }
-  batch.Delete(kUnflushedKey);
-  read_lock.unlock();
+  // Only this (the writer's) thread changes the cache: building a batch needs no more than the
+  // readers' lock, and a written entry stays in the cache (which readers consult first) until
+  // the exclusive lock drops it, so readers see the same coins throughout.
+  CoinsFlushCounts counts;
+  std::optional<FlushHeads> heads;
+  while (true) {
+    leveldb::WriteBatch batch;
+    bool last = false;
+    size_t taken = 0;
+    {
+      std::shared_lock read_lock(impl.coins_mutex);
+      taken = impl.coins_cache.for_each_while(
+          [&](const OutPoint& outpoint, const CoinsCache::Entry& entry) {
+            if (batch.ApproximateSize() >= impl.flush_batch_bytes) return false;
+            const std::optional<Hash160> pubkey_hash = match_p2pkh(entry.coin.output.script_pubkey);
+            if (entry.spent) {
+              batch.Delete(coin_key(outpoint));
+              if (pubkey_hash) batch.Delete(address_key(*pubkey_hash, outpoint));
+              ++counts.coins_erased;
+            } else {
+              batch.Put(coin_key(outpoint), coin_value(entry.coin));
+              if (pubkey_hash) batch.Put(address_key(*pubkey_hash, outpoint), leveldb::Slice());
+              ++counts.coins_written;
+            }
+            return true;
+          });
+      last = taken == impl.coins_cache.size();
+      if (!last && !heads) {
+        // More than one batch: the head blocks go first, alone.
+        const Hash256 from = impl.hash_value(kTipKey).value_or(Hash256{});
+        heads = FlushHeads{from, impl.cached_tip.value_or(from)};
+      }
+      if (last) {
+        for (const Hash256& hash : impl.undo_to_erase) batch.Delete(hash_key(kUndoPosPrefix, hash));
+        if (impl.cached_tip) {
+          batch.Put(kTipKey, leveldb::Slice(
+                                 reinterpret_cast<const char*>(impl.cached_tip->data.data()), 32));
+        }
+        batch.Delete(kUnflushedKey);
+      }
+    }
+    if (heads && counts.batches == 0) {
+      std::string value(reinterpret_cast<const char*>(heads->from.data.data()), 32);
+      value.append(reinterpret_cast<const char*>(heads->to.data.data()), 32);
+      leveldb::WriteBatch marker;
+      marker.Put(kUnflushedKey, value);
+      if (Status written = impl.write(marker); !written) return written;
+      impl.unflushed_marker = true;
+    }
+    if (impl.crash_after_flush_batches && counts.batches == *impl.crash_after_flush_batches)
+      impl.crashed = true;
+    if (Status written = impl.write(batch); !written) return written;
+    ++counts.batches;
+    std::unique_lock lock(impl.coins_mutex);
+    if (last) {
+      impl.coins_cache.clear();
+      impl.undo_to_erase.clear();
+      impl.cached_tip.reset();
+      impl.unflushed_marker = false;
+      impl.interrupted.reset();
+      impl.last_flush = counts;
+      return {};
+    }
+    impl.coins_cache.erase_first(taken);
+  }
+}
 
-  std::unique_lock lock(impl_->coins_mutex);
-  if (Status written = impl_->write(batch); !written) return written;
-  impl_->coins_cache.clear();
-  impl_->undo_to_erase.clear();
-  impl_->cached_tip.reset();
-  impl_->unflushed_marker = false;
-  impl_->last_flush = counts;
-  return {};
+std::optional<FlushHeads> Store::interrupted_flush() const {
+  return impl_->interrupted;
 }
 
 CoinsFlushCounts Store::last_coins_flush() const {

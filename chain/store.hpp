@@ -5,21 +5,29 @@
 //   'r' hash            -> FilePos of its undo    'c' outpoint -> Coin
 //   'a' hash160 outpoint -> (empty)  address index: a balance never scans the whole set
 //   'T'                 -> best tip hash          'G' -> genesis hash
-//   'D'                 -> (empty) present while blocks were stored or connected since the
-//                          coins were last written: the coins may lag the stored blocks
+//   'D'                 -> present while blocks were stored or connected since the coins
+//                          were last written: the coins may lag the stored blocks. Empty, or
+//                          while a flush is under way its head blocks: from (the tip 'T'
+//                          names, zero for none) | to (the tip the flush writes), 64 bytes
 //
 // A block's or undo's bytes are appended to their file before their position goes into LevelDB;
 // flush() syncs the files before LevelDB. A store of the earlier layout (the bytes in LevelDB
 // under 'b' and 'u') is moved to the files by open(), once (chain/block_files_migration.hpp).
 //
 // Coins, their address index and the tip marker are cached in memory (a CoinsCache) and
-// written together in ONE WriteBatch by flush_coins(): when the cache passes its bound (the
-// owner asks coins_cache_full() at quiet points), at shutdown, and in the destructor. Blocks,
-// index records and undo data are written at once; undo data of a disconnected block is only
+// written by flush_coins(): when the cache passes its bound (the owner asks
+// coins_cache_full() at quiet points), at shutdown, and in the destructor. Blocks, index
+// records and undo data are written at once; undo data of a disconnected block is only
 // deleted with the next coins flush, so the flushed tip can always be disconnected. A crash
 // therefore leaves the coins of the last flush, consistent with its tip marker and address
 // index, plus every block stored since: ChainState::open replays them (as Bitcoin Core
 // replays the blocks after its flushed best block).
+// A flush too large for one bounded batch (StoreOptions::coins_flush_batch_bytes) goes as
+// Bitcoin Core's does: first the head blocks in 'D', then the coins in batches, each batch's
+// entries leaving the cache once written (so the flush never holds a second copy of the
+// cache, nor LevelDB's memtable all of it), last the tip, the undo erasures and 'D''s removal.
+// A crash in between leaves coins partly of `from` and partly of `to`: ChainState::open rolls
+// them forward from `from` to `to` (chain/coins_rollforward.hpp) before anything else.
 // Not thread-safe for writes: one owner (the chain) writes; reads (coins, balances, blocks)
 // are safe from other threads and see each applied StoreDelta whole.
 // Reads return nullopt (or skip the entry) when a stored value fails to decode; the first such
@@ -52,20 +60,36 @@ struct StoreDelta {
   std::optional<std::pair<Hash256, BlockUndo>> undo_to_write;  // on connect
   std::optional<Hash256> undo_to_erase;                        // on disconnect
   std::vector<BlockIndexRecord> index_updates;                 // status changes
+  // A roll forward after an interrupted flush: the database may already hold the coins of
+  // coins_added (and lack those of coins_spent), so both are written whatever it holds.
+  bool coins_may_be_stored = false;
 };
 
 // The default bound of the coins cache (--dbcache): about 220,000 coins of ordinary P2PKH
-// outputs. A flush briefly needs about as much again for the batch and LevelDB's memtable.
+// outputs. A flush needs one bounded batch more (coins_flush_batch_bytes).
 inline constexpr size_t kDefaultCoinsCacheBytes = size_t{32} << 20;
 
 struct StoreOptions {
   size_t coins_cache_bytes = kDefaultCoinsCacheBytes;
+  // The most a coins flush writes in one batch (0: half of LevelDB's write buffer, which is an
+  // eighth of coins_cache_bytes within 1-4 MiB).
+  size_t coins_flush_batch_bytes = 0;
+  // Tests: after this many batches of coins in one flush, every write fails, as if the process
+  // had been killed there (the destructor's flush fails too).
+  std::optional<size_t> crash_after_flush_batches = std::nullopt;
+};
+
+// A flush under way or interrupted: the coins are partly those of `from` and partly of `to`.
+struct FlushHeads {
+  Hash256 from;  // zero: no tip was written before
+  Hash256 to;
 };
 
 // What the last coins flush wrote.
 struct CoinsFlushCounts {
   size_t coins_written = 0;  // Puts of coins
   size_t coins_erased = 0;   // Deletes of coins the database held
+  size_t batches = 0;        // batches of coins (one: written with the tip, no head blocks)
 };
 
 class Store : public CoinsView, public TipCoins {
@@ -117,6 +141,10 @@ class Store : public CoinsView, public TipCoins {
   size_t coins_cache_bytes() const;
   size_t coins_cache_limit() const;
   CoinsFlushCounts last_coins_flush() const;
+  // Set from open until the flush after the roll forward when a flush of several batches was
+  // interrupted (a crash): the coins must be rolled forward from `from` to `to` before they are
+  // used (ChainState::open does); until then flush_coins keeps the head blocks.
+  std::optional<FlushHeads> interrupted_flush() const;
   // True while blocks were stored or connected since the last coins flush (also across a
   // crash): the coins and the tip marker may lag what ChainState::open would make of them.
   bool coins_may_lag_blocks() const;

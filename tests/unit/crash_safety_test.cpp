@@ -35,6 +35,7 @@ using chain_test::TestKey;
 
 constexpr const char* kChildDirVariable = "ACTORCHAIN_CRASH_CHILD_DIR";
 constexpr const char* kChildCacheVariable = "ACTORCHAIN_CRASH_CHILD_COINS_CACHE";
+constexpr const char* kChildBatchVariable = "ACTORCHAIN_CRASH_CHILD_FLUSH_BATCH";
 constexpr int kProgressFd = 100;  // the child's end of the progress pipe
 constexpr int kAllowFd = 101;     // the child's end of the pacing pipe
 constexpr int kMainChainLength = 200;
@@ -105,6 +106,9 @@ TEST(CrashSafetyChild, ConnectsTheFeedUntilKilled) {
   if (const char* cache = std::getenv(kChildCacheVariable)) {
     options.coins_cache_bytes = std::strtoull(cache, nullptr, 10);
   }
+  if (const char* batch = std::getenv(kChildBatchVariable)) {
+    options.coins_flush_batch_bytes = std::strtoull(batch, nullptr, 10);
+  }
   auto storage =
       open_chain_storage(dir, quick_params(), {options, 1, [] { return chain_test::kTestNow; }});
   ASSERT_TRUE(storage) << storage.error().message();
@@ -123,8 +127,10 @@ TEST(CrashSafetyChild, ConnectsTheFeedUntilKilled) {
 
 class ChildProcess {
  public:
-  // `coins_cache_bytes`: the child's coins cache bound; 0 leaves the default.
-  explicit ChildProcess(const std::string& dir, size_t coins_cache_bytes = 0) {
+  // `coins_cache_bytes`: the child's coins cache bound, `flush_batch_bytes` the most a flush
+  // writes at once; 0 leaves the default.
+  explicit ChildProcess(const std::string& dir, size_t coins_cache_bytes = 0,
+                        size_t flush_batch_bytes = 0) {
     int fds[2];
     int allow_fds[2];
     chain_test::require(pipe2(fds, O_CLOEXEC) == 0 && pipe2(allow_fds, O_CLOEXEC) == 0, "pipe2");
@@ -136,6 +142,10 @@ class ChildProcess {
     if (coins_cache_bytes != 0) {
       environment.push_back(std::string(kChildCacheVariable) + "=" +
                             std::to_string(coins_cache_bytes));
+    }
+    if (flush_batch_bytes != 0) {
+      environment.push_back(std::string(kChildBatchVariable) + "=" +
+                            std::to_string(flush_batch_bytes));
     }
     for (char** variable = environ; *variable; ++variable) environment.emplace_back(*variable);
     std::vector<char*> envp;
@@ -253,7 +263,8 @@ void check_recovered_state(const std::string& dir, const Feed& feed, size_t ackn
 // fill it: every kill lands between flushes and the reopened chain replays from the genesis.
 // A small cache flushes every few blocks, so kills also land in and around flushes, and the
 // reorganisations of the feed cross them.
-void kill_repeatedly_then_finish(size_t coins_cache_bytes, int kills, uint32_t seed) {
+void kill_repeatedly_then_finish(size_t coins_cache_bytes, int kills, uint32_t seed,
+                                 size_t flush_batch_bytes = 0) {
   const Feed feed = build_feed();
   chain_test::TempDir dir;
   std::mt19937 random(seed);
@@ -261,7 +272,7 @@ void kill_repeatedly_then_finish(size_t coins_cache_bytes, int kills, uint32_t s
   size_t allowed = 0;       // the longest feed prefix any child was given
   for (int kill_number = 0; kill_number < kills; ++kill_number) {
     SCOPED_TRACE("kill " + std::to_string(kill_number));
-    ChildProcess child(dir.str(), coins_cache_bytes);
+    ChildProcess child(dir.str(), coins_cache_bytes, flush_batch_bytes);
     // The child feeds from the start; blocks it already has come back at once.
     const size_t more = std::uniform_int_distribution<size_t>(1, 8)(random);
     child.allow(std::min(acknowledged + more, feed.blocks.size()));
@@ -283,7 +294,7 @@ void kill_repeatedly_then_finish(size_t coins_cache_bytes, int kills, uint32_t s
     if (::testing::Test::HasFatalFailure()) return;
   }
 
-  ChildProcess finisher(dir.str(), coins_cache_bytes);
+  ChildProcess finisher(dir.str(), coins_cache_bytes, flush_batch_bytes);
   finisher.allow(feed.blocks.size());
   EXPECT_EQ(finisher.read_progress(feed.blocks.size()), feed.blocks.size());
   const int status = finisher.wait();
@@ -306,6 +317,12 @@ TEST(CrashSafety, KilledWhileConnectingTheStoreReopensConsistent) {
 TEST(CrashSafety, KilledBetweenAndDuringCoinsFlushesReopensConsistent) {
   // Each block of the feed leaves about one more coin in the cache: a flush every few blocks.
   kill_repeatedly_then_finish(600, 24, 20261207);
+}
+
+TEST(CrashSafety, KilledDuringCoinsFlushesOfManyBatchesReopensConsistent) {
+  // A bigger cache written about two coins a batch: kills land between a flush's head blocks
+  // and its last batch, and ChainState::open rolls the coins forward.
+  kill_repeatedly_then_finish(3000, 24, 20261208, 200);
 }
 
 }  // namespace
