@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 
 #include "actors/chainstate_backend.hpp"
@@ -16,6 +17,7 @@
 #include "actors/rpc_server.hpp"
 #include "actors/wallet_actor.hpp"
 #include "apps/commands.hpp"
+#include "chain/release_memory.hpp"
 #include "chain/tx_index.hpp"
 #include "wallet/address.hpp"
 
@@ -129,6 +131,10 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Two malloc arenas instead of glibc's 8 per core: each thread's arena kept its own free
+  // pages resident (RssAnon was ~30 MiB above the heap at the 100k sync's peak). The
+  // environment's MALLOC_ARENA_MAX (or GLIBC_TUNABLES) still decides when set.
+  if (!std::getenv("MALLOC_ARENA_MAX") && !std::getenv("GLIBC_TUNABLES")) limit_malloc_arenas(2);
 
   auto backend = actors::ChainStateBackend::open(env.store_dir().string(), params,
                                                  StoreOptions{options.dbcache_mib << 20});

@@ -18,6 +18,7 @@
 #include "chain/block_files_migration.hpp"
 #include "chain/coins_cache.hpp"
 #include "chain/leveldb_env.hpp"
+#include "chain/release_memory.hpp"
 #include "chain/script.hpp"
 
 namespace ac {
@@ -617,6 +618,9 @@ Status Store::flush_coins() {
       impl.unflushed_marker = false;
       impl.interrupted.reset();
       impl.last_flush = counts;
+      lock.unlock();
+      // The cache's entries are freed: give their pages back rather than keep them resident.
+      if (counts.batches > 1) release_free_memory();
       return {};
     }
     impl.coins_cache.erase_first(taken);
