@@ -93,8 +93,8 @@ struct ChainState::Processed {
 };
 
 bool ChainState::CandidateOrder::operator()(const Node* a, const Node* b) const {
-  if (a->record.chain_work != b->record.chain_work) {
-    return a->record.chain_work > b->record.chain_work;
+  if (a->chain_work != b->chain_work) {
+    return a->chain_work > b->chain_work;
   }
   return a->sequence < b->sequence;
 }
@@ -150,15 +150,15 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
   while (!pending.empty()) {
     Node* parent = pending.front();
     pending.pop_front();
-    auto [first, last] = children_of.equal_range(parent->record.hash);
+    auto [first, last] = children_of.equal_range(parent->hash());
     for (auto it = first; it != last; ++it) {
       BlockIndexRecord record = *it->second;
       const bool has_data = (record.status & block_status::kHaveData) != 0;
       if (!has_data && !record.failed()) continue;
-      if (record.height != parent->record.height + 1) {
+      if (record.height != parent->height + 1) {
         return make_error(ErrorKind::kLocal, "store-corrupt", "height of " + record.hash.hex());
       }
-      if (parent->record.failed()) record.status |= block_status::kFailedParent;
+      if (parent->failed()) record.status |= block_status::kFailedParent;
       pending.push_back(&state->insert(record, parent));
     }
   }
@@ -172,12 +172,12 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
 
   if (std::optional<Hash256> tip_hash = store.tip()) {
     Node* tip = state->find(*tip_hash);
-    if (!tip || tip->record.failed()) {
+    if (!tip || tip->failed()) {
       return make_error(ErrorKind::kLocal, "store-corrupt",
                         "tip " + tip_hash->hex() + " not in the index");
     }
-    state->active_.resize(tip->record.height + 1);
-    for (Node* node = tip; node; node = node->parent) state->active_[node->record.height] = node;
+    state->active_.resize(tip->height + 1);
+    for (Node* node = tip; node; node = node->parent) state->active_[node->height] = node;
   }
 
   // Blocks stored or connected since the coins were last written (a crash, or a genesis not
@@ -205,8 +205,17 @@ const ChainState::Node* ChainState::find(const Hash256& hash) const {
 }
 
 ChainState::Node& ChainState::insert(const BlockIndexRecord& record, Node* parent) {
-  Node& node = index_[record.hash];
-  node.record = record;
+  auto entry = index_.try_emplace(record.hash).first;
+  Node& node = entry->second;
+  node.key = &entry->first;
+  node.chain_work = record.chain_work;
+  node.merkle_root = record.header.merkle_root;
+  node.version = record.header.version;
+  node.time = record.header.time;
+  node.bits = record.header.bits;
+  node.nonce = record.header.nonce;
+  node.height = record.height;
+  node.status = record.status;
   node.parent = parent;
   node.sequence = next_sequence_++;
   if (parent) {
@@ -217,15 +226,30 @@ ChainState::Node& ChainState::insert(const BlockIndexRecord& record, Node* paren
   return node;
 }
 
+BlockHeader ChainState::Node::header() const {
+  BlockHeader header;
+  header.version = version;
+  if (parent) header.prev_block = parent->hash();
+  header.merkle_root = merkle_root;
+  header.time = time;
+  header.bits = bits;
+  header.nonce = nonce;
+  return header;
+}
+
+BlockIndexRecord ChainState::Node::record() const {
+  return BlockIndexRecord{hash(), header(), height, chain_work, status};
+}
+
 const ChainState::Node* ChainState::fork_point(const Node* node) const {
-  while (node && !in_active_chain(node->record.hash)) node = node->parent;
+  while (node && !in_active_chain(node->hash())) node = node->parent;
   return node;
 }
 
 int64_t ChainState::median_time_past(const Node* node) const {
   std::vector<int64_t> times;
   for (; node && static_cast<int>(times.size()) < params_.median_time_span; node = node->parent) {
-    times.push_back(node->record.header.time);
+    times.push_back(node->time);
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
@@ -347,7 +371,7 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
   const Hash256 hash = block.hash();
   Processed result;
   if (const Node* known = find(hash)) {
-    if (known->record.failed())
+    if (known->failed())
       result.rejection = make_error(ErrorKind::kCachedInvalid, "duplicate-invalid", hash.hex());
     return result;
   }
@@ -375,12 +399,12 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
     result.status = AcceptStatus::kOrphan;
     return result;
   }
-  if (parent->record.failed()) {
+  if (parent->failed()) {
     result.rejection = make_error(ErrorKind::kInvalidParent, "bad-prevblk", hash.hex());
     return result;
   }
 
-  const int height = parent->record.height + 1;
+  const int height = parent->height + 1;
   Status checked = context_free_check();
   if (checked) {
     checked =
@@ -393,7 +417,7 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
       record.hash = hash;
       record.header = block.header;
       record.height = height;
-      record.chain_work = parent->record.chain_work + block_work(block.header.bits);
+      record.chain_work = parent->chain_work + block_work(block.header.bits);
       record.status = block_status::kFailed;
       if (Status stored = store_.put_index_records({record}); !stored) return stored.error();
       insert(record, parent);
@@ -405,7 +429,7 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
   record.hash = hash;
   record.header = block.header;
   record.height = height;
-  record.chain_work = parent->record.chain_work + block_work(block.header.bits);
+  record.chain_work = parent->chain_work + block_work(block.header.bits);
   record.status = block_status::kHaveData | block_status::kValidChecked;
   if (Status stored = store_.put_block(block, record); !stored) return stored.error();
   insert(record, parent);
@@ -425,17 +449,17 @@ Status ChainState::activate_best_chain(BlockCache& cache, std::optional<Error>& 
   Node* const preferred = tip_node();
   while (!candidates_.empty()) {
     Node* best = *candidates_.begin();
-    if (preferred && preferred != best && !preferred->record.failed() &&
-        preferred->record.chain_work == best->record.chain_work) {
+    if (preferred && preferred != best && !preferred->failed() &&
+        preferred->chain_work == best->chain_work) {
       best = preferred;
     }
     const Node* tip = tip_node();
-    if (tip && tip->record.chain_work >= best->record.chain_work) break;
+    if (tip && tip->chain_work >= best->chain_work) break;
 
     const Node* fork = fork_point(best);
     if (!fork && !active_.empty()) {
       return make_error(ErrorKind::kLocal, "store-corrupt",
-                        "block " + best->record.hash.hex() + " off the tree");
+                        "block " + best->hash().hex() + " off the tree");
     }
     while (tip_node() != fork) {
       if (Status disconnected = disconnect_tip(cache); !disconnected) return disconnected;
@@ -463,18 +487,17 @@ void ChainState::prune_candidates() {
   // is a candidate of its own. Otherwise the set would hold every block of the chain.
   const Node* tip = tip_node();
   if (!tip) return;
-  while (!candidates_.empty() &&
-         (*std::prev(candidates_.end()))->record.chain_work < tip->record.chain_work) {
+  while (!candidates_.empty() && (*std::prev(candidates_.end()))->chain_work < tip->chain_work) {
     candidates_.erase(std::prev(candidates_.end()));
   }
 }
 
 Result<std::optional<Error>> ChainState::connect_node(Node* node, BlockCache& cache) {
-  const Hash256& hash = node->record.hash;
+  const Hash256& hash = node->hash();
   const BlockCache::Entry* entry = cache.get(hash);
   if (!entry) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
   Result<StoreDelta> change = connect_block(
-      entry->block, entry->txids, node->record.height, store_, params_, verifier_,
+      entry->block, entry->txids, node->height, store_, params_, verifier_,
       [this](int height) { return median_time_past(active_[height]); },
       [this, node] { precheck_next(node); }, outputs_repeat_);
   if (!change) {
@@ -484,17 +507,17 @@ Result<std::optional<Error>> ChainState::connect_node(Node* node, BlockCache& ca
     return std::optional<Error>(
         make_error(ErrorKind::kInvalid, change.reason(), block_detail(hash, change.error())));
   }
-  BlockIndexRecord updated = node->record;
+  BlockIndexRecord updated = node->record();
   updated.status |= block_status::kConnected;
   change->index_updates.push_back(updated);
   if (Status applied = store_.apply(*change); !applied) return applied.error();
-  node->record = updated;
+  node->status = updated.status;
   active_.push_back(node);
   return std::optional<Error>();
 }
 
 void ChainState::precheck_next(const Node* connecting) {
-  if (!next_block_ || next_block_->header.prev_block != connecting->record.hash) return;
+  if (!next_block_ || next_block_->header.prev_block != connecting->hash()) return;
   if (prechecked_ && prechecked_->block == next_block_) return;
   std::vector<Hash256> txids = txids_of(*next_block_);
   Status checked = check_block(*next_block_, txids, params_);
@@ -503,7 +526,7 @@ void ChainState::precheck_next(const Node* connecting) {
 
 Status ChainState::disconnect_tip(BlockCache& cache) {
   Node* tip = tip_node();
-  const Hash256& hash = tip->record.hash;
+  const Hash256& hash = tip->hash();
   const BlockCache::Entry* entry = cache.get(hash);
   if (!entry) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
   std::optional<BlockUndo> undo = store_.undo(hash);
@@ -520,8 +543,8 @@ Status ChainState::disconnect_tip(BlockCache& cache) {
 Status ChainState::mark_invalid(Node* node) {
   std::vector<BlockIndexRecord> updates;
   candidates_.erase(node);
-  node->record.status |= block_status::kFailed;
-  updates.push_back(node->record);
+  node->status |= block_status::kFailed;
+  updates.push_back(node->record());
   std::vector<Node*> descendants;
   const auto add_children = [&descendants](const Node* parent) {
     for (Node* child = parent->first_child; child; child = child->next_sibling)
@@ -531,10 +554,10 @@ Status ChainState::mark_invalid(Node* node) {
   while (!descendants.empty()) {
     Node* descendant = descendants.back();
     descendants.pop_back();
-    if (descendant->record.status & block_status::kFailedParent) continue;
+    if (descendant->status & block_status::kFailedParent) continue;
     candidates_.erase(descendant);
-    descendant->record.status |= block_status::kFailedParent;
-    updates.push_back(descendant->record);
+    descendant->status |= block_status::kFailedParent;
+    updates.push_back(descendant->record());
     add_children(descendant);
   }
   return store_.put_index_records(updates);
@@ -546,12 +569,12 @@ void ChainState::describe_tip_move(const Node* old_tip, BlockCache& cache, Accep
   std::vector<const Node*> disconnected;
   for (const Node* node = old_tip; node != fork; node = node->parent) {
     disconnected.push_back(node);
-    outcome.disconnected.push_back(node->record.hash);
+    outcome.disconnected.push_back(node->hash());
   }
-  const size_t first_connected = fork ? fork->record.height + 1 : 0;
+  const size_t first_connected = fork ? fork->height + 1 : 0;
   std::unordered_set<Hash256> confirmed;
   for (size_t height = first_connected; height < active_.size(); ++height) {
-    const Hash256& hash = active_[height]->record.hash;
+    const Hash256& hash = active_[height]->hash();
     outcome.connected.push_back(hash);
     const BlockCache::Entry* entry = cache.get(hash);
     if (!entry) continue;
@@ -561,7 +584,7 @@ void ChainState::describe_tip_move(const Node* old_tip, BlockCache& cache, Accep
     }
   }
   for (auto node = disconnected.rbegin(); node != disconnected.rend(); ++node) {
-    const BlockCache::Entry* entry = cache.get((*node)->record.hash);
+    const BlockCache::Entry* entry = cache.get((*node)->hash());
     if (!entry) continue;
     for (size_t i = 1; i < entry->block.transactions.size(); ++i) {
       if (!confirmed.contains(entry->txids[i])) {
@@ -574,19 +597,19 @@ void ChainState::describe_tip_move(const Node* old_tip, BlockCache& cache, Accep
 std::optional<ChainTip> ChainState::tip() const {
   const Node* node = tip_node();
   if (!node) return std::nullopt;
-  return ChainTip{node->record.hash, node->record.height, node->record.chain_work};
+  return ChainTip{node->hash(), node->height, node->chain_work};
 }
 
 std::optional<BlockIndexRecord> ChainState::record(const Hash256& hash) const {
   const Node* node = find(hash);
   if (!node) return std::nullopt;
-  return node->record;
+  return node->record();
 }
 
 std::optional<BlockHeader> ChainState::header(const Hash256& hash) const {
   const Node* node = find(hash);
   if (!node) return std::nullopt;
-  return node->record.header;
+  return node->header();
 }
 
 bool ChainState::contains(const Hash256& hash) const {
@@ -596,7 +619,7 @@ bool ChainState::contains(const Hash256& hash) const {
 bool ChainState::in_active_chain(const Hash256& hash) const {
   const Node* node = find(hash);
   if (!node) return false;
-  const size_t height = node->record.height;
+  const size_t height = node->height;
   return height < active_.size() && active_[height] == node;
 }
 
@@ -604,11 +627,11 @@ std::vector<BranchTip> ChainState::branch_tips() const {
   std::vector<BranchTip> tips;
   for (const auto& [hash, node] : index_) {
     if (node.first_child) continue;
-    BranchTip tip{hash, node.record.height, 0, "active"};
+    BranchTip tip{hash, node.height, 0, "active"};
     const Node* on_active = &node;
-    while (on_active && !in_active_chain(on_active->record.hash)) on_active = on_active->parent;
-    tip.branch_length = node.record.height - (on_active ? on_active->record.height : -1);
-    if (tip.branch_length > 0) tip.status = node.record.failed() ? "invalid" : "valid-fork";
+    while (on_active && !in_active_chain(on_active->hash())) on_active = on_active->parent;
+    tip.branch_length = node.height - (on_active ? on_active->height : -1);
+    if (tip.branch_length > 0) tip.status = node.failed() ? "invalid" : "valid-fork";
     tips.push_back(std::move(tip));
   }
   std::sort(tips.begin(), tips.end(), [](const BranchTip& a, const BranchTip& b) {
@@ -620,7 +643,7 @@ std::vector<BranchTip> ChainState::branch_tips() const {
 
 std::optional<Hash256> ChainState::active_chain_hash_at(int height) const {
   if (height < 0 || static_cast<size_t>(height) >= active_.size()) return std::nullopt;
-  return active_[height]->record.hash;
+  return active_[height]->hash();
 }
 
 std::optional<int64_t> ChainState::median_time_past(const Hash256& hash) const {
@@ -635,7 +658,7 @@ std::vector<Hash256> ChainState::locator() const {
   int height = static_cast<int>(active_.size()) - 1;
   int step = 1;
   while (true) {
-    out.push_back(active_[height]->record.hash);
+    out.push_back(active_[height]->hash());
     if (height == 0) break;
     height = std::max(height - step, 0);
     if (out.size() > 10) step *= 2;
@@ -649,17 +672,17 @@ std::vector<Hash256> ChainState::hashes_after(const std::vector<Hash256>& locato
   // One departure from Core, where its answer would be nothing: a node without a chain (an
   // empty locator) asking a chain of the genesis alone gets the genesis, having no block 1 to
   // learn it from. Core's peers always send their genesis in the locator.
-  if (locator.empty() && active_.size() == 1 && max > 0 && active_[0]->record.hash != stop)
-    return {active_[0]->record.hash};
+  if (locator.empty() && active_.size() == 1 && max > 0 && active_[0]->hash() != stop)
+    return {active_[0]->hash()};
   size_t start = 1;  // as Core: no locator hash on our chain makes the genesis the fork point
   for (const Hash256& hash : locator) {
     if (in_active_chain(hash)) {
-      start = find(hash)->record.height + 1;
+      start = find(hash)->height + 1;
       break;
     }
   }
   for (size_t height = start; height < active_.size() && out.size() < max; ++height) {
-    const Hash256& hash = active_[height]->record.hash;
+    const Hash256& hash = active_[height]->hash();
     if (hash == stop) break;
     out.push_back(hash);
   }
@@ -671,19 +694,19 @@ std::vector<BlockHeader> ChainState::headers_after(const std::vector<Hash256>& l
   std::vector<BlockHeader> out;
   if (active_.empty() || max == 0) return out;
   if (locator.empty()) {
-    if (const Node* node = find(stop)) out.push_back(node->record.header);
+    if (const Node* node = find(stop)) out.push_back(node->header());
     return out;
   }
   size_t start = 1;  // Core's FindForkInMainChain falls back to the genesis; we start after it
   for (const Hash256& hash : locator) {
     if (in_active_chain(hash)) {
-      start = find(hash)->record.height + 1;
+      start = find(hash)->height + 1;
       break;
     }
   }
   for (size_t height = start; height < active_.size() && out.size() < max; ++height) {
-    out.push_back(active_[height]->record.header);
-    if (active_[height]->record.hash == stop) break;
+    out.push_back(active_[height]->header());
+    if (active_[height]->hash() == stop) break;
   }
   return out;
 }
@@ -691,13 +714,13 @@ std::vector<BlockHeader> ChainState::headers_after(const std::vector<Hash256>& l
 Status ChainState::verify_chain() const {
   const Node* tip = tip_node();
   std::optional<Hash256> stored_tip = store_.tip();
-  if ((tip == nullptr) != !stored_tip || (tip && tip->record.hash != *stored_tip)) {
+  if ((tip == nullptr) != !stored_tip || (tip && tip->hash() != *stored_tip)) {
     return make_error(ErrorKind::kLocal, "tip-mismatch");
   }
 
   MemoryCoins replayed;
   for (size_t height = 0; height < active_.size(); ++height) {
-    const Hash256& hash = active_[height]->record.hash;
+    const Hash256& hash = active_[height]->hash();
     std::optional<Block> block = store_.block(hash);
     if (!block) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
     const std::vector<Hash256> txids = txids_of(*block);

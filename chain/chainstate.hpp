@@ -176,14 +176,30 @@ class ChainState {
   Status verify_chain() const;
 
  private:
+  // One block of the index, kept compact (Core's CBlockIndex is about 150 bytes; with its map
+  // entry this is 176): the hash is the map's key, pointed to rather than copied; the header is
+  // kept without its parent's hash (the parent's key); the record is rebuilt on demand.
   struct Node {
-    BlockIndexRecord record;
+    const Hash256* key = nullptr;  // the index's key: this block's hash
     Node* parent = nullptr;
     // Its children as a list through them (no allocation per block): the first, then each
     // one's next sibling.
     Node* first_child = nullptr;
     Node* next_sibling = nullptr;
-    uint64_t sequence = 0;  // arrival order: ties in work go to the first seen
+    Arith256 chain_work;  // total work from genesis up to and including this block
+    Hash256 merkle_root;
+    int32_t version = 0;
+    uint32_t time = 0;
+    uint32_t bits = 0;
+    uint32_t nonce = 0;
+    int height = 0;
+    uint32_t status = 0;    // block_status bits
+    uint32_t sequence = 0;  // arrival order: ties in work go to the first seen
+
+    const Hash256& hash() const { return *key; }
+    bool failed() const { return (status & block_status::kFailedMask) != 0; }
+    BlockHeader header() const;
+    BlockIndexRecord record() const;
   };
   struct CandidateOrder {
     bool operator()(const Node* a, const Node* b) const;
@@ -237,7 +253,7 @@ class ChainState {
   // Stored, not invalid, at least the tip's work (prune_candidates); most work first.
   std::set<Node*, CandidateOrder> candidates_;
   OrphanPool orphans_;
-  uint64_t next_sequence_ = 0;
+  uint32_t next_sequence_ = 0;
   std::shared_ptr<const Block> next_block_;
   std::optional<Prechecked> prechecked_;
 };

@@ -20,7 +20,7 @@ Status ChainState::roll_forward(const FlushHeads& heads) {
   std::vector<const Node*> disconnect;
   std::vector<const Node*> connect;
   for (const Node *a = from, *b = to; a != b;) {
-    if (b && (!a || b->record.height > a->record.height)) {
+    if (b && (!a || b->height > a->height)) {
       connect.push_back(b);
       b = b->parent;
     } else {
@@ -30,7 +30,7 @@ Status ChainState::roll_forward(const FlushHeads& heads) {
   }
 
   const auto block_and_undo = [&](const Node* node) -> Result<std::pair<Block, BlockUndo>> {
-    const Hash256& hash = node->record.hash;
+    const Hash256& hash = node->hash();
     std::optional<Block> block = store_.block(hash);
     if (!block) return make_error(ErrorKind::kLocal, "missing-block-data", hash.hex());
     std::optional<BlockUndo> undo = store_.undo(hash);
@@ -41,14 +41,14 @@ Status ChainState::roll_forward(const FlushHeads& heads) {
   for (const Node* node : disconnect) {
     auto data = block_and_undo(node);
     if (!data) return data.error();
-    Result<StoreDelta> change = replay_disconnect(data->first, data->second, node->record.height);
+    Result<StoreDelta> change = replay_disconnect(data->first, data->second, node->height);
     if (!change) return change.error();
     if (Status applied = store_.apply(*change); !applied) return applied;
   }
   for (auto node = connect.rbegin(); node != connect.rend(); ++node) {
     auto data = block_and_undo(*node);
     if (!data) return data.error();
-    const int height = (*node)->record.height;
+    const int height = (*node)->height;
     Result<StoreDelta> change = replay_connect(data->first, data->second, height,
                                                height > 0 || params_.genesis_outputs_spendable);
     if (!change) return change.error();
