@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -189,6 +190,20 @@ class StoreTest : public ::testing::Test {
     ASSERT_TRUE(leveldb::DB::Open(options, path_.string(), &db).ok());
     ASSERT_TRUE(db->Put(leveldb::WriteOptions(), key, value).ok());
     delete db;
+  }
+
+  // Runs `body` on the store in a child process that then ends as if SIGKILLed: no destructor,
+  // no flush. `body` returns the child's exit status (0: every step succeeded).
+  void in_killed_child(const std::function<int(Store&)>& body) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      auto store = Store::open(path_.string());
+      ::_exit(store ? body(**store) : 2);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   }
 
   std::filesystem::path path_;
@@ -527,19 +542,12 @@ TEST_F(StoreTest, DamagedBlockFileIsReportedNotReturned) {
 // (its bytes were in the file before its position was in LevelDB), and the store appends after
 // them.
 TEST_F(StoreTest, KillAfterPutBlockLeavesEveryStoredBlockReadable) {
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    auto store = Store::open(path_.string());
-    if (!store) ::_exit(2);
+  in_killed_child([](Store& store) {
     for (uint32_t nonce = 1; nonce <= 50; ++nonce) {
-      if (!(*store)->put_block(sample_block(nonce, 9), sample_record(nonce, 1))) ::_exit(3);
+      if (!store.put_block(sample_block(nonce, 9), sample_record(nonce, 1))) return 3;
     }
-    ::_exit(0);  // as SIGKILL: no destructor, no flush
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    return 0;
+  });
 
   auto store = open_store();
   ASSERT_TRUE(store);
@@ -670,16 +678,12 @@ TEST_F(StoreTest, CacheReportsFullAtItsBound) {
 // A process killed between flushes: the store holds the last flush's coins and tip, the undo
 // data of a block disconnected since, and the marker that says blocks may need replaying.
 TEST_F(StoreTest, KillBetweenFlushesLeavesTheFlushedCoinsTipAndUndo) {
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    auto store = Store::open(path_.string());
-    if (!store) ::_exit(2);
+  in_killed_child([](Store& store) {
     StoreDelta connect;
     connect.new_tip = hash_of(0xd1);
     connect.coins_added = {{outpoint(1, 0), p2pkh_coin(5, 10, 1)}};
     connect.undo_to_write = std::make_pair(hash_of(0xd1), BlockUndo{});
-    if (!(*store)->apply(connect) || !(*store)->flush_coins()) ::_exit(3);
+    if (!store.apply(connect) || !store.flush_coins()) return 3;
     StoreDelta disconnect;
     disconnect.new_tip = hash_of(0xd0);
     disconnect.coins_spent = connect.coins_added;
@@ -687,13 +691,10 @@ TEST_F(StoreTest, KillBetweenFlushesLeavesTheFlushedCoinsTipAndUndo) {
     StoreDelta other;
     other.new_tip = hash_of(0xd2);
     other.coins_added = {{outpoint(2, 0), p2pkh_coin(6, 20, 1)}};
-    if (!(*store)->apply(disconnect) || !(*store)->apply(other)) ::_exit(4);
-    if ((*store)->undo(hash_of(0xd1)).has_value()) ::_exit(5);  // erased, as far as reads go
-    ::_exit(0);  // as SIGKILL: no destructor, no flush
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    if (!store.apply(disconnect) || !store.apply(other)) return 4;
+    if (store.undo(hash_of(0xd1)).has_value()) return 5;  // erased, as far as reads go
+    return 0;
+  });
 
   auto store = open_store();
   ASSERT_TRUE(store);
