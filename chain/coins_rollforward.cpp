@@ -1,29 +1,14 @@
 #include "chain/coins_rollforward.hpp"
 
-#include <string>
+#include "chain/connect.hpp"
 
 namespace ac {
-
-namespace {
-
-Status check_undo(const Block& block, const BlockUndo& undo) {
-  size_t input_count = 0;
-  for (const Transaction& tx : block.transactions) {
-    if (!tx.is_coinbase()) input_count += tx.inputs.size();
-  }
-  if (input_count == undo.spent_coins.size()) return Status::success();
-  return make_error(ErrorKind::kLocal, "bad-undo",
-                    "block " + block.hash().hex() + ": " + std::to_string(undo.spent_coins.size()) +
-                        " coins for " + std::to_string(input_count) + " inputs");
-}
-
-}  // namespace
 
 // Store::apply adds before it removes, so a coin created and spent inside the block (in both
 // lists) ends absent, as it was before the block and is after it.
 Result<StoreDelta> replay_connect(const Block& block, const BlockUndo& undo, int height,
                                   bool adds_coins) {
-  if (Status checked = check_undo(block, undo); !checked) return checked.error();
+  if (Status checked = check_undo_fits(block, undo); !checked) return checked.error();
   StoreDelta change;
   change.new_tip = block.hash();
   change.coins_may_be_stored = true;
@@ -44,7 +29,7 @@ Result<StoreDelta> replay_connect(const Block& block, const BlockUndo& undo, int
 }
 
 Result<StoreDelta> replay_disconnect(const Block& block, const BlockUndo& undo, int height) {
-  if (Status checked = check_undo(block, undo); !checked) return checked.error();
+  if (Status checked = check_undo_fits(block, undo); !checked) return checked.error();
   StoreDelta change;
   change.new_tip = block.header.prev_block;
   change.undo_to_erase = block.hash();

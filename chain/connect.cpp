@@ -191,17 +191,20 @@ bool outputs_may_repeat(const ChainParams& params, const Block& genesis) {
   return coinbase_committed_height(genesis.transactions.front()).has_value();
 }
 
-Result<StoreDelta> disconnect_block(const Block& block, const BlockUndo& undo,
-                                    const CoinsView& chain_coins) {
+Status check_undo_fits(const Block& block, const BlockUndo& undo) {
   size_t input_count = 0;
   for (const Transaction& tx : block.transactions) {
     if (!tx.is_coinbase()) input_count += tx.inputs.size();
   }
-  if (input_count != undo.spent_coins.size()) {
-    return make_error(ErrorKind::kLocal, "bad-undo",
-                      std::to_string(undo.spent_coins.size()) + " coins for " +
-                          std::to_string(input_count) + " inputs");
-  }
+  if (input_count == undo.spent_coins.size()) return Status::success();
+  return make_error(ErrorKind::kLocal, "bad-undo",
+                    "block " + block.hash().hex() + ": " + std::to_string(undo.spent_coins.size()) +
+                        " coins for " + std::to_string(input_count) + " inputs");
+}
+
+Result<StoreDelta> disconnect_block(const Block& block, const BlockUndo& undo,
+                                    const CoinsView& chain_coins) {
+  if (Status fits = check_undo_fits(block, undo); !fits) return fits.error();
 
   // Transactions in reverse, each's outputs removed before its inputs are restored, so a coin
   // created and spent inside the block ends up absent again.

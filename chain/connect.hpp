@@ -57,6 +57,9 @@ Result<StoreDelta> connect_block(const Block& block, std::span<const Hash256> tx
 // are coins and its scriptSig starts with a height's push, that block's coinbase may repeat it.
 bool outputs_may_repeat(const ChainParams& params, const Block& genesis);
 
+// "bad-undo" unless `undo` holds one spent coin for each input of `block` (its coinbase has none).
+Status check_undo_fits(const Block& block, const BlockUndo& undo);
+
 // The change that makes `block`'s parent the tip again, given the undo data written when the
 // block was connected and the coins with `block` as the tip. Net changes, as connect_block's.
 Result<StoreDelta> disconnect_block(const Block& block, const BlockUndo& undo,
