@@ -1,13 +1,14 @@
 #include "chain/block_files.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 #include <vector>
+
+#include "tests/unit/chain_fixture.hpp"
 
 namespace ac {
 namespace {
@@ -20,21 +21,15 @@ Bytes record(uint8_t tag, size_t size) {
 
 class BlockFilesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("actorchain-blockfiles-" + std::to_string(::getpid()) + "-" + info->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::unique_ptr<FlatFiles> open(uint64_t max_file_bytes = kMaxFlatFileBytes) {
     auto files = FlatFiles::open(dir_, "blk", kBlockFileMagic, max_file_bytes);
     EXPECT_TRUE(files.ok()) << files.error().message();
     return files ? std::move(files.value()) : nullptr;
   }
 
-  std::filesystem::path dir_;
+  chain_test::TempDir tmp_;
+  // Not yet created: FlatFiles::open makes it.
+  std::filesystem::path dir_ = tmp_.path() / "blocks";
 };
 
 TEST(FilePosCodec, RoundTripsAndRejectsTruncationAndTrailingBytes) {
