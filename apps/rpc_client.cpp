@@ -103,12 +103,12 @@ int rpc_command(const NodeEnvironment& env, const RpcOptions& options,
     print_error(result.error());
     return 1;
   }
-  // An amount is a string inside (rpc::amount_json) that dump() writes as a bare number.
-  if (result->is_string() && rpc::dump(*result).front() == '"')
-    std::printf("%s\n", result->get<std::string>().c_str());
-  else if (result->is_string())
-    std::printf("%s\n", rpc::dump(*result).c_str());
-  else if (!result->is_null())
+  if (result->is_string()) {
+    // An amount is a string inside (rpc::amount_json) that dump() writes as a bare number.
+    const std::string dumped = rpc::dump(*result);
+    std::printf("%s\n",
+                dumped.front() == '"' ? result->get<std::string>().c_str() : dumped.c_str());
+  } else if (!result->is_null())
     std::printf("%s\n", rpc::dump_pretty(*result).c_str());
   return 0;
 }
