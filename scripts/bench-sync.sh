@@ -107,7 +107,7 @@ sample_peak_anon() {
 
 # Syncs a fresh node from a copy of the cached chain of $2 blocks; through a delay proxy when
 # $1 = proxy. Sets RESULT to "seconds log_seconds sync_cpu_seconds source_cpu_seconds
-# sync_peak_rss_mib sync_peak_anon_mib". Runs in this shell (not in $(...)) so that PIDS reaches the cleanup trap.
+# sync_peak_rss_mib sync_peak_anon_mib sync_durable_cpu_seconds". Runs in this shell (not in $(...)) so that PIDS reaches the cleanup trap.
 run_sync() {
   local mode=$1 BLOCKS=$2 dir=$RUN/$1-$2
   local source_port sync_port target_port proxy_pid=""
@@ -146,10 +146,21 @@ run_sync() {
 
   local log=$dir/sync.log start end
   start=$(now)
-  NODE_ID=$sync_port "$ACTORCHAIN" --chain quick --datadir "$dir/sync" startnode --rpc-port 0 \
-    --connect "127.0.0.1:$target_port" "${sync_trace[@]}" ${NODE_OPTIONS[@]+"${NODE_OPTIONS[@]}"} \
-    >"$log" 2>&1 &
-  local sync_pid=$!
+  # The node runs under a subshell that records its CPU time once it has exited (bash's
+  # `times`: the reaped children's), so the coins it writes at shutdown are counted too.
+  (
+    NODE_ID=$sync_port "$ACTORCHAIN" --chain quick --datadir "$dir/sync" startnode \
+      --rpc-port 0 --connect "127.0.0.1:$target_port" "${sync_trace[@]}" \
+      ${NODE_OPTIONS[@]+"${NODE_OPTIONS[@]}"} >"$log" 2>&1 &
+    echo $! >"$dir/sync.pid"
+    wait $!
+    times >"$dir/sync.times"
+  ) &
+  local sync_wrapper=$!
+  PIDS+=($sync_wrapper)
+  wait_for "$dir/sync.pid" "" 10 || return 1
+  local sync_pid
+  sync_pid=$(cat "$dir/sync.pid")
   PIDS+=($sync_pid)
   sample_peak_anon "$sync_pid" "$dir/anon.peak" &
   PIDS+=($!)
@@ -186,7 +197,11 @@ run_sync() {
   # Idle nodes still cost CPU: stop this run's processes before the next one.
   local pid
   for pid in $sync_pid $source_pid $proxy_pid; do kill "$pid" 2>/dev/null || true; done
-  for pid in $sync_pid $source_pid $proxy_pid; do wait "$pid" 2>/dev/null || true; done
+  for pid in $sync_wrapper $source_pid $proxy_pid; do wait "$pid" 2>/dev/null || true; done
+  # The children's line of `times` ("0m7.690s 0m0.512s"): user + system, shutdown included.
+  local durable_cpu
+  durable_cpu=$(tail -1 "$dir/sync.times" | tr 'ms' '  ' |
+    awk '{ printf "%.2f", $1 * 60 + $2 + $3 * 60 + $4 }')
   if ((${#sync_trace[@]} > 0)); then
     local drawn=$BUILD/bench-sync/sync-diagram-$BLOCKS.svg drawing_start
     drawing_start=$(now)
@@ -196,7 +211,7 @@ run_sync() {
       "$(cat "$dir/source.jsonl" "$dir/sync.jsonl" | wc -l)" "$drawn" >&2
   fi
   RESULT="$(echo "$end - $start" | bc -l) $(echo "$last - $first" | bc -l) $sync_cpu $source_cpu"
-  RESULT+=" $sync_rss $sync_anon"
+  RESULT+=" $sync_rss $sync_anon $durable_cpu"
 }
 
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
@@ -212,12 +227,16 @@ ROWS=()
 # vs sigs: the local connect's non-coinbase txs (one input each) per second against the 2-core
 # signature limit; "cpu" the same by CPU time (signature CPU per check / connect CPU per tx),
 # which a loaded machine disturbs less.
-row() {  # name blocks txs seconds cpu_seconds rss_mib anon_mib [local_seconds wall_seconds]
-  local name=$1 blocks=$2 txs=$3 seconds=$4 cpu=$5 rss=$6 anon=$7 local_s=${8:-} wall=${9:-}
-  ROWS+=("$(printf '%-16s %7d %8.2f %8s %9.0f %8.0f %7.2f %8.3f %8.1f %8s %8s %8s %8s' "$name" \
-    "$blocks" "$seconds" "$([[ -n $wall ]] && printf '%.2f' "$wall" || echo -)" \
+# durable: CPU until the coins still cached are written too (the local connect's flush, the
+# node's shutdown): a chain too short to fill the coins cache has written none of them.
+row() {  # name blocks txs seconds cpu_seconds durable_cpu rss_mib anon_mib [local_s wall_s]
+  local name=$1 blocks=$2 txs=$3 seconds=$4 cpu=$5 durable=$6 rss=$7 anon=$8 local_s=${9:-}
+  local wall=${10:-}
+  ROWS+=("$(printf '%-16s %7d %8.2f %8s %9.0f %8.0f %7.2f %8.3f %8.3f %8.1f %8s %8s %8s %8s' \
+    "$name" "$blocks" "$seconds" "$([[ -n $wall ]] && printf '%.2f' "$wall" || echo -)" \
     "$(echo "$blocks / $seconds" | bc -l)" "$(echo "$txs / $seconds" | bc -l)" "$cpu" \
-    "$(echo "1000 * $cpu / $blocks" | bc -l)" "$rss" "$anon" \
+    "$(echo "1000 * $cpu / $blocks" | bc -l)" "$(echo "1000 * $durable / $blocks" | bc -l)" \
+    "$rss" "$anon" \
     "$([[ -n $local_s ]] && printf '%.0f%%' "$(echo "100 * $local_s / $seconds" | bc -l)" || echo -)" \
     "$([[ -z $local_s ]] && printf '%.0f%%' \
       "$(echo "100 * ($txs - $blocks) / $seconds / $sig_rate" | bc -l)" || echo -)" \
@@ -233,19 +252,20 @@ for blocks in "${SIZES[@]}"; do
   local_seconds=$(field "$local_line" seconds)
   txs=$(field "$local_line" txs)
   row "local connect" "$blocks" "$txs" "$local_seconds" "$(field "$local_line" cpu_seconds)" \
-    "$(field "$local_line" peak_rss_mib)" -
+    "$(field "$local_line" durable_cpu_seconds)" "$(field "$local_line" peak_rss_mib)" -
   if run_sync loopback "$blocks"; then
-    read -r wall logged cpu source_cpu rss anon <<<"$RESULT"
+    read -r wall logged cpu source_cpu rss anon durable <<<"$RESULT"
     echo "loopback $blocks: wall ${wall}s, source node CPU ${source_cpu}s"
-    row "sync loopback" "$blocks" "$txs" "$logged" "$cpu" "$rss" "$anon" "$local_seconds" "$wall"
+    row "sync loopback" "$blocks" "$txs" "$logged" "$cpu" "$durable" "$rss" "$anon" \
+      "$local_seconds" "$wall"
   else
     status=1
   fi
   if [[ -z ${SKIP_PROXY:-} && $status == 0 && $blocks == "${SIZES[0]}" ]]; then
     if run_sync proxy "$blocks"; then
-      read -r wall logged cpu source_cpu rss anon <<<"$RESULT"
-      row "sync +${DELAY_MS}ms" "$blocks" "$txs" "$logged" "$cpu" "$rss" "$anon" "$local_seconds" \
-        "$wall"
+      read -r wall logged cpu source_cpu rss anon durable <<<"$RESULT"
+      row "sync +${DELAY_MS}ms" "$blocks" "$txs" "$logged" "$cpu" "$durable" "$rss" "$anon" \
+        "$local_seconds" "$wall"
       proxy_total=$wall
     else
       status=1
@@ -254,13 +274,15 @@ for blocks in "${SIZES[@]}"; do
 done
 
 echo
-printf '%-16s %7s %8s %8s %9s %8s %7s %8s %8s %8s %8s %8s %8s\n' run blocks seconds "wall s" \
-  blocks/s txs/s "cpu s" "cpu ms/b" "rss MiB" "anon MiB" "vs local" "vs sigs" "sigs cpu"
+printf '%-16s %7s %8s %8s %9s %8s %7s %8s %8s %8s %8s %8s %8s %8s\n' run blocks seconds \
+  "wall s" blocks/s txs/s "cpu s" "cpu ms/b" "durable" "rss MiB" "anon MiB" "vs local" "vs sigs" "sigs cpu"
 printf '%s\n' "${ROWS[@]}"
 echo "seconds: local connect from the first block after the genesis to the last; a sync from" \
   "the fresh node's first log line (listening, about to connect) to its line new tip" \
   "height=N. wall s: from starting the fresh node's process to seeing that line. cpu s: CPU" \
-  "time of the process (all threads; a sync's includes its start). rss: peak resident memory" \
+  "time of the process (all threads; a sync's includes its start), to the tip. durable: CPU ms" \
+  "per block until the cached coins are written too (the local connect's final flush; the" \
+  "node's whole run to its exit, the shutdown's flush included). rss: peak resident memory" \
   "(binary and libraries included; LevelDB's tables are read, not mapped: chain/leveldb_env.hpp)." \
   "anon: the syncing node's own memory at its peak (RssAnon," \
   "sampled every 0.1 s)." \
