@@ -6,6 +6,7 @@
 
 #include "apps/cli_args.hpp"
 #include "apps/commands.hpp"
+#include "apps/config_merge.hpp"
 #include "apps/rpc_client.hpp"
 
 namespace {
@@ -26,6 +27,10 @@ int run(int argc, char** argv) {
          "regtest (Bitcoin Core's regtest, genesis built in)")
       ->check(CLI::IsMember({"demo", "quick", "regtest"}))
       ->capture_default_str();
+
+  std::string conf_file;
+  cli.add_option("--conf", conf_file,
+                 "settings file (default: <datadir>/<NODE_ID>/actorchain.conf when present)");
 
   // How the command line reaches a running node's RPC (`rpc`, and the commands that go through
   // it while their node runs).
@@ -194,6 +199,10 @@ int run(int argc, char** argv) {
   }
 
   if (*diagram) return draw_diagram(diagram_options);
+  if (ac::Status config = apply_config_file(cli, *startnode, args, conf_file, datadir); !config) {
+    print_error(config.error());
+    return 2;
+  }
   auto env = node_environment(datadir);
   if (!env) {
     print_error(env.error());
