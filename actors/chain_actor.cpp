@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 #include "net/messages.hpp"
 
 namespace ac::actors {
@@ -179,6 +181,37 @@ BlockVerdict submit(ChainSelf self, const BlockPtr& block, const SessionActor& s
   return verdict;
 }
 
+// invalidateblock / reconsiderblock: the tip change published at once, as a reorganisation.
+BlockVerdict change_by_hand(ChainSelf self, const Hash256& hash, Acceptance acceptance,
+                            std::string_view what) {
+  auto& state = self->state;
+  BlockVerdict verdict;
+  verdict.hash = hash;
+  verdict.accepted = acceptance.accepted;
+  verdict.outcome = acceptance.outcome;
+  verdict.kind = acceptance.kind;
+  verdict.tip = state.backend->tip();
+  if (!acceptance.accepted) {
+    state.log->line(fmt::format("{} {} refused: {} ({}){}{}", what, hash.hex(), acceptance.outcome,
+                                kind_name(acceptance.kind), acceptance.detail.empty() ? "" : ": ",
+                                acceptance.detail));
+    return verdict;
+  }
+  state.log->line(fmt::format("{} {}: {} blocks disconnected, {} connected", what, hash.hex(),
+                              acceptance.disconnected.size(), acceptance.connected.size()));
+  verdict.new_tip = !acceptance.connected.empty() || !acceptance.disconnected.empty();
+  if (verdict.new_tip) {
+    TipChanged change;
+    change.tip = verdict.tip;
+    change.connected = std::move(acceptance.connected);
+    change.disconnected = std::move(acceptance.disconnected);
+    change.confirmed = shared(acceptance.confirmed);
+    change.returned_to_mempool = shared(acceptance.returned);
+    publish(self, std::move(change));
+  }
+  return verdict;
+}
+
 // Holds the answer back while a tip change is: see answer().
 void queue_publish(ChainSelf self) {
   auto& state = self->state;
@@ -295,6 +328,16 @@ ChainImpl::behavior_type chain_actor(ChainSelf self, std::shared_ptr<ChainBacken
       [=](VerifyChain) -> std::string {
         Status verified = self->state.backend->verify();
         return verified ? std::string{} : verified.error().message();
+      },
+      [=](const InvalidateBlock& request) -> BlockVerdict {
+        return change_by_hand(self, request.hash,
+                              self->state.backend->invalidate_block(request.hash),
+                              "invalidateblock");
+      },
+      [=](const ReconsiderBlock& request) -> BlockVerdict {
+        return change_by_hand(self, request.hash,
+                              self->state.backend->reconsider_block(request.hash),
+                              "reconsiderblock");
       },
   };
 }

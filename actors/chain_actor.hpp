@@ -170,6 +170,19 @@ struct GetBranchTips {};
 // blocks and compares; answers the difference found (std::string, empty when none).
 struct VerifyChain {};
 
+// Sent by the RPC server (invalidateblock, reconsiderblock), handled by the chain: marks `hash`
+// invalid by hand, or clears the marks of it, its ancestors and descendants, and moves the tip
+// to the valid chain with the most work, published as any reorganisation (TipChanged: the
+// mempool takes back the transactions of the blocks disconnected). Answers a BlockVerdict for
+// `hash`: accepted when done, otherwise the reason and kind ("block-not-found" kNotFound,
+// "invalidate-genesis" kRefused, a store failure kLocal).
+struct InvalidateBlock {
+  Hash256 hash;
+};
+struct ReconsiderBlock {
+  Hash256 hash;
+};
+
 using ChainActor =
     caf::typed_actor<caf::replies_to<SubmitBlock>::with<BlockVerdict>,                     //
                      caf::replies_to<SubmitBlocks>::with<std::vector<BlockVerdict>>,       //
@@ -185,7 +198,9 @@ using ChainActor =
                      caf::replies_to<GetBlockSummary>::with<std::optional<BlockSummary>>,  //
                      caf::replies_to<GetActiveHashAt>::with<std::optional<Hash256>>,       //
                      caf::replies_to<GetBranchTips>::with<std::vector<BranchTip>>,         //
-                     caf::replies_to<VerifyChain>::with<std::string>>;
+                     caf::replies_to<VerifyChain>::with<std::string>,                      //
+                     caf::replies_to<InvalidateBlock>::with<BlockVerdict>,                 //
+                     caf::replies_to<ReconsiderBlock>::with<BlockVerdict>>;
 
 // `detached`: run on its own thread, so validating a block never holds a scheduler worker.
 ChainActor spawn_chain(caf::actor_system& system, std::shared_ptr<ChainBackend> backend,
@@ -215,6 +230,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBlockSummary)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetActiveHashAt)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBranchTips)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::VerifyChain)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::InvalidateBlock)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ReconsiderBlock)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::actors::BlockSummary>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::Hash256>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::BranchTip>)

@@ -109,6 +109,18 @@ class ChainBackend {
   virtual std::vector<BranchTip> branch_tips() const { return {}; }
   // Recomputes the coins from the blocks and compares (ChainState::verify_chain).
   virtual Status verify() const { return Status::success(); }
+  // invalidateblock / reconsiderblock (ChainState::invalidate_block / reconsider_block): how the
+  // tip moved, or why not. A backend without a block index knows no block to mark.
+  virtual Acceptance invalidate_block(const Hash256&) { return unknown_block(); }
+  virtual Acceptance reconsider_block(const Hash256&) { return unknown_block(); }
+
+ private:
+  static Acceptance unknown_block() {
+    Acceptance out;
+    out.outcome = "block-not-found";
+    out.kind = ErrorKind::kNotFound;
+    return out;
+  }
 };
 
 }  // namespace ac::actors

@@ -95,6 +95,14 @@ Acceptance ChainStateBackend::adopt_genesis(const Block& block) {
   return acceptance_of(chain_->adopt_genesis(block));
 }
 
+Acceptance ChainStateBackend::invalidate_block(const Hash256& hash) {
+  return acceptance_of(chain_->invalidate_block(hash));
+}
+
+Acceptance ChainStateBackend::reconsider_block(const Hash256& hash) {
+  return acceptance_of(chain_->reconsider_block(hash));
+}
+
 std::optional<BlockSummary> ChainStateBackend::summary(const Hash256& hash) const {
   auto record = chain_->record(hash);
   if (!record) return std::nullopt;

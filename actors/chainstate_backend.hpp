@@ -43,6 +43,8 @@ class ChainStateBackend : public ChainBackend {
   std::optional<Hash256> active_hash_at(int height) const override;
   std::vector<BranchTip> branch_tips() const override;
   Status verify() const override;
+  Acceptance invalidate_block(const Hash256& hash) override;
+  Acceptance reconsider_block(const Hash256& hash) override;
 
   // Reads only: LevelDB reads are safe from other threads while the chain actor writes.
   const Store& store() const { return *storage_.store; }

@@ -18,7 +18,8 @@ Penalty object_penalty(ErrorKind kind) {
       return kFullScore;
     case ErrorKind::kDamaged:
       return kDisconnect;
-    case ErrorKind::kDifferentChain:  // the chain disconnects it, with the two genesis hashes
+    case ErrorKind::kInvalidatedByHand:  // the operator's choice (invalidateblock), not a rule
+    case ErrorKind::kDifferentChain:     // the chain disconnects it, with the two genesis hashes
     case ErrorKind::kTimeTooNew:
     case ErrorKind::kMissingParent:
     case ErrorKind::kAlreadyHave:
@@ -59,6 +60,7 @@ Penalty framing_penalty(ErrorKind kind) {
       return kNothing;
     case ErrorKind::kDifferentChain:
     case ErrorKind::kDamaged:
+    case ErrorKind::kInvalidatedByHand:
     case ErrorKind::kLocal:
     case ErrorKind::kTimeTooNew:
     case ErrorKind::kMissingParent:

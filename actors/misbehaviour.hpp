@@ -36,7 +36,8 @@ struct Penalty {
 // For a block the chain refused. Invalid blocks, blocks known to be invalid or building on
 // one: the full score. A damaged copy (body not matching its header): disconnected, as the
 // genuine block may be valid and is asked for elsewhere. Nothing for a block from the future
-// (may become valid), another chain's genesis (the chain disconnects that peer itself) or the
+// (may become valid), another chain's genesis (the chain disconnects that peer itself), a
+// block on a branch the operator invalidated (invalidateblock: honest peers follow it) or the
 // node's own failure (no genesis yet, store).
 Penalty block_penalty(ErrorKind kind);
 // For a block the peer pushed as a cmpctblock (BIP152 high bandwidth): as block_penalty, but

@@ -344,6 +344,7 @@ void add_raw_transactions(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
 
 void add_chain_methods(rpc::Dispatcher& methods, const RpcNodeContext& context) {
   add_blockchain(methods, context);
+  add_invalidate_methods(methods, context);
   add_mempool(methods, context);
   add_raw_transactions(methods, context);
 }

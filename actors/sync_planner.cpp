@@ -182,6 +182,7 @@ bool SyncPlanner::is_blocks_own_failure(ErrorKind kind) {
     case ErrorKind::kInvalidHeader:
     case ErrorKind::kCachedInvalid:
     case ErrorKind::kInvalidParent:
+    case ErrorKind::kInvalidatedByHand:  // the chain stored it: fetching it again gains nothing
     case ErrorKind::kDifferentChain:
       return true;
     case ErrorKind::kDamaged:

@@ -17,6 +17,9 @@ inline constexpr uint32_t kConnected = 1u << 2;     // has been connected once (
 inline constexpr uint32_t kFailed = 1u << 3;        // failed validation itself
 inline constexpr uint32_t kFailedParent = 1u << 4;  // descends from a failed block
 inline constexpr uint32_t kFailedMask = kFailed | kFailedParent;
+// With kFailed: the node's operator invalidated the block (invalidateblock), no rule did, so
+// the peers that send it or its descendants are not at fault (ChainState::invalidate_block).
+inline constexpr uint32_t kInvalidatedByHand = 1u << 5;
 }  // namespace block_status
 
 struct BlockIndexRecord {

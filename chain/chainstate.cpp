@@ -372,7 +372,9 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
   Processed result;
   if (const Node* known = find(hash)) {
     if (known->failed())
-      result.rejection = make_error(ErrorKind::kCachedInvalid, "duplicate-invalid", hash.hex());
+      result.rejection = make_error(
+          invalidated_by_hand(known) ? ErrorKind::kInvalidatedByHand : ErrorKind::kCachedInvalid,
+          "duplicate-invalid", hash.hex());
     return result;
   }
   if (orphans_.contains(hash)) return result;
@@ -399,7 +401,10 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
     result.status = AcceptStatus::kOrphan;
     return result;
   }
-  if (parent->failed()) {
+  // A branch the operator invalidated: its blocks are checked and stored (reconsider_block
+  // connects them) but refused, at no cost to the sender.
+  const bool on_branch_invalidated_by_hand = parent->failed() && invalidated_by_hand(parent);
+  if (parent->failed() && !on_branch_invalidated_by_hand) {
     result.rejection = make_error(ErrorKind::kInvalidParent, "bad-prevblk", hash.hex());
     return result;
   }
@@ -431,10 +436,15 @@ Result<ChainState::Processed> ChainState::process_block(const Block& block, Bloc
   record.height = height;
   record.chain_work = parent->chain_work + block_work(block.header.bits);
   record.status = block_status::kHaveData | block_status::kValidChecked;
+  if (on_branch_invalidated_by_hand) record.status |= block_status::kFailedParent;
   if (Status stored = store_.put_block(block, record); !stored) return stored.error();
   insert(record, parent);
   cache.remember(hash, block, std::move(txids));
   result.stored = true;
+  if (on_branch_invalidated_by_hand) {
+    result.rejection = make_error(ErrorKind::kInvalidatedByHand, "bad-prevblk", hash.hex());
+    return result;
+  }
 
   const Node* before = tip_node();
   if (Status activated = activate_best_chain(cache, result.rejection); !activated) {
@@ -478,6 +488,11 @@ Status ChainState::activate_best_chain(BlockCache& cache, std::optional<Error>& 
   }
   prune_candidates();
   return Status::success();
+}
+
+Status ChainState::with_block_cache(const std::function<Status(BlockCache&)>& step) {
+  BlockCache cache(store_);
+  return step(cache);
 }
 
 void ChainState::prune_candidates() {
@@ -626,7 +641,8 @@ bool ChainState::in_active_chain(const Hash256& hash) const {
 std::vector<BranchTip> ChainState::branch_tips() const {
   std::vector<BranchTip> tips;
   for (const auto& [hash, node] : index_) {
-    if (node.first_child) continue;
+    // The active tip has children when a branch was invalidated by hand on top of it.
+    if (node.first_child && &node != tip_node()) continue;
     BranchTip tip{hash, node.height, 0, "active"};
     const Node* on_active = &node;
     while (on_active && !in_active_chain(on_active->hash())) on_active = on_active->parent;

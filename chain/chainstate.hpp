@@ -134,6 +134,20 @@ class ChainState {
   // connected; its scripts and spends are checked only then.
   bool may_announce_early(const Block& block) const;
 
+  // Bitcoin Core's invalidateblock (chain/chainstate_invalidate.cpp): marks `hash` invalid
+  // by hand (kFailed | kInvalidatedByHand) and its descendants kFailedParent, disconnects back
+  // to its parent when it is on the active chain, and moves the tip to the valid chain with
+  // the most work (maybe another branch). The outcome says how the tip moved, with the
+  // transactions of the disconnected blocks for the mempool. The marks persist. Blocks that
+  // arrive later on that branch are stored but refused (kInvalidatedByHand: no peer's fault).
+  // Reasons: "block-not-found" (kNotFound), "invalidate-genesis" (kRefused), the store's.
+  Result<AcceptOutcome> invalidate_block(const Hash256& hash);
+  // Bitcoin Core's reconsiderblock: clears the failure marks of `hash`, of its ancestors and of
+  // its descendants (those whose data is stored), then moves the tip to the valid chain with
+  // the most work, which may take it back onto that branch; a block that still breaks a rule
+  // is marked invalid again on the way. Reasons: "block-not-found" (kNotFound), the store's.
+  Result<AcceptOutcome> reconsider_block(const Hash256& hash);
+
   std::optional<ChainTip> tip() const;
   std::optional<Hash256> genesis() const { return genesis_; }
   // Known blocks: stored ones and those recorded as invalid.
@@ -236,10 +250,19 @@ class ChainState {
   Status activate_best_chain(BlockCache& cache, std::optional<Error>& failure);
   // Drops the candidates with less work than the tip.
   void prune_candidates();
+  // Runs `step` with a BlockCache of its own (the class is chainstate.cpp's), for the member
+  // functions defined in other files.
+  Status with_block_cache(const std::function<Status(BlockCache&)>& step);
   // Error: the node could not proceed (storage); a value: the block is invalid.
   Result<std::optional<Error>> connect_node(Node* node, BlockCache& cache);
   Status disconnect_tip(BlockCache& cache);
   Status mark_invalid(Node* node);
+  // Whether `node` is failed only because the operator invalidated it or an ancestor by hand
+  // (no rule failed on the way up to the first block that is not failed).
+  bool invalidated_by_hand(const Node* node) const;
+  // Adds to the candidates every stored valid block with at least the tip's work: after the
+  // tip moved back (invalidate_block) or failures were cleared (reconsider_block).
+  void restore_candidates();
   void describe_tip_move(const Node* old_tip, BlockCache& cache, AcceptOutcome& outcome);
 
   Store& store_;

@@ -16,6 +16,8 @@ std::string_view kind_name(ErrorKind kind) {
       return "cached-invalid";
     case ErrorKind::kInvalidParent:
       return "invalid-parent";
+    case ErrorKind::kInvalidatedByHand:
+      return "invalidated-by-hand";
     case ErrorKind::kMissingParent:
       return "missing-parent";
     case ErrorKind::kDifferentChain:

@@ -39,6 +39,9 @@ enum class ErrorKind : uint8_t {
   kCachedInvalid,
   // A block whose parent is known to be invalid.
   kInvalidParent,
+  // A block the node's operator invalidated (invalidateblock), or one building on it: refused
+  // like an invalid block, but no peer's fault, and not asked for again.
+  kInvalidatedByHand,
   // The parent block or the coins a transaction spends are not known (yet).
   kMissingParent,
   // Another chain altogether: a different genesis, another network's magic.

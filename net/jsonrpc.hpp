@@ -44,6 +44,7 @@ enum ErrorCode : int {
   kInvalidParameter = -8,
   kClientNotConnected = -9,
   kWalletInvalidLabelName = -11,
+  kDatabaseError = -20,
   kDeserializationError = -22,
   kClientNodeAlreadyAdded = -23,
   kClientNodeNotAdded = -24,

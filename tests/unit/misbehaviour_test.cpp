@@ -25,6 +25,12 @@ TEST(MisbehaviourTest, BlocksFromTheFutureOtherChainsAndLocalFailuresCostNothing
     EXPECT_EQ(block_penalty(kind), kNothing) << kind_name(kind);
 }
 
+TEST(MisbehaviourTest, BlocksOnABranchTheOperatorInvalidatedCostNothing) {
+  EXPECT_EQ(block_penalty(ErrorKind::kInvalidatedByHand), kNothing);
+  EXPECT_EQ(pushed_block_penalty(ErrorKind::kInvalidatedByHand), kNothing);
+  EXPECT_EQ(headers_penalty(ErrorKind::kInvalidatedByHand), kNothing);
+}
+
 TEST(MisbehaviourTest, HeadersWithoutWorkCostTheFullScoreABrokenSequence20) {
   EXPECT_EQ(headers_penalty(ErrorKind::kInvalidHeader), (Penalty{kDiscourageScore, true}));
   EXPECT_EQ(headers_penalty(ErrorKind::kInvalid), (Penalty{kBadHeadersSequencePoints, false}));
