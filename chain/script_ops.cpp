@@ -130,7 +130,7 @@ int count_sigops(ByteSpan script, bool accurate) {
 }
 
 int count_p2sh_sigops(ByteSpan spent_script, ByteSpan script_sig) {
-  if (!is_p2sh(spent_script)) return count_sigops(spent_script, false);
+  if (!is_p2sh(spent_script)) return 0;
   ByteSpan last_push;
   size_t position = 0;
   while (position < script_sig.size()) {

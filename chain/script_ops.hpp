@@ -59,8 +59,9 @@ bool contains_push_at_op_boundary(ByteSpan script, ByteSpan pattern);
 int count_sigops(ByteSpan script, bool accurate);
 
 // The sigops of the redeem script a P2SH spend executes: the last push of `script_sig`
-// counted accurately; 0 if `script_sig` is not push-only. `spent_script` must be P2SH, else
-// its own inaccurate count is returned.
+// counted accurately; 0 if `script_sig` is not push-only, and 0 when `spent_script` is not
+// P2SH (as Core's GetP2SHSigOpCount: a spent script's own sigops count nowhere; they were
+// counted as legacy sigops in the transaction that created it).
 int count_p2sh_sigops(ByteSpan spent_script, ByteSpan script_sig);
 
 }  // namespace ac

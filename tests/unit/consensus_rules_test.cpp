@@ -230,6 +230,19 @@ TEST_F(ConnectRules, P2shSigopsCountTowardsTheBlockLimit) {
   EXPECT_NE(under.reason(), "bad-blk-sigops");  // the scripts themselves fail
 }
 
+TEST_F(ConnectRules, SpentScriptsThatAreNotP2shAddNoSigops) {
+  // Three inputs spending outputs of 7,000 CHECKSIGs each: 84,000 cost if a spent script's own
+  // sigops counted (they do not, in Core: they were legacy sigops of the tx that made them),
+  // so the block fails on its scripts, not on the limit.
+  const Bytes heavy(7'000, OP_CHECKSIG);
+  Transaction tx;
+  for (int i = 0; i < 3; ++i) tx.inputs.push_back(TxIn{fund(kCoin, 1, heavy), {}});
+  tx.outputs.push_back(TxOut{3 * kCoin, key.script()});
+  Result<StoreDelta> connected = connect(block_with({tx}, 0, 2), 2);
+  ASSERT_FALSE(connected);
+  EXPECT_NE(connected.reason(), "bad-blk-sigops");
+}
+
 TEST(CheckBlockLimits, LegacySigopsAboveTheLimitMakeTheBlockInvalid) {
   const ChainParams params = regtest_params();
   Transaction tx;
