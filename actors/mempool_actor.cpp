@@ -234,7 +234,9 @@ MempoolActor::behavior_type mempool_actor(MempoolSelf self, MempoolConfig config
         Amount fees = 0;
         for (Transaction& tx :
              self->state.pool->select_for_block(static_cast<size_t>(request.max_bytes))) {
-          fees += self->state.pool->fee(tx.txid()).value_or(0);
+          const Amount fee = self->state.pool->fee(tx.txid()).value_or(0);
+          fees += fee;
+          selection.tx_fees.push_back(static_cast<int64_t>(fee));
           selection.txs.push_back(std::make_shared<const Transaction>(std::move(tx)));
         }
         selection.fees = static_cast<int64_t>(fees);

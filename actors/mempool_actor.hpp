@@ -68,6 +68,7 @@ struct MatchShortIds {
 // (the last one the mempool was told about): a block template builds on that tip.
 struct TxSelection {
   std::vector<TxPtr> txs;
+  std::vector<int64_t> tx_fees;  // the fee each of `txs` pays
   int64_t fees = 0;
   TipInfo tip;
   uint64_t pool_size = 0;  // transactions pooled when selected

@@ -42,6 +42,8 @@ void add_invalidate_methods(rpc::Dispatcher& methods, const RpcNodeContext& cont
 void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 // getpeerinfo, getnettotals, ping (rpc_peer_methods.cpp).
 void add_peer_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+// getblocktemplate, submitblock (rpc_mining_methods.cpp).
+void add_mining_template_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_scan_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 // getbalances, listtransactions, gettransaction (rpc_history_methods.cpp).

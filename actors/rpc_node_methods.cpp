@@ -218,6 +218,7 @@ void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context) {
   add_network(methods, context);
   add_peer_methods(methods, context);
   add_mining(methods, context);
+  add_mining_template_methods(methods, context);
   add_control(methods, context);
 }
 

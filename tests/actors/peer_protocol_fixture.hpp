@@ -107,7 +107,11 @@ inline caf::behavior fake_chain(caf::event_based_actor*, std::shared_ptr<FakeCha
 inline caf::behavior fake_mempool(caf::event_based_actor*, std::vector<TxPtr> txs) {
   return {
       [txs](const SelectTxs&) {
-        return TxSelection{txs, 0, {}, txs.size()};
+        TxSelection selection;
+        selection.txs = txs;
+        selection.tx_fees.assign(txs.size(), 0);
+        selection.pool_size = txs.size();
+        return selection;
       },
       [txs](const MatchShortIds& request) {
         std::vector<TxPtr> found;

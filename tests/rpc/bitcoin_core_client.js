@@ -29,6 +29,15 @@ async function main() {
   assert.equal(tx.vout[0].value, 10);
   assert.equal(tx.vout[0].scriptPubKey.address, expect.address);
 
+  const template = await client.getBlockTemplate({ rules: [] });
+  assert.equal(template.previousblockhash, expect.best);
+  assert.equal(template.height, expect.height + 1);
+  await assert.rejects(client.submitBlock('00'), error => {
+    assert.equal(error.code, -22);
+    assert.equal(error.message, 'Block decode failed');
+    return true;
+  });
+
   const batch = await client.command([
     { method: 'getblockcount', parameters: [] },
     { method: 'getblockhash', parameters: [0] }
