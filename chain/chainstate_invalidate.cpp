@@ -2,7 +2,10 @@
 // reconsiderblock, the operator's way off a chain it does not want (and back onto it), and a
 // test's way to force a reorganisation. The marks are the block index's failure bits, stored
 // with each record, so a restart keeps them; kInvalidatedByHand tells them from a rule's verdict,
-// so that the peers that follow the branch are not charged for it.
+// so that the peers that follow the branch are not charged for it: on such a branch
+// accept_block's "bad-prevblk" and "duplicate-invalid" are kInvalidatedByHand (not
+// kInvalidParent / kCachedInvalid), and a new block there is checked and stored, for
+// reconsider_block, before it is refused.
 #include <vector>
 
 #include "chain/chainstate.hpp"
