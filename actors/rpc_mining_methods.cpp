@@ -30,8 +30,7 @@ constexpr int kSigopScale = 4;  // a legacy or P2SH sigop costs 4 (Core's WITNES
 void check_template_request(const Json& params) {
   if (!rpc::has_param(params, 0)) return;
   const Json& request = params[0];
-  if (!request.is_object())
-    throw RpcError(rpc::kTypeError, "template_request must be an object");
+  if (!request.is_object()) throw RpcError(rpc::kTypeError, "template_request must be an object");
   if (auto mode = request.find("mode"); mode != request.end()) {
     if (!mode->is_string()) throw RpcError(rpc::kTypeError, "mode must be a string");
     if (mode->get<std::string>() != "template")
@@ -50,8 +49,7 @@ int64_t sigop_cost(const Transaction& tx, const RpcAsk& ask, const RpcNodeContex
       if (input.prevout.index < parent->second->outputs.size())
         spent = parent->second->outputs[input.prevout.index].script_pubkey;
     } else if (ctx.actors.utxo_indexer) {
-      auto coin =
-          ask.value<std::optional<Coin>>(ctx.actors.utxo_indexer, GetCoin{input.prevout});
+      auto coin = ask.value<std::optional<Coin>>(ctx.actors.utxo_indexer, GetCoin{input.prevout});
       if (coin) spent = coin->output.script_pubkey;
     }
     if (spent) sigops += count_p2sh_sigops(*spent, input.script_sig);
@@ -89,14 +87,13 @@ Json block_template(const RpcAsk& ask, const RpcNodeContext& ctx) {
         depends.push_back(parent->second);
     }
     const Bytes data = tx.serialize();
-    transactions.push_back(Json{
-        {"data", to_hex(data)},
-        {"txid", txid.hex()},
-        {"hash", txid.hex()},  // no witnesses: the wtxid is the txid
-        {"depends", depends},
-        {"fee", i < selection.tx_fees.size() ? selection.tx_fees[i] : 0},
-        {"sigops", sigop_cost(tx, ask, ctx, earlier)},
-        {"weight", data.size() * 4}});
+    transactions.push_back(Json{{"data", to_hex(data)},
+                                {"txid", txid.hex()},
+                                {"hash", txid.hex()},  // no witnesses: the wtxid is the txid
+                                {"depends", depends},
+                                {"fee", i < selection.tx_fees.size() ? selection.tx_fees[i] : 0},
+                                {"sigops", sigop_cost(tx, ask, ctx, earlier)},
+                                {"weight", data.size() * 4}});
     position.emplace(txid, i + 1);
     earlier.emplace(txid, &tx);
   }
@@ -148,25 +145,24 @@ void add_mining_template_methods(rpc::Dispatcher& methods, const RpcNodeContext&
                  check_template_request(params);
                  return block_template(ask, ctx);
                }});
-  methods.add({"Mining",
-               "submitblock",
-               {"hexdata", "dummy"},
-               1,
-               "submitblock \"hexdata\" ( \"dummy\" )",
-               [=](const Json& params) -> Json {
-                 auto bytes = from_hex(rpc::string_param(params, 0));
-                 if (!bytes) throw RpcError(rpc::kDeserializationError, "Block decode failed");
-                 auto block = decode_block(*bytes);
-                 if (!block) throw RpcError(rpc::kDeserializationError, "Block decode failed");
-                 if (block->transactions.empty() || !block->transactions[0].is_coinbase())
-                   throw RpcError(rpc::kDeserializationError,
-                                  "Block does not start with a coinbase");
-                 auto verdict = ask.value<BlockVerdict>(
-                     ctx.actors.chain,
-                     SubmitBlock{std::make_shared<const Block>(std::move(block).value()),
-                                 SessionActor{}});
-                 return submit_answer(verdict);
-               }});
+  methods.add(
+      {"Mining",
+       "submitblock",
+       {"hexdata", "dummy"},
+       1,
+       "submitblock \"hexdata\" ( \"dummy\" )",
+       [=](const Json& params) -> Json {
+         auto bytes = from_hex(rpc::string_param(params, 0));
+         if (!bytes) throw RpcError(rpc::kDeserializationError, "Block decode failed");
+         auto block = decode_block(*bytes);
+         if (!block) throw RpcError(rpc::kDeserializationError, "Block decode failed");
+         if (block->transactions.empty() || !block->transactions[0].is_coinbase())
+           throw RpcError(rpc::kDeserializationError, "Block does not start with a coinbase");
+         auto verdict = ask.value<BlockVerdict>(
+             ctx.actors.chain,
+             SubmitBlock{std::make_shared<const Block>(std::move(block).value()), SessionActor{}});
+         return submit_answer(verdict);
+       }});
 }
 
 }  // namespace ac::actors
