@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <ctime>
 #include <map>
 
 #include "actors/next_round.hpp"
@@ -23,6 +24,7 @@ struct ListenerState {
   bool exit_heard = false;  // the node went down: the listener quits in the next round
   // Addresses refused until then, after they misbehaved.
   std::map<std::string, std::chrono::steady_clock::time_point> discouraged;
+  BanListPtr bans;  // setban's ranges (actors/ban_manager.hpp)
   static inline const char* name = "listener";
 };
 
@@ -41,6 +43,7 @@ ListenerBroker::behavior_type listener(ListenerSelf self, caf::io::doorman_ptr d
   self->add_doorman(std::move(doorman));
   self->state.context = std::move(context);
   self->state.max_peers = max_peers;
+  self->state.bans = self->state.context->bans;
   self->set_down_handler([=](const caf::down_msg&) { --self->state.inbound; });
   // The node's exit may come in the listener's first turn, while its listening socket's
   // registration still waits in the multiplexer: it then quits a round later
@@ -53,6 +56,14 @@ ListenerBroker::behavior_type listener(ListenerSelf self, caf::io::doorman_ptr d
   return {
       [=](const caf::io::new_connection_msg& msg) {
         auto& state = self->state;
+        if (state.bans &&
+            state.bans->is_banned_host(self->remote_addr(msg.handle), std::time(nullptr))) {
+          state.context->log->line(fmt::format("refusing inbound connection from {}:{}: banned",
+                                               self->remote_addr(msg.handle),
+                                               self->remote_port(msg.handle)));
+          self->close(msg.handle);
+          return;
+        }
         if (is_discouraged(state, self->remote_addr(msg.handle))) {
           state.context->log->line(
               fmt::format("refusing inbound connection from {}:{}: discouraged",
@@ -86,6 +97,10 @@ ListenerBroker::behavior_type listener(ListenerSelf self, caf::io::doorman_ptr d
         caf::io::connection_handle handle =
             self->add_scribe(static_cast<caf::io::network::native_socket>(adopt.socket));
         return fork_peer_session(self, handle, self->state.context);
+      },
+      [=](const BansChanged& changed) {
+        self->state.bans = changed.bans;
+        return true;
       },
       [=](const caf::io::acceptor_closed_msg&) { self->quit(); },
   };

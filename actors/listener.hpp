@@ -1,9 +1,9 @@
 // The listener: the node's listening socket, as a CAF broker. Every accepted connection gets a
 // peer session, reported to the node (InboundSession) so the node can evict an inbound peer
 // when it is over --max-peers; only a burst beyond max-peers + kInboundHeadroom inbound
-// connections, or a discouraged address, is refused at once. It also adopts the sockets of
-// our outbound connections into sessions the same way, and keeps the discouraged addresses: in
-// memory only, as Bitcoin Core's discouragement, so a restart forgives.
+// connections, or a banned (actors/ban_manager.hpp) or discouraged address, is refused at once. It
+// also adopts the sockets of our outbound connections into sessions the same way, and keeps the
+// discouraged addresses: in memory only, as Bitcoin Core's discouragement, so a restart forgives.
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "actors/ban_manager.hpp"
 #include "actors/session_interface.hpp"
 
 namespace ac::actors {
@@ -37,7 +38,8 @@ struct AdoptSocket {
 };
 
 using ListenerActor = caf::typed_actor<caf::reacts_to<DiscourageHost>,  //
-                                       caf::replies_to<AdoptSocket>::with<SessionActor>>;
+                                       caf::replies_to<AdoptSocket>::with<SessionActor>,
+                                       caf::replies_to<BansChanged>::with<bool>>;
 
 // The listener as a broker: the public interface and the socket events it handles.
 using ListenerBroker = ListenerActor::extend<caf::reacts_to<caf::io::new_connection_msg>,

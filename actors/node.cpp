@@ -192,6 +192,11 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
       spawn_listener(self->system(), std::move(doorman), state.context, state.config.max_peers);
   self->link_to(state.listener);
   self->link_to(state.book);
+  state.bans = state.context->bans;
+  if (state.context->ban_manager) {
+    self->send(state.context->ban_manager, SubscribeBans{state.listener});
+    self->send(state.context->ban_manager, SubscribeBans{NodeActor{self}});
+  }
   self->set_error_handler([](caf::scheduled_actor*, caf::error&) {});
   self->set_down_handler([=](const caf::down_msg& down) {
     // A dead actor's address no longer yields a handle: find its session by address.
@@ -256,6 +261,10 @@ NodeImpl::behavior_type node_actor(Node* self, caf::io::doorman_ptr doorman, Pee
         auto& s = self->state;
         s.discouraged[request.host] = std::chrono::steady_clock::now() + s.context->limits.ban_time;
         self->send(s.book, request);
+      },
+      [=](const BansChanged& changed) {
+        self->state.bans = changed.bans;
+        return true;
       },
       [=](GetReadyPeers) { return self->state.peers.ready_endpoints(); },
       [=](const AwaitPeer& wait) -> caf::result<bool> {
@@ -332,11 +341,17 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   book_config.ban_time = config.peer_limits.ban_time;
   book_config.log = config.log;
   actors.address_book = spawn_address_book(system, std::move(book_config));
+  BanManagerConfig ban_config{config.ban_list_path, config.peer_limits.ban_time, config.log, {}};
+  net::BanList bans = load_bans(ban_config);
+  auto initial_bans = std::make_shared<const net::BanList>(bans);
+  actors.bans = spawn_ban_manager(system, std::move(ban_config), std::move(bans));
   PeerContext context;
   context.chain = actors.chain;
   context.sync = actors.sync;
   context.mempool = actors.mempool;
   context.address_book = actors.address_book;
+  context.bans = std::move(initial_bans);
+  context.ban_manager = actors.bans;
   context.log = config.log;
   context.magic = config.params.magic;
   context.params = config.params;
@@ -366,6 +381,7 @@ void stop_node_actors(const NodeActors& actors) {
   stop(actors.utxo_indexer);
   stop(actors.chain);
   stop(actors.address_book);
+  stop(actors.bans);
 }
 
 }  // namespace ac::actors

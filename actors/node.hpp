@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actors/address_book_actor.hpp"
+#include "actors/ban_manager.hpp"
 #include "actors/chain_actor.hpp"
 #include "actors/chain_backend.hpp"
 #include "actors/log_sink.hpp"
@@ -38,6 +39,7 @@ struct NodeConfig {
   int max_peers = 125;                      // all connections, inbound and outbound
   int max_outbound = 8;                     // outbound slots filled from the address book
   std::filesystem::path address_book_path;  // peers.dat; empty: in memory only
+  std::filesystem::path ban_list_path;      // banlist.json (setban); empty: in memory only
   PeerLimits peer_limits;                   // timeouts, send buffer, ban time
   SyncLimits sync_limits;                   // download window, deadlines, idle re-asking
   LogSinkPtr log;
@@ -59,7 +61,8 @@ struct NodeActors {
   MinerActor miner;
   UtxoIndexerActor utxo_indexer;
   AddressBookActor address_book;
-  uint16_t port = 0;  // where the node listens
+  BanManagerActor bans;  // setban, listbanned, clearbanned
+  uint16_t port = 0;     // where the node listens
   // Set by begin_node_shutdown; the node actor reads it before every dial.
   std::shared_ptr<std::atomic<bool>> stopping;
 };

@@ -127,17 +127,18 @@ struct TrafficTotals {
 };
 
 using NodeActor =
-    caf::typed_actor<caf::reacts_to<SessionStarted>,    //
-                     caf::reacts_to<InboundSession>,    //
-                     caf::reacts_to<PeerUp>,            //
-                     caf::reacts_to<PeerDown>,          //
-                     caf::reacts_to<AddressesLearned>,  //
-                     caf::reacts_to<PingMeasured>,      //
-                     caf::reacts_to<Dialled>,           //
-                     caf::reacts_to<DiscourageHost>,    // from the listener
-                     caf::reacts_to<TipChanged>,        // from the chain: relay its blocks
-                     caf::reacts_to<NewPowValidBlock>,  // from the chain: push it early
-                     caf::reacts_to<TxsAccepted>,       // from the mempool, the wallet
+    caf::typed_actor<caf::reacts_to<SessionStarted>,            //
+                     caf::reacts_to<InboundSession>,            //
+                     caf::reacts_to<PeerUp>,                    //
+                     caf::reacts_to<PeerDown>,                  //
+                     caf::reacts_to<AddressesLearned>,          //
+                     caf::reacts_to<PingMeasured>,              //
+                     caf::reacts_to<Dialled>,                   //
+                     caf::reacts_to<DiscourageHost>,            // from the listener
+                     caf::replies_to<BansChanged>::with<bool>,  // from the ban manager
+                     caf::reacts_to<TipChanged>,                // from the chain: relay its blocks
+                     caf::reacts_to<NewPowValidBlock>,          // from the chain: push it early
+                     caf::reacts_to<TxsAccepted>,               // from the mempool, the wallet
                      caf::replies_to<GetReadyPeers>::with<std::vector<std::string>>,
                      caf::replies_to<AwaitPeer>::with<bool>, caf::reacts_to<ConnectTo>,
                      caf::replies_to<GetPeerDetails>::with<std::vector<PeerDetail>>,

@@ -75,10 +75,12 @@ void dial(Node* self, const std::string& endpoint, Direction direction) {
   if (s.shutting_down()) return;
   auto address = net::NetAddress::from_endpoint(endpoint);
   if (!address) return;
-  if (is_discouraged(s, address->host())) {
+  const bool banned = s.bans && s.bans->is_banned(*address, std::time(nullptr));
+  if (banned || is_discouraged(s, address->host())) {
     auto found = s.bootstrap.find(endpoint);
     if (found != s.bootstrap.end() && !found->second.failing)
-      s.context->log->line(fmt::format("not dialling {}: discouraged", endpoint));
+      s.context->log->line(
+          fmt::format("not dialling {}: {}", endpoint, banned ? "banned" : "discouraged"));
     if (found != s.bootstrap.end()) found->second.failed();
     return;
   }

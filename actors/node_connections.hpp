@@ -106,6 +106,7 @@ struct NodeState {
   std::map<std::string, Direction> dialling;  // endpoint -> the kind of connection it becomes
   std::map<std::string, Backoff> bootstrap;   // the --connect endpoints
   std::map<std::string, std::chrono::steady_clock::time_point> discouraged;  // host -> until
+  BanListPtr bans;         // setban's ranges: never dialled
   bool selecting = false;  // an address book select is on its way
   bool alone_reported = false;
   std::mt19937_64 random{std::random_device{}()};

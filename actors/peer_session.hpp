@@ -26,6 +26,7 @@
 #include <string>
 
 #include "actors/address_book_actor.hpp"
+#include "actors/ban_manager.hpp"
 #include "actors/chain_actor.hpp"
 #include "actors/listener.hpp"
 #include "actors/log_sink.hpp"
@@ -72,6 +73,10 @@ struct PeerContext {
   // (an address learned from a peer can be our own under another name).
   uint64_t version_nonce = 0;
   std::shared_ptr<NetTotals> totals = std::make_shared<NetTotals>();
+  // The manual bans (setban): the list as the node started, and the actor that keeps it (the
+  // node subscribes itself and the listener to its changes). Both may be null.
+  BanListPtr bans;
+  BanManagerActor ban_manager;
 };
 
 // A nonce from OpenSSL's RNG.

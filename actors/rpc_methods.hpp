@@ -44,6 +44,8 @@ void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_peer_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 // getblocktemplate, submitblock (rpc_mining_methods.cpp).
 void add_mining_template_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+// setban, listbanned, clearbanned (rpc_ban_methods.cpp).
+void add_ban_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_scan_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 // getbalances, listtransactions, gettransaction (rpc_history_methods.cpp).

@@ -217,6 +217,7 @@ void add_control(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
 void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context) {
   add_network(methods, context);
   add_peer_methods(methods, context);
+  add_ban_methods(methods, context);
   add_mining(methods, context);
   add_mining_template_methods(methods, context);
   add_control(methods, context);

@@ -168,6 +168,7 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   config.max_peers = options.max_peers;
   config.max_outbound = options.max_outbound;
   config.address_book_path = env.node_dir / "peers.dat";
+  config.ban_list_path = env.node_dir / "banlist.json";
   config.peer_limits.handshake_timeout = std::chrono::seconds(options.handshake_timeout);
   config.peer_limits.ping_interval = std::chrono::seconds(options.ping_interval);
   config.peer_limits.ping_timeout = std::chrono::seconds(options.ping_timeout);

@@ -52,6 +52,7 @@ enum ErrorCode : int {
   kVerifyRejected = -26,
   kVerifyAlreadyInChain = -27,
   kClientNodeNotConnected = -29,
+  kClientInvalidIpOrSubnet = -30,
 };
 
 // What a method's handler throws to answer with an error; the dispatcher catches it (and any

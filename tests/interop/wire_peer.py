@@ -69,9 +69,11 @@ def mine_block(tip_hash_hex, tip_time, height, txs):
 class WirePeer:
     """One connection to a node: handshake, then messages sent and awaited by command."""
 
-    def __init__(self, port, host="127.0.0.1", relay=True, protocol=70015):
-        """`relay`: the version's relay flag (BIP37; false asks for no transaction invs)."""
-        self.sock = socket.create_connection((host, port), timeout=30)
+    def __init__(self, port, host="127.0.0.1", relay=True, protocol=70015, source=None):
+        """`relay`: the version's relay flag (BIP37; false asks for no transaction invs);
+        `source`: the local address to connect from (127.0.0.2, ...)."""
+        self.sock = socket.create_connection((host, port), timeout=30,
+                                             source_address=(source, 0) if source else None)
         self.buffer = b""
         version = (struct.pack("<iQq", protocol, 0, int(time.time())) + b"\0" * 26 +
                    b"\0" * 26 + struct.pack("<Q", 0x1234567890abcdef) + push(b"/interop-test/") +
