@@ -17,6 +17,8 @@
 #include "actors/rpc_server.hpp"
 #include "actors/wallet_actor.hpp"
 #include "apps/commands.hpp"
+#include "apps/store_repair.hpp"
+#include "chain/reindex.hpp"
 #include "chain/release_memory.hpp"
 #include "chain/tx_index.hpp"
 #include "wallet/address.hpp"
@@ -136,22 +138,33 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   // environment's MALLOC_ARENA_MAX (or GLIBC_TUNABLES) still decides when set.
   if (!std::getenv("MALLOC_ARENA_MAX") && !std::getenv("GLIBC_TUNABLES")) limit_malloc_arenas(2);
 
-  auto backend = actors::ChainStateBackend::open(env.store_dir().string(), params,
-                                                 StoreOptions{options.dbcache_mib << 20});
-  if (!backend) {
-    if (backend.kind() == ErrorKind::kBusy)  // store-locked
-      print_error(make_error("store-locked", fmt::format("node {} is already running and holds {}",
-                                                         env.node_id, env.node_dir.string())));
-    else
-      print_error(backend.error());
-    return 1;
-  }
   auto log = std::make_shared<actors::LogSink>(std::to_string(env.node_id));
   if (!options.trace_file.empty()) {
     if (Status opened = log->open_trace_file(options.trace_file); !opened) {
       print_error(opened.error());
       return 1;
     }
+  }
+  const auto locked = [&] {
+    return make_error("store-locked", fmt::format("node {} is already running and holds {}",
+                                                  env.node_id, env.node_dir.string()));
+  };
+  if (Status prepared =
+          prepare_store(env, params, options, [&](const std::string& line) { log->line(line); });
+      !prepared) {
+    print_error(prepared.kind() == ErrorKind::kBusy ? locked()
+                                                    : with_reindex_hint(prepared.error()));
+    return 1;
+  }
+  auto backend = actors::ChainStateBackend::open(env.store_dir().string(), params,
+                                                 StoreOptions{options.dbcache_mib << 20});
+  if (backend) {
+    if (Status read = check_recent_blocks((*backend)->chain_state(), (*backend)->store()); !read)
+      backend = read.error();
+  }
+  if (!backend) {
+    print_error(backend.kind() == ErrorKind::kBusy ? locked() : with_reindex_hint(backend.error()));
+    return 1;
   }
 
   // The tutorial's roles: the miner mines, the central dials no one, every other node is a

@@ -50,6 +50,8 @@ struct StartNodeOptions {
   size_t dbcache_mib = kDefaultCoinsCacheBytes >> 20;
   // Index every confirmed transaction for getrawtransaction (<node>/txindex/), as Core's.
   bool txindex = false;
+  // Rebuild the block index and coins from the block files before starting (Core's -reindex).
+  bool reindex = false;
 };
 
 struct DiagramOptions {

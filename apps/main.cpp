@@ -126,6 +126,8 @@ int run(int argc, char** argv) {
   startnode->add_flag("--no-rpc", node_options.rpc.disabled, "no JSON-RPC server");
   startnode->add_flag("--txindex", node_options.txindex,
                       "index every confirmed transaction for getrawtransaction");
+  startnode->add_flag("--reindex", node_options.reindex,
+                      "rebuild the block index and coins from the block files first");
   startnode->add_option("--rpc-bind", node_options.rpc.bind, "RPC listening address")
       ->capture_default_str();
   startnode

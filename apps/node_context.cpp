@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include "apps/store_repair.hpp"
+
 namespace ac::app {
 
 int64_t now_seconds() {
@@ -33,12 +35,15 @@ Result<ChainContext> open_store(const NodeEnvironment& env) {
                       fmt::format("node {} is running and holds its store; stop it first or "
                                   "use another NODE_ID",
                                   env.node_id));
+  if (!store) return with_reindex_hint(store.error());
   return store;
 }
 
 Status add_chain_state(ChainContext& context, const ChainParams& params) {
-  return open_chain_state(context, params, std::max(1u, std::thread::hardware_concurrency()),
-                          now_seconds);
+  Status opened = open_chain_state(context, params,
+                                   std::max(1u, std::thread::hardware_concurrency()), now_seconds);
+  if (!opened) return with_reindex_hint(opened.error());
+  return opened;
 }
 
 }  // namespace

@@ -1,8 +1,14 @@
 #include "chain/chain_storage.hpp"
 
+#include "chain/reindex.hpp"
+
 namespace ac {
 
 Result<ChainStorage> open_chain_store(const std::string& path, StoreOptions options) {
+  // Half rebuilt: never taken for a complete store.
+  if (reindex_unfinished(path))
+    return make_error(ErrorKind::kLocal, "store-reindexing",
+                      "a reindex of " + path + " did not finish; startnode finishes it");
   auto store = Store::open(path, options);
   if (!store) return store.error();
   ChainStorage storage;

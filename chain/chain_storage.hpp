@@ -45,7 +45,8 @@ struct ChainStorageOptions {
 };
 
 // Opens only the store at `path` (a command that reads coins needs no block index). Reasons:
-// the store's ("store-locked", "store-open-failed").
+// the store's ("store-locked", "store-open-failed", "store-corrupt"), and "store-reindexing"
+// while a reindex is unfinished (chain/reindex.hpp).
 Result<ChainStorage> open_chain_store(const std::string& path, StoreOptions options = {});
 
 // Opens the verifier and the chain state over an open store (ChainState::open: loads the

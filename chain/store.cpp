@@ -13,6 +13,7 @@
 #include <system_error>
 #include <tuple>
 #include <unordered_set>
+#include <utility>
 
 #include "chain/block_files.hpp"
 #include "chain/block_files_migration.hpp"
@@ -137,6 +138,7 @@ struct Store::Impl {
   std::unique_ptr<leveldb::DB> db;  // declared last: closed before the cache and filter go
   std::unique_ptr<FlatFiles> block_files;
   std::unique_ptr<FlatFiles> undo_files;
+  std::optional<std::pair<Hash256, FilePos>> reusable_block;  // reuse_block_record
 
   mutable std::mutex read_error_mutex;
   mutable std::optional<Error> read_error;
@@ -303,7 +305,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions
   leveldb::Status status = leveldb::DB::Open(options, path, &db);
   if (!status.ok()) {
     return make_error(is_lock_error(status) ? ErrorKind::kBusy : ErrorKind::kLocal,
-                      is_lock_error(status) ? "store-locked" : "store-open-failed",
+                      is_lock_error(status)   ? "store-locked"
+                      : status.IsCorruption() ? "store-corrupt"
+                                              : "store-open-failed",
                       status.ToString());
   }
   impl->db.reset(db);
@@ -343,10 +347,15 @@ Status Store::put_block(const Block& block, const BlockIndexRecord& record) {
   const Bytes data = block.serialize();
   const Bytes index = encode_block_index_record(record);
   leveldb::WriteBatch batch;
-  // The block's bytes reach its file before its position and index record reach LevelDB.
-  if (Status appended = impl_->append_positioned(batch, hash_key(kBlockPosPrefix, record.hash),
-                                                 *impl_->block_files, data);
-      !appended) {
+  std::optional<std::pair<Hash256, FilePos>> reusable = std::exchange(impl_->reusable_block, {});
+  if (reusable && reusable->first == record.hash && reusable->second.size == data.size()) {
+    const Bytes pos = encode_file_pos(reusable->second);
+    batch.Put(hash_key(kBlockPosPrefix, record.hash),
+              leveldb::Slice(reinterpret_cast<const char*>(pos.data()), pos.size()));
+  } else if (Status appended = impl_->append_positioned(
+                 batch, hash_key(kBlockPosPrefix, record.hash), *impl_->block_files, data);
+             !appended) {
+    // The block's bytes reach its file before its position and index record reach LevelDB.
     return appended;
   }
   batch.Put(hash_key(kIndexPrefix, record.hash),
@@ -355,6 +364,10 @@ Status Store::put_block(const Block& block, const BlockIndexRecord& record) {
   if (Status written = impl_->write(batch); !written) return written;
   impl_->unflushed_marker = true;
   return {};
+}
+
+void Store::reuse_block_record(const Hash256& hash, const FilePos& pos) {
+  impl_->reusable_block = std::pair{hash, pos};
 }
 
 namespace {

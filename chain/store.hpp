@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "chain/block.hpp"
+#include "chain/block_files.hpp"
 #include "chain/block_index.hpp"
 #include "chain/coins.hpp"
 #include "chain/result.hpp"
@@ -96,7 +97,8 @@ class Store : public CoinsView, public TipCoins {
  public:
   // Opens (creating if missing) the database and block files at `path`. Reason "store-locked"
   // when another process holds it; "store-migration-failed" when moving an earlier layout's
-  // block data failed; "store-open-failed" otherwise (detail: LevelDB's message).
+  // block data failed; "store-corrupt" when LevelDB finds its files corrupt; "store-open-failed"
+  // otherwise (detail: LevelDB's message).
   static Result<std::unique_ptr<Store>> open(const std::string& path, StoreOptions options = {});
   // Writes the cached coins (flush_coins); a failure leaves the last flushed state.
   ~Store() override;
@@ -105,6 +107,10 @@ class Store : public CoinsView, public TipCoins {
   // batch.
   Status put_block(const Block& block, const BlockIndexRecord& record);
   Status put_index_records(const std::vector<BlockIndexRecord>& records);
+  // Reindexing (chain/reindex.hpp): when the next put_block stores `hash`, it records `pos`, a
+  // record of the block files already holding the block's bytes (the same size), instead of
+  // appending them again. The next put_block forgets it, whichever block it stores.
+  void reuse_block_record(const Hash256& hash, const FilePos& pos);
   std::optional<Block> block(const Hash256& hash) const;
   std::optional<Bytes> block_bytes(const Hash256& hash) const;
   std::vector<BlockIndexRecord> load_index() const;
