@@ -302,6 +302,27 @@ TEST(Reindex, AnUnfinishedReindexKeepsTheStoreFromOpening) {
   EXPECT_EQ(storage->chain->tip()->hash, blocks.main.back().hash());
 }
 
+TEST(Reindex, RebuildsAStoreWhoseLevelDbNoLongerOpens) {
+  TempDir dir;
+  const TestChain blocks = build_chain(14);
+  {
+    auto storage = open_chain_storage(dir.str(), quick_params(), kOptions);
+    ASSERT_TRUE(storage);
+    store_chain(*storage->chain, blocks);
+  }
+  { std::ofstream(dir.path() / "CURRENT", std::ios::trunc) << "MANIFEST-999999"; }  // no newline
+  auto corrupt = open_chain_storage(dir.str(), quick_params(), kOptions);
+  ASSERT_FALSE(corrupt);
+  EXPECT_EQ(corrupt.error().reason, "store-corrupt") << corrupt.error().message();
+
+  auto summary = reindex_store(dir.path(), quick_params(), reindex_options());
+  ASSERT_TRUE(summary) << summary.error().message();
+  auto storage = open_chain_storage(dir.str(), quick_params(), kOptions);
+  ASSERT_TRUE(storage) << storage.error().message();
+  EXPECT_EQ(storage->chain->tip()->hash, blocks.main.back().hash());
+  EXPECT_TRUE(storage->chain->verify_chain());
+}
+
 TEST(Reindex, RefusesAStoreAnotherOwnerHolds) {
   TempDir dir;
   auto storage = open_chain_storage(dir.str(), quick_params(), kOptions);
