@@ -6,6 +6,13 @@
 // they came, for the next TipChanged and are checked then. It subscribes to the chain's
 // TipChanged at spawn: evicts confirmed and conflicting transactions, takes back (and announces
 // again) those of disconnected blocks.
+//
+// With a mempool.dat to load (MempoolConfig::load_persisted), it submits the saved transactions
+// first, in file order and in batches, through the same checks as any other (against the tip it
+// knows, keeping each one's entry time; those older than kMempoolExpiry are dropped unchecked),
+// before any other submission; it then logs "loaded N of M mempool txs (K already confirmed or
+// invalid, E expired)". Loaded transactions are not relayed one by one: peers hear of them
+// through SelectTxs{.., after_load} (a new peer's inventory) and the wallet's re-announcement.
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -13,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,11 +80,27 @@ struct TxSelection {
   int64_t fees = 0;
   TipInfo tip;
   uint64_t pool_size = 0;  // transactions pooled when selected
+  bool loaded = true;      // mempool.dat's transactions were all submitted (getmempoolinfo)
 };
 
-// Sent by the miner, handled by the mempool: answers a TxSelection of at most `max_bytes`.
+// Sent by the miner (and the node, the wallet, the RPC server), handled by the mempool: answers
+// a TxSelection of at most `max_bytes`, in an order where pooled parents precede their
+// children. With `after_load`, answered only once mempool.dat is loaded (a new peer's
+// inventory, the wallet's own transactions after a restart).
 struct SelectTxs {
   uint64_t max_bytes = 0;
+  bool after_load = false;
+};
+
+// Sent by the node at a clean stop and the RPC server (savemempool), handled by the mempool:
+// writes every pooled transaction and its entry time to MempoolConfig::persist_path (atomically).
+// Answers a MempoolSaved.
+struct SaveMempool {};
+
+struct MempoolSaved {
+  bool ok = false;
+  std::string detail;  // the file written, or why not ("mempool-not-loaded: ...", the writer's)
+  uint64_t count = 0;  // transactions written
 };
 
 // Sent by the RPC server and tests, handled by the mempool: answers the number of pooled
@@ -116,15 +140,18 @@ using MempoolActor = caf::typed_actor<caf::replies_to<SubmitTx>::with<TxVerdict>
                                       caf::replies_to<MatchShortIds>::with<std::vector<TxPtr>>,
                                       caf::replies_to<SelectTxs>::with<TxSelection>,    //
                                       caf::replies_to<GetMempoolSize>::with<uint64_t>,  //
-                                      caf::reacts_to<SubscribeTxsAccepted>,             //
-                                      caf::reacts_to<SubscribeMempoolChanged>,          //
-                                      caf::reacts_to<TipChanged>>;  // from the chain
+                                      caf::replies_to<SaveMempool>::with<MempoolSaved>,
+                                      caf::reacts_to<SubscribeTxsAccepted>,     //
+                                      caf::reacts_to<SubscribeMempoolChanged>,  //
+                                      caf::reacts_to<TipChanged>>;              // from the chain
 
 struct MempoolConfig {
   ChainParams params;
   std::shared_ptr<const TipCoins> coins;  // the chain's UTXO set, read as of a named tip
   size_t max_bytes = 50'000'000;
   LogSinkPtr log;
+  std::filesystem::path persist_path{};  // mempool.dat, written on SaveMempool; empty: none
+  bool load_persisted = false;           // submit what persist_path holds, once the tip is known
 };
 
 MempoolActor spawn_mempool(caf::actor_system& system, MempoolConfig config, ChainActor chain);
@@ -139,6 +166,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetTx)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxSelection)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SelectTxs)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetMempoolSize)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SaveMempool)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::MempoolSaved)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::TxsAccepted)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::MempoolChanged)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SubscribeTxsAccepted)

@@ -65,10 +65,10 @@ void flush_tx_announces(Node* self) {
 }
 
 // Tells a new peer what our mempool holds (it asks for what it lacks), so transactions
-// accepted while it was away still reach it.
+// accepted while it was away still reach it; once mempool.dat is loaded, so it hears of all.
 void announce_mempool(Node* self, const SessionActor& session) {
   if (!self->state.context->mempool) return;
-  self->request(self->state.context->mempool, caf::infinite, SelectTxs{kMempoolAnnounceBytes})
+  self->request(self->state.context->mempool, caf::infinite, SelectTxs{kMempoolAnnounceBytes, true})
       .then([=](const TxSelection& selection) {
         std::vector<Hash256> txids;
         for (const TxPtr& tx : selection.txs) txids.push_back(tx->txid());
@@ -327,8 +327,10 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   actors.sync = spawn_sync_coordinator(system, actors.chain, config.sync_limits, config.log);
   std::shared_ptr<const TipCoins> coins = config.coins;
   if (!coins) coins = std::make_shared<const NoCoins>();
-  actors.mempool = spawn_mempool(
-      system, MempoolConfig{config.params, coins, 50'000'000, config.log}, actors.chain);
+  actors.mempool = spawn_mempool(system,
+                                 MempoolConfig{config.params, coins, 50'000'000, config.log,
+                                               config.mempool_path, config.load_mempool},
+                                 actors.chain);
   if (config.store) actors.utxo_indexer = spawn_utxo_indexer(system, config.store);
   if (!config.miner_address.empty())
     actors.miner = spawn_miner(

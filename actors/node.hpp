@@ -51,6 +51,10 @@ struct NodeConfig {
   std::shared_ptr<const TipCoins> coins;
   // The node's store, for the utxo_indexer; null: no indexer.
   std::shared_ptr<const Store> store;
+  // mempool.dat (written by save_mempool and `savemempool`); empty: none. With load_mempool
+  // the mempool submits its transactions at start (--persistmempool).
+  std::filesystem::path mempool_path{};
+  bool load_mempool = false;
 };
 
 struct NodeActors {

@@ -205,16 +205,25 @@ void add_blockchain(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
 void add_mempool(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
   RpcAsk ask(*ctx.system, ctx.timeout);
   methods.add({"Blockchain", "getmempoolinfo", {}, 0, "getmempoolinfo", [=](const Json&) -> Json {
-                 std::vector<TxPtr> txs = mempool_txs(ask, ctx);
+                 TxSelection pool =
+                     ask.value<TxSelection>(ctx.actors.mempool, SelectTxs{UINT64_MAX});
+                 const std::vector<TxPtr>& txs = pool.txs;
                  size_t bytes = 0;
                  for (const TxPtr& tx : txs) bytes += tx->serialize().size();
-                 return Json{{"loaded", true},
+                 return Json{{"loaded", pool.loaded},
                              {"size", txs.size()},
                              {"bytes", bytes},
                              {"usage", bytes},
                              {"maxmempool", 50'000'000},
                              {"mempoolminfee", rpc::amount_json(0)},
                              {"minrelaytxfee", rpc::amount_json(0)}};
+               }});
+  methods.add({"Blockchain", "savemempool", {}, 0, "savemempool", [=](const Json&) -> Json {
+                 auto saved = ask.value<MempoolSaved>(ctx.actors.mempool, SaveMempool{});
+                 if (saved.ok) return Json{{"filename", saved.detail}};
+                 if (saved.detail.starts_with("mempool-not-loaded"))
+                   throw RpcError(rpc::kMiscError, "The mempool was not loaded yet");
+                 throw RpcError(rpc::kMiscError, "Unable to dump mempool to disk: " + saved.detail);
                }});
   methods.add({"Blockchain",
                "getrawmempool",

@@ -116,6 +116,28 @@ void rebroadcast(WalletSelf* self) {
   self->delayed_send(self, self->state.config.rebroadcast, RebroadcastDue{});
 }
 
+// After a restart the wallet's unconfirmed transactions are those of mempool.dat the mempool took
+// back: the ones its pending spends name (wallet.dat keeps them) become its own again (their
+// change spendable, rebroadcast until confirmed) and are announced to every peer at once.
+void adopt_reloaded(WalletSelf* self, const TxSelection& pool) {
+  auto wallet = open_wallet(self);
+  if (!wallet) return;
+  std::unordered_set<Hash256> own;
+  for (const wallet::PendingSpend& spend : wallet->pending_spends())
+    own.insert(spend.spending_txid);
+  std::vector<Hash256> adopted;
+  for (const TxPtr& tx : pool.txs) {
+    const Hash256 txid = tx->txid();
+    if (own.contains(txid) && self->state.unconfirmed.emplace(txid, tx).second)
+      adopted.push_back(txid);
+  }
+  if (adopted.empty()) return;
+  if (self->state.config.log)
+    self->state.config.log->line(fmt::format(
+        "wallet: announcing {} own unconfirmed txs from the reloaded mempool", adopted.size()));
+  self->send(self->state.node, TxsAccepted{std::move(adopted), SessionActor{}});
+}
+
 WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
                                        UtxoIndexerActor utxo_indexer, MempoolActor mempool,
                                        NodeActor node, ChainActor chain) {
@@ -134,6 +156,8 @@ WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
             [](caf::error&) {});
   }
   self->delayed_send(self, self->state.config.rebroadcast, RebroadcastDue{});
+  self->request(self->state.mempool, caf::infinite, SelectTxs{UINT64_MAX, true})
+      .then([=](const TxSelection& pool) { adopt_reloaded(self, pool); }, [](caf::error&) {});
   return {
       [=](NewAddress) -> WalletAnswer {
         auto wallet = open_wallet(self);

@@ -5,7 +5,9 @@
 // are never selected again, so a second payment before the block neither fails nor
 // double-spends. Every `rebroadcast` it submits its unconfirmed transactions to the mempool
 // again and has the node announce them to every peer (a payment must not get stuck because
-// the miner connected late); a tip change that confirms one forgets it.
+// the miner connected late); a tip change that confirms one forgets it. After a restart, those
+// of its pending spends' transactions the mempool reloaded from mempool.dat become its own again
+// and are announced at once.
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>

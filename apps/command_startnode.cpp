@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "actors/chainstate_backend.hpp"
+#include "actors/mempool_persistence.hpp"
 #include "actors/node.hpp"
 #include "actors/rpc_methods.hpp"
 #include "actors/rpc_server.hpp"
@@ -193,6 +194,8 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   config.min_txs = options.min_txs;
   config.coins = std::shared_ptr<const TipCoins>(*backend, &(*backend)->store());
   config.store = std::shared_ptr<const Store>(*backend, &(*backend)->store());
+  config.mempool_path = std::filesystem::absolute(env.node_dir / "mempool.dat", ignored);
+  config.load_mempool = options.persist_mempool;
 
   caf::actor_system_config caf_config;
   caf_config.load<caf::io::middleman>();
@@ -228,6 +231,7 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
       if (options.rpc.user.empty()) remove_cookie(env);
     }
     if (wallet) caf::anon_send_exit(wallet, caf::exit_reason::user_shutdown);
+    if (options.persist_mempool) actors::save_mempool(system, started->mempool, log);
     actors::stop_node_actors(*started);
   }
   log->line("node stopped");

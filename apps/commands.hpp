@@ -52,6 +52,8 @@ struct StartNodeOptions {
   bool txindex = false;
   // Rebuild the block index and coins from the block files before starting (Core's -reindex).
   bool reindex = false;
+  // Load <node>/mempool.dat at start and write it at a clean stop, as Core's -persistmempool.
+  bool persist_mempool = true;
 };
 
 struct DiagramOptions {

@@ -128,6 +128,8 @@ int run(int argc, char** argv) {
                       "index every confirmed transaction for getrawtransaction");
   startnode->add_flag("--reindex", node_options.reindex,
                       "rebuild the block index and coins from the block files first");
+  startnode->add_flag("--persistmempool,!--no-persistmempool", node_options.persist_mempool,
+                      "load mempool.dat at start, write it at a clean stop (default: on)");
   startnode->add_option("--rpc-bind", node_options.rpc.bind, "RPC listening address")
       ->capture_default_str();
   startnode

@@ -49,7 +49,7 @@ Mempool::Mempool(size_t max_bytes) : max_bytes_(max_bytes) {}
 
 Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_coins,
                                 int next_height, const ChainParams& params,
-                                ScriptVerifier& verifier) {
+                                ScriptVerifier& verifier, int64_t entry_time) {
   const Hash256 txid = tx.txid();
   if (contains(txid))
     return make_error(ErrorKind::kAlreadyHave, "tx-already-in-mempool", txid.hex());
@@ -107,7 +107,7 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
                         "fee rate too low to displace pooled transactions");
     for (const Hash256& evicted : *evictions) remove(evicted);
   }
-  insert(txid, Entry{tx, *fee, tx_bytes});
+  insert(txid, Entry{tx, *fee, tx_bytes, entry_time});
   return txid;
 }
 
@@ -204,11 +204,13 @@ void Mempool::remove_for_block(const Block& block) {
 
 std::vector<Hash256> Mempool::add_back(std::span<const Transaction> disconnected,
                                        const CoinsView& chain_coins, int next_height,
-                                       const ChainParams& params, ScriptVerifier& verifier) {
+                                       const ChainParams& params, ScriptVerifier& verifier,
+                                       int64_t entry_time) {
   std::vector<Hash256> added;
   for (const Transaction& tx : disconnected) {
     if (tx.is_coinbase()) continue;
-    if (Result<Hash256> txid = accept(tx, chain_coins, next_height, params, verifier); txid)
+    if (Result<Hash256> txid = accept(tx, chain_coins, next_height, params, verifier, entry_time);
+        txid)
       added.push_back(*txid);
   }
   drop_unfunded(chain_coins, next_height, params);
@@ -272,6 +274,12 @@ std::optional<Amount> Mempool::fee(const Hash256& txid) const {
   auto it = entries_.find(txid);
   if (it == entries_.end()) return std::nullopt;
   return it->second.fee;
+}
+
+std::optional<int64_t> Mempool::entry_time(const Hash256& txid) const {
+  auto it = entries_.find(txid);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.entry_time;
 }
 
 }  // namespace ac

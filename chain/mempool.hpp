@@ -38,10 +38,12 @@ class Mempool {
   explicit Mempool(size_t max_bytes);
 
   // Validates `tx` against `chain_coins` (the UTXO set at the tip) plus the pool's own outputs,
-  // for inclusion in a block at `next_height`, and adds it. Returns its txid.
+  // for inclusion in a block at `next_height`, and adds it, noting `entry_time` (seconds since
+  // the Unix epoch; kept across a restart by mempool.dat). Returns its txid.
   // Applies check_transaction first, so the context-free rules are the block's own.
   Result<Hash256> accept(const Transaction& tx, const CoinsView& chain_coins, int next_height,
-                         const ChainParams& params, ScriptVerifier& verifier);
+                         const ChainParams& params, ScriptVerifier& verifier,
+                         int64_t entry_time = 0);
 
   // A block was connected: drops its transactions, and every pooled transaction that spends an
   // input the block spent (a conflict) together with that transaction's pooled descendants.
@@ -53,7 +55,8 @@ class Mempool {
   // the txids re-added.
   std::vector<Hash256> add_back(std::span<const Transaction> disconnected,
                                 const CoinsView& chain_coins, int next_height,
-                                const ChainParams& params, ScriptVerifier& verifier);
+                                const ChainParams& params, ScriptVerifier& verifier,
+                                int64_t entry_time = 0);
 
   // Transactions for a block template, highest fee rate first subject to every pooled parent
   // coming before its children, totalling at most `max_bytes`.
@@ -73,6 +76,8 @@ class Mempool {
   std::optional<Transaction> get(const Hash256& txid) const;
   // The fee the pooled transaction pays, if pooled.
   std::optional<Amount> fee(const Hash256& txid) const;
+  // When the pooled transaction entered the pool (accept's `entry_time`), if pooled.
+  std::optional<int64_t> entry_time(const Hash256& txid) const;
   size_t size() const { return entries_.size(); }
   // Sum of the pooled transactions' serialized sizes.
   size_t bytes() const { return bytes_; }
@@ -83,6 +88,7 @@ class Mempool {
     Transaction tx;
     Amount fee = 0;
     size_t bytes = 0;
+    int64_t entry_time = 0;
   };
   // Orders entries by fee rate (fee / bytes, compared exactly), then txid.
   struct FeeRateKey {

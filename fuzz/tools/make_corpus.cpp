@@ -1,7 +1,7 @@
 // Writes the seed corpus of every fuzz target to <out>/<target>/<name> (default out:
 // fuzz/corpus). Seeds are small valid inputs, so the fuzzers start from the formats' structure:
 // the shared sample of every wire message, a real mainnet block, a mined quick_params block
-// with a signed P2PKH spend, and a wallet file.
+// with a signed P2PKH spend, a wallet file and a mempool file.
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "chain/block_assembly.hpp"
+#include "chain/mempool_file.hpp"
 #include "chain/pow.hpp"
 #include "chain/script.hpp"
 #include "chain/sighash.hpp"
@@ -141,5 +142,17 @@ int main(int argc, char** argv) {
       signed_spend.spend.inputs[0].prevout, signed_spend.spend.txid(), 1'700'000'000});
   write(root / "wallet_file", "two-keys-one-pending", wallet_seed(wallet, true));
   write(root / "wallet_file", "two-keys-one-pending-body", wallet_seed(wallet, false));
+
+  // mempool_file: mode byte (even: the target appends the checksum) | file.
+  const auto mempool_seed = [](const std::vector<ac::SavedMempoolTx>& entries, bool with_checksum) {
+    ac::Bytes encoded = ac::encode_mempool_file(entries);
+    if (!with_checksum) encoded.resize(encoded.size() - ac::Hash256{}.size());
+    return concat({ac::Bytes{static_cast<uint8_t>(with_checksum ? 1 : 0)}, encoded});
+  };
+  std::vector<ac::SavedMempoolTx> pooled = {
+      {signed_spend.spend, 1'700'000'000}, {ac::net::testing::sample_transaction(), 1'700'000'060}};
+  write(root / "mempool_file", "empty", mempool_seed({}, true));
+  write(root / "mempool_file", "two-txs", mempool_seed(pooled, true));
+  write(root / "mempool_file", "two-txs-body", mempool_seed(pooled, false));
   return 0;
 }

@@ -326,5 +326,15 @@ TEST_F(MempoolTest, RefusesRelativeLockTheNextBlockCannotSatisfy) {
   EXPECT_TRUE(accept(locked_spend(key, chain_outpoint(2), 2, 9, 0)));
 }
 
+TEST_F(MempoolTest, RemembersWhenEachTransactionEntered) {
+  const Transaction first = make_tx({chain_outpoint(1)}, {9 * kCoin});
+  const Transaction second = make_tx({chain_outpoint(2)}, {9 * kCoin});
+  ASSERT_TRUE(pool.accept(first, chain, kNextHeight, params, verifier, 1'700'000'000));
+  ASSERT_TRUE(pool.accept(second, chain, kNextHeight, params, verifier, 1'700'000'300));
+  EXPECT_EQ(pool.entry_time(first.txid()), 1'700'000'000);
+  EXPECT_EQ(pool.entry_time(second.txid()), 1'700'000'300);
+  EXPECT_EQ(pool.entry_time(make_tx({chain_outpoint(3)}, {9 * kCoin}).txid()), std::nullopt);
+}
+
 }  // namespace
 }  // namespace ac
