@@ -51,6 +51,17 @@ std::vector<TxPtr> shared(std::vector<Transaction>& txs) {
   return out;
 }
 
+// The event of a tip move, taking its blocks and transactions out of `acceptance`.
+TipChanged tip_change(Acceptance& acceptance, const TipInfo& tip) {
+  TipChanged change;
+  change.tip = tip;
+  change.connected = std::move(acceptance.connected);
+  change.disconnected = std::move(acceptance.disconnected);
+  change.confirmed = shared(acceptance.confirmed);
+  change.returned_to_mempool = shared(acceptance.returned);
+  return change;
+}
+
 BlockPtr load_block(const ChainBackend& backend, const Hash256& hash) {
   std::optional<Block> block = backend.block(hash);
   if (!block) return nullptr;
@@ -167,12 +178,7 @@ BlockVerdict submit(ChainSelf self, const BlockPtr& block, const SessionActor& s
                                 acceptance.outcome, kind_name(acceptance.kind),
                                 acceptance.detail.empty() ? "" : ": ", acceptance.detail));
   if (verdict.new_tip) {
-    TipChanged change;
-    change.tip = verdict.tip;
-    change.connected = std::move(acceptance.connected);
-    change.disconnected = std::move(acceptance.disconnected);
-    change.confirmed = shared(acceptance.confirmed);
-    change.returned_to_mempool = shared(acceptance.returned);
+    TipChanged change = tip_change(acceptance, verdict.tip);
     // The sender has this block and its ancestors, not the waiting orphans it let connect.
     if (!change.connected.empty() && change.connected.back() == verdict.hash)
       change.source = source;
@@ -200,15 +206,7 @@ BlockVerdict change_by_hand(ChainSelf self, const Hash256& hash, Acceptance acce
   state.log->line(fmt::format("{} {}: {} blocks disconnected, {} connected", what, hash.hex(),
                               acceptance.disconnected.size(), acceptance.connected.size()));
   verdict.new_tip = !acceptance.connected.empty() || !acceptance.disconnected.empty();
-  if (verdict.new_tip) {
-    TipChanged change;
-    change.tip = verdict.tip;
-    change.connected = std::move(acceptance.connected);
-    change.disconnected = std::move(acceptance.disconnected);
-    change.confirmed = shared(acceptance.confirmed);
-    change.returned_to_mempool = shared(acceptance.returned);
-    publish(self, std::move(change));
-  }
+  if (verdict.new_tip) publish(self, tip_change(acceptance, verdict.tip));
   return verdict;
 }
 

@@ -263,6 +263,11 @@ class ChainState {
   // Adds to the candidates every stored valid block with at least the tip's work: after the
   // tip moved back (invalidate_block) or failures were cleared (reconsider_block).
   void restore_candidates();
+  // The end of either: moves to the most-work valid chain (a block of another branch that
+  // breaks a rule is marked on the way, not this call's verdict), says how the tip moved from
+  // `old_tip`, and flushes the coins if the cache is full.
+  Status activate_by_hand(const Node* old_tip, BlockCache& cache, AcceptOutcome& outcome);
+  Result<AcceptOutcome> finish_by_hand(const Node* old_tip, AcceptOutcome outcome);
   void describe_tip_move(const Node* old_tip, BlockCache& cache, AcceptOutcome& outcome);
 
   Store& store_;

@@ -56,18 +56,10 @@ Result<AcceptOutcome> ChainState::invalidate_block(const Hash256& hash) {
     if (Status marked = mark_invalid(node); !marked) return marked;
     // The candidates with less work than the old tip were pruned: those of the new one return.
     restore_candidates();
-    // A block of another branch that breaks a rule is marked on the way; not this call's verdict.
-    std::optional<Error> failure;
-    if (Status activated = activate_best_chain(cache, failure); !activated) return activated;
-    describe_tip_move(old_tip, cache, outcome);
-    return Status::success();
+    return activate_by_hand(old_tip, cache, outcome);
   });
   if (!done) return done.error();
-  outcome.status = tip_node() != old_tip ? AcceptStatus::kNewTip : AcceptStatus::kAlreadyHave;
-  if (store_.coins_cache_full()) {
-    if (Status flushed = store_.flush_coins(); !flushed) return flushed.error();
-  }
-  return outcome;
+  return finish_by_hand(old_tip, std::move(outcome));
 }
 
 Result<AcceptOutcome> ChainState::reconsider_block(const Hash256& hash) {
@@ -114,14 +106,21 @@ Result<AcceptOutcome> ChainState::reconsider_block(const Hash256& hash) {
   restore_candidates();
   Node* const old_tip = tip_node();
   AcceptOutcome outcome;
-  Status done = with_block_cache([&](BlockCache& cache) -> Status {
-    // A block that still breaks a rule is marked again on the way: the tip settles before it.
-    std::optional<Error> failure;
-    if (Status activated = activate_best_chain(cache, failure); !activated) return activated;
-    describe_tip_move(old_tip, cache, outcome);
-    return Status::success();
-  });
+  Status done = with_block_cache(
+      [&](BlockCache& cache) -> Status { return activate_by_hand(old_tip, cache, outcome); });
   if (!done) return done.error();
+  return finish_by_hand(old_tip, std::move(outcome));
+}
+
+Status ChainState::activate_by_hand(const Node* old_tip, BlockCache& cache,
+                                    AcceptOutcome& outcome) {
+  std::optional<Error> failure;
+  if (Status activated = activate_best_chain(cache, failure); !activated) return activated;
+  describe_tip_move(old_tip, cache, outcome);
+  return Status::success();
+}
+
+Result<AcceptOutcome> ChainState::finish_by_hand(const Node* old_tip, AcceptOutcome outcome) {
   outcome.status = tip_node() != old_tip ? AcceptStatus::kNewTip : AcceptStatus::kAlreadyHave;
   if (store_.coins_cache_full()) {
     if (Status flushed = store_.flush_coins(); !flushed) return flushed.error();
