@@ -108,9 +108,15 @@ Result<std::unique_ptr<FlatFiles>> FlatFiles::open(const std::filesystem::path& 
     return make_error(ErrorKind::kLocal, "block-files-open-failed",
                       dir.string() + ": " + error.message());
   long last = 0;
+  uint64_t all_bytes = 0;
   for (std::filesystem::directory_iterator it(dir, error), end; !error && it != end;
        it.increment(error)) {
-    last = std::max(last, file_number(it->path().filename().string(), prefix));
+    const long number = file_number(it->path().filename().string(), prefix);
+    if (number < 0) continue;
+    last = std::max(last, number);
+    std::error_code size_error;
+    const uint64_t size = std::filesystem::file_size(it->path(), size_error);
+    if (!size_error) all_bytes += size;
   }
   if (error)
     return make_error(ErrorKind::kLocal, "block-files-open-failed",
@@ -118,6 +124,7 @@ Result<std::unique_ptr<FlatFiles>> FlatFiles::open(const std::filesystem::path& 
   std::unique_ptr<FlatFiles> files(new FlatFiles(dir, std::move(prefix), magic, max_file_bytes));
   if (Status opened = files->open_for_append(static_cast<uint32_t>(last)); !opened)
     return opened.error();
+  files->earlier_files_bytes_ = all_bytes - std::min(all_bytes, files->current_size_);
   return files;
 }
 
@@ -146,7 +153,9 @@ Result<FilePos> FlatFiles::append(ByteSpan payload) {
   if (current_size_ > 0 && current_size_ + frame_bytes > max_file_bytes_) {
     // The finished file is synced now, so sync() only ever needs the current one.
     if (Status synced = sync(); !synced) return synced.error();
+    const uint64_t finished_bytes = current_size_;
     if (Status opened = open_for_append(current_file_ + 1); !opened) return opened.error();
+    earlier_files_bytes_ += finished_bytes;
   }
   uint8_t header[kFrameHeaderBytes];
   std::copy(magic_.begin(), magic_.end(), header);
@@ -241,6 +250,27 @@ Status FlatFiles::sync() {
     if (!synced) return io_error("block-files-sync-failed", "fsync", dir_, error_number);
     dir_dirty_ = false;
   }
+  return {};
+}
+
+Status FlatFiles::remove_file(uint32_t file) {
+  const std::filesystem::path path = file_path(file);
+  if (file == current_file_) {
+    return make_error(ErrorKind::kLocal, "block-files-remove-current", path.string());
+  }
+  {
+    std::lock_guard lock(readers_mutex_);
+    readers_.erase(file);
+  }
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return {};
+    return io_error("block-files-remove-failed", "stat", path, errno);
+  }
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return io_error("block-files-remove-failed", "unlink", path, errno);
+  earlier_files_bytes_ -= std::min(earlier_files_bytes_, static_cast<uint64_t>(info.st_size));
+  dir_dirty_ = true;
   return {};
 }
 

@@ -72,6 +72,14 @@ class FlatFiles {
   Status sync();
 
   std::filesystem::path file_path(uint32_t file) const;
+  // The file appends go to.
+  uint32_t current_file() const { return current_file_; }
+  // The bytes of every file of the series (what pruning weighs against its target).
+  uint64_t total_bytes() const { return earlier_files_bytes_ + current_size_; }
+  // Deletes a finished file (pruning): reads of its records fail from then on. Reasons
+  // "block-files-remove-current" (the file appends go to), "block-files-remove-failed". A file
+  // already gone is no failure.
+  Status remove_file(uint32_t file);
 
  private:
   struct Fd;
@@ -91,6 +99,7 @@ class FlatFiles {
   uint64_t current_size_ = 0;
   bool current_dirty_ = false;
   bool dir_dirty_ = false;
+  uint64_t earlier_files_bytes_ = 0;  // every file but the current one
 
   // Descriptors for reads, opened on demand; a few at most stay open.
   mutable std::mutex readers_mutex_;

@@ -20,6 +20,9 @@ inline constexpr uint32_t kFailedMask = kFailed | kFailedParent;
 // With kFailed: the node's operator invalidated the block (invalidateblock), no rule did, so
 // the peers that send it or its descendants are not at fault (ChainState::invalidate_block).
 inline constexpr uint32_t kInvalidatedByHand = 1u << 5;
+// Its data was stored and connected, then deleted by pruning (kHaveData cleared): the record
+// stays, so the tree above it still loads.
+inline constexpr uint32_t kPruned = 1u << 6;
 }  // namespace block_status
 
 struct BlockIndexRecord {

@@ -154,7 +154,8 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
     for (auto it = first; it != last; ++it) {
       BlockIndexRecord record = *it->second;
       const bool has_data = (record.status & block_status::kHaveData) != 0;
-      if (!has_data && !record.failed()) continue;
+      const bool pruned = (record.status & block_status::kPruned) != 0;
+      if (!has_data && !pruned && !record.failed()) continue;
       if (record.height != parent->height + 1) {
         return make_error(ErrorKind::kLocal, "store-corrupt", "height of " + record.hash.hex());
       }
@@ -336,6 +337,7 @@ Result<AcceptOutcome> ChainState::accept_block(const Block& block) {
   if (store_.coins_cache_full()) {
     if (Status flushed = store_.flush_coins(); !flushed) return flushed.error();
   }
+  if (Status pruned = prune_if_needed(); !pruned) return pruned.error();
   return outcome;
 }
 
@@ -700,6 +702,8 @@ std::vector<Hash256> ChainState::hashes_after(const std::vector<Hash256>& locato
   for (size_t height = start; height < active_.size() && out.size() < max; ++height) {
     const Hash256& hash = active_[height]->hash();
     if (hash == stop) break;
+    // As Core's pruned nodes: no announcing blocks that can no longer be served.
+    if (!(active_[height]->status & block_status::kHaveData)) break;
     out.push_back(hash);
   }
   return out;
@@ -734,6 +738,11 @@ Status ChainState::verify_chain() const {
     return make_error(ErrorKind::kLocal, "tip-mismatch");
   }
 
+  if (const int first = first_stored_height(); first > 0) {
+    return make_error(ErrorKind::kRefused, "verify-pruned",
+                      "the blocks below height " + std::to_string(first) +
+                          " were pruned: the coins cannot be replayed from the genesis");
+  }
   MemoryCoins replayed;
   for (size_t height = 0; height < active_.size(); ++height) {
     const Hash256& hash = active_[height]->hash();

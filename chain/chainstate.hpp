@@ -189,6 +189,25 @@ class ChainState {
   // and the store's "store-corrupt" / "store-read-failed" when a stored value did not read.
   Status verify_chain() const;
 
+  // Pruning (Bitcoin Core's -prune; chain/chainstate_prune.cpp). Off until set_prune;
+  // target_bytes 0: by hand only (prune_to), else checked after each block once a new block
+  // file began, pruning the oldest files until the block and undo files fit the target.
+  struct PruneSettings {
+    bool enabled = false;
+    uint64_t target_bytes = 0;
+  };
+  void set_prune(PruneSettings settings) { prune_ = settings; }
+  const PruneSettings& prune_settings() const { return prune_; }
+  // Flushes the coins, then deletes the block and undo files whose blocks are all at most
+  // `height`, never within kMinBlocksToKeep of the tip; the genesis block stays (written anew
+  // when its file goes). Their index records stay, marked kPruned. Returns the height of the
+  // last block pruned (Core's pruneblockchain answer; -1: none). Reasons: "prune-disabled"
+  // (kRefused), the store's.
+  Result<int> prune_to(int height);
+  // The lowest height from which every block of the active chain up to the tip is stored
+  // (Core's pruneheight; 0 when nothing was pruned).
+  int first_stored_height() const;
+
  private:
   // One block of the index, kept compact (Core's CBlockIndex is about 150 bytes; with its map
   // entry this is 176): the hash is the map's key, pointed to rather than copied; the header is
@@ -256,6 +275,8 @@ class ChainState {
   // Error: the node could not proceed (storage); a value: the block is invalid.
   Result<std::optional<Error>> connect_node(Node* node, BlockCache& cache);
   Status disconnect_tip(BlockCache& cache);
+  // Automatic pruning after a block (prune_to with the height the target needs).
+  Status prune_if_needed();
   Status mark_invalid(Node* node);
   // Whether `node` is failed only because the operator invalidated it or an ancestor by hand
   // (no rule failed on the way up to the first block that is not failed).
@@ -284,6 +305,8 @@ class ChainState {
   uint32_t next_sequence_ = 0;
   std::shared_ptr<const Block> next_block_;
   std::optional<Prechecked> prechecked_;
+  PruneSettings prune_;
+  std::optional<uint32_t> prune_checked_file_;  // the block file of the last automatic check
 };
 
 }  // namespace ac

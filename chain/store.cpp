@@ -312,8 +312,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions
   }
   impl->db.reset(db);
   const std::filesystem::path blocks_dir = std::filesystem::path(path) / "blocks";
-  auto block_files = FlatFiles::open(blocks_dir, "blk", kBlockFileMagic);
-  auto undo_files = FlatFiles::open(blocks_dir, "rev", kUndoFileMagic);
+  auto block_files =
+      FlatFiles::open(blocks_dir, "blk", kBlockFileMagic, store_options.block_file_bytes);
+  auto undo_files =
+      FlatFiles::open(blocks_dir, "rev", kUndoFileMagic, store_options.block_file_bytes);
   if (!block_files || !undo_files) {
     return make_error(ErrorKind::kLocal, "store-open-failed",
                       (block_files ? undo_files.error() : block_files.error()).message());
@@ -529,6 +531,60 @@ Status Store::set_genesis(const Hash256& hash) {
   leveldb::WriteBatch batch;
   batch.Put(kGenesisKey, leveldb::Slice(reinterpret_cast<const char*>(hash.data.data()), 32));
   return impl_->write(batch);
+}
+
+uint64_t Store::block_files_bytes() const {
+  return impl_->block_files->total_bytes() + impl_->undo_files->total_bytes();
+}
+
+uint32_t Store::current_block_file() const {
+  return impl_->block_files->current_file();
+}
+
+StoredFiles Store::stored_files() const {
+  StoredFiles files;
+  files.current_block_file = impl_->block_files->current_file();
+  files.current_undo_file = impl_->undo_files->current_file();
+  for (auto [prefix, out] :
+       {std::pair{kBlockPosPrefix, &files.blocks}, std::pair{kUndoPosPrefix, &files.undos}}) {
+    impl_->scan(std::string(1, prefix), nullptr, [&](std::string_view key, std::string_view value) {
+      auto pos = decode_file_pos(as_span(value));
+      if (key.size() != 33 || !pos) {
+        impl_->note_corrupt(key, pos ? make_error(ErrorKind::kLocal, "bad-key") : pos.error());
+      } else {
+        out->emplace_back(Hash256::from_span(as_span(key.substr(1))), *pos);
+      }
+      return true;
+    });
+  }
+  return files;
+}
+
+Status Store::prune(const PruneChange& change) {
+  leveldb::WriteBatch batch;
+  if (change.keep) {
+    const Bytes data = change.keep->serialize();
+    if (Status appended = impl_->append_positioned(
+            batch, hash_key(kBlockPosPrefix, change.keep->hash()), *impl_->block_files, data);
+        !appended) {
+      return appended;
+    }
+    if (Status synced = impl_->block_files->sync(); !synced) {
+      return make_error(ErrorKind::kLocal, "store-write-failed", synced.error().message());
+    }
+  }
+  for (const Hash256& hash : change.blocks_removed) batch.Delete(hash_key(kBlockPosPrefix, hash));
+  for (const Hash256& hash : change.undos_removed) batch.Delete(hash_key(kUndoPosPrefix, hash));
+  for (const BlockIndexRecord& record : change.index_updates) put_index_record(batch, record);
+  if (Status written = impl_->write(batch, /*sync=*/true); !written) return written;
+  for (uint32_t file : change.block_files) {
+    if (Status removed = impl_->block_files->remove_file(file); !removed) return removed;
+  }
+  for (uint32_t file : change.undo_files) {
+    if (Status removed = impl_->undo_files->remove_file(file); !removed) return removed;
+  }
+  if (Status synced = impl_->block_files->sync(); !synced) return synced;
+  return impl_->undo_files->sync();
 }
 
 Status Store::apply(const StoreDelta& change) {

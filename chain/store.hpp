@@ -78,6 +78,28 @@ struct StoreOptions {
   // Tests: after this many batches of coins in one flush, every write fails, as if the process
   // had been killed there (the destructor's flush fails too).
   std::optional<size_t> crash_after_flush_batches = std::nullopt;
+  // The size at which a new block (and undo) file begins: Core's 128 MiB, or 64 KiB with
+  // --fastprune (tests of pruning).
+  uint64_t block_file_bytes = kMaxFlatFileBytes;
+};
+
+// Where the stored blocks' data and undo data lie (pruning, chain/prune.hpp).
+struct StoredFiles {
+  std::vector<std::pair<Hash256, FilePos>> blocks;  // every 'f' entry
+  std::vector<std::pair<Hash256, FilePos>> undos;   // every 'r' entry
+  uint32_t current_block_file = 0;                  // the files appends go to: never pruned
+  uint32_t current_undo_file = 0;
+};
+
+// One pruning step (Store::prune): the files to delete and what the database says of them.
+struct PruneChange {
+  std::vector<uint32_t> block_files;
+  std::vector<uint32_t> undo_files;
+  std::vector<Hash256> blocks_removed;          // their positions ('f') are erased
+  std::vector<Hash256> undos_removed;           // their positions ('r') are erased
+  std::vector<BlockIndexRecord> index_updates;  // kHaveData cleared, kPruned set
+  // A block of a pruned file that must stay (the genesis): appended again first.
+  std::optional<Block> keep;
 };
 
 // A flush under way or interrupted: the coins are partly those of `from` and partly of `to`.
@@ -154,6 +176,15 @@ class Store : public CoinsView, public TipCoins {
   // True while blocks were stored or connected since the last coins flush (also across a
   // crash): the coins and the tip marker may lag what ChainState::open would make of them.
   bool coins_may_lag_blocks() const;
+
+  // The bytes of the block and undo files, and the block file appends go to.
+  uint64_t block_files_bytes() const;
+  uint32_t current_block_file() const;
+  StoredFiles stored_files() const;
+  // Deletes block and undo files: first the database forgets them (synced, with the kept
+  // block's new position), then the files go, so a crash in between leaves only files that
+  // nothing points to. REQUIRES: the coins were flushed past every block whose data goes.
+  Status prune(const PruneChange& change);
 
   // flush_coins(), then forces everything written so far to disk (fdatasync of the block files,
   // then fsync of LevelDB's log).
