@@ -337,6 +337,14 @@ ChainImpl::behavior_type chain_actor(ChainSelf self, std::shared_ptr<ChainBacken
                               self->state.backend->reconsider_block(request.hash),
                               "reconsiderblock");
       },
+      [=](GetPruneState) -> PruneState { return self->state.backend->prune_state(); },
+      [=](const PruneBlockchain& request) -> PruneOutcome {
+        Result<int> pruned = self->state.backend->prune_to(request.height);
+        if (!pruned) return PruneOutcome{-1, pruned.error().message()};
+        self->state.log->line(
+            fmt::format("pruneblockchain: blocks up to height {} pruned", *pruned));
+        return PruneOutcome{*pruned, {}};
+      },
   };
 }
 

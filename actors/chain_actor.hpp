@@ -183,6 +183,19 @@ struct ReconsiderBlock {
   Hash256 hash;
 };
 
+// Sent by the RPC server (getblockchaininfo), handled by the chain: answers its PruneState.
+struct GetPruneState {};
+// Sent by the RPC server (pruneblockchain), handled by the chain: deletes the block and undo
+// files of the blocks up to `height`, never within 288 of the tip (ChainState::prune_to).
+// Answers a PruneOutcome.
+struct PruneBlockchain {
+  int height = 0;
+};
+struct PruneOutcome {
+  int last_pruned = -1;  // the height of the last block without data; -1: none
+  std::string error;     // the reason when it failed ("prune-disabled", a store failure)
+};
+
 using ChainActor =
     caf::typed_actor<caf::replies_to<SubmitBlock>::with<BlockVerdict>,                     //
                      caf::replies_to<SubmitBlocks>::with<std::vector<BlockVerdict>>,       //
@@ -200,7 +213,9 @@ using ChainActor =
                      caf::replies_to<GetBranchTips>::with<std::vector<BranchTip>>,         //
                      caf::replies_to<VerifyChain>::with<std::string>,                      //
                      caf::replies_to<InvalidateBlock>::with<BlockVerdict>,                 //
-                     caf::replies_to<ReconsiderBlock>::with<BlockVerdict>>;
+                     caf::replies_to<ReconsiderBlock>::with<BlockVerdict>,                 //
+                     caf::replies_to<GetPruneState>::with<PruneState>,                     //
+                     caf::replies_to<PruneBlockchain>::with<PruneOutcome>>;
 
 // `detached`: run on its own thread, so validating a block never holds a scheduler worker.
 ChainActor spawn_chain(caf::actor_system& system, std::shared_ptr<ChainBackend> backend,
@@ -232,6 +247,10 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetBranchTips)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::VerifyChain)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::InvalidateBlock)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ReconsiderBlock)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetPruneState)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PruneState)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PruneBlockchain)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PruneOutcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::actors::BlockSummary>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::Hash256>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ac::BranchTip>)

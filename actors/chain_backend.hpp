@@ -52,6 +52,14 @@ struct BlockSummary {
   int tip_height = -1;  // the active tip's (confirmations = tip_height - height + 1)
 };
 
+// What pruning has done (getblockchaininfo): off, by hand (target 0) or to a byte target.
+struct PruneState {
+  bool enabled = false;
+  uint64_t target_bytes = 0;
+  int first_stored_height = 0;  // Core's pruneheight: every active block from it up is stored
+  uint64_t stored_bytes = 0;    // the block and undo files (Core's size_on_disk)
+};
+
 class ChainBackend {
  public:
   virtual ~ChainBackend() = default;
@@ -113,6 +121,9 @@ class ChainBackend {
   // tip moved, or why not. A backend without a block index knows no block to mark.
   virtual Acceptance invalidate_block(const Hash256&) { return unknown_block(); }
   virtual Acceptance reconsider_block(const Hash256&) { return unknown_block(); }
+  // Pruning (ChainState::prune_to); a backend without block files prunes nothing.
+  virtual PruneState prune_state() const { return {}; }
+  virtual Result<int> prune_to(int) { return make_error(ErrorKind::kRefused, "prune-disabled"); }
 
  private:
   static Acceptance unknown_block() {

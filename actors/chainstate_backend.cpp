@@ -127,4 +127,13 @@ Status ChainStateBackend::verify() const {
   return chain_->verify_chain();
 }
 
+PruneState ChainStateBackend::prune_state() const {
+  PruneState state;
+  state.enabled = chain_->prune_settings().enabled;
+  state.target_bytes = chain_->prune_settings().target_bytes;
+  state.first_stored_height = chain_->first_stored_height();
+  state.stored_bytes = storage_.store->block_files_bytes();
+  return state;
+}
+
 }  // namespace ac::actors

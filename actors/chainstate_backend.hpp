@@ -45,6 +45,10 @@ class ChainStateBackend : public ChainBackend {
   Status verify() const override;
   Acceptance invalidate_block(const Hash256& hash) override;
   Acceptance reconsider_block(const Hash256& hash) override;
+  PruneState prune_state() const override;
+  Result<int> prune_to(int height) override { return chain_->prune_to(height); }
+  // Before the chain actor runs: pruning off, by hand, or to a target (ChainState::set_prune).
+  void set_prune(ChainState::PruneSettings settings) { chain_->set_prune(settings); }
 
   // Reads only: LevelDB reads are safe from other threads while the chain actor writes.
   const Store& store() const { return *storage_.store; }

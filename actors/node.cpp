@@ -359,7 +359,8 @@ Result<NodeActors> start_node_actors(caf::actor_system& system, const NodeConfig
   context.params = config.params;
   context.limits = config.peer_limits;
   context.version_nonce = random_nonce();
-  auto listen = net::NetAddress::from_host(config.listen_host, actors.port, net::kNodeNetwork);
+  context.services = config.local_services;
+  auto listen = net::NetAddress::from_host(config.listen_host, actors.port, config.local_services);
   if (listen) context.listen_address = *listen;
   actors.stopping = std::make_shared<std::atomic<bool>>(false);
   actors.node = system.spawn(node_actor, std::move(*doorman), std::move(context), config,

@@ -44,6 +44,8 @@ struct NodeConfig {
   SyncLimits sync_limits;                   // download window, deadlines, idle re-asking
   LogSinkPtr log;
   std::string miner_address;  // empty: no mining
+  // What our version and addr say we serve: NODE_NETWORK, or NODE_NETWORK_LIMITED when pruned.
+  uint64_t local_services = net::kNodeNetwork;
   int min_txs = 1;
   unsigned miner_threads = 1;
   // The chain's UTXO set, read by the mempool as of the tip it knows (the node's Store); null:

@@ -17,7 +17,7 @@ constexpr int32_t kSendHeadersVersion = 70012;
 void send_version(Protocol* self, int32_t height) {
   auto& state = self->state;
   net::Version version;
-  version.services = net::kNodeNetwork;
+  version.services = state.context->services;
   version.timestamp = std::time(nullptr);
   auto remote = net::NetAddress::from_endpoint(state.peer);
   if (remote) version.addr_recv = *remote;

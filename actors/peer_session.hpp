@@ -66,8 +66,9 @@ struct PeerContext {
   AddressBookActor address_book;  // may be null: getaddr is then not answered
   LogSinkPtr log;
   net::Magic magic{};
-  ChainParams params;              // for the proof of work of the headers peers send
-  net::NetAddress listen_address;  // ours, sent as addr_from
+  ChainParams params;                     // for the proof of work of the headers peers send
+  net::NetAddress listen_address;         // ours, sent as addr_from
+  uint64_t services = net::kNodeNetwork;  // ours, sent in every version
   PeerLimits limits;
   // Sent in every version of this node: a version carrying it back means we dialled ourselves
   // (an address learned from a peer can be our own under another name).

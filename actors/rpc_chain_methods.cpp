@@ -122,6 +122,8 @@ void add_blockchain(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  int verbosity = rpc::verbosity_param(params, 1, 1);
                  BlockSummary summary = summary_or_throw(ask, ctx, hash);
                  auto block = block_of(ask, ctx, hash);
+                 if (!block && (summary.record.status & block_status::kPruned))
+                   throw RpcError(rpc::kMiscError, "Block not available (pruned data)");
                  if (!block) throw RpcError(rpc::kMiscError, "Block not available");
                  if (verbosity <= 0) return to_hex(block->serialize());
                  return rpc::block_json(*block, place_of(summary, block->transactions.size()),
@@ -156,7 +158,7 @@ void add_blockchain(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
          }
          out["verificationprogress"] = 1.0;
          out["initialblockdownload"] = false;
-         out["pruned"] = false;
+         add_prune_fields(out, ask.value<PruneState>(ctx.actors.chain, GetPruneState{}));
          out["warnings"] = "";
          return out;
        }});
@@ -354,6 +356,7 @@ void add_raw_transactions(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
 void add_chain_methods(rpc::Dispatcher& methods, const RpcNodeContext& context) {
   add_blockchain(methods, context);
   add_invalidate_methods(methods, context);
+  add_prune_methods(methods, context);
   add_mempool(methods, context);
   add_raw_transactions(methods, context);
 }

@@ -26,9 +26,10 @@ struct RpcNodeContext {
   WalletActor wallet;  // null: no wallet methods
   ChainParams params;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  std::function<void()> request_stop;         // `stop`: begins a clean shutdown
-  std::chrono::milliseconds timeout{30'000};  // per question to an actor
-  std::shared_ptr<TxIndex> txindex;           // --txindex (getrawtransaction); null without
+  std::function<void()> request_stop;           // `stop`: begins a clean shutdown
+  std::chrono::milliseconds timeout{30'000};    // per question to an actor
+  std::shared_ptr<TxIndex> txindex;             // --txindex (getrawtransaction); null without
+  uint64_t local_services = net::kNodeNetwork;  // getnetworkinfo's localservices
 };
 
 // Every method: blockchain, mempool and raw transactions (rpc_chain_methods.cpp), network,
@@ -46,6 +47,10 @@ void add_peer_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_mining_template_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 // setban, listbanned, clearbanned (rpc_ban_methods.cpp).
 void add_ban_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+// pruneblockchain (rpc_prune_methods.cpp; add_chain_methods adds it), and getblockchaininfo's
+// pruning fields.
+void add_prune_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+void add_prune_fields(rpc::Json& info, const PruneState& state);
 void add_scan_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_wallet_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 // getbalances, listtransactions, gettransaction (rpc_history_methods.cpp).

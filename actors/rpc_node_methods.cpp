@@ -14,6 +14,7 @@
 #include "chain/script.hpp"
 #include "net/jsonrpc_params.hpp"
 #include "net/rpc_json.hpp"
+#include "net/services.hpp"
 #include "wallet/address.hpp"
 
 namespace ac::actors {
@@ -100,7 +101,8 @@ void add_network(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                  return Json{{"version", 10000},
                              {"subversion", "/actorchain:0.1.0/"},
                              {"protocolversion", kProtocolVersion},
-                             {"localservices", "0000000000000001"},
+                             {"localservices", net::services_hex(ctx.local_services)},
+                             {"localservicesnames", net::service_names(ctx.local_services)},
                              {"localrelay", true},
                              {"networkactive", true},
                              {"connections", peer_endpoints(ask, ctx).size()},

@@ -19,6 +19,7 @@
 #include "actors/wallet_actor.hpp"
 #include "apps/commands.hpp"
 #include "apps/store_repair.hpp"
+#include "chain/prune.hpp"
 #include "chain/reindex.hpp"
 #include "chain/release_memory.hpp"
 #include "chain/tx_index.hpp"
@@ -71,6 +72,7 @@ Result<std::unique_ptr<actors::RpcServer>> start_rpc(
   context.system = &system;
   context.actors = node_actors;
   context.params = params;
+  context.local_services = options.prune_mib != 0 ? net::kNodeNetworkLimited : net::kNodeNetwork;
   actors::WalletConfig wallet_config{params, env.wallet_path(), log, std::chrono::seconds(30)};
   auto spawned = actors::spawn_wallet(system, wallet_config, node_actors.utxo_indexer,
                                       node_actors.mempool, node_actors.node, node_actors.chain);
@@ -112,6 +114,19 @@ Result<std::unique_ptr<actors::RpcServer>> start_rpc(
   return std::move(*server);
 }
 
+// Core's rules: an automatic target of at least 550 MiB, and no transaction index over
+// blocks that may go.
+Status check_prune_options(const StartNodeOptions& options) {
+  if (options.prune_mib > 1 && options.prune_mib < kMinPruneTargetMiB) {
+    return make_error("bad-arguments", fmt::format("--prune {}: the target is at least {} MiB (1: "
+                                                   "prune by hand with pruneblockchain)",
+                                                   options.prune_mib, kMinPruneTargetMiB));
+  }
+  if (options.prune_mib != 0 && options.txindex)
+    return make_error("bad-arguments", "--prune cannot go with --txindex");
+  return {};
+}
+
 }  // namespace
 
 int start_node(const NodeEnvironment& env, const ChainParams& params,
@@ -123,6 +138,10 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
                              options.miner_address + ": " + decoded.error().message()));
       return 2;
     }
+  }
+  if (Status prune = check_prune_options(options); !prune) {
+    print_error(prune.error());
+    return 2;
   }
   std::error_code ignored;
   std::filesystem::create_directories(env.node_dir, ignored);
@@ -157,8 +176,9 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
                                                     : with_reindex_hint(prepared.error()));
     return 1;
   }
-  auto backend = actors::ChainStateBackend::open(env.store_dir().string(), params,
-                                                 StoreOptions{options.dbcache_mib << 20});
+  StoreOptions store_options{options.dbcache_mib << 20};
+  if (options.fastprune) store_options.block_file_bytes = kFastPruneFileBytes;
+  auto backend = actors::ChainStateBackend::open(env.store_dir().string(), params, store_options);
   if (backend) {
     if (Status read = check_recent_blocks((*backend)->chain_state(), (*backend)->store()); !read)
       backend = read.error();
@@ -166,6 +186,12 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   if (!backend) {
     print_error(backend.kind() == ErrorKind::kBusy ? locked() : with_reindex_hint(backend.error()));
     return 1;
+  }
+  if (options.prune_mib != 0) {
+    const uint64_t target = options.prune_mib == 1 ? 0 : options.prune_mib << 20;
+    (*backend)->set_prune({true, target});
+    log->line(target == 0 ? std::string("pruning by hand (pruneblockchain)")
+                          : fmt::format("pruning the block files to {} MiB", options.prune_mib));
   }
 
   // The tutorial's roles: the miner mines, the central dials no one, every other node is a
@@ -191,6 +217,8 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
   config.peer_limits.max_send_buffer = options.max_send_buffer;
   config.log = log;
   config.miner_address = options.miner_address;
+  // BIP159: a pruned node serves the recent blocks only.
+  config.local_services = options.prune_mib != 0 ? net::kNodeNetworkLimited : net::kNodeNetwork;
   config.min_txs = options.min_txs;
   config.coins = std::shared_ptr<const TipCoins>(*backend, &(*backend)->store());
   config.store = std::shared_ptr<const Store>(*backend, &(*backend)->store());

@@ -52,6 +52,11 @@ struct StartNodeOptions {
   bool txindex = false;
   // Rebuild the block index and coins from the block files before starting (Core's -reindex).
   bool reindex = false;
+  // Core's -prune: 0 keeps every block; 1 prunes by hand only (pruneblockchain); from 550 on,
+  // the MiB the block and undo files are pruned down to.
+  uint64_t prune_mib = 0;
+  // Core's -fastprune: block files of 64 KiB instead of 128 MiB (tests of pruning).
+  bool fastprune = false;
   // Load <node>/mempool.dat at start and write it at a clean stop, as Core's -persistmempool.
   bool persist_mempool = true;
 };

@@ -123,6 +123,13 @@ int run(int argc, char** argv) {
                    "MiB of coin changes held in memory before one write to the store")
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
 
+  startnode
+      ->add_option("--prune", node_options.prune_mib,
+                   "delete old block files: 0 keeps all (default), 1 by hand (pruneblockchain), "
+                   "from 550 the MiB of block and undo files to keep")
+      ->check(CLI::NonNegativeNumber);
+  startnode->add_flag("--fastprune", node_options.fastprune,
+                      "block files of 64 KiB instead of 128 MiB (for tests of pruning)");
   startnode->add_flag("--no-rpc", node_options.rpc.disabled, "no JSON-RPC server");
   startnode->add_flag("--txindex", node_options.txindex,
                       "index every confirmed transaction for getrawtransaction");

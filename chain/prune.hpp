@@ -19,6 +19,8 @@ namespace ac {
 // As Core: the most recent 288 blocks (two days) are always kept, so a peer can still be
 // served a short reorganisation and our own tip can be disconnected that far.
 inline constexpr int kMinBlocksToKeep = 288;
+// As Core's -fastprune: the size of a block file in tests of pruning.
+inline constexpr uint64_t kFastPruneFileBytes = uint64_t{64} << 10;
 // As Core's -prune: the smallest automatic target, in MiB; 1 means pruning by hand only.
 inline constexpr uint64_t kMinPruneTargetMiB = 550;
 

@@ -343,6 +343,13 @@ Result<ReindexSummary> reindex_store(const std::filesystem::path& store_path,
 
   const std::filesystem::path blocks_dir = store_path / "blocks";
   const std::vector<uint32_t> files = flat_file_numbers(blocks_dir, "blk");
+  // A pruned store (--prune) lacks its oldest block files: they cannot be replayed.
+  if (!files.empty() && (files.front() != 0 || files.back() + 1 != files.size())) {
+    return make_error(ErrorKind::kRefused, "reindex-pruned",
+                      "block files of " + blocks_dir.string() +
+                          " were pruned, and a reindex needs every block: remove " +
+                          store_path.string() + " and let the node sync again");
+  }
   if (reindex_unfinished(store_path))
     log("reindex: the last reindex did not finish; starting it over");
   log("reindex: rebuilding the block index and coins from " + std::to_string(files.size()) +

@@ -63,7 +63,8 @@ bool reindex_unfinished(const std::filesystem::path& store_path);
 // Wipes the LevelDB part of the store at `store_path` and the undo files, then rebuilds them
 // from the block files (above). Reasons: "store-locked" (another process holds the store;
 // nothing was touched), "reindex-failed" (a file could not be written or deleted), and the
-// store's own write failures. Blocks that fail are skipped, never an error.
+// store's own write failures, "reindex-pruned" (kRefused: block files were pruned; nothing was
+// touched). Blocks that fail are skipped, never an error.
 Result<ReindexSummary> reindex_store(const std::filesystem::path& store_path,
                                      const ChainParams& params, const ReindexOptions& options);
 

@@ -14,6 +14,8 @@
 namespace ac::net {
 
 inline constexpr uint64_t kNodeNetwork = 1;  // services bit: serves the full block chain
+// BIP159: serves at least the last 288 blocks (a pruned node, which leaves kNodeNetwork out).
+inline constexpr uint64_t kNodeNetworkLimited = 1 << 10;
 inline constexpr size_t kNetAddressBytes = 8 + 16 + 2;
 
 struct NetAddress {
