@@ -187,6 +187,14 @@ int start_node(const NodeEnvironment& env, const ChainParams& params,
     print_error(backend.kind() == ErrorKind::kBusy ? locked() : with_reindex_hint(backend.error()));
     return 1;
   }
+  if (options.prune_mib == 0 && (*backend)->chain_state().has_pruned()) {
+    // As Core: going back to every block takes a fresh download.
+    print_error(make_error("store-pruned",
+                           fmt::format("blocks of node {} were pruned: start it with --prune, or "
+                                       "remove {} to sync every block again",
+                                       env.node_id, env.store_dir().string())));
+    return 1;
+  }
   if (options.prune_mib != 0) {
     const uint64_t target = options.prune_mib == 1 ? 0 : options.prune_mib << 20;
     (*backend)->set_prune({true, target});

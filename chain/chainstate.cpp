@@ -156,6 +156,7 @@ Result<std::unique_ptr<ChainState>> ChainState::open(Store& store, ChainParams p
       const bool has_data = (record.status & block_status::kHaveData) != 0;
       const bool pruned = (record.status & block_status::kPruned) != 0;
       if (!has_data && !pruned && !record.failed()) continue;
+      state->has_pruned_ = state->has_pruned_ || pruned;
       if (record.height != parent->height + 1) {
         return make_error(ErrorKind::kLocal, "store-corrupt", "height of " + record.hash.hex());
       }
@@ -472,6 +473,12 @@ Status ChainState::activate_best_chain(BlockCache& cache, std::optional<Error>& 
     if (!fork && !active_.empty()) {
       return make_error(ErrorKind::kLocal, "store-corrupt",
                         "block " + best->hash().hex() + " off the tree");
+    }
+    if (has_pruned_ && fork && fork->height + 1 < first_stored_height()) {
+      // The blocks to disconnect were pruned (no block or undo data): as with Core's pruned
+      // nodes, that branch cannot be taken. It stays stored, on the side.
+      candidates_.erase(best);
+      continue;
     }
     while (tip_node() != fork) {
       if (Status disconnected = disconnect_tip(cache); !disconnected) return disconnected;

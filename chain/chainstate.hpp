@@ -207,6 +207,8 @@ class ChainState {
   // The lowest height from which every block of the active chain up to the tip is stored
   // (Core's pruneheight; 0 when nothing was pruned).
   int first_stored_height() const;
+  // Whether blocks of this store were ever pruned (their records are marked kPruned).
+  bool has_pruned() const { return has_pruned_; }
 
  private:
   // One block of the index, kept compact (Core's CBlockIndex is about 150 bytes; with its map
@@ -277,6 +279,8 @@ class ChainState {
   Status disconnect_tip(BlockCache& cache);
   // Automatic pruning after a block (prune_to with the height the target needs).
   Status prune_if_needed();
+  // A block's height from the index (nullopt: unknown), for chain/prune.hpp's file_spans.
+  std::function<std::optional<int>(const Hash256&)> height_lookup() const;
   Status mark_invalid(Node* node);
   // Whether `node` is failed only because the operator invalidated it or an ancestor by hand
   // (no rule failed on the way up to the first block that is not failed).
@@ -307,6 +311,7 @@ class ChainState {
   std::optional<Prechecked> prechecked_;
   PruneSettings prune_;
   std::optional<uint32_t> prune_checked_file_;  // the block file of the last automatic check
+  bool has_pruned_ = false;
 };
 
 }  // namespace ac

@@ -9,10 +9,18 @@
 namespace ac {
 
 int ChainState::first_stored_height() const {
-  if (active_.empty()) return 0;
+  if (!has_pruned_ || active_.empty()) return 0;
   size_t height = active_.size() - 1;
   while (height > 0 && (active_[height - 1]->status & block_status::kHaveData)) --height;
   return static_cast<int>(height);
+}
+
+std::function<std::optional<int>(const Hash256&)> ChainState::height_lookup() const {
+  return [this](const Hash256& hash) -> std::optional<int> {
+    const Node* node = find(hash);
+    if (!node) return std::nullopt;
+    return node->height;
+  };
 }
 
 Result<int> ChainState::prune_to(int height) {
@@ -26,17 +34,20 @@ Result<int> ChainState::prune_to(int height) {
   if (Status flushed = store_.flush_coins(); !flushed) return flushed.error();
   const StoredFiles stored = store_.stored_files();
   if (std::optional<Error> unreadable = store_.first_read_error()) return *unreadable;
-  auto height_of = [this](const Hash256& hash) -> std::optional<int> {
-    const Node* node = find(hash);
-    if (!node) return std::nullopt;
-    return node->height;
-  };
+  const FileSpans block_spans = file_spans(stored.blocks, height_lookup());
+  const FileSpans undo_spans = file_spans(stored.undos, height_lookup());
   PruneChange change;
-  change.block_files =
-      files_at_or_below(file_spans(stored.blocks, height_of), stored.current_block_file, height);
-  change.undo_files =
-      files_at_or_below(file_spans(stored.undos, height_of), stored.current_undo_file, height);
+  change.block_files = files_at_or_below(block_spans, stored.current_block_file, height);
+  change.undo_files = files_at_or_below(undo_spans, stored.current_undo_file, height);
   if (change.block_files.empty() && change.undo_files.empty()) return first_stored_height() - 1;
+  // Files that no record points to any more (a prune cut short by a crash after the database
+  // forgot them) go too; removing a file already gone succeeds.
+  for (uint32_t file = 0; file < stored.current_block_file; ++file) {
+    if (!block_spans.contains(file)) change.block_files.push_back(file);
+  }
+  for (uint32_t file = 0; file < stored.current_undo_file; ++file) {
+    if (!undo_spans.contains(file)) change.undo_files.push_back(file);
+  }
 
   const std::set<uint32_t> block_files(change.block_files.begin(), change.block_files.end());
   const std::set<uint32_t> undo_files(change.undo_files.begin(), change.undo_files.end());
@@ -62,6 +73,7 @@ Result<int> ChainState::prune_to(int height) {
     if (undo_files.contains(pos.file)) change.undos_removed.push_back(hash);
   }
   if (Status pruned = store_.prune(change); !pruned) return pruned.error();
+  has_pruned_ = true;
   for (Node* node : losing_data) {
     candidates_.erase(node);
     node->status = (node->status & ~block_status::kHaveData) | block_status::kPruned;
@@ -78,13 +90,8 @@ Status ChainState::prune_if_needed() {
   const uint64_t used = store_.block_files_bytes();
   if (used <= prune_.target_bytes) return Status::success();
   const StoredFiles stored = store_.stored_files();
-  auto height_of = [this](const Hash256& hash) -> std::optional<int> {
-    const Node* node = find(hash);
-    if (!node) return std::nullopt;
-    return node->height;
-  };
   const std::optional<int> height =
-      auto_prune_height(file_spans(stored.blocks, height_of), stored.current_block_file,
+      auto_prune_height(file_spans(stored.blocks, height_lookup()), stored.current_block_file,
                         tip_node()->height - kMinBlocksToKeep, used - prune_.target_bytes);
   if (!height) return Status::success();
   Result<int> pruned = prune_to(*height);

@@ -5,8 +5,9 @@ small disk uses it.
 A node with --prune 1 --fastprune (block files of 64 KiB) mines 700 blocks, then prunes by hand:
 whole files of blocks at least 288 below the tip go, getblock says the data was pruned (the
 headers stay), the genesis block stays, getblockchaininfo and getnetworkinfo report it, and a
-kill -9 and restart keep it all. A node without --prune refuses pruneblockchain; the options
-Core refuses are refused; a pruned store is not reindexed.
+kill -9 and restart keep it all; such a store is neither reindexed nor started without --prune.
+A peer that fell behind catches up from the pruned node. A node without --prune refuses
+pruneblockchain, and the options Core refuses are refused.
 
 Usage: prune_test.py --binary build/actorchain
 """
@@ -97,6 +98,10 @@ class Prune(unittest.TestCase):
         refused = run_startnode(self.datadir, self.node_id, "--reindex")
         self.assertNotEqual(refused.returncode, 0)
         self.assertIn("reindex-pruned", refused.stderr)
+        # Nor started as a node that has every block.
+        unpruned = run_startnode(self.datadir, self.node_id)
+        self.assertEqual(unpruned.returncode, 1)
+        self.assertIn("store-pruned", unpruned.stderr)
         node = start(self.datadir, self.node_id, "--prune", "1", "--fastprune")
         self.addCleanup(node.close)
         self.assertEqual(Client(node).call("getblockcount"), 701)

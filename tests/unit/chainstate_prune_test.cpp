@@ -172,6 +172,29 @@ TEST_F(PruneTest, ByHandDeletesWholeFilesBelowTheKeptWindowAndKeepsTheGenesis) {
   EXPECT_GE(*again, last_pruned);
 }
 
+TEST_F(PruneTest, ABranchFromBelowThePrunedBlocksIsStoredButNeverTaken) {
+  extend(400);
+  chain().set_prune({true, 0});
+  Result<int> pruned = chain().prune_to(400);
+  ASSERT_TRUE(pruned) << pruned.error().message();
+  ASSERT_GT(*pruned, 20);
+  const Hash256 tip = chain().tip()->hash;
+  // A branch from block 10 (pruned) with more work than the tip: taking it would mean
+  // disconnecting blocks whose data is gone.
+  Block parent = blocks[9];
+  for (int height = 11; height <= 402; ++height) {
+    Block child = chain_test::make_child(parent, height - 1, key, params, {}, 0, 7);
+    Result<AcceptOutcome> outcome = chain().accept_block(child);
+    ASSERT_TRUE(outcome) << height << ": " << outcome.error().message();
+    parent = child;
+  }
+  EXPECT_EQ(chain().tip()->hash, tip);
+  EXPECT_TRUE(chain().record(parent.hash()));
+  // The chain still grows on its own branch.
+  extend(1);
+  EXPECT_EQ(chain().tip()->height, 401);
+}
+
 TEST_F(PruneTest, AutomaticPruningKeepsTheFilesUnderTheTargetExceptTheLastBlocks) {
   chain().set_prune({true, 20 * 1024});
   extend(500);
