@@ -87,6 +87,12 @@ int get_balance_through_rpc(const NodeEnvironment& env, RpcClient& node,
   return 0;
 }
 
+// A pruned node (--prune) has no blocks below some height: the chain is printed down to them.
+int stop_at_pruned(int height) {
+  fmt::print(stderr, "blocks at height {} and below were pruned\n", height);
+  return 0;
+}
+
 // The node runs: from its tip back to the genesis through getblock (raw bytes, decoded here),
 // following each block's parent, so the output is one chain even if the tip moves meanwhile.
 int print_chain_through_rpc(const NodeEnvironment& env, const ChainParams& params, RpcClient& node,
@@ -100,6 +106,8 @@ int print_chain_through_rpc(const NodeEnvironment& env, const ChainParams& param
   std::string hash = (*info)["bestblockhash"].get<std::string>();
   for (; height >= 0; --height) {
     auto raw = node.result("getblock", rpc::Json::array({hash, 0}));
+    if (!raw && raw.error().message().find("(pruned data)") != std::string::npos)
+      return stop_at_pruned(height);
     if (!raw) return fail(raw.error());
     auto bytes = raw->is_string() ? from_hex(raw->get<std::string>()) : std::nullopt;
     auto block = bytes ? decode_block(*bytes) : Result<Block>(make_error("not-hex"));
@@ -149,6 +157,10 @@ int print_chain(const NodeEnvironment& env, const ChainParams& params, const Rpc
   for (int height = tip->height; height >= 0; --height) {
     auto bytes = store.block_bytes(hash);
     auto block = bytes ? decode_block(*bytes) : Result<Block>(make_error("missing"));
+    if (!bytes) {
+      std::optional<BlockIndexRecord> record = store.index_record(hash);
+      if (record && (record->status & block_status::kPruned)) return stop_at_pruned(height);
+    }
     if (!block) return fail(make_error("missing-block-data", hash.hex()));
     if (hex) {
       fmt::print("{}\n", to_hex(*bytes));

@@ -82,6 +82,12 @@ class Prune(unittest.TestCase):
         self.assertEqual(c.call("getblock", hashes[last + 1])["height"], last + 1)
         self.assertEqual(c.call("getblock", hashes[700])["height"], 700)
 
+        # printchain, through the node and from the store: down to the pruned blocks.
+        for printed in (node.cli("printchain"), self.printchain_stopped(node)):
+            self.assertEqual(printed.returncode, 0, printed.stderr)
+            self.assertEqual(printed.stdout.count("height="), 700 - last)
+            self.assertIn("blocks at height %d and below were pruned" % last, printed.stderr)
+
         # kill -9, restart: the same, and the chain goes on.
         node.close()
         node = start(self.datadir, self.node_id, "--prune", "1", "--fastprune")
@@ -105,6 +111,13 @@ class Prune(unittest.TestCase):
         node = start(self.datadir, self.node_id, "--prune", "1", "--fastprune")
         self.addCleanup(node.close)
         self.assertEqual(Client(node).call("getblockcount"), 701)
+
+    def printchain_stopped(self, node):
+        """printchain from the store alone: the node is killed first."""
+        node.close()
+        return subprocess.run([ARGS.binary, "--chain", "regtest", "--datadir", self.datadir,
+                               "printchain"], env=dict(os.environ, NODE_ID=str(self.node_id)),
+                              capture_output=True, text=True, timeout=60)
 
     def test_a_peer_behind_catches_up_from_a_pruned_node(self):
         a_node = start(self.datadir, self.node_id, "--prune", "1", "--fastprune")
