@@ -14,6 +14,7 @@
 #include "chain/script.hpp"
 #include "net/messages.hpp"
 #include "wallet/address.hpp"
+#include "wallet/own_payments.hpp"
 #include "wallet/tx_builder.hpp"
 #include "wallet/wallet_file.hpp"
 
@@ -136,6 +137,50 @@ void adopt_reloaded(WalletSelf* self, const TxSelection& pool) {
     self->state.config.log->line(fmt::format(
         "wallet: announcing {} own unconfirmed txs from the reloaded mempool", adopted.size()));
   self->send(self->state.node, TxsAccepted{std::move(adopted), SessionActor{}});
+}
+
+// After a reorganisation: the wallet's own payments that the disconnected blocks held (and the
+// new chain does not) are pending again, as if just sent: their inputs recorded in wallet.dat
+// (never chosen again), their change spendable, rebroadcast until a block confirms them. Each
+// goes to the mempool again (behind the chain's take-back, so usually "already in the pool"); one
+// it refuses (the new chain spent its inputs) is, as a refused payment, no longer counted, its
+// inputs reserved until it confirms or is abandoned.
+void take_back_own(WalletSelf* self, wallet::Wallet& wallet, const std::vector<TxPtr>& returned) {
+  std::vector<Hash160> keys = key_hashes(wallet);
+  const std::unordered_set<Hash160> mine(keys.begin(), keys.end());
+  for (const TxPtr& tx : returned) {
+    if (!wallet::spends_from(*tx, mine)) continue;
+    const Hash256 txid = tx->txid();
+    std::vector<OutPoint> spends = wallet::unrecorded_spends(*tx, txid, wallet.pending_spends());
+    Status marked = spends.empty() ? Status{} : wallet.mark_spent(spends, txid, std::time(nullptr));
+    self->state.unconfirmed[txid] = tx;
+    if (self->state.config.log)
+      self->state.config.log->line(marked ? "wallet: own tx " + txid.hex() +
+                                                " unconfirmed again (its block left the chain)"
+                                          : "wallet: cannot record the spends of " + txid.hex() +
+                                                ": " + marked.error().message());
+    self->request(self->state.mempool, caf::infinite, SubmitTx{tx, SessionActor{}})
+        .then(
+            [=](const TxVerdict& verdict) {
+              if (!verdict.accepted && verdict.kind != ErrorKind::kAlreadyHave)
+                self->state.unconfirmed.erase(txid);
+            },
+            [](caf::error&) {});
+  }
+}
+
+void on_tip_changed(WalletSelf* self, const TipChanged& change) {
+  self->state.tip_height = change.tip.height;
+  auto wallet = open_wallet(self);
+  if (wallet && !change.returned_to_mempool.empty())
+    take_back_own(self, *wallet, change.returned_to_mempool);
+  for (const TxPtr& tx : change.confirmed) self->state.unconfirmed.erase(tx->txid());
+  if (wallet) {
+    std::unordered_set<Hash256> confirmed;
+    for (const TxPtr& tx : change.confirmed) confirmed.insert(tx->txid());
+    (void)wallet->retain_pending_spends(
+        [&](const wallet::PendingSpend& p) { return !confirmed.contains(p.spending_txid); });
+  }
 }
 
 WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
@@ -270,16 +315,7 @@ WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
                 [=](caf::error& error) mutable { promise.deliver(std::move(error)); });
         return promise;
       },
-      [=](const TipChanged& change) {
-        self->state.tip_height = change.tip.height;
-        for (const TxPtr& tx : change.confirmed) self->state.unconfirmed.erase(tx->txid());
-        if (auto wallet = open_wallet(self)) {
-          std::unordered_set<Hash256> confirmed;
-          for (const TxPtr& tx : change.confirmed) confirmed.insert(tx->txid());
-          (void)wallet->retain_pending_spends(
-              [&](const wallet::PendingSpend& p) { return !confirmed.contains(p.spending_txid); });
-        }
-      },
+      [=](const TipChanged& change) { on_tip_changed(self, change); },
       [=](RebroadcastDue) { rebroadcast(self); },
   };
 }

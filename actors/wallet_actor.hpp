@@ -5,7 +5,8 @@
 // are never selected again, so a second payment before the block neither fails nor
 // double-spends. Every `rebroadcast` it submits its unconfirmed transactions to the mempool
 // again and has the node announce them to every peer (a payment must not get stuck because
-// the miner connected late); a tip change that confirms one forgets it. After a restart, those
+// the miner connected late); a tip change that confirms one forgets it, one that takes its own
+// payments out of the chain (a reorganisation) makes them pending again. After a restart, those
 // of its pending spends' transactions the mempool reloaded from mempool.dat become its own again
 // and are announced at once.
 #pragma once

@@ -103,9 +103,8 @@ class InvalidateOneNode(unittest.TestCase):
         wait_until(lambda: paid[0] in mempool(c), "the first payment back in the mempool")
         self.assertEqual(mempool(c), {paid[0]})
 
-        # Two blocks on the new tip confirm it, with a payment made since (the wallet does not
-        # take back its own payments that a reorganisation unconfirms, and might choose their
-        # coins again: this one pays from a key of its own).
+        # Two blocks on the new tip confirm it, with a payment made since (from a key of its own;
+        # wallet_reorg_test.py checks the wallet's view of its payments across invalidateblock).
         paid.append(pay_from(c, self.spare, 3))
         fork = self.mine(2)
         self.assertEqual(c.call("getblockcount"), base + 6)
