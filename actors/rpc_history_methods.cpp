@@ -1,9 +1,9 @@
-// The wallet's history (Core's listtransactions, gettransaction) and getbalances' pending
-// amounts. The history (wallet/history.hpp) is kept here, on the RPC side, and caught up
-// before each answer: the active chain's blocks it has not seen (actors/rpc_chain_follow.hpp;
-// the first question scans the whole chain, later ones only the new blocks; a
-// reorganisation or a new key starts it again), then the mempool's transactions on top. The
-// RPC threads wait on each other for it, never an actor on them.
+// The wallet's history (Core's listtransactions, gettransaction), getbalances' pending
+// amounts and abandontransaction (whose errors tell a wallet transaction from another). The history
+// (wallet/history.hpp) is kept here, on the RPC side, and caught up before each answer: the active
+// chain's blocks it has not seen (actors/rpc_chain_follow.hpp; the first question scans the whole
+// chain, later ones only the new blocks; a reorganisation or a new key starts it again), then the
+// mempool's transactions on top. The RPC threads wait on each other for it, never an actor on them.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -190,6 +190,27 @@ void add_wallet_history_methods(rpc::Dispatcher& methods, const RpcNodeContext& 
                    if (verbose) out["decoded"] = rpc::transaction_json(tx.tx, ctx.params);
                    return out;
                  }
+                 throw RpcError(rpc::kInvalidAddressOrKey, "Invalid or non-wallet transaction id");
+               }});
+  methods.add({"Wallet",
+               "abandontransaction",
+               {"txid"},
+               1,
+               "abandontransaction \"txid\"",
+               [=](const Json& params) -> Json {
+                 Hash256 txid = rpc::hash_param(params, 0, "txid");
+                 auto result = ask.value<AbandonResult>(ctx.wallet, AbandonTx{txid});
+                 if (result.outcome == AbandonResult::kAbandoned) return nullptr;
+                 if (result.outcome == AbandonResult::kFailed)
+                   throw RpcError(rpc::kWalletError, result.detail);
+                 // Not one of its pending payments: a wallet transaction of the chain or the
+                 // mempool (or one in the mempool) is not eligible; any other is unknown.
+                 bool known = result.outcome == AbandonResult::kNotEligible;
+                 for (const wallet::WalletTx& tx : view(*cache, ask, ctx).txs)
+                   known = known || tx.txid == txid;
+                 if (known)
+                   throw RpcError(rpc::kInvalidParameter,
+                                  "Transaction not eligible for abandonment");
                  throw RpcError(rpc::kInvalidAddressOrKey, "Invalid or non-wallet transaction id");
                }});
 }

@@ -10,52 +10,18 @@
 #include <unordered_set>
 
 #include "actors/utxo_indexer.hpp"
+#include "actors/wallet_state.hpp"
 #include "chain/amount.hpp"
 #include "chain/script.hpp"
 #include "net/messages.hpp"
 #include "wallet/address.hpp"
-#include "wallet/own_payments.hpp"
 #include "wallet/tx_builder.hpp"
 #include "wallet/wallet_file.hpp"
 
 namespace ac::actors {
 namespace {
 
-// The wallet's own timer: submit and announce its unconfirmed transactions again.
-struct RebroadcastDue {};
-
-}  // namespace
-}  // namespace ac::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::RebroadcastDue)
-
-namespace ac::actors {
-namespace {
-
-using WalletImpl = WalletActor::extend<caf::reacts_to<RebroadcastDue>>;
-
-struct WalletState {
-  WalletConfig config;
-  UtxoIndexerActor utxo_indexer;
-  MempoolActor mempool;
-  NodeActor node;
-  std::map<Hash256, TxPtr> unconfirmed;  // own transactions not yet in a block
-  std::optional<int> tip_height;         // the chain's, once told: when coinbases mature
-  static inline const char* name = "wallet";
-};
-
-using WalletSelf = WalletImpl::stateful_base<WalletState>;
-
-// wallet.dat is the truth: read again before each use, so nothing written meanwhile is lost.
-Result<wallet::Wallet> open_wallet(WalletSelf* self) {
-  return wallet::Wallet::open(self->state.config.path);
-}
-
-std::vector<Hash160> key_hashes(const wallet::Wallet& wallet) {
-  std::vector<Hash160> out;
-  for (const auto& key : wallet.keys()) out.push_back(key.pubkey_hash());
-  return out;
-}
+using namespace wallet_internal;
 
 // A coinbase spendable in the next block, by the rule the stopped send and the mempool apply
 // (Core's wallet counts, lists and spends no immature one either). While the chain's height is
@@ -115,72 +81,6 @@ void rebroadcast(WalletSelf* self) {
     self->send(self->state.node, TxsAccepted{std::vector<Hash256>{txid}, SessionActor{}});
   }
   self->delayed_send(self, self->state.config.rebroadcast, RebroadcastDue{});
-}
-
-// After a restart the wallet's unconfirmed transactions are those of mempool.dat the mempool took
-// back: the ones its pending spends name (wallet.dat keeps them) become its own again (their
-// change spendable, rebroadcast until confirmed) and are announced to every peer at once.
-void adopt_reloaded(WalletSelf* self, const TxSelection& pool) {
-  auto wallet = open_wallet(self);
-  if (!wallet) return;
-  std::unordered_set<Hash256> own;
-  for (const wallet::PendingSpend& spend : wallet->pending_spends())
-    own.insert(spend.spending_txid);
-  std::vector<Hash256> adopted;
-  for (const TxPtr& tx : pool.txs) {
-    const Hash256 txid = tx->txid();
-    if (own.contains(txid) && self->state.unconfirmed.emplace(txid, tx).second)
-      adopted.push_back(txid);
-  }
-  if (adopted.empty()) return;
-  if (self->state.config.log)
-    self->state.config.log->line(fmt::format(
-        "wallet: announcing {} own unconfirmed txs from the reloaded mempool", adopted.size()));
-  self->send(self->state.node, TxsAccepted{std::move(adopted), SessionActor{}});
-}
-
-// After a reorganisation: the wallet's own payments that the disconnected blocks held (and the
-// new chain does not) are pending again, as if just sent: their inputs recorded in wallet.dat
-// (never chosen again), their change spendable, rebroadcast until a block confirms them. Each
-// goes to the mempool again (behind the chain's take-back, so usually "already in the pool"); one
-// it refuses (the new chain spent its inputs) is, as a refused payment, no longer counted, its
-// inputs reserved until it confirms or is abandoned.
-void take_back_own(WalletSelf* self, wallet::Wallet& wallet, const std::vector<TxPtr>& returned) {
-  std::vector<Hash160> keys = key_hashes(wallet);
-  const std::unordered_set<Hash160> mine(keys.begin(), keys.end());
-  for (const TxPtr& tx : returned) {
-    if (!wallet::spends_from(*tx, mine)) continue;
-    const Hash256 txid = tx->txid();
-    std::vector<OutPoint> spends = wallet::unrecorded_spends(*tx, txid, wallet.pending_spends());
-    Status marked = spends.empty() ? Status{} : wallet.mark_spent(spends, txid, std::time(nullptr));
-    self->state.unconfirmed[txid] = tx;
-    if (self->state.config.log)
-      self->state.config.log->line(marked ? "wallet: own tx " + txid.hex() +
-                                                " unconfirmed again (its block left the chain)"
-                                          : "wallet: cannot record the spends of " + txid.hex() +
-                                                ": " + marked.error().message());
-    self->request(self->state.mempool, caf::infinite, SubmitTx{tx, SessionActor{}})
-        .then(
-            [=](const TxVerdict& verdict) {
-              if (!verdict.accepted && verdict.kind != ErrorKind::kAlreadyHave)
-                self->state.unconfirmed.erase(txid);
-            },
-            [](caf::error&) {});
-  }
-}
-
-void on_tip_changed(WalletSelf* self, const TipChanged& change) {
-  self->state.tip_height = change.tip.height;
-  auto wallet = open_wallet(self);
-  if (wallet && !change.returned_to_mempool.empty())
-    take_back_own(self, *wallet, change.returned_to_mempool);
-  for (const TxPtr& tx : change.confirmed) self->state.unconfirmed.erase(tx->txid());
-  if (wallet) {
-    std::unordered_set<Hash256> confirmed;
-    for (const TxPtr& tx : change.confirmed) confirmed.insert(tx->txid());
-    (void)wallet->retain_pending_spends(
-        [&](const wallet::PendingSpend& p) { return !confirmed.contains(p.spending_txid); });
-  }
 }
 
 WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
@@ -316,6 +216,7 @@ WalletImpl::behavior_type wallet_actor(WalletSelf* self, WalletConfig config,
         return promise;
       },
       [=](const TipChanged& change) { on_tip_changed(self, change); },
+      [=](const AbandonTx& request) { return abandon(self, request.txid); },
       [=](RebroadcastDue) { rebroadcast(self); },
   };
 }

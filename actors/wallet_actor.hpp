@@ -89,6 +89,22 @@ struct GetPrivateKey {
 // answers the address of every key, in creation order (std::vector<std::string>).
 struct ListWalletAddresses {};
 
+// Sent by the RPC server (abandontransaction), handled by the wallet: gives up its payment
+// `txid`, neither confirmed nor in the mempool (Core's abandontransaction), and its payments
+// that spent its outputs: their inputs may be spent again, they are no longer rebroadcast, and
+// wallet.dat records them as abandoned (a block or a reload of the mempool holding one later
+// makes it the wallet's again). Answers an AbandonResult: kUnknown when `txid` is none of its
+// pending or abandoned payments, kNotEligible when it is in the mempool.
+struct AbandonTx {
+  Hash256 txid;
+};
+
+struct AbandonResult {
+  enum Outcome { kAbandoned, kUnknown, kNotEligible, kFailed };
+  Outcome outcome = kFailed;
+  std::string detail;  // why it failed
+};
+
 using WalletActor =
     caf::typed_actor<caf::replies_to<NewAddress>::with<WalletAnswer>,
                      caf::replies_to<GetWalletBalance>::with<WalletBalance>,
@@ -96,6 +112,7 @@ using WalletActor =
                      caf::replies_to<SendPayment>::with<PaymentResult>,
                      caf::replies_to<GetPrivateKey>::with<std::string>,
                      caf::replies_to<ListWalletAddresses>::with<std::vector<std::string>>,
+                     caf::replies_to<AbandonTx>::with<AbandonResult>,
                      caf::reacts_to<TipChanged>>;  // from the chain
 
 struct WalletConfig {
@@ -122,3 +139,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::SendPayment)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PaymentResult)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetPrivateKey)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ListWalletAddresses)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::AbandonTx)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::AbandonResult)

@@ -17,6 +17,7 @@ namespace {
 constexpr std::array<uint8_t, 8> kMagic = {'A', 'C', 'W', 'A', 'L', 'L', 'E', 'T'};
 constexpr size_t kChecksumBytes = 32;
 constexpr size_t kPendingSpendBytes = 32 + 4 + 32 + 8;
+constexpr size_t kAbandonedBytes = 32 + 8;
 constexpr uint64_t kMaxEntries = kMaxWalletFileBytes / kSecretBytes;
 
 // Serialized wallets hold secrets: wipe every buffer that held one.
@@ -34,9 +35,11 @@ Error corrupt(std::string detail) {
 Bytes encode_wallet_file(const WalletFile& file) {
   Bytes out(kMagic.begin(), kMagic.end());
   out.reserve(kMagic.size() + 4 + 9 + file.keys.size() * kSecretBytes + 9 +
-              file.pending_spends.size() * kPendingSpendBytes + kChecksumBytes);
+              file.pending_spends.size() * kPendingSpendBytes + 9 +
+              file.abandoned.size() * kAbandonedBytes + kChecksumBytes);
   Writer writer(out);
-  writer.u32(kWalletFormatVersion);
+  // Version 1 while nothing of version 2 is held (see the header).
+  writer.u32(file.abandoned.empty() ? 1 : kWalletFormatVersion);
   writer.compact_size(file.keys.size());
   for (const PrivateKey& key : file.keys) writer.bytes(key.secret());
   writer.compact_size(file.pending_spends.size());
@@ -45,6 +48,13 @@ Bytes encode_wallet_file(const WalletFile& file) {
     writer.u32(spend.outpoint.index);
     writer.hash(spend.spending_txid);
     writer.i64(spend.time_seconds);
+  }
+  if (!file.abandoned.empty()) {
+    writer.compact_size(file.abandoned.size());
+    for (const AbandonedTx& abandoned : file.abandoned) {
+      writer.hash(abandoned.txid);
+      writer.i64(abandoned.time_seconds);
+    }
   }
   writer.hash(sha256d(out));
   return out;
@@ -88,6 +98,16 @@ Result<WalletFile> decode_wallet_file(ByteSpan data, const Signer& signer) {
       reader.u32(spend.outpoint.index);
       reader.hash(spend.spending_txid);
       reader.i64(spend.time_seconds);
+    }
+  }
+  uint64_t abandoned_count = 0;
+  if (version >= 2 && reader.count(abandoned_count, kMaxEntries, kAbandonedBytes)) {
+    // Version 2 is written only with an abandoned payment: one encoding per wallet.
+    if (abandoned_count == 0) return corrupt("format version 2 without an abandoned tx");
+    file.abandoned.resize(static_cast<size_t>(abandoned_count));
+    for (AbandonedTx& abandoned : file.abandoned) {
+      reader.hash(abandoned.txid);
+      reader.i64(abandoned.time_seconds);
     }
   }
   if (Status status = reader.finish(); !status) return corrupt(status.reason());
@@ -192,6 +212,38 @@ std::unordered_set<OutPoint> Wallet::pending_outpoints() const {
   std::unordered_set<OutPoint> out;
   for (const PendingSpend& spend : contents_.pending_spends) out.insert(spend.outpoint);
   return out;
+}
+
+Status Wallet::abandon(const std::unordered_set<Hash256>& txids, int64_t time_seconds) {
+  std::vector<PendingSpend> previous_spends = contents_.pending_spends;
+  std::vector<AbandonedTx> previous_abandoned = contents_.abandoned;
+  std::erase_if(contents_.pending_spends,
+                [&](const PendingSpend& spend) { return txids.contains(spend.spending_txid); });
+  for (const Hash256& txid : txids)
+    if (!is_abandoned(txid)) contents_.abandoned.push_back({txid, time_seconds});
+  if (Status saved = save_wallet_file(path_, contents_); !saved) {
+    contents_.pending_spends = std::move(previous_spends);
+    contents_.abandoned = std::move(previous_abandoned);
+    return saved;
+  }
+  return {};
+}
+
+bool Wallet::is_abandoned(const Hash256& txid) const {
+  return std::any_of(contents_.abandoned.begin(), contents_.abandoned.end(),
+                     [&](const AbandonedTx& abandoned) { return abandoned.txid == txid; });
+}
+
+Status Wallet::forget_abandoned(const std::unordered_set<Hash256>& txids) {
+  std::vector<AbandonedTx> previous = contents_.abandoned;
+  std::erase_if(contents_.abandoned,
+                [&](const AbandonedTx& abandoned) { return txids.contains(abandoned.txid); });
+  if (contents_.abandoned.size() == previous.size()) return {};
+  if (Status saved = save_wallet_file(path_, contents_); !saved) {
+    contents_.abandoned = std::move(previous);
+    return saved;
+  }
+  return {};
 }
 
 }  // namespace ac::wallet

@@ -3,9 +3,12 @@
 // File format (integers little-endian, counts CompactSize):
 //   magic "ACWALLET" (8) | format version u32 | key count | secrets (32 bytes each)
 //   | pending-spend count | pending spends (outpoint txid 32, index u32, spending txid 32,
-//   time i64 seconds) | SHA256d of everything before it (32)
+//   time i64 seconds) | [version 2: abandoned count | abandoned txs (txid 32, time i64)]
+//   | SHA256d of everything before it (32)
 // Only secrets are stored: public keys are derived again on load. A newer format version is
-// refused rather than misread.
+// refused rather than misread. Version 2 (abandontransaction) is written only when the wallet
+// holds an abandoned transaction, so a wallet that never abandoned one still opens with a
+// binary that knows only version 1; version 1 files load as before.
 //
 // Saving never leaves a half-written wallet.dat: the bytes go to a temp file (mode 0600) in the
 // same directory, which is fsynced, renamed over wallet.dat, and the directory fsynced. So a key
@@ -28,7 +31,7 @@
 
 namespace ac::wallet {
 
-inline constexpr uint32_t kWalletFormatVersion = 1;
+inline constexpr uint32_t kWalletFormatVersion = 2;
 // Far above any real wallet; bounds what load() reads before checking anything.
 inline constexpr uintmax_t kMaxWalletFileBytes = 64 * 1024 * 1024;
 
@@ -42,9 +45,19 @@ struct PendingSpend {
   friend bool operator==(const PendingSpend&, const PendingSpend&) = default;
 };
 
+// A payment of the wallet given up by hand (Core's abandontransaction): its inputs are no
+// longer reserved. Kept until a block confirms it after all.
+struct AbandonedTx {
+  Hash256 txid;
+  int64_t time_seconds = 0;
+
+  friend bool operator==(const AbandonedTx&, const AbandonedTx&) = default;
+};
+
 struct WalletFile {
   std::vector<PrivateKey> keys;
   std::vector<PendingSpend> pending_spends;
+  std::vector<AbandonedTx> abandoned;
 };
 
 Bytes encode_wallet_file(const WalletFile& file);
@@ -84,6 +97,14 @@ class Wallet {
   Status retain_pending_spends(const std::function<bool(const PendingSpend&)>& keep);
   const std::vector<PendingSpend>& pending_spends() const { return contents_.pending_spends; }
   std::unordered_set<OutPoint> pending_outpoints() const;
+
+  // Abandons `txids`: drops their pending spends (their inputs may be spent again) and records
+  // them as abandoned; saves.
+  Status abandon(const std::unordered_set<Hash256>& txids, int64_t time_seconds);
+  bool is_abandoned(const Hash256& txid) const;
+  // Forgets that `txids` were abandoned (confirmed, or back in the mempool); saves if any was.
+  Status forget_abandoned(const std::unordered_set<Hash256>& txids);
+  const std::vector<AbandonedTx>& abandoned() const { return contents_.abandoned; }
 
   const Signer& signer() const { return signer_; }
   const std::filesystem::path& path() const { return path_; }

@@ -142,6 +142,8 @@ int main(int argc, char** argv) {
       signed_spend.spend.inputs[0].prevout, signed_spend.spend.txid(), 1'700'000'000});
   write(root / "wallet_file", "two-keys-one-pending", wallet_seed(wallet, true));
   write(root / "wallet_file", "two-keys-one-pending-body", wallet_seed(wallet, false));
+  wallet.abandoned.push_back(ac::wallet::AbandonedTx{signed_spend.spend.txid(), 1'700'000'100});
+  write(root / "wallet_file", "version2-one-abandoned-body", wallet_seed(wallet, false));
 
   // mempool_file: mode byte (even: the target appends the checksum) | file.
   const auto mempool_seed = [](const std::vector<ac::SavedMempoolTx>& entries, bool with_checksum) {

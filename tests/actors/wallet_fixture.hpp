@@ -50,16 +50,16 @@ struct WalletActorTest : ActorSystemTest {
     EXPECT_TRUE(backend->create_genesis(mined({}, 0, {}, other)).ok());
     chain = spawn_chain(*system, backend, captured_log());
     std::shared_ptr<const TipCoins> coins(backend, &backend->store());
-    mempool = spawn_mempool(*system, MempoolConfig{params, coins, 1'000'000, captured_log()}, chain);
+    mempool =
+        spawn_mempool(*system, MempoolConfig{params, coins, 1'000'000, captured_log()}, chain);
     indexer = spawn_utxo_indexer(*system, std::shared_ptr<const Store>(backend, &backend->store()));
     start_wallet();
   }
 
   ~WalletActorTest() override {
-    for (const caf::actor& actor : {caf::actor_cast<caf::actor>(wallet),
-                                    caf::actor_cast<caf::actor>(indexer),
-                                    caf::actor_cast<caf::actor>(mempool),
-                                    caf::actor_cast<caf::actor>(chain)}) {
+    for (const caf::actor& actor :
+         {caf::actor_cast<caf::actor>(wallet), caf::actor_cast<caf::actor>(indexer),
+          caf::actor_cast<caf::actor>(mempool), caf::actor_cast<caf::actor>(chain)}) {
       (*self)->send_exit(actor, caf::exit_reason::user_shutdown);
       (*self)->wait_for(actor);
     }
@@ -72,6 +72,20 @@ struct WalletActorTest : ActorSystemTest {
     WalletConfig config{params, wallet_path, captured_log(), std::chrono::hours(1)};
     wallet = spawn_wallet(*system, config, indexer, mempool, NodeActor{}, chain).value();
     ask<WalletBalance>(wallet, GetWalletBalance{});
+  }
+
+  // The node restarted without mempool.dat: a new, empty mempool and a new wallet actor.
+  void restart_without_mempool() {
+    for (const caf::actor& actor :
+         {caf::actor_cast<caf::actor>(wallet), caf::actor_cast<caf::actor>(mempool)}) {
+      (*self)->send_exit(actor, caf::exit_reason::user_shutdown);
+      (*self)->wait_for(actor);
+    }
+    std::shared_ptr<const TipCoins> coins(backend, &backend->store());
+    mempool =
+        spawn_mempool(*system, MempoolConfig{params, coins, 1'000'000, captured_log()}, chain);
+    ask<uint64_t>(mempool, GetMempoolSize{});
+    start_wallet();
   }
 
   // A block on `parent` at `height` holding `txs`, its reward to `payout`, with proof of work.

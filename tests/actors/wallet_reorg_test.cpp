@@ -13,8 +13,9 @@ namespace {
 using testing::WalletActorTest;
 
 bool names(const std::vector<wallet::PendingSpend>& spends, const Hash256& txid) {
-  return std::any_of(spends.begin(), spends.end(),
-                     [&](const wallet::PendingSpend& spend) { return spend.spending_txid == txid; });
+  return std::any_of(spends.begin(), spends.end(), [&](const wallet::PendingSpend& spend) {
+    return spend.spending_txid == txid;
+  });
 }
 
 TEST_F(WalletActorTest, OwnPaymentOfAnInvalidatedBlockIsPendingAgainAndSettledWhenReconfirmed) {
@@ -73,8 +74,8 @@ TEST_F(WalletActorTest, APaymentToTheWalletByAnotherIsNotTakenAsItsOwn) {
   wallet::Payment payment{key, 4 * kCoin, 0, stranger_key.pubkey_hash(), 0};
   auto tx = wallet::build_payment(stranger.signer(), stranger.keys(), coins, {}, payment);
   ASSERT_TRUE(tx.ok());
-  ASSERT_TRUE(ask<TxVerdict>(mempool, SubmitTx{std::make_shared<const Transaction>(*tx), {}})
-                  .accepted);
+  ASSERT_TRUE(
+      ask<TxVerdict>(mempool, SubmitTx{std::make_shared<const Transaction>(*tx), {}}).accepted);
   Hash256 confirming = mine_pool();
   EXPECT_EQ(ask<WalletBalance>(wallet, GetWalletBalance{}).confirmed, 4 * kCoin);
 

@@ -7,6 +7,12 @@ payment again (its input not listed, its change listed unconfirmed, the balance 
 new payment needing more than one coin spends that change rather than the payment's input
 (which the mempool would refuse as a conflict); reconsiderblock confirms the first again.
 
+abandontransaction: a payment lost with the mempool (a restart with --no-persistmempool) keeps
+its input reserved (a payment needing it fails: insufficient funds) until it is abandoned; then
+the input is listed and spent again, and wallet.dat keeps the mark across a restart. Core's
+errors: -5 for a transaction not the wallet's, -8 for one in the mempool or confirmed; the same
+through npm's bitcoin-core client (abandonTransaction).
+
 Usage: wallet_reorg_test.py --binary build/actorchain [--work DIR]
 """
 import os
@@ -16,7 +22,7 @@ import tempfile
 import unittest
 
 import rpc_test
-from rpc_test import STRANGER, Node, free_port
+from rpc_test import STRANGER, Node, free_port, run_npm_checks
 from two_nodes_test import Client, wait_until
 
 ARGS = None
@@ -55,10 +61,18 @@ class WalletNode(unittest.TestCase):
         self.datadir = os.path.join(self.work, "data")
         self.node_id = free_port()
         self.address = new_wallet(self.datadir, self.node_id)
-        self.node = Node(ARGS.binary, self.datadir, self.node_id, ["--rpc-port", "0"],
-                         chain="regtest")
+        self.start()
+
+    def start(self):
+        """Starts the node (again); its mempool is not kept across a restart."""
+        self.node = Node(ARGS.binary, self.datadir, self.node_id,
+                         ["--rpc-port", "0", "--no-persistmempool"], chain="regtest")
         self.addCleanup(self.node.close)
         self.client = Client(self.node)
+
+    def restart(self):
+        self.assertEqual(self.node.stop(), 0)
+        self.start()
 
     def mine(self, count):
         return self.client.call("generatetoaddress", count, self.address)
@@ -103,6 +117,38 @@ class WalletNode(unittest.TestCase):
         self.assertEqual(mempool(c), set())
         self.assertEqual(c.call("gettransaction", second)["confirmations"], 1)
         self.assert_reserved()
+
+    def test_abandontransaction_releases_the_inputs_of_a_lost_payment(self):
+        c = self.client
+        self.mine(MATURITY + 1)  # the coinbases of heights 1 and 2 may be spent in block 102
+        lost = c.call("sendtoaddress", STRANGER, 1)
+        spent = {(vin["txid"], vin["vout"])
+                 for vin in c.call("getrawtransaction", lost, True)["vin"]}
+        self.assertEqual(c.error("abandontransaction", lost),
+                         (-8, "Transaction not eligible for abandonment"))
+        self.assertEqual(c.error("abandontransaction", "11" * 32),
+                         (-5, "Invalid or non-wallet transaction id"))
+        coinbase = c.call("getblock", c.call("getblockhash", 1))["tx"][0]
+        self.assertEqual(c.error("abandontransaction", coinbase)[0], -8)  # confirmed
+
+        self.restart()
+        c = self.client
+        self.assertEqual(mempool(c), set())
+        self.assertFalse(set(listed(c)) & spent, "the lost payment's input is listed")
+        self.assertEqual(c.error("sendtoaddress", STRANGER, 60)[0], -6)
+
+        self.assertIsNone(c.call("abandontransaction", lost))
+        self.assertTrue(spent <= set(listed(c)), "the abandoned payment's input is not listed")
+        self.assert_reserved()
+        paid = c.call("sendtoaddress", STRANGER, 60)
+        self.assertEqual(mempool(c), {paid})
+        self.assert_reserved()
+
+        # The mark is kept in wallet.dat: abandoning again is no error after a restart.
+        self.restart()
+        self.assertIsNone(self.client.call("abandontransaction", lost))
+        run_npm_checks(self, "bitcoin_core_abandon.js", self.work, self.node.port,
+                       self.client.credentials, lost=lost, unknown="11" * 32)
 
 
 if __name__ == "__main__":
