@@ -90,5 +90,36 @@ TEST_F(WalletActorTest, APaymentToTheWalletByAnotherIsNotTakenAsItsOwn) {
   EXPECT_TRUE(ask<std::vector<WalletCoin>>(wallet, ListWalletCoins{}).empty());
 }
 
+TEST_F(WalletActorTest, AnOwnPaymentTheNewChainDoubleSpentIsNotCountedAndMayBeAbandoned) {
+  Block funding = mine_block({}, key);
+  Hash256 first = Hash256::from_hex(pay(3 * kCoin).answer.text).value();
+  mine_pool();
+  // A longer branch from the funding block spends the same coin otherwise (the wallet's key
+  // signed both: a copy of the wallet elsewhere).
+  auto copy = wallet::Wallet::open(wallet_path).value();
+  std::vector<wallet::SpendableCoin> coins{{OutPoint{funding.transactions[0].txid(), 0},
+                                            Coin{funding.transactions[0].outputs[0], 1, true}}};
+  auto spent_otherwise = wallet::build_payment(copy.signer(), copy.keys(), coins, {},
+                                               wallet::Payment{other, 4 * kCoin, 0, key, 0});
+  ASSERT_TRUE(spent_otherwise.ok());
+  Block fork = mined(funding.hash(), 2, {*spent_otherwise}, other);
+  Block longer = mined(fork.hash(), 3, {}, other);
+  ask<BlockVerdict>(chain, SubmitBlock{std::make_shared<const Block>(fork), {}});
+  ASSERT_TRUE(
+      ask<BlockVerdict>(chain, SubmitBlock{std::make_shared<const Block>(longer), {}}).new_tip);
+
+  // The wallet took the payment back and the mempool refused it: once that verdict is in (the
+  // wallet handled the tip change, the mempool its submission), its change is not counted.
+  ask<std::vector<std::string>>(wallet, ListWalletAddresses{});
+  ask<uint64_t>(mempool, GetMempoolSize{});
+  EXPECT_TRUE(pooled().empty());
+  WalletBalance balance = ask<WalletBalance>(wallet, GetWalletBalance{});
+  EXPECT_EQ(balance.confirmed, 6 * kCoin);  // the other payment's change
+  EXPECT_EQ(balance.pending, 0);
+  EXPECT_TRUE(names(pending_spends(), first));
+  EXPECT_EQ(ask<AbandonResult>(wallet, AbandonTx{first}).outcome, AbandonResult::kAbandoned);
+  EXPECT_TRUE(pending_spends().empty());
+}
+
 }  // namespace
 }  // namespace ac::actors
