@@ -338,6 +338,9 @@ ChainImpl::behavior_type chain_actor(ChainSelf self, std::shared_ptr<ChainBacken
                               "reconsiderblock");
       },
       [=](GetPruneState) -> PruneState { return self->state.backend->prune_state(); },
+      [=](const GetHeightAtTime& request) -> std::optional<int> {
+        return self->state.backend->earliest_height_at_time(request.time);
+      },
       [=](const PruneBlockchain& request) -> PruneOutcome {
         Result<int> pruned = self->state.backend->prune_to(request.height);
         if (!pruned) return PruneOutcome{-1, pruned.error().message()};

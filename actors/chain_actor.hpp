@@ -191,6 +191,11 @@ struct GetPruneState {};
 struct PruneBlockchain {
   int height = 0;
 };
+// Sent by the RPC server (pruneblockchain with a time), handled by the chain: answers the
+// lowest active height whose blocks up to it reach `time` (std::optional<int>; none: no such).
+struct GetHeightAtTime {
+  int64_t time = 0;
+};
 struct PruneOutcome {
   int last_pruned = -1;  // the height of the last block without data; -1: none
   std::string error;     // the reason when it failed ("prune-disabled", a store failure)
@@ -215,6 +220,7 @@ using ChainActor =
                      caf::replies_to<InvalidateBlock>::with<BlockVerdict>,                 //
                      caf::replies_to<ReconsiderBlock>::with<BlockVerdict>,                 //
                      caf::replies_to<GetPruneState>::with<PruneState>,                     //
+                     caf::replies_to<GetHeightAtTime>::with<std::optional<int>>,           //
                      caf::replies_to<PruneBlockchain>::with<PruneOutcome>>;
 
 // `detached`: run on its own thread, so validating a block never holds a scheduler worker.
@@ -250,6 +256,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::ReconsiderBlock)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetPruneState)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PruneState)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PruneBlockchain)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::GetHeightAtTime)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<int>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::PruneOutcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::actors::BlockSummary>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<ac::Hash256>)

@@ -123,6 +123,7 @@ class ChainBackend {
   virtual Acceptance reconsider_block(const Hash256&) { return unknown_block(); }
   // Pruning (ChainState::prune_to); a backend without block files prunes nothing.
   virtual PruneState prune_state() const { return {}; }
+  virtual std::optional<int> earliest_height_at_time(int64_t) const { return std::nullopt; }
   virtual Result<int> prune_to(int) { return make_error(ErrorKind::kRefused, "prune-disabled"); }
 
  private:

@@ -46,6 +46,9 @@ class ChainStateBackend : public ChainBackend {
   Acceptance invalidate_block(const Hash256& hash) override;
   Acceptance reconsider_block(const Hash256& hash) override;
   PruneState prune_state() const override;
+  std::optional<int> earliest_height_at_time(int64_t time) const override {
+    return chain_->earliest_height_at_time(time);
+  }
   Result<int> prune_to(int height) override { return chain_->prune_to(height); }
   // Before the chain actor runs: pruning off, by hand, or to a target (ChainState::set_prune).
   void set_prune(ChainState::PruneSettings settings) { chain_->set_prune(settings); }

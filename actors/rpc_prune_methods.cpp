@@ -11,6 +11,12 @@ namespace ac::actors {
 using rpc::Json;
 using rpc::RpcError;
 
+namespace {
+// As Core: a larger "height" is a UNIX time, and block times may run two hours ahead.
+constexpr int64_t kTimestampThreshold = 1'000'000'000;
+constexpr int64_t kTimestampWindow = 2 * 60 * 60;
+}  // namespace
+
 void add_prune_fields(Json& info, const PruneState& state) {
   info["pruned"] = state.enabled;
   if (state.enabled) {
@@ -31,12 +37,23 @@ void add_prune_methods(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                1,
                "pruneblockchain height",
                [=](const Json& params) -> Json {
-                 const int64_t height = rpc::int_param(params, 0, 0);
+                 int64_t height = rpc::int_param(params, 0, 0);
                  if (!ask.value<PruneState>(ctx.actors.chain, GetPruneState{}).enabled) {
                    throw RpcError(rpc::kMiscError,
                                   "Cannot prune blocks because node is not in prune mode.");
                  }
                  if (height < 0) throw RpcError(rpc::kInvalidParameter, "Negative block height.");
+                 if (height > kTimestampThreshold) {
+                   // Core's timestamp form: the blocks up to the first one that reaches the
+                   // time, less the two hours a block's time may run ahead.
+                   auto found = ask.value<std::optional<int>>(
+                       ctx.actors.chain, GetHeightAtTime{height - kTimestampWindow});
+                   if (!found) {
+                     throw RpcError(rpc::kInvalidParameter,
+                                    "Could not find block with at least the specified timestamp.");
+                   }
+                   height = *found;
+                 }
                  if (height > ask.value<TipInfo>(ctx.actors.chain, GetTip{}).height) {
                    throw RpcError(rpc::kInvalidParameter,
                                   "Blockchain is shorter than the attempt to prune!");

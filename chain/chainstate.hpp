@@ -207,6 +207,9 @@ class ChainState {
   // The lowest height from which every block of the active chain up to the tip is stored
   // (Core's pruneheight; 0 when nothing was pruned).
   int first_stored_height() const;
+  // The lowest height of the active chain where the latest block time so far is at least
+  // `time` (Core's FindEarliestAtLeast; pruneblockchain's timestamp form); nullopt: none.
+  std::optional<int> earliest_height_at_time(int64_t time) const;
   // Whether blocks of this store were ever pruned (their records are marked kPruned).
   bool has_pruned() const { return has_pruned_; }
 

@@ -15,6 +15,15 @@ int ChainState::first_stored_height() const {
   return static_cast<int>(height);
 }
 
+std::optional<int> ChainState::earliest_height_at_time(int64_t time) const {
+  int64_t latest = 0;
+  for (const Node* node : active_) {
+    latest = std::max<int64_t>(latest, node->time);
+    if (latest >= time) return node->height;
+  }
+  return std::nullopt;
+}
+
 std::function<std::optional<int>(const Hash256&)> ChainState::height_lookup() const {
   return [this](const Hash256& hash) -> std::optional<int> {
     const Node* node = find(hash);

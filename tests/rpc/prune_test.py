@@ -67,6 +67,11 @@ class Prune(unittest.TestCase):
         self.assertEqual(c.error("pruneblockchain", -1), (-8, "Negative block height."))
         self.assertEqual(c.error("pruneblockchain", 701),
                          (-8, "Blockchain is shorter than the attempt to prune!"))
+        # A UNIX time instead of a height, as Core: none reached yet; or before every block.
+        self.assertEqual(c.error("pruneblockchain", 4000000000),
+                         (-8, "Could not find block with at least the specified timestamp."))
+        self.assertEqual(c.call("pruneblockchain", 1000000001), -1)
+        self.assertEqual(c.call("getblockchaininfo")["pruneheight"], 0)
         # Asked for more, it keeps the last 288 blocks and deletes only whole files.
         last = c.call("pruneblockchain", 700)
         self.assertGreater(last, 100)
