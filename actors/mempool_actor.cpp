@@ -377,6 +377,8 @@ MempoolImpl::behavior_type mempool_actor(MempoolSelf self, MempoolConfig config,
         check_waiting(self);
       },
       [=](GetMempoolSize) { return static_cast<uint64_t>(self->state.pool->size()); },
+      [=](const GetMempoolEntries& request) { return mempool_entries(*self->state.pool, request); },
+      [=](GetMempoolInfo) { return mempool_info(*self->state.pool, self->state.loaded); },
       [=](const SubscribeTxsAccepted& subscription) {
         self->state.relays.push_back(subscription.listener);
       },

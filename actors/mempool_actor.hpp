@@ -28,6 +28,7 @@
 #include "actors/chain_actor.hpp"
 #include "actors/local_values.hpp"
 #include "actors/log_sink.hpp"
+#include "actors/mempool_queries.hpp"
 #include "actors/session_interface.hpp"
 #include "chain/coins.hpp"
 #include "chain/params.hpp"
@@ -141,6 +142,8 @@ using MempoolActor = caf::typed_actor<caf::replies_to<SubmitTx>::with<TxVerdict>
                                       caf::replies_to<SelectTxs>::with<TxSelection>,    //
                                       caf::replies_to<GetMempoolSize>::with<uint64_t>,  //
                                       caf::replies_to<SaveMempool>::with<MempoolSaved>,
+                                      caf::replies_to<GetMempoolEntries>::with<MempoolEntries>,
+                                      caf::replies_to<GetMempoolInfo>::with<MempoolInfo>,
                                       caf::reacts_to<SubscribeTxsAccepted>,     //
                                       caf::reacts_to<SubscribeMempoolChanged>,  //
                                       caf::reacts_to<TipChanged>>;              // from the chain

@@ -1,6 +1,6 @@
-// Blockchain, mempool and raw-transaction methods (Core's src/rpc/blockchain.cpp,
-// mempool.cpp, rawtransaction.cpp): the chain actor answers about blocks, the utxo_indexer
-// about coins, the mempool about unconfirmed transactions.
+// Blockchain and raw-transaction methods (Core's src/rpc/blockchain.cpp, rawtransaction.cpp):
+// the chain actor answers about blocks, the utxo_indexer about coins, the mempool about
+// unconfirmed transactions (its own methods: rpc_mempool_methods.cpp).
 #include <fmt/format.h>
 
 #include "actors/chain_actor.hpp"
@@ -53,14 +53,6 @@ TipInfo tip_of(const RpcAsk& ask, const RpcNodeContext& ctx) {
 
 std::vector<TxPtr> mempool_txs(const RpcAsk& ask, const RpcNodeContext& ctx) {
   return ask.value<TxSelection>(ctx.actors.mempool, SelectTxs{UINT64_MAX}).txs;
-}
-
-Json mempool_entry(const Transaction& tx) {
-  size_t size = tx.serialize().size();
-  return Json{{"vsize", size},
-              {"weight", size * 4},
-              {"depends", Json::array()},
-              {"spentby", Json::array()}};
 }
 
 Transaction decode_tx_param(const Json& params) {
@@ -204,58 +196,6 @@ void add_blockchain(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
                }});
 }
 
-void add_mempool(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
-  RpcAsk ask(*ctx.system, ctx.timeout);
-  methods.add({"Blockchain", "getmempoolinfo", {}, 0, "getmempoolinfo", [=](const Json&) -> Json {
-                 TxSelection pool =
-                     ask.value<TxSelection>(ctx.actors.mempool, SelectTxs{UINT64_MAX});
-                 const std::vector<TxPtr>& txs = pool.txs;
-                 size_t bytes = 0;
-                 for (const TxPtr& tx : txs) bytes += tx->serialize().size();
-                 return Json{{"loaded", pool.loaded},
-                             {"size", txs.size()},
-                             {"bytes", bytes},
-                             {"usage", bytes},
-                             {"maxmempool", 50'000'000},
-                             {"mempoolminfee", rpc::amount_json(0)},
-                             {"minrelaytxfee", rpc::amount_json(0)}};
-               }});
-  methods.add({"Blockchain", "savemempool", {}, 0, "savemempool", [=](const Json&) -> Json {
-                 auto saved = ask.value<MempoolSaved>(ctx.actors.mempool, SaveMempool{});
-                 if (saved.ok) return Json{{"filename", saved.detail}};
-                 if (saved.detail.starts_with("mempool-not-loaded"))
-                   throw RpcError(rpc::kMiscError, "The mempool was not loaded yet");
-                 throw RpcError(rpc::kMiscError, "Unable to dump mempool to disk: " + saved.detail);
-               }});
-  methods.add({"Blockchain",
-               "getrawmempool",
-               {"verbose"},
-               0,
-               "getrawmempool ( verbose )",
-               [=](const Json& params) -> Json {
-                 bool verbose = rpc::bool_param(params, 0, false);
-                 Json out = verbose ? Json::object() : Json::array();
-                 for (const TxPtr& tx : mempool_txs(ask, ctx)) {
-                   if (verbose)
-                     out[tx->txid().hex()] = mempool_entry(*tx);
-                   else
-                     out.push_back(tx->txid().hex());
-                 }
-                 return out;
-               }});
-  methods.add({"Blockchain",
-               "getmempoolentry",
-               {"txid"},
-               1,
-               "getmempoolentry \"txid\"",
-               [=](const Json& params) -> Json {
-                 Hash256 txid = rpc::hash_param(params, 0, "txid");
-                 for (const TxPtr& tx : mempool_txs(ask, ctx))
-                   if (tx->txid() == txid) return mempool_entry(*tx);
-                 throw RpcError(rpc::kInvalidAddressOrKey, "Transaction not in mempool");
-               }});
-}
-
 void add_raw_transactions(rpc::Dispatcher& methods, const RpcNodeContext& ctx) {
   RpcAsk ask(*ctx.system, ctx.timeout);
   methods.add({"Rawtransactions",
@@ -357,7 +297,7 @@ void add_chain_methods(rpc::Dispatcher& methods, const RpcNodeContext& context) 
   add_blockchain(methods, context);
   add_invalidate_methods(methods, context);
   add_prune_methods(methods, context);
-  add_mempool(methods, context);
+  add_mempool_methods(methods, context);
   add_raw_transactions(methods, context);
 }
 

@@ -40,6 +40,9 @@ std::shared_ptr<rpc::Dispatcher> make_node_methods(const RpcNodeContext& context
 void add_chain_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 // invalidateblock, reconsiderblock (rpc_invalidate_methods.cpp; add_chain_methods adds them).
 void add_invalidate_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
+// getmempoolinfo, getrawmempool, getmempoolentry, getmempoolancestors, getmempooldescendants,
+// savemempool (rpc_mempool_methods.cpp; add_chain_methods adds them).
+void add_mempool_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 void add_node_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);
 // getpeerinfo, getnettotals, ping (rpc_peer_methods.cpp).
 void add_peer_methods(rpc::Dispatcher& methods, const RpcNodeContext& context);

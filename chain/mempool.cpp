@@ -107,7 +107,7 @@ Result<Hash256> Mempool::accept(const Transaction& tx, const CoinsView& chain_co
                         "fee rate too low to displace pooled transactions");
     for (const Hash256& evicted : *evictions) remove(evicted);
   }
-  insert(txid, Entry{tx, *fee, tx_bytes, entry_time});
+  insert(txid, Entry{tx, *fee, tx_bytes, entry_time, next_height - 1});
   return txid;
 }
 
@@ -158,6 +158,7 @@ void Mempool::insert(const Hash256& txid, Entry entry) {
   for (const TxIn& input : entry.tx.inputs) spenders_[input.prevout] = txid;
   by_fee_rate_.insert(FeeRateKey{entry.fee, entry.bytes, txid});
   bytes_ += entry.bytes;
+  total_fee_ += entry.fee;
   entries_.emplace(txid, std::move(entry));
 }
 
@@ -172,6 +173,7 @@ void Mempool::remove(const Hash256& txid) {
   }
   by_fee_rate_.erase(FeeRateKey{entry.fee, entry.bytes, txid});
   bytes_ -= entry.bytes;
+  total_fee_ -= entry.fee;
   entries_.erase(it);
 }
 

@@ -33,13 +33,35 @@
 
 namespace ac {
 
+// What Core's getmempoolentry tells of a pooled transaction: itself, its place in the pool's
+// graph of parents and children, and the totals over its in-pool ancestors and descendants
+// (each set counting the transaction itself). Sizes are serialized bytes (no witnesses here,
+// so each is also the BIP141 vsize).
+struct MempoolEntryInfo {
+  Hash256 txid;
+  size_t bytes = 0;
+  Amount fee = 0;
+  int64_t entry_time = 0;         // seconds since the Unix epoch
+  int height = 0;                 // the tip's height when it entered the pool
+  std::vector<Hash256> depends;   // pooled transactions it spends, in input order
+  std::vector<Hash256> spent_by;  // pooled transactions spending it, in output order
+  size_t ancestor_count = 0;
+  size_t ancestor_bytes = 0;
+  Amount ancestor_fees = 0;
+  size_t descendant_count = 0;
+  size_t descendant_bytes = 0;
+  Amount descendant_fees = 0;
+  bool replaceable = false;  // it or a pooled ancestor signals BIP125 (a sequence < 0xfffffffe)
+};
+
 class Mempool {
  public:
   explicit Mempool(size_t max_bytes);
 
   // Validates `tx` against `chain_coins` (the UTXO set at the tip) plus the pool's own outputs,
   // for inclusion in a block at `next_height`, and adds it, noting `entry_time` (seconds since
-  // the Unix epoch; kept across a restart by mempool.dat). Returns its txid.
+  // the Unix epoch; kept across a restart by mempool.dat) and the tip's height then
+  // (`next_height` - 1). Returns its txid.
   // Applies check_transaction first, so the context-free rules are the block's own.
   Result<Hash256> accept(const Transaction& tx, const CoinsView& chain_coins, int next_height,
                          const ChainParams& params, ScriptVerifier& verifier,
@@ -82,6 +104,17 @@ class Mempool {
   // Sum of the pooled transactions' serialized sizes.
   size_t bytes() const { return bytes_; }
   size_t max_bytes() const { return max_bytes_; }
+  // Sum of the pooled transactions' fees.
+  Amount total_fee() const { return total_fee_; }
+  // An estimate of the heap the pool takes (transactions, entries and indexes): Core's `usage`.
+  size_t memory_usage() const;
+
+  // The pool's graph (mempool_relations.cpp). The entry of a pooled transaction, if pooled.
+  std::optional<MempoolEntryInfo> entry_info(const Hash256& txid) const;
+  // The pooled ancestors (transactions it spends, theirs, ...) or descendants of a pooled
+  // transaction, without itself, sorted by txid; empty when not pooled.
+  std::vector<Hash256> ancestors(const Hash256& txid) const;
+  std::vector<Hash256> descendants(const Hash256& txid) const;
 
  private:
   struct Entry {
@@ -89,6 +122,7 @@ class Mempool {
     Amount fee = 0;
     size_t bytes = 0;
     int64_t entry_time = 0;
+    int height = 0;
   };
   // Orders entries by fee rate (fee / bytes, compared exactly), then txid.
   struct FeeRateKey {
@@ -104,6 +138,7 @@ class Mempool {
   void remove_with_descendants(const Hash256& txid);
   bool has_pooled_children(const Hash256& txid, const Entry& entry) const;
   std::vector<Hash256> pooled_parents(const Transaction& tx) const;
+  std::vector<Hash256> pooled_children(const Hash256& txid, const Entry& entry) const;
   // Txids to evict so that `incoming_bytes` more fit, or nullopt if that would evict a
   // transaction paying at least the newcomer's fee rate.
   std::optional<std::vector<Hash256>> plan_eviction(const FeeRateKey& incoming,
@@ -114,6 +149,7 @@ class Mempool {
   int64_t tip_median_time_ = 0;
   MedianTimeAt median_time_at_;
   size_t bytes_ = 0;
+  Amount total_fee_ = 0;
   std::unordered_map<Hash256, Entry> entries_;
   std::unordered_map<OutPoint, Hash256> spenders_;  // pooled spender of each outpoint
   std::set<FeeRateKey> by_fee_rate_;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "chain/memory_coins.hpp"
@@ -334,6 +335,75 @@ TEST_F(MempoolTest, RemembersWhenEachTransactionEntered) {
   EXPECT_EQ(pool.entry_time(first.txid()), 1'700'000'000);
   EXPECT_EQ(pool.entry_time(second.txid()), 1'700'000'300);
   EXPECT_EQ(pool.entry_time(make_tx({chain_outpoint(3)}, {9 * kCoin}).txid()), std::nullopt);
+}
+
+// A parent with two children, one of which has a child: the graph Core's mempool RPCs report.
+TEST_F(MempoolTest, EntryInfoReportsParentsChildrenAncestorsAndDescendants) {
+  const Transaction parent = make_tx({chain_outpoint(1)}, {5 * kCoin, 4 * kCoin});  // fee 1
+  const Transaction left = make_tx({OutPoint{parent.txid(), 0}}, {5 * kCoin - 300});
+  const Transaction right = make_tx({OutPoint{parent.txid(), 1}}, {4 * kCoin - 200});
+  const Transaction grandchild = make_tx({OutPoint{left.txid(), 0}}, {5 * kCoin - 700});
+  const Transaction stranger = make_tx({chain_outpoint(2)}, {9 * kCoin});
+  for (const Transaction* tx : {&parent, &left, &right, &grandchild, &stranger})
+    ASSERT_TRUE(pool.accept(*tx, chain, kNextHeight, params, verifier, 1'700'000'000));
+
+  const auto top = pool.entry_info(parent.txid());
+  ASSERT_TRUE(top);
+  EXPECT_EQ(top->txid, parent.txid());
+  EXPECT_EQ(top->fee, kCoin);
+  EXPECT_EQ(top->bytes, parent.serialized_size());
+  EXPECT_EQ(top->entry_time, 1'700'000'000);
+  EXPECT_EQ(top->height, kNextHeight - 1);
+  EXPECT_TRUE(top->depends.empty());
+  EXPECT_EQ(top->spent_by, (std::vector<Hash256>{left.txid(), right.txid()}));
+  EXPECT_EQ(top->ancestor_count, 1u);
+  EXPECT_EQ(top->ancestor_fees, kCoin);
+  EXPECT_EQ(top->descendant_count, 4u);
+  EXPECT_EQ(top->descendant_bytes, parent.serialized_size() + left.serialized_size() +
+                                       right.serialized_size() + grandchild.serialized_size());
+  EXPECT_EQ(top->descendant_fees, kCoin + 300 + 200 + 400);
+
+  const auto bottom = pool.entry_info(grandchild.txid());
+  ASSERT_TRUE(bottom);
+  EXPECT_EQ(bottom->depends, std::vector<Hash256>{left.txid()});
+  EXPECT_TRUE(bottom->spent_by.empty());
+  EXPECT_EQ(bottom->ancestor_count, 3u);
+  EXPECT_EQ(bottom->ancestor_bytes,
+            parent.serialized_size() + left.serialized_size() + grandchild.serialized_size());
+  EXPECT_EQ(bottom->ancestor_fees, kCoin + 300 + 400);
+  EXPECT_EQ(bottom->descendant_count, 1u);
+  EXPECT_EQ(bottom->descendant_fees, 400);
+
+  std::vector<Hash256> expected = {parent.txid(), left.txid()};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(pool.ancestors(grandchild.txid()), expected);
+  expected = {left.txid(), right.txid(), grandchild.txid()};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(pool.descendants(parent.txid()), expected);
+  EXPECT_TRUE(pool.descendants(stranger.txid()).empty());
+  EXPECT_EQ(pool.entry_info(stranger.txid())->descendant_count, 1u);
+  EXPECT_EQ(pool.entry_info(make_tx({chain_outpoint(3)}, {9 * kCoin}).txid()), std::nullopt);
+  EXPECT_TRUE(pool.ancestors(make_tx({chain_outpoint(3)}, {9 * kCoin}).txid()).empty());
+
+  EXPECT_EQ(pool.total_fee(), 2 * kCoin + 900);
+  EXPECT_GT(pool.memory_usage(), pool.bytes());
+  pool.remove_for_block(Block{{}, {parent}});
+  EXPECT_EQ(pool.total_fee(), kCoin + 900);
+  EXPECT_TRUE(pool.entry_info(left.txid())->depends.empty());
+  EXPECT_EQ(pool.entry_info(grandchild.txid())->ancestor_count, 2u);
+}
+
+TEST_F(MempoolTest, EntryInfoTellsBip125SignalOfItOrAnAncestor) {
+  Transaction parent = make_tx({chain_outpoint(1)}, {9 * kCoin});
+  parent.inputs[0].sequence = 0xfffffffd;
+  test::sign_input(parent, 0, key);
+  const Transaction child = make_tx({OutPoint{parent.txid(), 0}}, {8 * kCoin});
+  const Transaction final_one = make_tx({chain_outpoint(2)}, {9 * kCoin});
+  for (const Transaction& tx : std::vector<Transaction>{parent, child, final_one})
+    ASSERT_TRUE(accept(tx));
+  EXPECT_TRUE(pool.entry_info(parent.txid())->replaceable);
+  EXPECT_TRUE(pool.entry_info(child.txid())->replaceable);
+  EXPECT_FALSE(pool.entry_info(final_one.txid())->replaceable);
 }
 
 }  // namespace
