@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "actors/block_template_source.hpp"
 #include "chain/block_assembly.hpp"
 #include "chain/pow.hpp"
 #include "chain/pow_search.hpp"
@@ -31,9 +32,6 @@ namespace ac::actors {
 namespace {
 
 using MinerImpl = MinerActor::extend<caf::reacts_to<BlockFound>>;
-
-// Room left in a block for the header and the coinbase.
-constexpr size_t kCoinbaseReserve = 1'000;
 
 struct MinerState {
   MinerConfig config;
@@ -117,8 +115,7 @@ void start_job(MinerSelf self) {
   state.stop_search();
   uint64_t job = ++state.job;
   state.template_pending = true;
-  uint64_t max_bytes = state.config.params.max_block_bytes - kCoinbaseReserve;
-  self->request(state.mempool, caf::infinite, SelectTxs{max_bytes})
+  self->request(state.mempool, caf::infinite, template_selection(state.config.params))
       .then([=](const TxSelection& selection) {
         auto& s = self->state;
         if (s.job != job || s.outdated) {
@@ -131,17 +128,10 @@ void start_job(MinerSelf self) {
         if (selection.pool_size < static_cast<uint64_t>(s.config.min_txs)) return;
         s.mining = true;
         s.job_pool_size = selection.pool_size;
-        BlockTemplate block_template;
-        block_template.parent = selection.tip.hash;
-        block_template.height = selection.tip.height + 1;
+        BlockTemplate block_template = template_on(selection, s.config.payout_script);
         s.job_height = block_template.height;
         s.job_parent = selection.tip.hash;
         s.tell_search(s.job_parent);
-        block_template.median_time_past = selection.tip.median_time_past;
-        block_template.now = std::time(nullptr);
-        block_template.payout_script = s.config.payout_script;
-        for (const TxPtr& tx : selection.txs) block_template.transactions.push_back(*tx);
-        block_template.fees = selection.fees;
         block_template.extra_nonce = job;
         search(self, job, assemble_block(block_template, s.config.params));
       });

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <unordered_map>
 
+#include "actors/block_template_source.hpp"
 #include "actors/rpc_ask.hpp"
 #include "actors/rpc_methods.hpp"
 #include "actors/utxo_indexer.hpp"
@@ -58,17 +59,11 @@ int64_t sigop_cost(const Transaction& tx, const RpcAsk& ask, const RpcNodeContex
 }
 
 Json block_template(const RpcAsk& ask, const RpcNodeContext& ctx) {
-  const auto selection = ask.value<TxSelection>(
-      ctx.actors.mempool, SelectTxs{static_cast<uint64_t>(ctx.params.max_block_bytes - 1000)});
+  const auto selection = ask.value<TxSelection>(ctx.actors.mempool, template_selection(ctx.params));
   const TipInfo& tip = selection.tip;
   if (tip.height < 0) throw RpcError(rpc::kMiscError, "No chain yet: nothing to build on");
   // The header's fields as our own miner would set them (version, bits, time rule).
-  BlockTemplate draft;
-  draft.parent = tip.hash;
-  draft.height = tip.height + 1;
-  draft.median_time_past = tip.median_time_past;
-  draft.now = std::time(nullptr);
-  draft.fees = selection.fees;
+  const BlockTemplate draft = template_on(selection, {});
   const BlockHeader header = assemble_block(draft, ctx.params).header;
   auto target = target_from_compact(header.bits);
   if (!target) throw RpcError(rpc::kMiscError, "the chain's bits encode no target");

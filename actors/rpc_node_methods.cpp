@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "actors/block_template_source.hpp"
 #include "actors/rpc_ask.hpp"
 #include "actors/rpc_methods.hpp"
 #include "chain/block_assembly.hpp"
@@ -57,22 +58,12 @@ Hash256 generate_block(const RpcAsk& ask, const RpcNodeContext& ctx, const Hash1
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   do {
     TipInfo chain_tip = ask.value<TipInfo>(ctx.actors.chain, GetTip{});
-    selection = ask.value<TxSelection>(
-        ctx.actors.mempool, SelectTxs{static_cast<uint64_t>(ctx.params.max_block_bytes - 1000)});
+    selection = ask.value<TxSelection>(ctx.actors.mempool, template_selection(ctx.params));
     if (selection.tip.hash == chain_tip.hash) break;
   } while (std::chrono::steady_clock::now() < deadline);
   const TipInfo& tip = selection.tip;
   if (tip.height < 0) throw RpcError(rpc::kMiscError, "No chain yet: nothing to build on");
-  const std::vector<TxPtr>& txs = selection.txs;
-  const int64_t fees = selection.fees;
-  BlockTemplate block_template;
-  block_template.parent = tip.hash;
-  block_template.height = tip.height + 1;
-  block_template.median_time_past = tip.median_time_past;
-  block_template.now = std::time(nullptr);
-  block_template.payout_script = p2pkh_script(payout);
-  for (const TxPtr& tx : txs) block_template.transactions.push_back(*tx);
-  block_template.fees = fees;
+  const BlockTemplate block_template = template_on(selection, p2pkh_script(payout));
   Block block = assemble_block(block_template, ctx.params);
   auto target = target_from_compact(block.header.bits);
   if (!target) throw RpcError(rpc::kMiscError, "the chain's bits encode no target");
