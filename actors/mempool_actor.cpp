@@ -5,90 +5,14 @@
 #include <fmt/format.h>
 
 #include <ctime>
-#include <deque>
-#include <optional>
-#include <unordered_map>
 #include <unordered_set>
 
-#include "actors/mempool_persistence.hpp"
-#include "chain/memory_coins.hpp"
-#include "chain/mempool.hpp"
-#include "chain/script_verify.hpp"
+#include "actors/mempool_state.hpp"
 #include "net/compact_block.hpp"
 
 namespace ac::actors {
 
-namespace {
-
-// The mempool's own continuation: submit the next batch of mempool.dat's transactions.
-struct LoadMore {};
-
-}  // namespace
-
-}  // namespace ac::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ac::actors::LoadMore)
-
-namespace ac::actors {
-
-namespace {
-
-// Saved transactions submitted per message while loading, so that the RPC server's questions and
-// tip changes are answered between batches.
-constexpr size_t kLoadBatch = 500;
-
-// mempool.dat's transactions not yet submitted, in file order, and what became of the others.
-struct Loading {
-  std::deque<SavedMempoolTx> entries;
-  size_t total = 0;
-  size_t accepted = 0;
-  size_t refused = 0;
-  size_t expired = 0;
-  bool batch_due = false;  // a LoadMore is in the mailbox
-};
-
-// A SelectTxs{.., after_load} that came while loading.
-struct WaitingSelect {
-  uint64_t max_bytes = 0;
-  caf::typed_response_promise<TxSelection> promise;
-};
-
-// A submitted transaction waiting for the mempool to be told the tip the chain's coins are at.
-struct WaitingTx {
-  TxPtr tx;
-  SessionActor source;
-  caf::typed_response_promise<TxVerdict> promise;
-};
-
-// A peer's getdata for a transaction that came while submissions were waiting: answered once
-// they are checked, so a peer that sends `tx` then `getdata` for it learns its verdict.
-struct WaitingGet {
-  Hash256 txid;
-  caf::typed_response_promise<TxPtr> promise;
-};
-
-struct MempoolState {
-  MempoolConfig config;
-  std::optional<Mempool> pool;
-  std::unique_ptr<ScriptVerifier> verifier;
-  TipInfo tip;        // the last tip the chain told us about; coins are read as of it
-  bool told = false;  // a TipChanged came (the spawn-time GetTip answer may come after it)
-  std::deque<WaitingTx> waiting;
-  std::deque<WaitingGet> waiting_gets;
-  bool loaded = true;  // false until mempool.dat's transactions were all submitted
-  Loading loading;
-  std::vector<WaitingSelect> waiting_selects;
-  // Transactions of disconnected blocks not yet taken back (the coins were ahead of the tip
-  // that disconnected them), oldest first; taken back before any waiting submission.
-  std::vector<Transaction> returned;
-  std::vector<TxsAcceptedListener> relays;
-  std::vector<MempoolChangedListener> size_listeners;
-  // Recently accepted transactions, kept after they leave the pool (mined, evicted) so that a
-  // peer asking for what we announced still gets it, and a re-announce is not fetched again.
-  std::unordered_map<Hash256, TxPtr> relayed;
-  std::deque<Hash256> relayed_order;
-  static inline const char* name = "mempool";
-};
+namespace mempool_detail {
 
 constexpr size_t kMaxRelayed = 1'000;
 
@@ -101,9 +25,6 @@ void remember_relayed(MempoolState& state, const Hash256& txid, const TxPtr& tx)
   }
 }
 
-using MempoolImpl = MempoolActor::extend<caf::reacts_to<LoadMore>>;
-using MempoolSelf = MempoolImpl::stateful_pointer<MempoolState>;
-
 int64_t now_seconds() {
   return static_cast<int64_t>(std::time(nullptr));
 }
@@ -114,10 +35,8 @@ void notify_changed(MempoolSelf self) {
     self->send(listener, MempoolChanged{size});
 }
 
-// The chain's coins that `txs` spend (and, with `pooled`, those every pooled transaction
-// spends) as of the tip we were told about; nullopt when the chain's coins are ahead of it.
 std::optional<MemoryCoins> coins_for(const MempoolState& state, std::span<const Transaction> txs,
-                                     bool pooled = false) {
+                                     bool pooled) {
   std::vector<OutPoint> outpoints;
   for (const Transaction& tx : txs)
     for (const TxIn& input : tx.inputs) outpoints.push_back(input.prevout);
@@ -202,81 +121,6 @@ TxSelection select(const MempoolState& state, uint64_t max_bytes) {
   selection.pool_size = static_cast<uint64_t>(state.pool->size());
   selection.loaded = state.loaded;
   return selection;
-}
-
-void finish_loading(MempoolSelf self) {
-  auto& state = self->state;
-  const Loading& loading = state.loading;
-  state.loaded = true;
-  state.config.log->line(
-      fmt::format("loaded {} of {} mempool txs ({} already confirmed or invalid, {} expired)",
-                  loading.accepted, loading.total, loading.refused, loading.expired));
-  for (WaitingSelect& waiting : state.waiting_selects)
-    waiting.promise.deliver(select(state, waiting.max_bytes));
-  state.waiting_selects.clear();
-  notify_changed(self);
-}
-
-// Submits the next batch of mempool.dat's transactions, each with its saved entry time, without
-// relaying them. True once all are; false while some remain (their batch is due, or the coins
-// are ahead of our tip and a TipChanged will resume).
-bool load_saved(MempoolSelf self) {
-  auto& state = self->state;
-  if (state.loaded) return true;
-  Loading& loading = state.loading;
-  const int64_t oldest = now_seconds() - std::chrono::seconds(kMempoolExpiry).count();
-  for (size_t n = 0; n < kLoadBatch && !loading.entries.empty(); ++n) {
-    const SavedMempoolTx& entry = loading.entries.front();
-    if (entry.entry_time < oldest) {
-      ++loading.expired;
-    } else {
-      std::optional<MemoryCoins> coins = coins_for(state, std::span(&entry.tx, 1));
-      if (!coins) return false;
-      auto accepted = state.pool->accept(entry.tx, *coins, state.tip.height + 1,
-                                         state.config.params, *state.verifier, entry.entry_time);
-      ++(accepted ? loading.accepted : loading.refused);
-    }
-    loading.entries.pop_front();
-  }
-  if (!loading.entries.empty()) {
-    if (!loading.batch_due) self->send(self, LoadMore{});
-    loading.batch_due = true;
-    return false;
-  }
-  finish_loading(self);
-  return true;
-}
-
-// Reads mempool.dat at spawn; a damaged file is reported and left out, never fatal.
-void start_loading(MempoolSelf self) {
-  auto& state = self->state;
-  auto saved = load_mempool_file(state.config.persist_path);
-  if (!saved) {
-    state.config.log->line(fmt::format("cannot load {}: {} (starting with an empty mempool)",
-                                       state.config.persist_path.string(),
-                                       saved.error().message()));
-    return;
-  }
-  state.loaded = false;
-  state.loading.total = saved->size();
-  state.loading.entries.assign(std::make_move_iterator(saved->begin()),
-                               std::make_move_iterator(saved->end()));
-  if (state.loading.entries.empty()) finish_loading(self);  // no file: nothing to wait for
-}
-
-// Writes every pooled transaction, parents first, with its entry time to mempool.dat.
-MempoolSaved save(const MempoolState& state) {
-  if (state.config.persist_path.empty()) return {false, "mempool-not-persisted", 0};
-  // Core refuses too: writing a partly loaded pool would lose the rest of the file.
-  if (!state.loaded) return {false, "mempool-not-loaded: the mempool was not loaded yet", 0};
-  std::vector<SavedMempoolTx> entries;
-  for (Transaction& tx : state.pool->select_for_block(state.pool->bytes())) {
-    const int64_t entry_time = state.pool->entry_time(tx.txid()).value_or(0);
-    entries.push_back({std::move(tx), entry_time});
-  }
-  if (Status written = save_mempool_file(state.config.persist_path, entries); !written)
-    return {false, written.error().message(), 0};
-  return {true, state.config.persist_path.string(), static_cast<uint64_t>(entries.size())};
 }
 
 // Checks what waits, in order, until something must wait for a later tip again; once nothing
@@ -389,10 +233,10 @@ MempoolImpl::behavior_type mempool_actor(MempoolSelf self, MempoolConfig config,
   };
 }
 
-}  // namespace
+}  // namespace mempool_detail
 
 MempoolActor spawn_mempool(caf::actor_system& system, MempoolConfig config, ChainActor chain) {
-  return system.spawn(mempool_actor, std::move(config), std::move(chain));
+  return system.spawn(mempool_detail::mempool_actor, std::move(config), std::move(chain));
 }
 
 }  // namespace ac::actors
