@@ -113,10 +113,12 @@ AddressBookImpl::behavior_type address_book(Self self, AddressBookConfig config)
       [=](const SelectAddress& request) -> std::string {
         auto& s = self->state;
         std::set<std::string> excluded(request.exclude.begin(), request.exclude.end());
-        auto chosen = s.book.select(now_seconds(), s.random, [&](const net::AddressInfo& info) {
+        const int64_t now = now_seconds();
+        auto chosen = s.book.select(now, s.random, [&](const net::AddressInfo& info) {
           std::string endpoint = info.endpoint();
           return excluded.count(endpoint) == 0 && s.own_endpoints.count(endpoint) == 0 &&
-                 !s.is_discouraged(info.address.host());
+                 !s.is_discouraged(info.address.host()) &&
+                 !(request.bans && request.bans->is_banned(info.address, now));
         });
         return chosen ? chosen->endpoint() : std::string();
       },

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/ban_manager.hpp"
 #include "actors/listener.hpp"
 #include "actors/local_values.hpp"
 #include "actors/log_sink.hpp"
@@ -50,9 +51,11 @@ struct HandshakeCompleted {
 
 // Sent by the node, handled by the address book: answers the endpoint to dial next
 // (std::string; "" when none is ready); `exclude` holds the endpoints connected or being
-// dialled.
+// dialled, and none in a range `bans` covers now is chosen (the node would refuse to dial it,
+// and its outbound slot would wait a round for nothing).
 struct SelectAddress {
   std::vector<std::string> exclude;
+  BanListPtr bans;  // the node's manual bans (setban); null: none
 };
 
 // Sent by a session (a peer's getaddr), handled by the address book: answers up to `max`

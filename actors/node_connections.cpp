@@ -235,7 +235,7 @@ void refill(Node* self) {
   for (const auto& [endpoint, direction] : s.dialling) exclude.push_back(endpoint);
   for (const auto& [endpoint, backoff] : s.bootstrap) exclude.push_back(endpoint);
   s.selecting = true;
-  self->request(s.book, caf::infinite, SelectAddress{std::move(exclude)})
+  self->request(s.book, caf::infinite, SelectAddress{std::move(exclude), s.bans})
       .then(
           [=](const std::string& endpoint) {
             auto& state = self->state;

@@ -67,7 +67,29 @@ TEST_F(AddressBookActorTest, SelectsNeitherExcludedNorDiscouragedAddresses) {
   (*self)->send(book, DiscourageHost{"127.0.0.3", "test"});
   for (int i = 0; i < 20; ++i)
     EXPECT_EQ(ask_book<std::string>(book, SelectAddress{}), "127.0.0.2:8001");
-  EXPECT_EQ(ask_book<std::string>(book, SelectAddress{{"127.0.0.2:8001"}}), "");
+  EXPECT_EQ(ask_book<std::string>(book, SelectAddress{{"127.0.0.2:8001"}, nullptr}), "");
+  stop(book);
+}
+
+TEST_F(AddressBookActorTest, SelectsNoAddressABanCovers) {
+  auto book = spawn(false);
+  ask_book<AddressList>(
+      book, LearnAddresses{AddressList{entry("127.0.0.2:8001"), entry("10.1.2.3:8002")}});
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  net::BanList list;
+  ASSERT_TRUE(list.add(*net::Subnet::parse("10.1.0.0/16"), now, now + 3'600));
+  const BanListPtr bans = std::make_shared<const net::BanList>(list);
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(ask_book<std::string>(book, SelectAddress{{}, bans}), "127.0.0.2:8001");
+  EXPECT_EQ(ask_book<std::string>(book, SelectAddress{{"127.0.0.2:8001"}, bans}), "");
+  // A ban that has ended no longer keeps the address out; without the list, neither.
+  net::BanList ended;
+  ASSERT_TRUE(ended.add(*net::Subnet::parse("10.1.0.0/16"), now - 7'200, now - 3'600));
+  EXPECT_EQ(ask_book<std::string>(book, SelectAddress{{"127.0.0.2:8001"},
+                                                      std::make_shared<const net::BanList>(ended)}),
+            "10.1.2.3:8002");
+  EXPECT_EQ(ask_book<std::string>(book, SelectAddress{{"127.0.0.2:8001"}, nullptr}),
+            "10.1.2.3:8002");
   stop(book);
 }
 
