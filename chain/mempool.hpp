@@ -41,10 +41,12 @@ struct MempoolEntryInfo {
   Hash256 txid;
   size_t bytes = 0;
   Amount fee = 0;
-  int64_t entry_time = 0;         // seconds since the Unix epoch
-  int height = 0;                 // the tip's height when it entered the pool
-  std::vector<Hash256> depends;   // pooled transactions it spends, in input order
-  std::vector<Hash256> spent_by;  // pooled transactions spending it, in output order
+  int64_t entry_time = 0;  // seconds since the Unix epoch
+  int height = 0;          // the tip's height when it entered the pool
+  // Its pooled parents, ordered by their hex as Core's `depends`, and pooled children, ordered
+  // by hash (operator<) as Core's `spentby`.
+  std::vector<Hash256> depends;
+  std::vector<Hash256> spent_by;
   size_t ancestor_count = 0;
   size_t ancestor_bytes = 0;
   Amount ancestor_fees = 0;

@@ -86,8 +86,12 @@ std::optional<MempoolEntryInfo> Mempool::entry_info(const Hash256& txid) const {
   info.fee = entry.fee;
   info.entry_time = entry.entry_time;
   info.height = entry.height;
+  // Core's orders: the parents by their hex, the children by hash.
   info.depends = pooled_parents(entry.tx);
+  std::sort(info.depends.begin(), info.depends.end(),
+            [](const Hash256& a, const Hash256& b) { return a.hex() < b.hex(); });
   info.spent_by = pooled_children(txid, entry);
+  std::sort(info.spent_by.begin(), info.spent_by.end());
   info.ancestor_count = info.descendant_count = 1;
   info.ancestor_bytes = info.descendant_bytes = entry.bytes;
   info.ancestor_fees = info.descendant_fees = entry.fee;

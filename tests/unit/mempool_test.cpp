@@ -355,7 +355,9 @@ TEST_F(MempoolTest, EntryInfoReportsParentsChildrenAncestorsAndDescendants) {
   EXPECT_EQ(top->entry_time, 1'700'000'000);
   EXPECT_EQ(top->height, kNextHeight - 1);
   EXPECT_TRUE(top->depends.empty());
-  EXPECT_EQ(top->spent_by, (std::vector<Hash256>{left.txid(), right.txid()}));
+  std::vector<Hash256> children = {left.txid(), right.txid()};
+  std::sort(children.begin(), children.end());
+  EXPECT_EQ(top->spent_by, children);
   EXPECT_EQ(top->ancestor_count, 1u);
   EXPECT_EQ(top->ancestor_fees, kCoin);
   EXPECT_EQ(top->descendant_count, 4u);
@@ -391,6 +393,19 @@ TEST_F(MempoolTest, EntryInfoReportsParentsChildrenAncestorsAndDescendants) {
   EXPECT_EQ(pool.total_fee(), kCoin + 900);
   EXPECT_TRUE(pool.entry_info(left.txid())->depends.empty());
   EXPECT_EQ(pool.entry_info(grandchild.txid())->ancestor_count, 2u);
+}
+
+TEST_F(MempoolTest, EntryInfoOrdersParentsByTheirHexAsCore) {
+  const Transaction a = make_tx({chain_outpoint(1)}, {9 * kCoin});
+  const Transaction b = make_tx({chain_outpoint(2)}, {9 * kCoin});
+  const Transaction child = make_tx({OutPoint{a.txid(), 0}, OutPoint{b.txid(), 0}}, {17 * kCoin});
+  for (const Transaction& tx : std::vector<Transaction>{a, b, child}) ASSERT_TRUE(accept(tx));
+  const auto info = pool.entry_info(child.txid());
+  ASSERT_TRUE(info);
+  ASSERT_EQ(info->depends.size(), 2u);
+  EXPECT_LT(info->depends[0].hex(), info->depends[1].hex());
+  EXPECT_EQ(info->ancestor_count, 3u);
+  EXPECT_EQ(info->ancestor_fees, 3 * kCoin);
 }
 
 TEST_F(MempoolTest, EntryInfoTellsBip125SignalOfItOrAnAncestor) {
