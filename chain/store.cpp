@@ -545,17 +545,19 @@ StoredFiles Store::stored_files() const {
   StoredFiles files;
   files.current_block_file = impl_->block_files->current_file();
   files.current_undo_file = impl_->undo_files->current_file();
-  for (auto [prefix, out] :
+  for (const auto& series :
        {std::pair{kBlockPosPrefix, &files.blocks}, std::pair{kUndoPosPrefix, &files.undos}}) {
-    impl_->scan(std::string(1, prefix), nullptr, [&](std::string_view key, std::string_view value) {
-      auto pos = decode_file_pos(as_span(value));
-      if (key.size() != 33 || !pos) {
-        impl_->note_corrupt(key, pos ? make_error(ErrorKind::kLocal, "bad-key") : pos.error());
-      } else {
-        out->emplace_back(Hash256::from_span(as_span(key.substr(1))), *pos);
-      }
-      return true;
-    });
+    auto* out = series.second;  // not a structured binding: clang 14 cannot capture those
+    impl_->scan(
+        std::string(1, series.first), nullptr, [&](std::string_view key, std::string_view value) {
+          auto pos = decode_file_pos(as_span(value));
+          if (key.size() != 33 || !pos) {
+            impl_->note_corrupt(key, pos ? make_error(ErrorKind::kLocal, "bad-key") : pos.error());
+          } else {
+            out->emplace_back(Hash256::from_span(as_span(key.substr(1))), *pos);
+          }
+          return true;
+        });
   }
   return files;
 }
