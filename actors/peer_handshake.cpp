@@ -1,6 +1,8 @@
 // The handshake: our version (once the chain's tip is known), the peer's version and verack,
 // and what follows once both sides have both: sendheaders, sendcmpct, the announcements that
 // waited, the keepalive, and telling the node and the sync coordinator.
+#include <fmt/format.h>
+
 #include <ctime>
 
 #include "actors/peer_protocol_state.hpp"
@@ -11,6 +13,8 @@ namespace {
 
 // BIP130: peers from this protocol version on understand sendheaders.
 constexpr int32_t kSendHeadersVersion = 70012;
+// BIP159: what a NODE_NETWORK_LIMITED peer must be able to serve.
+constexpr int32_t kPrunedPeerServes = 288;
 
 }  // namespace
 
@@ -25,6 +29,7 @@ void send_version(Protocol* self, int32_t height) {
   version.nonce = state.context->version_nonce;
   version.user_agent = "/actorchain:0.1/";
   version.start_height = height;
+  state.own_height = height;
   send_message(self, version);
   state.version_sent = true;
   if (state.verack_owed) {
@@ -38,6 +43,15 @@ void maybe_ready(Protocol* self) {
   if (state.ready || !state.version_received || !state.verack_received) return;
   state.ready = true;
   state.context->log->event("handshake", "handshake done with " + state.peer, "", &state.trace);
+  // BIP159: a pruned peer serves its last 288 blocks only, so it cannot bring us up to it.
+  const uint64_t services = state.known.services;
+  if (!(services & net::kNodeNetwork) && (services & net::kNodeNetworkLimited) &&
+      state.best_height - state.own_height > kPrunedPeerServes) {
+    state.context->log->line(fmt::format(
+        "peer {} is pruned (NETWORK_LIMITED): it serves its last {} blocks only, and we are {} "
+        "behind it; the blocks before those come from peers that keep every block",
+        state.peer, kPrunedPeerServes, state.best_height - state.own_height));
+  }
   if (state.peer_version >= kSendHeadersVersion) send_message(self, net::SendHeaders{});
   send_compact_mode(self);  // BIP152
   for (const AnnounceInventory& announcement : state.pending_announces)

@@ -75,6 +75,7 @@ struct ProtocolState {
   caf::error exit_reason;
   std::string listen_endpoint;  // the peer's, from its version
   int32_t best_height = -1;
+  int32_t own_height = -1;  // our tip's height as our version told it
   // Hashes the peer announced, sent us or got from us: not announced to it again (for at
   // least the last kKnownInventory of them).
   net::RollingBloomFilter known_inventory{kKnownInventory, kKnownInventoryFalsePositiveRate};

@@ -138,7 +138,6 @@ class Mempool {
   void insert(const Hash256& txid, Entry entry);
   void remove(const Hash256& txid);
   void remove_with_descendants(const Hash256& txid);
-  bool has_pooled_children(const Hash256& txid, const Entry& entry) const;
   std::vector<Hash256> pooled_parents(const Transaction& tx) const;
   std::vector<Hash256> pooled_children(const Hash256& txid, const Entry& entry) const;
   // Txids to evict so that `incoming_bytes` more fit, or nullopt if that would evict a

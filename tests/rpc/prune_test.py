@@ -6,7 +6,7 @@ A node with --prune 1 --fastprune (block files of 64 KiB) mines 700 blocks, then
 whole files of blocks at least 288 below the tip go, getblock says the data was pruned (the
 headers stay), the genesis block stays, getblockchaininfo and getnetworkinfo report it, and a
 kill -9 and restart keep it all; such a store is neither reindexed nor started without --prune.
-A peer that fell behind catches up from the pruned node. A node without --prune refuses
+A peer that fell behind catches up from the pruned node; a fresh one says why it cannot. A node without --prune refuses
 pruneblockchain, and the options Core refuses are refused.
 
 Usage: prune_test.py --binary build/actorchain
@@ -147,6 +147,12 @@ class Prune(unittest.TestCase):
         self.addCleanup(b_node.close)
         b = Client(b_node)
         wait_until(lambda: b.call("getbestblockhash") == tip, "B to catch up from pruned A", 60)
+
+        # A node with nothing but the genesis cannot sync from A alone, and its log says why.
+        c_node = start(self.datadir, free_port(), *b_args)
+        self.addCleanup(c_node.close)
+        c_node.wait_for(r"peer 127\.0\.0\.1:%d is pruned \(NETWORK_LIMITED\): it serves its "
+                        r"last 288 blocks only, and we are 705 behind it" % self.node_id)
 
     def test_without_prune_mode_nothing_is_pruned(self):
         node = start(self.datadir, self.node_id)
