@@ -184,10 +184,7 @@ void Mempool::remove_with_descendants(const Hash256& txid) {
     pending.pop_back();
     auto it = entries_.find(current);
     if (it == entries_.end()) continue;
-    for (uint32_t index = 0; index < it->second.tx.outputs.size(); ++index) {
-      if (auto spender = spenders_.find(OutPoint{current, index}); spender != spenders_.end())
-        pending.push_back(spender->second);
-    }
+    for (const Hash256& child : pooled_children(current, it->second)) pending.push_back(child);
     remove(current);
   }
 }
