@@ -18,24 +18,15 @@ Usage: invalidate_test.py --binary build/actorchain [--work DIR]
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import unittest
 
 import rpc_test
-from rpc_test import STRANGER, Node, free_port, request, run_npm_checks
+from rpc_test import STRANGER, Node, free_port, new_wallet, request, run_npm_checks
 from two_nodes_test import Client, wait_until
 
 ARGS = None
 MATURITY = 100  # regtest's coinbase maturity
-
-
-def new_wallet(datadir, node_id):
-    """A key in node `node_id`'s regtest wallet: its address."""
-    return subprocess.run([ARGS.binary, "--chain", "regtest", "--datadir", datadir,
-                           "createwallet"], env=dict(os.environ, NODE_ID=str(node_id)),
-                          capture_output=True, text=True, timeout=60,
-                          check=True).stdout.splitlines()[-1]
 
 
 def mempool(client):
@@ -60,9 +51,9 @@ class InvalidateOneNode(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.work, ignore_errors=True)
         datadir = os.path.join(self.work, "data")
         node_id = free_port()
-        self.address = new_wallet(datadir, node_id)
-        self.spare = new_wallet(datadir, node_id)
-        self.late = new_wallet(datadir, node_id)
+        self.address = new_wallet(datadir, node_id, "regtest")
+        self.spare = new_wallet(datadir, node_id, "regtest")
+        self.late = new_wallet(datadir, node_id, "regtest")
         self.node = Node(ARGS.binary, datadir, node_id, ["--rpc-port", "0"], chain="regtest")
         self.addCleanup(self.node.close)
         self.client = Client(self.node)

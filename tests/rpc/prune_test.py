@@ -18,18 +18,11 @@ import tempfile
 import unittest
 
 import rpc_test
-from rpc_test import Node, free_port
+from rpc_test import Node, free_port, new_wallet
 from two_nodes_test import Client, wait_until
 
 ARGS = None
 KEEP = 288  # the blocks below the tip that are never pruned
-
-
-def new_wallet(datadir, node_id):
-    return subprocess.run([ARGS.binary, "--chain", "regtest", "--datadir", datadir,
-                           "createwallet"], env=dict(os.environ, NODE_ID=str(node_id)),
-                          capture_output=True, text=True, timeout=60,
-                          check=True).stdout.splitlines()[-1]
 
 
 def start(datadir, node_id, *extra):
@@ -49,7 +42,7 @@ class Prune(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.work, ignore_errors=True)
         self.datadir = os.path.join(self.work, "data")
         self.node_id = free_port()
-        self.address = new_wallet(self.datadir, self.node_id)
+        self.address = new_wallet(self.datadir, self.node_id, "regtest")
 
     def test_pruning_by_hand_deletes_old_files_and_survives_a_kill(self):
         node = start(self.datadir, self.node_id, "--prune", "1", "--fastprune")

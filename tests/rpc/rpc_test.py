@@ -99,16 +99,22 @@ def request(port, body, credentials, method="POST", path="/", timeout=10, header
 STRANGER = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn"  # valid on the quick chain, in no wallet here
 
 
-def run_cli(datadir, node_id, *args, **run_options):
-    """`actorchain` on the quick chain as node `node_id` (its files, or its RPC while it runs)."""
-    return subprocess.run([ARGS.binary, "--chain", "quick", "--datadir", datadir] + list(args),
+def run_cli(datadir, node_id, *args, chain="quick", **run_options):
+    """`actorchain` on `chain` as node `node_id` (its files, or its RPC while it runs)."""
+    return subprocess.run([ARGS.binary, "--chain", chain, "--datadir", datadir] + list(args),
                           env=dict(os.environ, NODE_ID=str(node_id)), capture_output=True,
                           text=True, timeout=60, **run_options)
 
 
+def new_wallet(datadir, node_id, chain="quick"):
+    """A key in node `node_id`'s wallet on `chain`: its address."""
+    return run_cli(datadir, node_id, "createwallet", chain=chain,
+                   check=True).stdout.splitlines()[-1]
+
+
 def new_chain(datadir, node_id):
     """A key in node `node_id`'s wallet and a chain whose genesis pays it: its address."""
-    address = run_cli(datadir, node_id, "createwallet", check=True).stdout.splitlines()[-1]
+    address = new_wallet(datadir, node_id)
     run_cli(datadir, node_id, "createblockchain", "--address", address, check=True)
     return address
 

@@ -17,24 +17,15 @@ Usage: wallet_reorg_test.py --binary build/actorchain [--work DIR]
 """
 import os
 import shutil
-import subprocess
 import tempfile
 import unittest
 
 import rpc_test
-from rpc_test import STRANGER, Node, free_port, run_npm_checks
+from rpc_test import STRANGER, Node, free_port, new_wallet, run_npm_checks
 from two_nodes_test import Client, wait_until
 
 ARGS = None
 MATURITY = 100  # regtest's coinbase maturity
-
-
-def new_wallet(datadir, node_id):
-    """A key in node `node_id`'s regtest wallet: its address."""
-    return subprocess.run([ARGS.binary, "--chain", "regtest", "--datadir", datadir,
-                           "createwallet"], env=dict(os.environ, NODE_ID=str(node_id)),
-                          capture_output=True, text=True, timeout=60,
-                          check=True).stdout.splitlines()[-1]
 
 
 def mempool(client):
@@ -60,7 +51,7 @@ class WalletNode(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.work, ignore_errors=True)
         self.datadir = os.path.join(self.work, "data")
         self.node_id = free_port()
-        self.address = new_wallet(self.datadir, self.node_id)
+        self.address = new_wallet(self.datadir, self.node_id, "regtest")
         self.start()
 
     def start(self):
